@@ -1,0 +1,119 @@
+// What every fake platform API server offers the tests: a base URL, the recorded requests, and outages.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RecordedRequest {
+  method: string;
+  /** Path and query, e.g. "/open-apis/im/v1/messages?receive_id_type=chat_id". */
+  path: string;
+  headers: Record<string, string>;
+  /** Parsed JSON body (or the raw text when it is not JSON). */
+  body: unknown;
+  /** What the fake answered. */
+  status: number;
+}
+
+/** A planned failure: the next `count` matching requests get this answer instead of the normal one. */
+export interface Outage {
+  count: number;
+  status: number;
+  /** Extra headers (e.g. rate-limit reset) on the failure answer. */
+  headers?: Record<string, string>;
+  /** Body of the failure answer; platforms put their error codes here. */
+  body?: unknown;
+  /** Only requests whose path starts with this prefix fail; default every API call except token fetches. */
+  pathPrefix?: string;
+}
+
+export interface FakePlatform {
+  /** Base URL to put in the *_API_BASE variable. */
+  readonly url: string;
+  /** Every request received, in order. */
+  readonly requests: RecordedRequest[];
+  /** Messages accepted for delivery (sends, replies, updates), in order; the test's view of "what users saw". */
+  readonly delivered: { path: string; body: unknown }[];
+  /** Queue a failure. */
+  fail(outage: Outage): void;
+  /** Forget recorded requests and deliveries. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export type Route = (request: {
+  method: string;
+  path: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: unknown;
+}) => { status: number; body: unknown; headers?: Record<string, string>; delivered?: boolean };
+
+/**
+ * Starts a loopback HTTP server that hands each request to `route` after recording it and applying
+ * queued outages. Platform fakes build on this and only describe their endpoints.
+ */
+export async function startFakeServer(
+  route: Route,
+  isTokenRequest: (path: string) => boolean,
+): Promise<FakePlatform> {
+  const requests: RecordedRequest[] = [];
+  const delivered: { path: string; body: unknown }[] = [];
+  const outages: Outage[] = [];
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const text = Buffer.concat(chunks).toString("utf8");
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        // keep the raw text; the route decides whether that is an error
+      }
+      const path = req.url ?? "/";
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).map(([key, value]) => [
+          key,
+          Array.isArray(value) ? value.join(",") : (value ?? ""),
+        ]),
+      );
+      const method = req.method ?? "GET";
+      const outage = outages.find(
+        (o) => o.count > 0 && (o.pathPrefix ? path.startsWith(o.pathPrefix) : !isTokenRequest(path)),
+      );
+      let answer: ReturnType<Route>;
+      if (outage) {
+        outage.count--;
+        if (outage.count === 0) outages.splice(outages.indexOf(outage), 1);
+        answer = {
+          status: outage.status,
+          body: outage.body ?? { error: "fake outage" },
+          headers: outage.headers ?? {},
+        };
+      } else {
+        answer = route({ method, path, url: new URL(path, "http://fake"), headers, body });
+        if (answer.delivered) delivered.push({ path, body });
+      }
+      requests.push({ method, path, headers, body, status: answer.status });
+      res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8", ...answer.headers });
+      res.end(JSON.stringify(answer.body ?? {}));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    delivered,
+    fail: (outage) => outages.push({ ...outage }),
+    reset: () => {
+      requests.length = 0;
+      delivered.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
