@@ -93,3 +93,13 @@ export async function aesCbcEncryptRaw(
   const out = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-CBC", iv }, cryptoKey, plainText));
   return out.subarray(0, plainText.length);
 }
+
+/** URL- and id-safe base64 (RFC 4648 §5, unpadded) of UTF-8 text, for values carried in card keys and links. */
+export const base64UrlEncode = (text: string): string =>
+  base64Encode(utf8Encode(text)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+
+/** Throws on anything that is not base64url or not UTF-8. */
+export function base64UrlDecode(text: string): string {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error("not base64url");
+  return utf8Decode(base64Decode(text.replace(/-/g, "+").replace(/_/g, "/")));
+}

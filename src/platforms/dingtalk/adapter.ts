@@ -1,0 +1,137 @@
+// The DingTalk PlatformAdapter: robot messages and card callbacks in, robot messages and interactive cards out.
+import type { DingTalkConfig } from "../../config/parse-env.ts";
+import { SendError, WebhookError } from "../errors.ts";
+import type {
+  InboundAction,
+  OutboundMessage,
+  PlatformAdapter,
+  RateLimits,
+  SendResult,
+  WebhookOutcome,
+  WebhookRequest,
+} from "../types.ts";
+import { createDingTalkApi } from "./api.ts";
+import { decodeCardCallback, decodeRobotMessage, parseJsonBody } from "./decode.ts";
+import { type DingTalkHandle, outTrackIdFor, readHandle } from "./handle.ts";
+import { renderCardCallbackAnswer, renderCardParams, renderRobotMessage } from "./render.ts";
+import { verifyCardCallback, verifyRobotRequest } from "./verify.ts";
+
+/**
+ * 20 QPS per app and API (standard edition) for the server API; 20 messages a minute per robot and chat,
+ * beyond which DingTalk throttles the robot for 10 minutes.
+ */
+const DINGTALK_LIMITS: RateLimits = {
+  app: { count: 20, perMs: 1000 },
+  target: { count: 20, perMs: 60_000 },
+};
+
+/** Do not start a session-webhook post that could reach DingTalk after the webhook expired. */
+const SESSION_WEBHOOK_MARGIN_MS = 60_000;
+
+export interface DingTalkAdapterOptions {
+  config: DingTalkConfig;
+  fetch?: typeof globalThis.fetch;
+  now: () => Date;
+}
+
+/** DingTalk may read a robot route's answer as a synchronous reply; an empty body says "nothing to add". */
+const emptyOk = () => new Response(null, { status: 200 });
+
+export function createDingTalkAdapter({
+  config,
+  fetch = globalThis.fetch.bind(globalThis),
+  now,
+}: DingTalkAdapterOptions): PlatformAdapter {
+  const api = createDingTalkApi({ config, fetch, now });
+
+  async function receiveRobotMessage(request: WebhookRequest): Promise<WebhookOutcome> {
+    await verifyRobotRequest(request.headers, config.clientSecret, request.now);
+    const event = decodeRobotMessage(parseJsonBody(request.body));
+    return event ? { kind: "event", event, ack: emptyOk() } : { kind: "ignored", response: emptyOk() };
+  }
+
+  /** Cards only call back when they were built from our template, so without one the route does not exist. */
+  async function receiveCardCallback(request: WebhookRequest): Promise<WebhookOutcome> {
+    if (!config.cardTemplateId)
+      throw new WebhookError("not_configured", "DINGTALK_CARD_TEMPLATE_ID is not set");
+    const timestamp = await verifyCardCallback(request.headers, config.cardCallbackSecret, request.now);
+    const event = decodeCardCallback(parseJsonBody(request.body), timestamp);
+    // `{}` leaves the card as it is; the handler's answer (answerAction) replaces it when it comes in time.
+    return event
+      ? { kind: "event", event, ack: Response.json({}) }
+      : { kind: "ignored", response: Response.json({}) };
+  }
+
+  const sessionUsable = (handle: DingTalkHandle): handle is DingTalkHandle & { sessionWebhook: string } =>
+    handle.sessionWebhook !== undefined &&
+    (handle.sessionWebhookExpiredTime ?? 0) - now().getTime() > SESSION_WEBHOOK_MARGIN_MS;
+
+  /** A new message in the handle's chat: a template card when one fits, else robot JSON. */
+  async function deliver(handle: DingTalkHandle, message: OutboundMessage, key: string): Promise<SendResult> {
+    const chat = { id: handle.chatId, kind: handle.chatKind };
+    const cardParamMap =
+      message.type === "card" && config.cardTemplateId ? renderCardParams(message.card) : null;
+    if (cardParamMap) {
+      const outTrackId = await outTrackIdFor(key, chat);
+      await api.createAndDeliverCard({ outTrackId, chat, cardParamMap });
+      return { messageId: outTrackId, handle: { chatId: chat.id, chatKind: chat.kind, outTrackId } };
+    }
+    const { outTrackId: _replacedCard, ...chatHandle } = handle;
+    const robotMessage = renderRobotMessage(message);
+    // Session-webhook replies cost no API call, which matters under the standard edition's monthly quota.
+    if (sessionUsable(handle)) {
+      await api.sendBySession(handle.sessionWebhook, robotMessage);
+      return { handle: chatHandle };
+    }
+    const messageId =
+      chat.kind === "group"
+        ? await api.sendToGroup(chat.id, robotMessage)
+        : await api.sendToUser(chat.id, robotMessage);
+    return messageId ? { messageId, handle: chatHandle } : { handle: chatHandle };
+  }
+
+  return {
+    id: "dingtalk",
+    limits: DINGTALK_LIMITS,
+
+    receive(request) {
+      if (request.route === "") return receiveRobotMessage(request);
+      if (request.route === "cards") return receiveCardCallback(request);
+      return Promise.reject(new WebhookError("not_configured", `no DingTalk route "${request.route}"`));
+    },
+
+    /**
+     * Card callbacks take the new card data in their HTTP answer. Clicks on template-less buttons arrive as
+     * robot messages, which cannot change the clicked message: null, so the update goes out as a new message.
+     */
+    async answerAction(action: InboundAction, result) {
+      if (action.platform !== "dingtalk" || typeof action.message.outTrackId !== "string") return null;
+      const answer = renderCardCallbackAnswer(result);
+      return answer ? Response.json(answer) : null;
+    },
+
+    async send(target, message, idempotencyKey) {
+      switch (target.kind) {
+        case "chat":
+          return deliver({ chatId: target.chatId, chatKind: target.chatKind }, message, idempotencyKey);
+        case "reply":
+          return deliver(readHandle(target.handle), message, idempotencyKey);
+        case "update": {
+          const handle = readHandle(target.handle);
+          const cardParamMap =
+            handle.outTrackId && message.type === "card" && config.cardTemplateId
+              ? renderCardParams(message.card)
+              : null;
+          if (handle.outTrackId && cardParamMap) {
+            await api.updateCard(handle.outTrackId, cardParamMap);
+            return { messageId: handle.outTrackId, handle: target.handle };
+          }
+          // Robot messages cannot be edited: the new state goes to the same chat as a new message.
+          return deliver(handle, message, idempotencyKey);
+        }
+        case "webhook":
+          throw new SendError("permanent", "DingTalk groups are reached by chat id, not by webhook URL");
+      }
+    },
+  };
+}

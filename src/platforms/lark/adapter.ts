@@ -1,0 +1,103 @@
+// The Lark/Feishu PlatformAdapter: webhook in (verify → decode), card-click answers, and sends out.
+import type { LarkConfig } from "../../config/parse-env.ts";
+import { SendError, WebhookError } from "../errors.ts";
+import type {
+  ActionResult,
+  InboundAction,
+  OutboundMessage,
+  PlatformAdapter,
+  RateLimits,
+  ReplyHandle,
+  SendResult,
+  Target,
+  WebhookOutcome,
+  WebhookRequest,
+} from "../types.ts";
+import { createLarkApi } from "./api.ts";
+import { decodeLarkEnvelope } from "./decode.ts";
+import { renderLarkCard, renderLarkMessage, textCard } from "./render.ts";
+import { verifyLarkRequest } from "./verify.ts";
+
+export interface LarkAdapterDeps {
+  config: LarkConfig;
+  fetch?: typeof globalThis.fetch;
+  now: () => Date;
+}
+
+/** 5 QPS per chat (shared by every bot in it) and 50/s per app, from Lark's send limits. */
+const LARK_LIMITS: RateLimits = {
+  app: { count: 50, perMs: 1000 },
+  target: { count: 5, perMs: 1000 },
+};
+
+const json = (body: unknown): Response => Response.json(body);
+
+function handleText(handle: ReplyHandle, key: string): string | undefined {
+  const value = handle[key];
+  return typeof value === "string" && value ? value : undefined;
+}
+
+export function createLarkAdapter({
+  config,
+  fetch = globalThis.fetch,
+  now,
+}: LarkAdapterDeps): PlatformAdapter {
+  const api = createLarkApi({ config, fetch, now });
+
+  async function receive(request: WebhookRequest): Promise<WebhookOutcome> {
+    if (request.route !== "") throw new WebhookError("malformed", `no Lark route "${request.route}"`);
+    if (request.method !== "POST")
+      throw new WebhookError("malformed", `Lark webhooks are POST, not ${request.method}`);
+    const verified = await verifyLarkRequest(request, config);
+    if (verified.kind === "challenge")
+      return { kind: "handshake", response: json({ challenge: verified.challenge }) };
+    const event = decodeLarkEnvelope(verified.envelope);
+    // Lark wants a 200 with a JSON body for everything, `{}` when there is nothing to say.
+    if (!event) return { kind: "ignored", response: json({}) };
+    return { kind: "event", event, ack: json({}) };
+  }
+
+  async function answerAction(_action: InboundAction, result: ActionResult): Promise<Response> {
+    const body: Record<string, unknown> = {};
+    if (result.toast) body.toast = { type: result.toast.kind, content: result.toast.text };
+    if (result.card) body.card = { type: "raw", data: renderLarkCard(result.card) };
+    return json(body);
+  }
+
+  async function update(handle: ReplyHandle, message: OutboundMessage): Promise<SendResult> {
+    const card = message.type === "card" ? renderLarkCard(message.card) : textCard(message.text);
+    const messageId = handleText(handle, "messageId");
+    if (messageId) {
+      await api.patchCard(messageId, card);
+      return { messageId, handle };
+    }
+    const cardToken = handleText(handle, "cardToken");
+    if (cardToken) {
+      await api.updateCardByToken(cardToken, card);
+      return { handle };
+    }
+    throw new SendError("permanent", "Lark update target has neither a message id nor a card token");
+  }
+
+  async function send(target: Target, message: OutboundMessage, idempotencyKey: string): Promise<SendResult> {
+    switch (target.kind) {
+      case "chat": {
+        const messageId = await api.sendToChat(target.chatId, renderLarkMessage(message), idempotencyKey);
+        return { messageId, handle: { messageId, chatId: target.chatId } };
+      }
+      case "reply": {
+        const parent = handleText(target.handle, "messageId");
+        if (!parent) throw new SendError("permanent", "Lark reply target has no message id");
+        const messageId = await api.reply(parent, renderLarkMessage(message), idempotencyKey);
+        const chatId = handleText(target.handle, "chatId");
+        return { messageId, handle: chatId ? { messageId, chatId } : { messageId } };
+      }
+      case "update":
+        return update(target.handle, message);
+      case "webhook":
+        throw new SendError("permanent", "Lark has no webhook targets in this bot");
+    }
+  }
+
+  return { id: "lark", limits: LARK_LIMITS, receive, answerAction, send };
+}

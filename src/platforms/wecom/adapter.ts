@@ -1,0 +1,142 @@
+// The WeCom PlatformAdapter: self-built app (route "") and intelligent robot (route "bot"), plus group webhooks.
+import type { WeComAppConfig, WeComBotConfig } from "../../config/parse-env.ts";
+import { SendError, WebhookError } from "../errors.ts";
+import type {
+  InboundAction,
+  OutboundMessage,
+  PlatformAdapter,
+  RateLimits,
+  SendResult,
+  Target,
+  WebhookOutcome,
+  WebhookRequest,
+} from "../types.ts";
+import { createWeComApi } from "./api.ts";
+import {
+  answerUrlVerification,
+  type CallbackSecrets,
+  openAppCallback,
+  openBotCallback,
+  sealBotReply,
+} from "./callback.ts";
+import { decodeAppXml, decodeBotJson } from "./decode.ts";
+import { readHandle } from "./handle.ts";
+import { renderMessage, renderReplacementCard, taskIdFor } from "./render.ts";
+
+export interface WeComAdapterOptions {
+  app?: WeComAppConfig;
+  bot?: WeComBotConfig;
+  fetch?: typeof fetch;
+  now: () => Date;
+}
+
+/**
+ * 90312: 10 000 calls per API per corp per minute; the tightest per-destination limits are a group webhook's
+ * 20 messages a minute (99110) and an app's 30 a minute to one member (excess silently dropped).
+ */
+const WECOM_LIMITS: RateLimits = {
+  app: { count: 10_000, perMs: 60_000 },
+  target: { count: 20, perMs: 60_000 },
+};
+
+/** WeCom only needs a 200; an empty body means "no passive reply" on both routes. */
+const emptyOk = (): Response => new Response("", { status: 200 });
+
+export function createWeComAdapter(options: WeComAdapterOptions): PlatformAdapter {
+  const { app, bot, now } = options;
+  const apiBase = app?.apiBase ?? bot?.apiBase ?? "https://qyapi.weixin.qq.com";
+  const api = createWeComApi({ apiBase, app, fetch: options.fetch ?? globalThis.fetch, now });
+  const appSecrets: CallbackSecrets | undefined = app && {
+    token: app.token,
+    encodingAesKey: app.encodingAesKey,
+    receiveId: app.corpId,
+  };
+  const botSecrets: CallbackSecrets | undefined = bot && {
+    token: bot.token,
+    encodingAesKey: bot.encodingAesKey,
+    receiveId: "",
+  };
+
+  async function sendToMember(userId: string, message: OutboundMessage, taskId: string): Promise<SendResult> {
+    const body = renderMessage(message, "app", taskId);
+    const sent = await api.sendAppMessage(userId, body);
+    return {
+      ...(sent.msgid && { messageId: sent.msgid }),
+      handle: {
+        channel: "app",
+        userId,
+        ...(body.msgtype === "template_card" && { taskId }),
+        ...(sent.responseCode && { responseCode: sent.responseCode }),
+      },
+    };
+  }
+
+  return {
+    id: "wecom",
+    limits: WECOM_LIMITS,
+
+    async receive(request: WebhookRequest): Promise<WebhookOutcome> {
+      const isBot = request.route === "bot";
+      const secrets = request.route === "" ? appSecrets : isBot ? botSecrets : undefined;
+      if (!secrets)
+        throw new WebhookError("not_configured", `WeCom route "${request.route}" is not configured`);
+      if (request.method === "GET")
+        return { kind: "handshake", response: await answerUrlVerification(request, secrets) };
+      if (request.method !== "POST") throw new WebhookError("malformed", `method ${request.method}`);
+      const event = isBot
+        ? decodeBotJson(await openBotCallback(request, secrets))
+        : decodeAppXml(await openAppCallback(request, secrets));
+      return event ? { kind: "event", event, ack: emptyOk() } : { kind: "ignored", response: emptyOk() };
+    },
+
+    async answerAction(action: InboundAction, result) {
+      // The app's card is replaced through the outbox (update_template_card with the click's ResponseCode).
+      if (action.message.channel !== "bot" || !result.card || !botSecrets) return null;
+      const { taskId } = readHandle(action.message);
+      if (!taskId) return null;
+      // Without `userids` the card changes for everyone who sees it: our cards show shared state.
+      const payload = {
+        response_type: "update_template_card",
+        template_card: renderReplacementCard(result.card, "bot", taskId),
+      };
+      return sealBotReply(botSecrets, payload, now());
+    },
+
+    async send(target: Target, message: OutboundMessage, idempotencyKey: string): Promise<SendResult> {
+      const taskId = await taskIdFor(idempotencyKey);
+      switch (target.kind) {
+        case "webhook":
+          await api.sendWebhook(target.url, renderMessage(message, "webhook", taskId));
+          return {};
+        case "chat":
+          if (target.chatKind === "group")
+            throw new SendError("permanent", "wecom: a group is reached through its group-robot webhook");
+          return sendToMember(target.chatId, message, taskId);
+        case "reply": {
+          const handle = readHandle(target.handle);
+          if (handle.channel === "app") return sendToMember(handle.userId, message, taskId);
+          await api.postResponseUrl(handle.responseUrl, renderMessage(message, "bot", taskId));
+          return {};
+        }
+        case "update": {
+          const handle = readHandle(target.handle);
+          if (handle.channel === "bot") {
+            // A robot card can only be replaced in the passive reply; later, response_url posts a new message.
+            await api.postResponseUrl(handle.responseUrl, renderMessage(message, "bot", taskId));
+            return {};
+          }
+          if (!handle.responseCode)
+            throw new SendError("permanent", "wecom: no response code to update the card");
+          await api.updateAppCard({
+            userIds: [handle.userId],
+            responseCode: handle.responseCode,
+            ...(message.type === "card"
+              ? { card: renderReplacementCard(message.card, "app", handle.taskId ?? taskId) }
+              : { replaceName: message.text }),
+          });
+          return {};
+        }
+      }
+    },
+  };
+}

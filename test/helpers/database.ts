@@ -1,0 +1,51 @@
+// A migrated database for one test file: a fresh Postgres database when TEST_DATABASE_URL is set, else PGlite.
+import { randomBytes } from "node:crypto";
+import postgres from "postgres";
+import type { Database } from "../../src/db/database.ts";
+import { MIGRATIONS_FOLDER } from "../../src/db/migrations-folder.ts";
+import { openPglite } from "../../src/db/pglite.ts";
+import { openPostgres } from "../../src/db/postgres.ts";
+
+export interface TestDatabase extends Database {
+  /** Connection string of the fresh database (Postgres only), for starting real servers against it. */
+  readonly url?: string;
+}
+
+/** Opens and migrates a database private to the caller; close() also drops it. */
+export async function openTestDatabase(): Promise<TestDatabase> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) {
+    const database = await openPglite(undefined, MIGRATIONS_FOLDER);
+    await database.migrate();
+    return database;
+  }
+  const name = `opsbot_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const database = openPostgres(url.toString(), { migrationsFolder: MIGRATIONS_FOLDER });
+  await database.migrate();
+  return {
+    ...database,
+    url: url.toString(),
+    close: async () => {
+      await database.close();
+      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      await admin.end({ timeout: 5 });
+    },
+  };
+}
+
+/** Empties every table between tests of one file, keeping the schema and the tables seeded by migrations. */
+export async function truncateAll(database: Database, keep: string[] = []): Promise<void> {
+  const { sql } = await import("drizzle-orm");
+  const kept = keep.map((table) => `'${table}'`).join(", ") || "''";
+  await database.db.execute(
+    sql.raw(`do $$ declare tables text; begin
+      select string_agg(format('%I', tablename), ', ') into tables
+        from pg_tables where schemaname = 'public' and tablename not in (${kept});
+      if tables is not null then execute 'truncate ' || tables || ' restart identity cascade'; end if;
+    end $$`),
+  );
+}
