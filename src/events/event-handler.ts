@@ -1,0 +1,14 @@
+// What the app asks of the bot for each stored event; the bot router implements it.
+import type { ActionResult, InboundAction, InboundMessage } from "../platforms/types.ts";
+
+export interface EventHandler {
+  /** Handles a chat message; replies go through the outbox. */
+  message(event: InboundMessage): Promise<void>;
+  /** Handles a card click or form submit and says how the card should now look. */
+  action(event: InboundAction): Promise<ActionResult>;
+  /**
+   * Shows an action's result when the platform could not take it in the callback answer (or the
+   * answer was too slow): sends the updated card through the outbox.
+   */
+  actionFollowUp(event: InboundAction, result: ActionResult): Promise<void>;
+}

@@ -1,0 +1,129 @@
+// The durable inbox: a verified event is stored once before the ack, then processed, retried or parked dead.
+import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
+import type { Clock } from "../clock.ts";
+import type { Database } from "../db/database.ts";
+import { inbox } from "../db/schema.ts";
+import type { Logger } from "../log.ts";
+import type { InboundEvent } from "../platforms/types.ts";
+
+/** After this many failed attempts an event is parked as dead with its last error. */
+export const MAX_ATTEMPTS = 5;
+/** A claimed event not finished within this time is picked up again by the sweep. */
+export const LEASE_MS = 60_000;
+
+export type ProcessOutcome<T> =
+  | { status: "done"; value: T }
+  | { status: "busy" }
+  | { status: "failed"; error: unknown; dead: boolean };
+
+export interface Inbox {
+  /** Stores the event once; `inserted` is false for a redelivery of an event already stored. */
+  accept(event: InboundEvent): Promise<{ id: number; inserted: boolean }>;
+  /**
+   * Claims the event (if nobody holds it), runs `work`, and records the outcome. Concurrent calls for the
+   * same id run `work` once: the loser gets `busy`.
+   */
+  process<T>(id: number, work: (event: InboundEvent) => Promise<T>): Promise<ProcessOutcome<T>>;
+  /** Ids of events whose work never finished: pending or processing with the lease run out. */
+  due(limit: number): Promise<number[]>;
+  /** Removes finished rows older than the cut-off; returns how many. */
+  prune(before: Date): Promise<number>;
+}
+
+export function createInbox({ database, now, log }: { database: Database; now: Clock; log: Logger }): Inbox {
+  const { db } = database;
+
+  return {
+    async accept(event) {
+      const inserted = await db
+        .insert(inbox)
+        .values({
+          platform: event.platform,
+          dedupKey: event.dedupKey,
+          event,
+          receivedAt: now(),
+          // A fresh row is leased to the request that stored it; the sweep takes it only once that runs out.
+          leaseUntil: new Date(now().getTime() + LEASE_MS),
+        })
+        .onConflictDoNothing({ target: [inbox.platform, inbox.dedupKey] })
+        .returning({ id: inbox.id });
+      if (inserted[0]) return { id: inserted[0].id, inserted: true };
+      const existing = await db
+        .select({ id: inbox.id })
+        .from(inbox)
+        .where(and(eq(inbox.platform, event.platform), eq(inbox.dedupKey, event.dedupKey)));
+      if (!existing[0]) throw new Error("inbox row vanished between insert and select");
+      return { id: existing[0].id, inserted: false };
+    },
+
+    async process(id, work) {
+      const started = now();
+      const claimed = await db
+        .update(inbox)
+        .set({
+          status: "processing",
+          attempts: sql`${inbox.attempts} + 1`,
+          leaseUntil: new Date(started.getTime() + LEASE_MS),
+        })
+        .where(
+          and(
+            eq(inbox.id, id),
+            or(
+              eq(inbox.status, "pending"),
+              and(eq(inbox.status, "processing"), lt(inbox.leaseUntil, started)),
+            ),
+            // A fresh row's own lease belongs to the request that stored it; only attempts === 0 may use it.
+            or(eq(inbox.attempts, 0), lt(inbox.leaseUntil, started)),
+          ),
+        )
+        .returning({ event: inbox.event, attempts: inbox.attempts });
+      const row = claimed[0];
+      if (!row) return { status: "busy" };
+      try {
+        const value = await work(row.event as InboundEvent);
+        await db
+          .update(inbox)
+          .set({ status: "done", finishedAt: now(), leaseUntil: null, lastError: null })
+          .where(eq(inbox.id, id));
+        return { status: "done", value };
+      } catch (error) {
+        const dead = row.attempts >= MAX_ATTEMPTS;
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        await db
+          .update(inbox)
+          .set({
+            status: dead ? "dead" : "pending",
+            lastError: message.slice(0, 2000),
+            finishedAt: dead ? now() : null,
+            // Retry after the lease so that a crash loop backs off instead of spinning.
+            leaseUntil: dead ? null : new Date(now().getTime() + LEASE_MS),
+          })
+          .where(eq(inbox.id, id));
+        log[dead ? "error" : "warn"](dead ? "inbox.dead" : "inbox.retry", {
+          id,
+          attempts: row.attempts,
+          error,
+        });
+        return { status: "failed", error, dead };
+      }
+    },
+
+    async due(limit) {
+      const rows = await db
+        .select({ id: inbox.id })
+        .from(inbox)
+        .where(and(inArray(inbox.status, ["pending", "processing"]), lt(inbox.leaseUntil, now())))
+        .orderBy(inbox.leaseUntil)
+        .limit(limit);
+      return rows.map((row) => row.id);
+    },
+
+    async prune(before) {
+      const removed = await db
+        .delete(inbox)
+        .where(and(inArray(inbox.status, ["done", "dead"]), lt(inbox.finishedAt, before)))
+        .returning({ id: inbox.id });
+      return removed.length;
+    },
+  };
+}

@@ -1,0 +1,14 @@
+// The one list of scheduled jobs: node-cron on Node and Cron Triggers on Workers both read it.
+import { housekeepingJob } from "./housekeeping.ts";
+import type { Job } from "./job.ts";
+
+export const JOBS: readonly Job[] = [housekeepingJob];
+
+export function findJob(name: string): Job | undefined {
+  return JOBS.find((job) => job.name === name);
+}
+
+/** The distinct cron expressions, in registry order: what wrangler.toml's [triggers] must list. */
+export function cronSchedules(): string[] {
+  return [...new Set(JOBS.map((job) => job.cron))];
+}

@@ -1,0 +1,112 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { inbox as inboxTable } from "../../src/db/schema.ts";
+import { createInbox, LEASE_MS, MAX_ATTEMPTS } from "../../src/inbox/inbox.ts";
+import { silentLogger } from "../../src/log.ts";
+import type { InboundMessage } from "../../src/platforms/types.ts";
+import { openTestDatabase, type TestDatabase, truncateAll } from "../helpers/database.ts";
+import { manualClock } from "../helpers/manual-clock.ts";
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(() => database.close());
+beforeEach(() => truncateAll(database));
+
+const message = (dedupKey: string): InboundMessage => ({
+  kind: "message",
+  platform: "lark",
+  dedupKey,
+  chat: { id: "oc_1", kind: "group" },
+  sender: { id: "ou_1", name: "Wang" },
+  text: "/help",
+  mentions: [],
+  messageId: "om_1",
+  reply: { messageId: "om_1" },
+});
+
+describe("inbox", () => {
+  it("stores an event once, however often and however concurrently it is delivered", async () => {
+    const clock = manualClock("2026-11-26T01:00:00Z");
+    const inbox = createInbox({ database, now: clock.now, log: silentLogger });
+    const first = await inbox.accept(message("lark:msg:1"));
+    const again = await inbox.accept(message("lark:msg:1"));
+    const concurrent = await Promise.all([1, 2, 3].map(() => inbox.accept(message("lark:msg:2"))));
+    expect(first.inserted).toBe(true);
+    expect(again).toEqual({ id: first.id, inserted: false });
+    expect(concurrent.filter((r) => r.inserted)).toHaveLength(1);
+    expect(new Set(concurrent.map((r) => r.id)).size).toBe(1);
+    expect(await database.db.select().from(inboxTable)).toHaveLength(2);
+  });
+
+  it("runs the work once when two processors race for the same event", async () => {
+    const clock = manualClock("2026-11-26T01:00:00Z");
+    const inbox = createInbox({ database, now: clock.now, log: silentLogger });
+    const { id } = await inbox.accept(message("lark:msg:3"));
+    let runs = 0;
+    const outcomes = await Promise.all(
+      [1, 2, 3].map(() =>
+        inbox.process(id, async () => {
+          runs++;
+          return "ok";
+        }),
+      ),
+    );
+    expect(runs).toBe(1);
+    expect(outcomes.filter((o) => o.status === "done")).toHaveLength(1);
+    expect(outcomes.filter((o) => o.status === "busy")).toHaveLength(2);
+    const [row] = await database.db.select().from(inboxTable).where(eq(inboxTable.id, id));
+    expect(row?.status).toBe("done");
+  });
+
+  it("leaves an event whose work never finished to the sweep once its lease runs out", async () => {
+    const clock = manualClock("2026-11-26T01:00:00Z");
+    const inbox = createInbox({ database, now: clock.now, log: silentLogger });
+    const { id } = await inbox.accept(message("lark:msg:4"));
+    expect(await inbox.due(10)).toEqual([]);
+    clock.advance(LEASE_MS + 1);
+    expect(await inbox.due(10)).toEqual([id]);
+    const outcome = await inbox.process(id, async () => "swept");
+    expect(outcome).toEqual({ status: "done", value: "swept" });
+    expect(await inbox.due(10)).toEqual([]);
+  });
+
+  it("retries a failing event after its lease and parks it as dead after the last attempt", async () => {
+    const clock = manualClock("2026-11-26T01:00:00Z");
+    const inbox = createInbox({ database, now: clock.now, log: silentLogger });
+    const { id } = await inbox.accept(message("lark:msg:5"));
+    const fail = async () => {
+      throw new Error("platform said no");
+    };
+    for (let attempt = 1; attempt < MAX_ATTEMPTS; attempt++) {
+      expect(await inbox.process(id, fail)).toMatchObject({ status: "failed", dead: false });
+      // Not before the lease: a crash loop must not spin.
+      expect(await inbox.process(id, fail)).toEqual({ status: "busy" });
+      clock.advance(LEASE_MS + 1);
+      expect(await inbox.due(10)).toEqual([id]);
+    }
+    expect(await inbox.process(id, fail)).toMatchObject({ status: "failed", dead: true });
+    const [row] = await database.db.select().from(inboxTable).where(eq(inboxTable.id, id));
+    expect(row).toMatchObject({
+      status: "dead",
+      attempts: MAX_ATTEMPTS,
+      lastError: "Error: platform said no",
+    });
+    clock.advance(LEASE_MS + 1);
+    expect(await inbox.due(10)).toEqual([]);
+  });
+
+  it("prunes only finished rows older than the cut-off", async () => {
+    const clock = manualClock("2026-11-26T01:00:00Z");
+    const inbox = createInbox({ database, now: clock.now, log: silentLogger });
+    const old = await inbox.accept(message("lark:msg:6"));
+    await inbox.process(old.id, async () => "done");
+    await inbox.accept(message("lark:msg:7"));
+    clock.advance(31 * 86_400_000);
+    const fresh = await inbox.accept(message("lark:msg:8"));
+    await inbox.process(fresh.id, async () => "done");
+    expect(await inbox.prune(new Date(clock.now().getTime() - 30 * 86_400_000))).toBe(1);
+    expect(await database.db.select().from(inboxTable)).toHaveLength(2);
+  });
+});
