@@ -121,7 +121,8 @@ export function createWorkingCalendar(options: WorkingCalendarOptions): WorkingC
       }
     },
     workingDaysBetween(from, to) {
-      const [low, high, sign] = assertLocalDate(from) <= assertLocalDate(to) ? [from, to, 1] : [to, from, -1];
+      const forward = assertLocalDate(from) <= assertLocalDate(to);
+      const [low, high] = forward ? [from, to] : [to, from];
       let days = 0;
       let provisional = false;
       for (let day = addDays(low, 1); day <= high; day = addDays(day, 1)) {
@@ -129,7 +130,7 @@ export function createWorkingCalendar(options: WorkingCalendarOptions): WorkingC
         provisional ||= status.provisional;
         if (status.working) days += 1;
       }
-      return { days: sign * days, provisional };
+      return { days: forward ? days : -days, provisional };
     },
     addWorkingDays: (start, days) => spendWorkingTime(start, days * DAY_MS, WHOLE_DAY),
     isWithinWorkingHours(at) {
