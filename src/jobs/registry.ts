@@ -1,8 +1,9 @@
 // The one list of scheduled jobs: node-cron on Node and Cron Triggers on Workers both read it.
+import { inboxSweepJob, outboxDrainJob } from "./delivery-jobs.ts";
 import { housekeepingJob } from "./housekeeping.ts";
 import type { Job } from "./job.ts";
 
-export const JOBS: readonly Job[] = [housekeepingJob];
+export const JOBS: readonly Job[] = [inboxSweepJob, outboxDrainJob, housekeepingJob];
 
 export function findJob(name: string): Job | undefined {
   return JOBS.find((job) => job.name === name);

@@ -8,6 +8,7 @@ import { startNodeScheduler } from "../../../src/jobs/node-scheduler.ts";
 import { cronSchedules, JOBS } from "../../../src/jobs/registry.ts";
 import { claimTick, runJob } from "../../../src/jobs/run-job.ts";
 import { silentLogger } from "../../../src/log.ts";
+import { createServices } from "../../../src/runtime/services.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
 
 let database: TestDatabase;
@@ -17,8 +18,14 @@ beforeAll(async () => {
 afterAll(() => database.close());
 beforeEach(() => truncateAll(database));
 
-const config = parseEnv({});
-const contextAt = (tick: Date): JobContext => ({ database, config, log: silentLogger, now: tick });
+const contextAt = (tick: Date): JobContext =>
+  createServices({
+    config: parseEnv({}),
+    database,
+    log: silentLogger,
+    now: () => tick,
+    background: () => {},
+  }).jobContext(tick);
 
 function countingJob(cron = "* * * * *") {
   const ticks: string[] = [];

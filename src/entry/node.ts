@@ -1,0 +1,43 @@
+// `npm start`: the Node server. With process.env read here and in the config parser only.
+import { ConfigError, parseEnv } from "../config/parse-env.ts";
+import { createLogger } from "../log.ts";
+import { DataDirBusyError } from "../runtime/data-dir-lock.ts";
+import { startNodeServer } from "../runtime/node-server.ts";
+import { secretsOf } from "../runtime/secrets.ts";
+
+async function main(): Promise<void> {
+  const config = parseEnv(process.env);
+  const log = createLogger({ secrets: secretsOf(config) });
+  const server = await startNodeServer({ config, log });
+  let signals = 0;
+  const stop = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      log.warn("server.forced_exit", { signal });
+      process.exit(1);
+    }
+    server.shutdown().then(
+      () => process.exit(0),
+      (error) => {
+        log.error("server.shutdown_failed", { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) {
+    console.error(`opsbot: ${error.message}`);
+  } else if (error instanceof DataDirBusyError) {
+    console.error(
+      `opsbot: ${error.message} (another opsbot is running on it${error.owner.port ? ` at port ${error.owner.port}` : ""}); ` +
+        "stop it, or point DATA_DIR elsewhere",
+    );
+  } else {
+    console.error(`opsbot: could not start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,111 @@
+// The Node server's life: open and migrate the database, serve, schedule, and shut down cleanly.
+import { randomBytes } from "node:crypto";
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { type Clock, systemClock } from "../clock.ts";
+import { type Config, configuredPlatforms } from "../config/parse-env.ts";
+import { startNodeScheduler } from "../jobs/node-scheduler.ts";
+import { JOBS } from "../jobs/registry.ts";
+import type { Logger } from "../log.ts";
+import { createAdminRoutes } from "./admin-routes.ts";
+import { createBackgroundTracker } from "./background-tracker.ts";
+import { openConfiguredDatabase } from "./open-database.ts";
+import { createServices } from "./services.ts";
+
+export interface NodeServerOptions {
+  config: Config;
+  log: Logger;
+  now?: Clock;
+  fetch?: typeof fetch;
+  /** Start the cron scheduler (default on). */
+  schedule?: boolean;
+  /** Address to listen on; platforms call in from outside, so all interfaces by default. */
+  hostname?: string;
+}
+
+export interface RunningServer {
+  readonly port: number;
+  readonly url: string;
+  /** Stop accepting, finish in-flight work, stop the scheduler, close the database. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+export async function startNodeServer(options: NodeServerOptions): Promise<RunningServer> {
+  const { config, log } = options;
+  const now = options.now ?? systemClock;
+  const instanceId = `node-${process.pid}-${randomBytes(3).toString("hex")}`;
+  const { database, lock, release } = await openConfiguredDatabase(config);
+  try {
+    await database.migrate();
+  } catch (error) {
+    await database.close();
+    await release();
+    throw error;
+  }
+  const tracker = createBackgroundTracker(log);
+  const services = createServices({
+    config,
+    database,
+    log,
+    now,
+    background: tracker.track,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(lock
+      ? {
+          extraRoutes: createAdminRoutes({
+            token: lock.token,
+            runJob: (name, at) => services.runJobNow(name, at ?? now(), `admin:${instanceId}`),
+          }),
+        }
+      : {}),
+  });
+
+  const server = serve({
+    fetch: services.app.fetch,
+    port: config.port,
+    hostname: options.hostname ?? "0.0.0.0",
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  await lock?.setPort(port);
+
+  const scheduler =
+    options.schedule === false
+      ? undefined
+      : startNodeScheduler({ jobs: JOBS, context: services.jobContext, instanceId, now });
+  // Events acked by a previous process that died before finishing them.
+  tracker.track(services.recover());
+
+  const url = `http://localhost:${port}`;
+  const platforms = configuredPlatforms(config);
+  log.info("server.started", {
+    url,
+    database: database.mode === "postgres" ? "postgres" : `embedded PGlite in ${config.dataDir}`,
+    platforms: platforms.length ? platforms : "none",
+  });
+  for (const { platform, missing } of config.incomplete) {
+    log.warn("config.platform_incomplete", { platform, missing });
+  }
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = () => {
+    stopping ??= (async () => {
+      log.info("server.stopping", {});
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
+        if ("closeIdleConnections" in server) server.closeIdleConnections();
+      });
+      await scheduler?.stop();
+      await tracker.drain();
+      await database.close();
+      await release();
+      log.info("server.stopped", {});
+    })();
+    return stopping;
+  };
+  return { port, url, shutdown };
+}

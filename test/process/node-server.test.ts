@@ -1,0 +1,78 @@
+// The real `npm start` process on the embedded database: start-up, hand-off of jobs, crash and clean stop.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { MIGRATIONS_FOLDER } from "../../src/db/migrations-folder.ts";
+import { openPglite } from "../../src/db/pglite.ts";
+import { jobRuns } from "../../src/db/schema.ts";
+import { runEntry, startServer } from "../helpers/node-process.ts";
+
+const dataDir = mkdtempSync(join(tmpdir(), "opsbot-process-"));
+const env = { DATA_DIR: dataDir };
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe("npm start on the embedded database", () => {
+  it("serves, hands jobs over, refuses a second owner, survives SIGKILL and stops cleanly on SIGTERM", async () => {
+    const first = await startServer(env);
+    expect(first.output()).toMatch(/"database":"embedded PGlite in [^"]+","platforms":"none"/);
+    const health = await fetch(`${first.url}/healthz`);
+    expect(await health.json()).toEqual({ status: "ok", db: "ok" });
+
+    // `npm run job` while the server owns the database: the server runs it.
+    const job = await runEntry(
+      "src/entry/job.ts",
+      ["housekeeping", "--at", "2026-11-26T03:00:00+08:00"],
+      env,
+    );
+    expect(job.output).toContain("housekeeping (run by the server");
+    expect(job.code).toBe(0);
+
+    // A second server on the same directory is refused with a clear message, not a corrupted database.
+    const second = await runEntry("src/entry/node.ts", [], { ...env, PORT: "0" });
+    expect(second.code).toBe(1);
+    expect(second.output).toMatch(/in use by process \d+ .*stop it, or point DATA_DIR elsewhere/);
+
+    first.child.kill("SIGKILL");
+    expect(await first.exited).toBe("SIGKILL");
+
+    const restarted = await startServer(env);
+    expect((await fetch(`${restarted.url}/healthz`)).status).toBe(200);
+    restarted.child.kill("SIGTERM");
+    expect(await restarted.exited).toBe(0);
+    expect(restarted.output()).toContain('"event":"server.stopped"');
+
+    // The run recorded before the crash is still there.
+    const database = await openPglite(join(dataDir, "pglite"), MIGRATIONS_FOLDER);
+    try {
+      const runs = await database.db.select().from(jobRuns);
+      expect(runs.map((run) => [run.job, run.trigger, run.tick.toISOString()])).toContainEqual([
+        "housekeeping",
+        "manual",
+        "2026-11-25T19:00:00.000Z",
+      ]);
+    } finally {
+      await database.close();
+    }
+  }, 120_000);
+
+  it("rejects bad arguments to npm run job with the usage", async () => {
+    const unknown = await runEntry("src/entry/job.ts", ["no-such-job"], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.output).toContain('unknown job "no-such-job"');
+    expect(unknown.output).toContain("jobs: inbox-sweep, outbox-drain, housekeeping");
+    const badAt = await runEntry("src/entry/job.ts", ["housekeeping", "--at", "yesterday"], env);
+    expect(badAt.code).toBe(2);
+    expect(badAt.output).toContain("--at must be an ISO 8601 time");
+  });
+
+  it("refuses to start with a bad configuration, naming the variable", async () => {
+    const result = await runEntry("src/entry/node.ts", [], {
+      ...env,
+      PORT: "http",
+      OPS_TIMEZONE: "Moon/Base",
+    });
+    expect(result.code).toBe(1);
+    expect(result.output).toMatch(/PORT: must be a port number.*OPS_TIMEZONE: not an IANA time zone/);
+  });
+});
