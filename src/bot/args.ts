@@ -158,7 +158,9 @@ export function convertArg(spec: ArgSpec, typed: Pick<Token, "text" | "mention">
     case "enum":
       return toChoice(spec, text);
     case "user":
-      return typed.mention ? { ok: true, value: typed.mention } : { ok: false, problem: { kind: "not_mention" } };
+      return typed.mention
+        ? { ok: true, value: typed.mention }
+        : { ok: false, problem: { kind: "not_mention" } };
     case "rest":
       return { ok: true, value: text };
   }

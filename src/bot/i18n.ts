@@ -8,7 +8,11 @@ export interface Bilingual {
   readonly en: string;
 }
 
-export const pick = (text: Bilingual, language: Language): string => text[language];
+/** `t(zh, en)` for handlers: the text in this language. */
+export const translator =
+  (language: Language) =>
+  (zh: string, en: string): string =>
+    language === "zh" ? zh : en;
 
 const CJK = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u;
 

@@ -1,8 +1,8 @@
 // The roles a person can hold, their Chinese names, and the default "holds one of the required roles" check.
-import type { Language } from "./i18n.ts";
+import { joinOr, type Language } from "./i18n.ts";
 
 /** In the order people read them: most powerful first. */
-export const ROLES = ["admin", "manager", "cs", "qa", "warehouse", "finance", "staff"] as const;
+const ROLES = ["admin", "manager", "cs", "qa", "warehouse", "finance", "staff"] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
@@ -31,5 +31,12 @@ export const hasAnyRole: Authorize = (personRoles, required) =>
   required.length === 0 || required.some((role) => personRoles.includes(role));
 
 /** A role as a user reads it: the Chinese name, or the role id itself (which English users type). */
-export const roleLabel = (role: Role, language: Language): string =>
+const roleLabel = (role: Role, language: Language): string =>
   language === "zh" ? ROLE_NAMES_ZH[role] : role;
+
+/** "经理 或 管理员" / "manager or admin". */
+export const describeRoles = (roles: readonly Role[], language: Language): string =>
+  joinOr(
+    roles.map((role) => roleLabel(role, language)),
+    language,
+  );

@@ -27,7 +27,7 @@ const DIGIT = /[0-9０-９]/;
 const AT = new Set(["@", "＠"]);
 const SLASH = new Set(["/", "／"]);
 // IMEs are not careful about opening vs closing curly quotes, so any quote of the same family closes.
-const DOUBLE_QUOTES = "\"“”";
+const DOUBLE_QUOTES = '"“”';
 const SINGLE_QUOTES = "‘’";
 
 /** Spaces and the full-width ，；： people type between words; "09：30" keeps its colon. */
@@ -69,7 +69,11 @@ function nextAt(text: string, from: number): number {
 }
 
 /** The next "@Name" written for this person; names may hold spaces, so they are matched whole. */
-function findNamedMention(text: string, from: number, name: string): { start: number; end: number } | undefined {
+function findNamedMention(
+  text: string,
+  from: number,
+  name: string,
+): { start: number; end: number } | undefined {
   for (let at = nextAt(text, from); at !== -1; at = nextAt(text, at + 1)) {
     if (text.startsWith(name, at + 1)) return { start: at, end: at + 1 + name.length };
   }
@@ -80,7 +84,8 @@ function findNamedMention(text: string, from: number, name: string): { start: nu
 function findBareMention(text: string, from: number): { start: number; end: number } | undefined {
   for (let at = nextAt(text, from); at !== -1; at = nextAt(text, at + 1)) {
     const before = text[at - 1];
-    if (at === 0 || isSeparator(text, at - 1) || closingQuotesOf(before)) return { start: at, end: wordEnd(text, at) };
+    if (at === 0 || isSeparator(text, at - 1) || closingQuotesOf(before))
+      return { start: at, end: wordEnd(text, at) };
   }
   return undefined;
 }
@@ -94,7 +99,8 @@ function locateMentions(text: string, mentions: readonly Person[]): Map<number, 
   const spans = new Map<number, MentionSpan>();
   let from = 0;
   for (const person of mentions) {
-    const span = (person.name ? findNamedMention(text, from, person.name) : undefined) ?? findBareMention(text, from);
+    const span =
+      (person.name ? findNamedMention(text, from, person.name) : undefined) ?? findBareMention(text, from);
     if (!span) break;
     spans.set(span.start, { end: span.end, person });
     from = span.end;
@@ -105,7 +111,13 @@ function locateMentions(text: string, mentions: readonly Person[]): Map<number, 
 function readToken(text: string, start: number, mentions: Map<number, MentionSpan>): Token {
   const mention = mentions.get(start);
   if (mention) {
-    return { text: text.slice(start, mention.end), quoted: false, mention: mention.person, start, end: mention.end };
+    return {
+      text: text.slice(start, mention.end),
+      quoted: false,
+      mention: mention.person,
+      start,
+      end: mention.end,
+    };
   }
   const closing = closingQuotesOf(text[start]);
   if (closing) {

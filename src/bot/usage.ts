@@ -17,16 +17,17 @@ function placeholderText(name: string, spec: ArgSpec, language: Language): strin
 }
 
 /** "<数量>", "[open|overdue|mine]", "<@user>", "<reason…>". */
-export function placeholder(name: string, spec: ArgSpec, language: Language): string {
+function placeholder(name: string, spec: ArgSpec, language: Language): string {
   const text = placeholderText(name, spec, language);
   return isOptional(spec) ? `[${text}]` : `<${text}>`;
 }
 
 /** "/下单 <客户> <型号> <数量> <交期>" for the name the user typed. */
 export function usageLine(commandName: string, args: ArgSpecs, language: Language): string {
-  return [`/${commandName}`, ...Object.entries(args).map(([name, spec]) => placeholder(name, spec, language))].join(
-    " ",
-  );
+  return [
+    `/${commandName}`,
+    ...Object.entries(args).map(([name, spec]) => placeholder(name, spec, language)),
+  ].join(" ");
 }
 
 function valueDescription(spec: ArgSpec, language: Language): string {

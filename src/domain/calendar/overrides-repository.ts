@@ -29,7 +29,8 @@ export interface CalendarOverrideChange {
 }
 
 function assertKind(kind: string): CalendarOverrideKind {
-  if (kind !== "off" && kind !== "work") throw new RangeError(`calendar override kind must be off or work: ${kind}`);
+  if (kind !== "off" && kind !== "work")
+    throw new RangeError(`calendar override kind must be off or work: ${kind}`);
   return kind;
 }
 

@@ -16,13 +16,13 @@ import {
 
 export type CalendarOverrideKind = "off" | "work";
 
-export interface DayStatus {
+interface DayStatus {
   working: boolean;
   /** The year has no published State Council data, so the answer comes from the Monday–Friday rule. */
   provisional: boolean;
 }
 
-export interface WorkingDeadline {
+interface WorkingDeadline {
   due: Date;
   /** Some day counted on the way was provisional: the deadline may move once that year is published. */
   provisional: boolean;
@@ -71,7 +71,8 @@ export function createWorkingCalendar(options: WorkingCalendarOptions): WorkingC
   const overrides = new Map(options.overrides ?? []);
   const hours = options.workingHours ?? { start: "08:00", end: "20:00" };
   const workingWindow: DailyWindow = { from: parseTimeOfDay(hours.start), to: parseTimeOfDay(hours.end) };
-  if (workingWindow.from >= workingWindow.to) throw new RangeError("working hours must start before they end");
+  if (workingWindow.from >= workingWindow.to)
+    throw new RangeError("working hours must start before they end");
 
   function statusOf(day: LocalDate): DayStatus {
     const override = overrides.get(day);

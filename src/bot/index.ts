@@ -1,0 +1,10 @@
+// The command kit as commands/ uses it: define commands and actions, register them, answer /help.
+export { arg } from "./args.ts";
+export { buttonValue, defineAction, defineCommand } from "./command.ts";
+export { commandHelpCard, helpCard } from "./help.ts";
+export type { Language } from "./i18n.ts";
+export { parseCommand } from "./parse.ts";
+export { createRegistry, type Registry } from "./registry.ts";
+export { type Authorize, hasAnyRole, ROLE_NAMES_ZH, type Role } from "./roles.ts";
+export { createRouter } from "./router.ts";
+export { UserError } from "./user-error.ts";

@@ -1,0 +1,173 @@
+// Runs one inbound event: parse or look up, check the role, call the handler; every outcome becomes a reply.
+import type {
+  ActionResult,
+  Card,
+  InboundAction,
+  InboundEvent,
+  InboundMessage,
+  OutboundMessage,
+} from "../platforms/types.ts";
+import { type Caller, LANGUAGE_KEY, type ToastKind } from "./command.ts";
+import { type Language, strings, translator } from "./i18n.ts";
+import { formatError, parseCommand, recognisedCommand } from "./parse.ts";
+import type { Registry } from "./registry.ts";
+import { type Authorize, describeRoles, type Role } from "./roles.ts";
+import { UserError } from "./user-error.ts";
+
+/**
+ * ok: the handler answered · invalid: not a command, unknown command or bad arguments · unknown: no such
+ * action · refused: the caller lacks the role · declined: the handler threw a UserError · failed: it threw
+ * anything else (see `failure`).
+ */
+type HandleStatus = "ok" | "invalid" | "unknown" | "refused" | "declined" | "failed";
+
+/** An unexpected error for the caller to log; the user only saw its id. */
+interface Failure {
+  errorId: string;
+  error: unknown;
+}
+
+interface MessageOutcome {
+  kind: "message";
+  status: HandleStatus;
+  reply: OutboundMessage;
+  commandId?: string;
+  failure?: Failure;
+}
+
+interface ActionOutcome {
+  kind: "action";
+  status: HandleStatus;
+  result: ActionResult;
+  actionId: string;
+  failure?: Failure;
+}
+
+export interface Router {
+  handle(event: InboundMessage, caller: Caller): Promise<MessageOutcome>;
+  handle(event: InboundAction, caller: Caller): Promise<ActionOutcome>;
+  handle(event: InboundEvent, caller: Caller): Promise<MessageOutcome | ActionOutcome>;
+}
+
+export interface RouterOptions {
+  registry: Registry;
+  /** Decides with the roles the caller loaded from the database; see `hasAnyRole`. */
+  authorize: Authorize;
+  /** Id of an unexpected error, shown to the user so that a report can be matched with the log. */
+  newErrorId?: () => string;
+}
+
+/** Cards are shown to Chinese teams; a button may carry `lang` to answer in the language of its card. */
+const DEFAULT_ACTION_LANGUAGE: Language = "zh";
+
+const randomErrorId = (): string => crypto.randomUUID().slice(0, 8);
+
+type Ran<T> = { status: "ok" | "declined" | "failed"; value: T; failure?: Failure };
+
+export function createRouter({ registry, authorize, newErrorId = randomErrorId }: RouterOptions): Router {
+  const allowed = (caller: Caller, required: readonly Role[]): boolean =>
+    required.length === 0 || authorize(caller.roles, required);
+
+  /** Runs a handler; a UserError becomes its message, anything else an apology with an error id. */
+  async function run<T>(
+    work: () => T | Promise<T>,
+    language: Language,
+    answer: (text: string, kind: "warning" | "error") => T,
+  ): Promise<Ran<T>> {
+    try {
+      return { status: "ok", value: await work() };
+    } catch (error) {
+      if (error instanceof UserError)
+        return { status: "declined", value: answer(error.in(language), "warning") };
+      const errorId = newErrorId();
+      return {
+        status: "failed",
+        value: answer(strings(language).failed(errorId), "error"),
+        failure: { errorId, error },
+      };
+    }
+  }
+
+  async function handleMessage(event: InboundMessage, caller: Caller): Promise<MessageOutcome> {
+    const text = (value: string): OutboundMessage => ({ type: "text", text: value });
+    const parsed = parseCommand(event.text, event.mentions, registry);
+    const recognised = recognisedCommand(parsed);
+    const base = { kind: "message", ...(recognised && { commandId: recognised.command.id }) } as const;
+    // The role comes before argument errors: whoever may not run a command needs no lesson in its usage.
+    if (recognised && !allowed(caller, recognised.command.roles)) {
+      const words = strings(parsed.language);
+      const roles = describeRoles(recognised.command.roles, parsed.language);
+      const reason = `${words.notAllowed(`/${recognised.name}`)} — ${words.needsRoles(roles)}`;
+      return { ...base, status: "refused", reply: text(reason) };
+    }
+    if (!parsed.ok)
+      return { ...base, status: "invalid", reply: text(formatError(parsed.error, parsed.language)) };
+
+    const { language } = parsed;
+    const t = translator(language);
+    const context = {
+      args: parsed.args,
+      language,
+      name: parsed.name,
+      event,
+      caller,
+      registry,
+      t,
+      reply: {
+        text: (zh: string, en: string) => text(t(zh, en)),
+        card: (card: Card) => ({ type: "card", card }) as const,
+      },
+    };
+    const withoutArgs = parsed.bare ? parsed.command.withoutArgs : undefined;
+    const ran = await run(
+      () => (withoutArgs ? withoutArgs({ ...context, args: undefined }) : parsed.command.handler(context)),
+      language,
+      text,
+    );
+    return { ...base, status: ran.status, reply: ran.value, ...(ran.failure && { failure: ran.failure }) };
+  }
+
+  async function handleAction(event: InboundAction, caller: Caller): Promise<ActionOutcome> {
+    const carried = event.value[LANGUAGE_KEY];
+    const language: Language = carried === "en" || carried === "zh" ? carried : DEFAULT_ACTION_LANGUAGE;
+    const words = strings(language);
+    const base = { kind: "action", actionId: event.actionId } as const;
+    const toast = (kind: ToastKind, text: string): ActionResult => ({
+      toast: { kind, text },
+    });
+    const action = registry.action(event.actionId);
+    if (!action)
+      return { ...base, status: "unknown", result: toast("warning", words.unknownAction(event.actionId)) };
+    if (!allowed(caller, action.roles)) {
+      return {
+        ...base,
+        status: "refused",
+        result: toast("error", words.needsRoles(describeRoles(action.roles, language))),
+      };
+    }
+    const t = translator(language);
+    const ran = await run(
+      () =>
+        action.handler({
+          event,
+          id: event.value.id,
+          form: event.form,
+          language,
+          caller,
+          registry,
+          t,
+          toast: (kind, zh, en) => toast(kind, t(zh, en)),
+        }),
+      language,
+      (text, kind) => toast(kind, text),
+    );
+    return { ...base, status: ran.status, result: ran.value, ...(ran.failure && { failure: ran.failure }) };
+  }
+
+  return {
+    handle: ((event: InboundEvent, caller: Caller) =>
+      event.kind === "message"
+        ? handleMessage(event, caller)
+        : handleAction(event, caller)) as Router["handle"],
+  };
+}
