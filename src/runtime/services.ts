@@ -72,5 +72,3 @@ export function createServices(deps: ServicesDeps) {
     recover: () => sweepInbox({ inbox, handler, log }),
   };
 }
-
-export type Services = ReturnType<typeof createServices>;
