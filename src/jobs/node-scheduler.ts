@@ -1,6 +1,7 @@
 // node-cron on Node: one task per job, with a Postgres-backed run coordinator so each tick runs once.
-import cron, { type RunCoordinator, type ScheduledTask } from "node-cron";
+import cron, { type Logger as CronLogger, type RunCoordinator, type ScheduledTask } from "node-cron";
 import type { Clock } from "../clock.ts";
+import type { Logger } from "../log.ts";
 import type { Job, JobContext } from "./job.ts";
 import { claimTick, runJob } from "./run-job.ts";
 
@@ -30,11 +31,27 @@ function coordinatorFor(
   return coordinator;
 }
 
+/** node-cron's own messages (missed ticks, overlaps) as our structured lines. */
+function cronLogger(log: Logger, job: string): CronLogger {
+  const detail = (message: string | Error, error?: Error) => ({
+    job,
+    message: message instanceof Error ? message.message : message,
+    ...(error ? { error } : {}),
+  });
+  return {
+    debug: (message, error) => log.debug("cron.debug", detail(message, error)),
+    info: (message) => log.info("cron.info", detail(message)),
+    warn: (message) => log.warn("cron.warn", detail(message)),
+    error: (message, error) => log.error("cron.error", detail(message, error)),
+  };
+}
+
 export function startNodeScheduler(opts: {
   jobs: readonly Job[];
   context: (tick: Date) => JobContext;
   instanceId: string;
   now: Clock;
+  log: Logger;
 }): NodeScheduler {
   const tasks: ScheduledTask[] = [];
   for (const job of opts.jobs) {
@@ -59,6 +76,7 @@ export function startNodeScheduler(opts: {
         noOverlap: true,
         distributed: true,
         runCoordinator: coordinatorFor(job, opts.context, opts.instanceId, claims),
+        logger: cronLogger(opts.log, job.name),
       },
     );
     tasks.push(task);

@@ -75,7 +75,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   const scheduler =
     options.schedule === false
       ? undefined
-      : startNodeScheduler({ jobs: JOBS, context: services.jobContext, instanceId, now });
+      : startNodeScheduler({ jobs: JOBS, context: services.jobContext, instanceId, now, log });
   // Events acked by a previous process that died before finishing them.
   tracker.track(services.recover());
 

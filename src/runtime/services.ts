@@ -72,3 +72,4 @@ export function createServices(deps: ServicesDeps) {
     recover: () => sweepInbox({ inbox, handler, log }),
   };
 }
+export type Services = ReturnType<typeof createServices>;

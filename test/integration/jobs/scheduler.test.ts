@@ -100,7 +100,13 @@ describe("node-cron scheduler", () => {
     });
     const { job, ticks } = countingJob();
     const schedulers = ["one", "two"].map((instanceId) =>
-      startNodeScheduler({ jobs: [job], context: contextAt, instanceId, now: () => new Date() }),
+      startNodeScheduler({
+        jobs: [job],
+        context: contextAt,
+        instanceId,
+        now: () => new Date(),
+        log: silentLogger,
+      }),
     );
     const finishedRuns = async () =>
       (await database.db.select().from(jobRuns)).filter((row) => row.status === "done").length;
