@@ -1,9 +1,10 @@
 // Cloudflare Workers entry: the same Hono app per request, and Cron Triggers running the job registry.
-import { ConfigError, parseEnv } from "../config/parse-env.ts";
+import { type Config, ConfigError, parseEnv } from "../config/parse-env.ts";
 import { openPostgres } from "../db/postgres.ts";
 import { JOBS } from "../jobs/registry.ts";
 import { claimTick, runJob } from "../jobs/run-job.ts";
 import { createLogger } from "../log.ts";
+import { type Adapters, createAdapters } from "../runtime/adapters.ts";
 import { createBackgroundTracker } from "../runtime/background-tracker.ts";
 import { secretsOf } from "../runtime/secrets.ts";
 import { createServices } from "../runtime/services.ts";
@@ -30,11 +31,17 @@ function environment(env: WorkerEnv): Record<string, string | undefined> {
   return record;
 }
 
-/** Parsed once per isolate: bindings do not change while it lives. */
-let cached: { env: WorkerEnv; config: ReturnType<typeof parseEnv> } | undefined;
-function configFor(env: WorkerEnv) {
-  if (cached?.env !== env) cached = { env, config: parseEnv(environment(env)) };
-  return cached.config;
+/**
+ * Parsed once per isolate: bindings do not change while it lives. The adapters are kept too, so their
+ * access tokens are fetched once per isolate rather than once per request.
+ */
+let cached: { env: WorkerEnv; config: Config; adapters: Adapters } | undefined;
+function isolateState(env: WorkerEnv) {
+  if (cached?.env !== env) {
+    const config = parseEnv(environment(env));
+    cached = { env, config, adapters: createAdapters(config, { now: () => new Date() }) };
+  }
+  return cached;
 }
 
 /**
@@ -42,7 +49,7 @@ function configFor(env: WorkerEnv) {
  * them on Workers, so each gets its own small pool, closed once its background work is done.
  */
 function open(env: WorkerEnv, ctx: WorkerContext) {
-  const config = configFor(env);
+  const { config, adapters } = isolateState(env);
   if (!config.databaseUrl) throw new Error("no database: bind Hyperdrive as HYPERDRIVE");
   const log = createLogger({ secrets: secretsOf(config) });
   const database = openPostgres(config.databaseUrl, { max: 2 });

@@ -15,7 +15,7 @@ import { findJob } from "../jobs/registry.ts";
 import { runJob } from "../jobs/run-job.ts";
 import type { Logger } from "../log.ts";
 import { createOutbox } from "../outbox/outbox.ts";
-import { createAdapters } from "./adapters.ts";
+import { type Adapters, createAdapters } from "./adapters.ts";
 
 export interface ServicesDeps {
   config: Config;
@@ -24,12 +24,15 @@ export interface ServicesDeps {
   now: Clock;
   background: (work: Promise<unknown>) => void;
   fetch?: typeof fetch;
+  /** Adapters to reuse (their token caches) across requests; built from config when absent. */
+  adapters?: Adapters;
   extraRoutes?: Hono;
 }
 
 export function createServices(deps: ServicesDeps) {
   const { config, database, log, now } = deps;
-  const adapters = createAdapters(config, { now, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  const adapters =
+    deps.adapters ?? createAdapters(config, { now, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   const inbox = createInbox({ database, now, log });
   const outbox = createOutbox({ database, adapters, now, log });
   const router = createRouter({ registry: createCommandRegistry(), authorize: hasAnyRole });
