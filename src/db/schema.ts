@@ -149,6 +149,10 @@ export const outbox = pgTable(
   (t) => [
     uniqueIndex("outbox_key_uq").on(t.idempotencyKey),
     index("outbox_due_idx").on(t.nextAttemptAt).where(sql`status in ('pending', 'sending')`),
+    /** The sender keeps each destination's messages in order: "is an earlier one still open?" */
+    index("outbox_target_open_idx")
+      .on(t.platform, t.targetKey, t.id)
+      .where(sql`status in ('pending', 'sending')`),
     index("outbox_finished_idx").on(t.finishedAt),
   ],
 );

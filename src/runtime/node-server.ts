@@ -7,6 +7,7 @@ import { type Config, configuredPlatforms } from "../config/parse-env.ts";
 import { startNodeScheduler } from "../jobs/node-scheduler.ts";
 import { JOBS } from "../jobs/registry.ts";
 import type { Logger } from "../log.ts";
+import { startOutboxLoop } from "../outbox/drain-loop.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
 import { createBackgroundTracker } from "./background-tracker.ts";
 import { openConfiguredDatabase } from "./open-database.ts";
@@ -76,6 +77,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     options.schedule === false
       ? undefined
       : startNodeScheduler({ jobs: JOBS, context: services.jobContext, instanceId, now, log });
+  // Retries and scheduled pushes go out from this loop; direct replies are sent at once by the handler.
+  const outboxLoop = startOutboxLoop({ outbox: services.outbox, log });
   // Events acked by a previous process that died before finishing them.
   tracker.track(services.recover());
 
@@ -101,6 +104,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
       });
       await scheduler?.stop();
       await tracker.drain();
+      await outboxLoop.stop();
       await database.close();
       await release();
       log.info("server.stopped", {});

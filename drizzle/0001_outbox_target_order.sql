@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_target_open_idx" ON "outbox" USING btree ("platform","target_key","id") WHERE status in ('pending', 'sending');

@@ -1,0 +1,222 @@
+// The outbox: every outbound message is a row with an idempotency key, sent once under the platforms' limits.
+import type { Clock } from "../clock.ts";
+import type { Database, Db } from "../db/database.ts";
+import type { Logger } from "../log.ts";
+import type { OutboundMessage, PlatformAdapter, PlatformId, SendResult, Target } from "../platforms/types.ts";
+import { createRateLimiter } from "./rate-limiter.ts";
+import { judgeFailure } from "./retry-policy.ts";
+import { type AttemptResult, createScheduler, type Outcome, type RoutedRow } from "./scheduler.ts";
+import { type ClaimedRow, createOutboxStore } from "./store.ts";
+import { targetKey } from "./target-key.ts";
+
+/** A claim holds its rows this long; a sender that dies mid-send gives them back when it runs out. */
+export const LEASE_MS = 2 * 60_000;
+/** Rows claimed per query; the drain claims again when half of them are done. */
+const CLAIM_BATCH = 100;
+/** A drained row that cannot start within this time goes back to the table, due when it could. */
+const DRAIN_HORIZON_MS = 30_000;
+/** A direct reply that cannot start within this time is left to the drain. */
+const DELIVER_HORIZON_MS = 10_000;
+
+export interface OutboxItem {
+  /** Deterministic: the same message always gets the same key (e.g. `digest:<chat>:<date>`). */
+  idempotencyKey: string;
+  target: Target;
+  message: OutboundMessage;
+}
+
+export interface OutboxCounts {
+  sent: number;
+  /** Failed for now; due again later. */
+  retried: number;
+  /** Given up: permanent error, no adapter, or a day of failures. */
+  failed: number;
+  /** Not attempted now (over a limit, or no lease time left); due again later. */
+  deferred: number;
+}
+
+export interface DrainOptions {
+  /** Claim at most this many rows. */
+  max?: number;
+  /** Claim nothing after this time; rows that could not start by then go back to the table. */
+  until?: Date;
+}
+
+export interface Outbox {
+  /**
+   * Stores the messages whose keys are new (INSERT … ON CONFLICT DO NOTHING); returns those keys. Pass the
+   * caller's transaction to write them in the same step as the state change they announce.
+   */
+  enqueue(items: OutboxItem[], tx?: Db): Promise<string[]>;
+  /** Sends these rows now (direct replies), within the limits; resolves when each has an outcome. */
+  deliver(idempotencyKeys: string[]): Promise<OutboxCounts>;
+  /** Sends every due row, paced to the limits and in order per destination; resolves when done. */
+  drain(options?: DrainOptions): Promise<OutboxCounts>;
+  /** What the platform returned for a sent message (its id, the handle to update it), or null. */
+  findSent(idempotencyKey: string): Promise<SendResult | null>;
+}
+
+export interface OutboxDeps {
+  database: Database;
+  adapters: Partial<Record<PlatformId, PlatformAdapter>>;
+  now: Clock;
+  log: Logger;
+  /** Jitter for retry backoff. */
+  random?: () => number;
+  /** How pacing waits; tests pass one that moves a fake clock. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** Pacing on a real clock; tests pass a sleep that moves a fake one. */
+export const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const noCounts = (): OutboxCounts => ({ sent: 0, retried: 0, failed: 0, deferred: 0 });
+
+function tally(outcomes: Outcome[]): OutboxCounts {
+  const counts = noCounts();
+  for (const outcome of outcomes) counts[outcome]++;
+  return counts;
+}
+
+/**
+ * One instance per process: its rate budgets are in memory, so the webhook path (deliver) and the drain must
+ * share it for the limits to hold.
+ */
+export function createOutbox({
+  database,
+  adapters,
+  now,
+  log,
+  random = Math.random,
+  sleep = timerSleep,
+}: OutboxDeps): Outbox {
+  const store = createOutboxStore(database.db);
+  const limits = Object.fromEntries(
+    Object.entries(adapters).map(([platform, adapter]) => [platform, adapter.limits]),
+  );
+  const limiter = createRateLimiter(limits);
+
+  const isRouted = (row: ClaimedRow): row is RoutedRow =>
+    Object.hasOwn(adapters, row.platform) && adapters[row.platform as PlatformId] !== undefined;
+
+  async function attempt(row: RoutedRow): Promise<AttemptResult> {
+    const adapter = adapters[row.platform];
+    // settle() routes only rows of configured platforms here.
+    if (!adapter) throw new Error(`no adapter for ${row.platform}`);
+    const fields = { key: row.idempotencyKey, platform: row.platform, target: row.targetKey };
+    let result: SendResult;
+    try {
+      result = await adapter.send(row.target, row.message, row.idempotencyKey);
+    } catch (error) {
+      const { count, perMs } = adapter.limits.target;
+      const verdict = judgeFailure({
+        error,
+        attempts: row.attempts + 1,
+        createdAt: row.createdAt,
+        now: now().getTime(),
+        pacingMs: perMs / count,
+        random,
+      });
+      if (verdict.kind === "fail") {
+        await record(row, store.markFailed(row, verdict.reason, now(), true));
+        log.error("outbox.failed", { ...fields, attempts: row.attempts + 1, reason: verdict.reason });
+        return { outcome: "failed" };
+      }
+      await record(row, store.markRetry(row, new Date(verdict.at), verdict.reason));
+      log.warn("outbox.retry", {
+        ...fields,
+        attempts: row.attempts + 1,
+        reason: verdict.reason,
+        retryAt: new Date(verdict.at).toISOString(),
+      });
+      return { outcome: "retried", retryAt: verdict.at, rateLimited: verdict.rateLimited };
+    }
+    await record(row, store.markSent(row, result, now()));
+    log.info("outbox.sent", { ...fields, attempts: row.attempts + 1 });
+    return { outcome: "sent" };
+  }
+
+  /** A write refused by the lease check means another sender re-claimed the row after our lease ran out. */
+  async function record(row: ClaimedRow, written: Promise<boolean>): Promise<void> {
+    if (!(await written)) log.warn("outbox.lease_lost", { key: row.idempotencyKey });
+  }
+
+  const scheduler = createScheduler({
+    limiter,
+    attempt,
+    release: async (row, at) => {
+      await record(row, store.release(row, new Date(at)));
+    },
+    now,
+    sleep,
+    log,
+  });
+
+  async function settle(row: ClaimedRow, priority: boolean, horizonMs: number): Promise<Outcome> {
+    if (isRouted(row)) return scheduler.submit(row, { priority, horizonMs });
+    const reason = `no adapter configured for platform "${row.platform}"`;
+    await record(row, store.markFailed(row, reason, now(), false));
+    log.error("outbox.failed", { key: row.idempotencyKey, platform: row.platform, reason });
+    return "failed";
+  }
+
+  return {
+    async enqueue(items, tx) {
+      const rows = await Promise.all(
+        items.map(async (item) => ({
+          ...item,
+          platform: item.target.platform,
+          targetKey: await targetKey(item.target),
+        })),
+      );
+      return store.insert(rows, now(), tx);
+    },
+
+    async deliver(idempotencyKeys) {
+      const at = now();
+      const claimed = await store.claimKeys(
+        [...new Set(idempotencyKeys)],
+        at,
+        new Date(at.getTime() + LEASE_MS),
+      );
+      const outcomes = Promise.all(claimed.map((row) => settle(row, true, DELIVER_HORIZON_MS)));
+      log.debug("outbox.delivering", { asked: idempotencyKeys.length, claimed: claimed.length });
+      return tally(await outcomes);
+    },
+
+    async drain({ max = Number.POSITIVE_INFINITY, until }: DrainOptions = {}) {
+      const deadline = until?.getTime() ?? Number.POSITIVE_INFINITY;
+      const outcomes: Outcome[] = [];
+      const open = new Set<Promise<void>>();
+      let claimed = 0;
+      /** Claim again once fewer than this many of our rows are still open. */
+      let claimBelow = CLAIM_BATCH / 2;
+      while (claimed < max && now().getTime() < deadline) {
+        if (open.size >= claimBelow) {
+          await Promise.race(open);
+          continue;
+        }
+        const wanted = Math.min(CLAIM_BATCH, max - claimed);
+        const at = now();
+        const rows = await store.claimDue(at, wanted, new Date(at.getTime() + LEASE_MS));
+        if (rows.length === 0 && open.size === 0) break;
+        claimed += rows.length;
+        const horizonMs = Math.min(DRAIN_HORIZON_MS, deadline - now().getTime());
+        for (const row of rows) {
+          const done: Promise<void> = settle(row, false, horizonMs).then((outcome) => {
+            outcomes.push(outcome);
+            open.delete(done);
+          });
+          open.add(done);
+        }
+        // A short claim means the rest of what is due waits behind rows still open (ours keep their
+        // destination's later rows back): look again once half of ours are done.
+        claimBelow = rows.length < wanted ? Math.max(1, Math.floor(open.size / 2)) : CLAIM_BATCH / 2;
+      }
+      await Promise.all(open);
+      return tally(outcomes);
+    },
+
+    findSent: (idempotencyKey) => store.findSent(idempotencyKey),
+  };
+}

@@ -1,0 +1,200 @@
+// The outbox table: insert once per key, claim with FOR UPDATE SKIP LOCKED under a lease, record outcomes.
+import { and, asc, eq, gt, inArray, lt, lte, notExists, type SQL, sql } from "drizzle-orm";
+import { type AnyPgColumn, alias } from "drizzle-orm/pg-core";
+import type { Db } from "../db/database.ts";
+import { outbox } from "../db/schema.ts";
+import type { OutboundMessage, SendResult, Target } from "../platforms/types.ts";
+
+/** A row this sender holds: only the holder of this exact lease may record its outcome. */
+export interface ClaimedRow {
+  id: number;
+  idempotencyKey: string;
+  /** A PlatformId when the row was written by enqueue; checked against the configured adapters. */
+  platform: string;
+  targetKey: string;
+  target: Target;
+  message: OutboundMessage;
+  /** Attempts recorded before this claim. */
+  attempts: number;
+  createdAt: Date;
+  leaseUntil: Date;
+}
+
+export interface NewRow {
+  idempotencyKey: string;
+  platform: string;
+  targetKey: string;
+  target: Target;
+  message: OutboundMessage;
+}
+
+/** Written out (not as parameters) so the planner can use the partial indexes on open rows. */
+const isOpen = (status: AnyPgColumn) => sql`${status} in ('pending', 'sending')`;
+
+const claimedColumns = {
+  id: outbox.id,
+  idempotencyKey: outbox.idempotencyKey,
+  platform: outbox.platform,
+  targetKey: outbox.targetKey,
+  target: outbox.target,
+  message: outbox.message,
+  attempts: outbox.attempts,
+  createdAt: outbox.createdAt,
+  leaseUntil: outbox.leaseUntil,
+};
+
+interface ReturnedRow extends Omit<ClaimedRow, "target" | "message" | "leaseUntil"> {
+  target: unknown;
+  message: unknown;
+  leaseUntil: Date | null;
+}
+
+function asClaimed(row: ReturnedRow): ClaimedRow {
+  if (!row.leaseUntil) throw new Error(`outbox row ${row.id} claimed without a lease`);
+  return {
+    ...row,
+    target: row.target as Target,
+    message: row.message as OutboundMessage,
+    leaseUntil: row.leaseUntil,
+  };
+}
+
+export function createOutboxStore(db: Db) {
+  /** Only the sender holding this lease may write: a sender whose lease ran out and was re-claimed is ignored. */
+  const held = (row: ClaimedRow) =>
+    and(eq(outbox.id, row.id), eq(outbox.status, "sending"), eq(outbox.leaseUntil, row.leaseUntil));
+
+  /**
+   * Marks the chosen rows as sending until `leaseUntil`. `next_attempt_at` moves to the end of the lease too,
+   * so one condition (open and due) finds both waiting rows and rows whose sender died.
+   */
+  async function claim(chosen: SQL, limit: number, now: Date, leaseUntil: Date) {
+    const due = db.$with("due").as(
+      db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(isOpen(outbox.status), lte(outbox.nextAttemptAt, now), chosen))
+        .orderBy(asc(outbox.id))
+        .limit(limit)
+        .for("update", { skipLocked: true }),
+    );
+    const rows = await db
+      .with(due)
+      .update(outbox)
+      .set({ status: "sending", leaseUntil, nextAttemptAt: leaseUntil })
+      .from(due)
+      .where(eq(outbox.id, due.id))
+      .returning(claimedColumns);
+    return rows.map(asClaimed).sort((a, b) => a.id - b.id);
+  }
+
+  return {
+    /** Writes the rows that are new; returns their keys. `executor` may be a transaction of the caller's. */
+    async insert(rows: NewRow[], now: Date, executor: Db = db): Promise<string[]> {
+      if (rows.length === 0) return [];
+      const inserted = await executor
+        .insert(outbox)
+        .values(rows.map((row) => ({ ...row, nextAttemptAt: now, createdAt: now })))
+        .onConflictDoNothing({ target: outbox.idempotencyKey })
+        .returning({ idempotencyKey: outbox.idempotencyKey });
+      return inserted.map((row) => row.idempotencyKey);
+    },
+
+    /**
+     * Due rows in id order, except those queued behind an earlier row of the same destination that is waiting
+     * for a retry or held by a live lease: each destination gets its messages in order.
+     */
+    claimDue(now: Date, limit: number, leaseUntil: Date): Promise<ClaimedRow[]> {
+      const earlier = alias(outbox, "earlier");
+      const notBehindAnother = notExists(
+        db
+          .select({ one: sql`1` })
+          .from(earlier)
+          .where(
+            and(
+              eq(earlier.platform, outbox.platform),
+              eq(earlier.targetKey, outbox.targetKey),
+              lt(earlier.id, outbox.id),
+              isOpen(earlier.status),
+              gt(earlier.nextAttemptAt, now),
+            ),
+          ),
+      );
+      return claim(notBehindAnother, limit, now, leaseUntil);
+    },
+
+    /** These rows, if due and not held by anyone: the direct-reply path, which does not queue behind others. */
+    claimKeys(keys: string[], now: Date, leaseUntil: Date): Promise<ClaimedRow[]> {
+      if (keys.length === 0) return Promise.resolve([]);
+      return claim(inArray(outbox.idempotencyKey, keys), keys.length, now, leaseUntil);
+    },
+
+    async markSent(row: ClaimedRow, result: SendResult, now: Date): Promise<boolean> {
+      const updated = await db
+        .update(outbox)
+        .set({
+          status: "sent",
+          attempts: row.attempts + 1,
+          result,
+          leaseUntil: null,
+          nextAttemptAt: now,
+          finishedAt: now,
+        })
+        .where(held(row))
+        .returning({ id: outbox.id });
+      return updated.length > 0;
+    },
+
+    async markRetry(row: ClaimedRow, at: Date, reason: string): Promise<boolean> {
+      const updated = await db
+        .update(outbox)
+        .set({
+          status: "pending",
+          attempts: row.attempts + 1,
+          lastError: reason,
+          leaseUntil: null,
+          nextAttemptAt: at,
+        })
+        .where(held(row))
+        .returning({ id: outbox.id });
+      return updated.length > 0;
+    },
+
+    /** `attempted` is false when nothing was sent (no adapter for the platform). */
+    async markFailed(row: ClaimedRow, reason: string, now: Date, attempted: boolean): Promise<boolean> {
+      const updated = await db
+        .update(outbox)
+        .set({
+          status: "failed",
+          attempts: row.attempts + (attempted ? 1 : 0),
+          lastError: reason,
+          leaseUntil: null,
+          nextAttemptAt: now,
+          finishedAt: now,
+        })
+        .where(held(row))
+        .returning({ id: outbox.id });
+      return updated.length > 0;
+    },
+
+    /** Hands a row back unsent (not counted as an attempt), to be claimed again from `at`. */
+    async release(row: ClaimedRow, at: Date): Promise<boolean> {
+      const updated = await db
+        .update(outbox)
+        .set({ status: "pending", leaseUntil: null, nextAttemptAt: at })
+        .where(held(row))
+        .returning({ id: outbox.id });
+      return updated.length > 0;
+    },
+
+    async findSent(idempotencyKey: string): Promise<SendResult | null> {
+      const rows = await db
+        .select({ result: outbox.result })
+        .from(outbox)
+        .where(and(eq(outbox.idempotencyKey, idempotencyKey), eq(outbox.status, "sent")));
+      return (rows[0]?.result as SendResult | undefined) ?? null;
+    },
+  };
+}
+
+export type OutboxStore = ReturnType<typeof createOutboxStore>;
