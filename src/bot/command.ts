@@ -14,6 +14,9 @@ import type { Role } from "./roles.ts";
 /** Who sent the event, as the caller loaded them from the database (never from a card's values). */
 export interface Caller {
   readonly roles: readonly Role[];
+  /** The person behind the platform account (people.id), for audit rows and ownership. */
+  readonly personId: number;
+  readonly name: string;
 }
 
 interface HandlerContext {

@@ -1,6 +1,6 @@
 // The database handle every module receives: one drizzle instance over Postgres or embedded PGlite.
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import type * as schema from "./schema.ts";
+import type * as schema from "./schema/index.ts";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 

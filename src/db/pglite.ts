@@ -4,7 +4,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/pglite";
 import type { Database, Db } from "./database.ts";
-import * as schema from "./schema.ts";
+import * as schema from "./schema/index.ts";
 
 export async function openPglite(dataDir: string | undefined, migrationsFolder: string): Promise<Database> {
   if (dataDir) await mkdir(dataDir, { recursive: true });

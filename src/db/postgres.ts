@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { type Database, type Db, MIGRATION_LOCK_KEY } from "./database.ts";
-import * as schema from "./schema.ts";
+import * as schema from "./schema/index.ts";
 
 export interface PostgresOptions {
   /** Pool size; Workers want a small one per request. */

@@ -2,7 +2,7 @@
 import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import type { Database } from "../db/database.ts";
-import { inbox } from "../db/schema.ts";
+import { inbox } from "../db/schema/index.ts";
 import type { Logger } from "../log.ts";
 import type { InboundEvent } from "../platforms/types.ts";
 

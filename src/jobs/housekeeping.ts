@@ -1,6 +1,6 @@
 // Housekeeping job: prunes job-run rows and finished inbox / outbox rows older than 30 days.
 import { and, inArray, lt } from "drizzle-orm";
-import { inbox, jobRuns, outbox } from "../db/schema.ts";
+import { inbox, jobRuns, outbox } from "../db/schema/index.ts";
 import type { Job } from "./job.ts";
 
 export const RETENTION_DAYS = 30;

@@ -1,6 +1,6 @@
 // Runs one job for one tick and records it in job_runs; a scheduled tick is claimed first so it runs once.
 import { eq } from "drizzle-orm";
-import { jobRuns } from "../db/schema.ts";
+import { jobRuns } from "../db/schema/index.ts";
 import type { Job, JobContext } from "./job.ts";
 
 export type Trigger = "schedule" | "manual";

@@ -2,7 +2,7 @@
 import { and, asc, eq, gt, inArray, lt, lte, notExists, type SQL, sql } from "drizzle-orm";
 import { type AnyPgColumn, alias } from "drizzle-orm/pg-core";
 import type { Db } from "../db/database.ts";
-import { outbox } from "../db/schema.ts";
+import { outbox } from "../db/schema/index.ts";
 import type { OutboundMessage, SendResult, Target } from "../platforms/types.ts";
 
 /** A row this sender holds: only the holder of this exact lease may record its outcome. */

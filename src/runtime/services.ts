@@ -35,7 +35,10 @@ export function createServices(deps: ServicesDeps) {
     deps.adapters ?? createAdapters(config, { now, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   const inbox = createInbox({ database, now, log });
   const outbox = createOutbox({ database, adapters, now, log });
-  const router = createRouter({ registry: createCommandRegistry(), authorize: hasAnyRole });
+  const router = createRouter({
+    registry: createCommandRegistry({ database, config, now, outbox, log }),
+    authorize: hasAnyRole,
+  });
   const handler = createBotHandler({ database, router, outbox, config, now, log });
   const app = createApp({
     database,

@@ -37,8 +37,11 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/** Tables whose rows come from migrations (seed data), kept by truncateAll. */
+const SEEDED_TABLES = ["inspection_areas", "inspection_items"];
+
 /** Empties every table between tests of one file, keeping the schema and the tables seeded by migrations. */
-export async function truncateAll(database: Database, keep: string[] = []): Promise<void> {
+export async function truncateAll(database: Database, keep: string[] = SEEDED_TABLES): Promise<void> {
   const { sql } = await import("drizzle-orm");
   const kept = keep.map((table) => `'${table}'`).join(", ") || "''";
   await database.db.execute(

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { inbox as inboxTable } from "../../src/db/schema.ts";
+import { inbox as inboxTable } from "../../src/db/schema/index.ts";
 import { createInbox, LEASE_MS, MAX_ATTEMPTS } from "../../src/inbox/inbox.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { InboundMessage } from "../../src/platforms/types.ts";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER } from "../../src/db/migrations-folder.ts";
 import { openPglite } from "../../src/db/pglite.ts";
-import { jobRuns } from "../../src/db/schema.ts";
+import { jobRuns } from "../../src/db/schema/index.ts";
 import { runEntry, startServer } from "../helpers/node-process.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "opsbot-process-"));

@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { jobRuns } from "../../src/db/schema.ts";
+import { jobRuns } from "../../src/db/schema/index.ts";
 import { type FakeLark, startFakeLark } from "../fakes/lark.ts";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { larkMessageEvent, signLarkRequest } from "../helpers/lark-signer.ts";

@@ -1,7 +1,7 @@
 // Admin corrections of the working-day calendar (calendar_overrides): load them, set one, remove one.
 import { eq } from "drizzle-orm";
 import type { Db } from "../../db/database.ts";
-import { calendarOverrides } from "../../db/schema.ts";
+import { calendarOverrides } from "../../db/schema/index.ts";
 import { assertLocalDate, type LocalDate } from "./local-time.ts";
 import type { CalendarOverrideKind } from "./working-calendar.ts";
 

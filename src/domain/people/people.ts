@@ -2,8 +2,9 @@
 import { and, eq } from "drizzle-orm";
 import { isRole, type Role } from "../../bot/roles.ts";
 import type { Db } from "../../db/database.ts";
-import { auditLog, identities, people, personRoles } from "../../db/schema.ts";
+import { identities, people, personRoles } from "../../db/schema/index.ts";
 import type { PlatformId } from "../../platforms/types.ts";
+import { audit } from "../audit.ts";
 
 export interface KnownPerson {
   personId: number;
@@ -51,7 +52,7 @@ export async function personForContact(db: Db, input: ContactInput): Promise<Kno
           // Another request linked this account first: drop our person, use theirs.
           tx.rollback();
         }
-        await tx.insert(auditLog).values({
+        await audit(tx, {
           at: now,
           actorPersonId: id,
           platform,
@@ -107,10 +108,10 @@ export async function grantRole(
       .onConflictDoNothing()
       .returning({ role: personRoles.role });
     if (granted.length === 0) return false;
-    await tx.insert(auditLog).values({
+    await audit(tx, {
       at: input.now,
       actorPersonId: input.by,
-      platformMessageId: input.platformMessageId ?? null,
+      platformMessageId: input.platformMessageId,
       entityType: "person",
       entityId: String(input.personId),
       action: "role.granted",

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app.ts";
 import { openPostgres } from "../../../src/db/postgres.ts";
-import { inbox as inboxTable } from "../../../src/db/schema.ts";
+import { inbox as inboxTable } from "../../../src/db/schema/index.ts";
 import type { EventHandler } from "../../../src/events/event-handler.ts";
 import { createInbox } from "../../../src/inbox/inbox.ts";
 import { createLogger, silentLogger } from "../../../src/log.ts";

@@ -1,6 +1,6 @@
 // calendar_overrides against the real database: set, replace, load, remove, and a calendar built from it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { people } from "../../../src/db/schema.ts";
+import { people } from "../../../src/db/schema/index.ts";
 import {
   loadCalendarOverrides,
   removeCalendarOverride,

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseEnv } from "../../../src/config/parse-env.ts";
-import { jobRuns } from "../../../src/db/schema.ts";
+import { jobRuns } from "../../../src/db/schema/index.ts";
 import type { Job, JobContext } from "../../../src/jobs/job.ts";
 import { startNodeScheduler } from "../../../src/jobs/node-scheduler.ts";
 import { cronSchedules, JOBS } from "../../../src/jobs/registry.ts";

@@ -1,7 +1,7 @@
 // The outbox against a real database and the fake Lark over HTTP: once per key, retries, give-ups, leases.
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { outbox } from "../../../src/db/schema.ts";
+import { outbox } from "../../../src/db/schema/index.ts";
 import { LEASE_MS } from "../../../src/outbox/outbox.ts";
 import { GIVE_UP_AFTER_MS } from "../../../src/outbox/retry-policy.ts";
 import type { PlatformAdapter } from "../../../src/platforms/types.ts";

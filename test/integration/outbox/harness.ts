@@ -2,7 +2,7 @@
 // the fake Lark, and a record of when (on the fake clock) each send started.
 import { asc } from "drizzle-orm";
 import type { Database } from "../../../src/db/database.ts";
-import { outbox } from "../../../src/db/schema.ts";
+import { outbox } from "../../../src/db/schema/index.ts";
 import { type Logger, silentLogger } from "../../../src/log.ts";
 import { createOutbox, type Outbox, type OutboxItem } from "../../../src/outbox/outbox.ts";
 import { createLarkAdapter } from "../../../src/platforms/lark/adapter.ts";

@@ -90,9 +90,9 @@ describe("/help through the router", () => {
   });
 
   it("answers /帮助 with the Chinese list card and /help order list with that command's card", async () => {
-    const list = await router.handle(message("/帮助"), { roles: [] });
+    const list = await router.handle(message("/帮助"), { roles: [], personId: 1, name: "Test" });
     expect(list.reply).toEqual({ type: "card", card: helpCard(registry, "zh") });
-    const one = await router.handle(message("/help order list"), { roles: [] });
+    const one = await router.handle(message("/help order list"), { roles: [], personId: 1, name: "Test" });
     expect(one.reply).toMatchObject({ type: "card", card: { title: "/order list · /订单" } });
   });
 });

@@ -41,7 +41,7 @@ function click(actionId: string, value: Record<string, string> = {}): InboundAct
   };
 }
 
-const as = (...roles: Role[]) => ({ roles });
+const as = (...roles: Role[]) => ({ roles, personId: 1, name: "Test" });
 
 const failing = [
   defineCommand({

@@ -1,4 +1,4 @@
-// Drizzle schema of the shared tables; domain tables are added beside these by their own modules.
+// Drizzle schema of the shared tables: people and roles, chats, subscriptions, audit, inbox, outbox, jobs.
 import { sql } from "drizzle-orm";
 import {
   bigserial,
@@ -10,11 +10,9 @@ import {
   primaryKey,
   serial,
   text,
-  timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-
-const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+import { timestamptz } from "./columns.ts";
 
 export const people = pgTable("people", {
   id: serial("id").primaryKey(),

@@ -1,0 +1,6 @@
+// Every table of the database, for drizzle and drizzle-kit.
+export * from "./complaints.ts";
+export * from "./inspections.ts";
+export * from "./orders.ts";
+export * from "./sequences.ts";
+export * from "./shared.ts";
