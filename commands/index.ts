@@ -1,8 +1,26 @@
 // Everything the bot can do: the registry of commands and card actions, in /help's order.
 import { createRegistry, type Registry } from "../src/bot/index.ts";
+import { createComplaintCommands } from "./complaints.ts";
 import type { CommandDeps } from "./deps.ts";
 import { helpCommand, helpLanguageAction } from "./help.ts";
+import { createInspectionCommands } from "./inspections.ts";
+import { createKpiCommands } from "./kpi.ts";
+import { createOrderCommands } from "./orders.ts";
+import { createRoleCommands } from "./roles.ts";
+import { createSubscriptionCommands } from "./subscriptions.ts";
 
-export function createCommandRegistry(_deps: CommandDeps): Registry {
-  return createRegistry({ commands: [helpCommand], actions: [helpLanguageAction] });
+export function createCommandRegistry(deps: CommandDeps): Registry {
+  const areas = [
+    { commands: [helpCommand], actions: [helpLanguageAction] },
+    createOrderCommands(deps),
+    createComplaintCommands(deps),
+    createInspectionCommands(deps),
+    createKpiCommands(deps),
+    createSubscriptionCommands(deps),
+    createRoleCommands(deps),
+  ];
+  return createRegistry({
+    commands: areas.flatMap((area) => area.commands),
+    actions: areas.flatMap((area) => area.actions),
+  });
 }

@@ -1,6 +1,6 @@
 // The command kit as commands/ uses it: define commands and actions, register them, answer /help.
 export { arg } from "./args.ts";
-export { buttonValue, defineAction, defineCommand } from "./command.ts";
+export { type Action, buttonValue, type Command, defineAction, defineCommand } from "./command.ts";
 export { commandHelpCard, helpCard } from "./help.ts";
 export type { Language } from "./i18n.ts";
 export { parseCommand } from "./parse.ts";
