@@ -4,13 +4,13 @@
 // makes the client post a text as the user, so a button posts `/_ <action> <base64url(JSON value)>`. That
 // text is decoded here into an InboundAction (never handed to the command router as a command string); the
 // value is not trusted for authorisation, which the server re-checks.
-import { base64UrlDecode, base64UrlEncode } from "../shared/web-crypto.ts";
+import { decodeActionValue, encodeActionValue } from "../shared/action-value.ts";
 
 const PREFIX = "/_ ";
 
 /** The text a button click sends: `/_ <action> <base64url(JSON value)>`. */
 export function actionText(action: string, value: Record<string, string> = {}): string {
-  return `${PREFIX}${action} ${base64UrlEncode(JSON.stringify(value))}`;
+  return `${PREFIX}${action} ${encodeActionValue(value)}`;
 }
 
 /** `dtmd://` link that makes the DingTalk client send `text` in the current chat as the clicking user. */
@@ -18,24 +18,11 @@ export function sendMessageLink(text: string): string {
   return `dtmd://dingtalkclient/sendMessage?content=${encodeURIComponent(text)}`;
 }
 
-function isStringRecord(value: unknown): value is Record<string, string> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Object.values(value).every((entry) => typeof entry === "string")
-  );
-}
-
 /** The action carried by a reserved text, or null when the text is not exactly that form. */
 export function parseActionText(text: string): { actionId: string; value: Record<string, string> } | null {
   if (!text.startsWith(PREFIX)) return null;
   const match = /^(\S+) ([A-Za-z0-9_-]*)$/.exec(text.slice(PREFIX.length).trim());
   if (!match?.[1] || match[2] === undefined) return null;
-  try {
-    const value: unknown = JSON.parse(base64UrlDecode(match[2]));
-    return isStringRecord(value) ? { actionId: match[1], value } : null;
-  } catch {
-    return null;
-  }
+  const value = decodeActionValue(match[2]);
+  return value ? { actionId: match[1], value } : null;
 }

@@ -1,7 +1,8 @@
 // The template-card button `key` that carries our {action, value}: `<action>|<base64url(JSON value)>`.
 // WeCom echoes it back as EventKey / event_key on a click; the value is never trusted for authorisation.
 import { SendError } from "../errors.ts";
-import { base64UrlDecode, base64UrlEncode, utf8Encode } from "../shared/web-crypto.ts";
+import { decodeActionValue, encodeActionValue } from "../shared/action-value.ts";
+import { utf8Encode } from "../shared/web-crypto.ts";
 
 /** WeCom's limit for button and submit keys (doc 90236 / 101032: "最长支持1024字节"). */
 const MAX_KEY_BYTES = 1024;
@@ -10,19 +11,10 @@ const MAX_KEY_BYTES = 1024;
 export const SETTLED_KEY = "opsbot.settled";
 
 export function encodeButtonKey(action: string, value: Record<string, string> = {}): string {
-  const key = Object.keys(value).length > 0 ? `${action}|${base64UrlEncode(JSON.stringify(value))}` : action;
+  const key = Object.keys(value).length > 0 ? `${action}|${encodeActionValue(value)}` : action;
   if (utf8Encode(key).length > MAX_KEY_BYTES)
     throw new SendError("permanent", `button key for ${action} exceeds ${MAX_KEY_BYTES} bytes`);
   return key;
-}
-
-function isStringRecord(value: unknown): value is Record<string, string> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Object.values(value).every((entry) => typeof entry === "string")
-  );
 }
 
 /** The action a key carries, or null for keys we did not write (menus, the settled button, foreign cards). */
@@ -32,10 +24,6 @@ export function decodeButtonKey(key: string): { actionId: string; value: Record<
   const actionId = bar === -1 ? key : key.slice(0, bar);
   if (!/^[A-Za-z0-9_.:-]+$/.test(actionId)) return null;
   if (bar === -1) return { actionId, value: {} };
-  try {
-    const value: unknown = JSON.parse(base64UrlDecode(key.slice(bar + 1)));
-    return isStringRecord(value) ? { actionId, value } : null;
-  } catch {
-    return null;
-  }
+  const value = decodeActionValue(key.slice(bar + 1));
+  return value ? { actionId, value } : null;
 }
