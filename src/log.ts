@@ -32,7 +32,8 @@ function serialiseError(error: unknown): unknown {
 
 export function createLogger(options: LoggerOptions = {}): Logger {
   // Longest first, so a secret that contains another is masked whole; very short values would mask noise.
-  const secrets = [...new Set(options.secrets ?? [])]
+  // Each secret also in its JSON-escaped spelling, since lines are masked after serialising.
+  const secrets = [...new Set((options.secrets ?? []).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))]
     .filter((s) => s.length >= 6)
     .sort((a, b) => b.length - a.length);
   const write = options.write ?? defaultWrite;
