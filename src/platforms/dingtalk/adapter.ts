@@ -62,8 +62,20 @@ export function createDingTalkAdapter({
       : { kind: "ignored", response: Response.json({}) };
   }
 
+  // The robot signature covers only the timestamp, not the body: a replayed signature with a forged body
+  // must not make us post anywhere but DingTalk's own session endpoint.
+  const oapiOrigin = new URL(config.oapiBase).origin;
+  const isDingTalkSession = (url: string) => {
+    try {
+      const parsed = new URL(url);
+      return parsed.origin === oapiOrigin && parsed.pathname === "/robot/sendBySession";
+    } catch {
+      return false;
+    }
+  };
   const sessionUsable = (handle: DingTalkHandle): handle is DingTalkHandle & { sessionWebhook: string } =>
     handle.sessionWebhook !== undefined &&
+    isDingTalkSession(handle.sessionWebhook) &&
     (handle.sessionWebhookExpiredTime ?? 0) - now().getTime() > SESSION_WEBHOOK_MARGIN_MS;
 
   /** A new message in the handle's chat: a template card when one fits, else robot JSON. */

@@ -1,5 +1,7 @@
 // DingTalk payloads → neutral events: robot messages (commands and reserved action texts) and card callbacks.
+
 import { WebhookError } from "../errors.ts";
+import { scalarText } from "../shared/scalar-text.ts";
 import { utf8Decode } from "../shared/web-crypto.ts";
 import type { ChatRef, InboundAction, InboundEvent, InboundMessage, Person } from "../types.ts";
 import { parseActionText } from "./action-link.ts";
@@ -109,8 +111,6 @@ export function decodeRobotMessage(body: Json): InboundEvent | null {
   return message;
 }
 
-const asString = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
-
 /** The button's value: the JSON string our card template passes back, or an object of strings. */
 function buttonValue(raw: unknown): Record<string, string> {
   let value = raw;
@@ -122,7 +122,7 @@ function buttonValue(raw: unknown): Record<string, string> {
     }
   }
   if (!isObject(value)) return {};
-  return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, asString(entry)]));
+  return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, scalarText(entry)]));
 }
 
 /**
@@ -159,7 +159,7 @@ export function decodeCardCallback(body: Json, signatureTimestamp: string): Inbo
     dedupKey: `dingtalk:card:${outTrackId}:${userId}:${signatureTimestamp}`,
     actionId,
     value: buttonValue(value),
-    form: Object.fromEntries(Object.entries(inputs).map(([name, entry]) => [name, asString(entry)])),
+    form: Object.fromEntries(Object.entries(inputs).map(([name, entry]) => [name, scalarText(entry)])),
     operator: { id: userId },
     chat,
     message: { chatId: chat.id, chatKind: chat.kind, outTrackId } satisfies DingTalkHandle,

@@ -1,6 +1,8 @@
 // Decodes a verified Lark envelope into a neutral InboundEvent: messages and card.action.trigger callbacks.
+
 import { z } from "zod";
 import { WebhookError } from "../errors.ts";
+import { scalarText } from "../shared/scalar-text.ts";
 import type { ChatKind, InboundAction, InboundEvent, InboundMessage } from "../types.ts";
 import { messagePlainText, resolveMentions } from "./message-text.ts";
 import type { LarkEnvelope } from "./verify.ts";
@@ -81,17 +83,10 @@ function decodeMessage(event: unknown): InboundMessage | undefined {
   };
 }
 
-function asText(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return JSON.stringify(value);
-}
-
 /** Date pickers answer "2026-11-26 +0800"; handlers want the plain date. */
 function formText(value: unknown): string {
-  if (Array.isArray(value)) return value.map(asText).join(",");
-  const text = asText(value);
+  if (Array.isArray(value)) return value.map(scalarText).join(",");
+  const text = scalarText(value);
   const date = /^(\d{4}-\d{2}-\d{2}) [+-]\d{4}$/.exec(text);
   return date ? (date[1] as string) : text;
 }
@@ -120,7 +115,7 @@ function decodeCardAction(event: unknown, eventId: string | undefined): InboundA
     platform: "lark",
     dedupKey: `lark:card:${dedupId}`,
     actionId,
-    value: Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, asText(value)])),
+    value: Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, scalarText(value)])),
     form,
     operator: { id: operator.open_id },
     // The callback does not say whether the chat is a group; cards are mostly posted in groups.

@@ -25,8 +25,15 @@ export type XmlRecord = { [name: string]: string | XmlRecord | XmlRecord[] | str
 export function parseWeComXml(text: string): XmlRecord {
   const outsideCdata = text.replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, "");
   if (/<!DOCTYPE|<!ENTITY/i.test(outsideCdata)) throw new WebhookError("malformed", "XML declares a DTD");
-  if (XMLValidator.validate(text) !== true) throw new WebhookError("malformed", "not well-formed XML");
-  const document: unknown = parser.parse(text);
+  let document: unknown;
+  try {
+    if (XMLValidator.validate(text) !== true) throw new WebhookError("malformed", "not well-formed XML");
+    document = parser.parse(text);
+  } catch (error) {
+    if (error instanceof WebhookError) throw error;
+    // The parser recurses per level: absurd nesting ends in a RangeError, which is the sender's fault.
+    throw new WebhookError("malformed", "XML could not be parsed");
+  }
   const root = (document as { xml?: unknown } | undefined)?.xml;
   if (typeof root !== "object" || root === null || Array.isArray(root))
     throw new WebhookError("malformed", "no <xml> root element");
