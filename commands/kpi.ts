@@ -1,7 +1,44 @@
-import type { Action, Command } from "../src/bot/index.ts";
+// /kpi [today|week|month] (/指标, /日报): the KPI summary of a window in OPS_TIMEZONE, for anyone.
+import { type Action, arg, type Command, defineCommand } from "../src/bot/index.ts";
+import { loadCalendarOverrides } from "../src/domain/calendar/overrides-repository.ts";
+import { createWorkingCalendar } from "../src/domain/calendar/working-calendar.ts";
+import { renderKpiCard } from "../src/domain/kpi/card.ts";
+import { computeKpis } from "../src/domain/kpi/compute.ts";
+import type { KpiPeriod } from "../src/domain/kpi/window.ts";
 import type { CommandDeps } from "./deps.ts";
 
-export const createKpiCommands = (_deps: CommandDeps): { commands: Command[]; actions: Action[] } => ({
-  commands: [],
+const PERIOD_HEADINGS: Record<KpiPeriod, { zh: string; en: string }> = {
+  today: { zh: "今天", en: "today" },
+  week: { zh: "本周", en: "this week" },
+  month: { zh: "本月", en: "this month" },
+};
+
+export const createKpiCommands = (deps: CommandDeps): { commands: Command[]; actions: Action[] } => ({
+  commands: [
+    defineCommand({
+      id: "kpi",
+      group: { zh: "指标", en: "KPIs" },
+      names: { en: ["kpi"], zh: ["指标", "日报"] },
+      description: {
+        zh: "查看今天、本周或本月的指标汇总",
+        en: "the KPI summary of today, this week or this month",
+      },
+      example: { zh: "本周", en: "week" },
+      args: {
+        window: arg.enum({
+          label: { zh: "时间段", en: "window" },
+          choices: { today: "今天", week: "本周", month: "本月" },
+          default: "today",
+        }),
+      },
+      async handler({ args, language, reply }) {
+        const { db } = deps.database;
+        const { timezone } = deps.config;
+        const calendar = createWorkingCalendar({ timezone, overrides: await loadCalendarOverrides(db) });
+        const kpis = await computeKpis(db, { window: args.window, timezone, now: deps.now(), calendar });
+        return reply.card(renderKpiCard(kpis, language, PERIOD_HEADINGS[args.window]));
+      },
+    }),
+  ],
   actions: [],
 });

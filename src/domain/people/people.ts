@@ -1,10 +1,14 @@
 // People behind platform accounts: created on first contact, with their roles (admins bootstrapped from config).
 import { and, eq } from "drizzle-orm";
-import { isRole, type Role } from "../../bot/roles.ts";
+import type { Role } from "../../bot/roles.ts";
 import type { Db } from "../../db/database.ts";
-import { identities, people, personRoles } from "../../db/schema/index.ts";
+import { identities, people } from "../../db/schema/index.ts";
 import type { PlatformId } from "../../platforms/types.ts";
 import { audit } from "../audit.ts";
+import { grantRole, rolesOf } from "./roles.ts";
+
+// Where other areas have always found it.
+export { grantRole } from "./roles.ts";
 
 export interface KnownPerson {
   personId: number;
@@ -71,16 +75,23 @@ export async function personForContact(db: Db, input: ContactInput): Promise<Kno
   } else if (input.name && input.name !== (await currentName(db, personId))) {
     await db.update(people).set({ displayName: input.name }).where(eq(people.id, personId));
   }
-  if (input.bootstrapAdmin) await grantRole(db, { personId, role: "admin", by: null, now });
-  const roles = await db
-    .select({ role: personRoles.role })
-    .from(personRoles)
-    .where(eq(personRoles.personId, personId));
+  if (input.bootstrapAdmin) await grantRole(db, { personId, role: "admin", by: null, now, platform });
   return {
     personId,
     name: input.name?.trim() || (await currentName(db, personId)) || userId,
-    roles: roles.map((row) => row.role).filter(isRole),
+    roles: await rolesOf(db, personId),
   };
+}
+
+/** The person behind an account the bot already knows, without creating one. */
+export async function knownPerson(
+  db: Db,
+  platform: PlatformId,
+  userId: string,
+): Promise<KnownPerson | undefined> {
+  const personId = await findPersonId(db, platform, userId);
+  if (personId === undefined) return undefined;
+  return { personId, name: (await currentName(db, personId)) ?? userId, roles: await rolesOf(db, personId) };
 }
 
 async function findPersonId(db: Db, platform: string, userId: string): Promise<number | undefined> {
@@ -94,29 +105,4 @@ async function findPersonId(db: Db, platform: string, userId: string): Promise<n
 async function currentName(db: Db, personId: number): Promise<string | undefined> {
   const [row] = await db.select({ name: people.displayName }).from(people).where(eq(people.id, personId));
   return row?.name;
-}
-
-/** Grants a role once; returns false when the person already had it. Audited. */
-export async function grantRole(
-  db: Db,
-  input: { personId: number; role: Role; by: number | null; now: Date; platformMessageId?: string },
-): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    const granted = await tx
-      .insert(personRoles)
-      .values({ personId: input.personId, role: input.role, grantedBy: input.by, grantedAt: input.now })
-      .onConflictDoNothing()
-      .returning({ role: personRoles.role });
-    if (granted.length === 0) return false;
-    await audit(tx, {
-      at: input.now,
-      actorPersonId: input.by,
-      platformMessageId: input.platformMessageId,
-      entityType: "person",
-      entityId: String(input.personId),
-      action: "role.granted",
-      after: { role: input.role },
-    });
-    return true;
-  });
 }

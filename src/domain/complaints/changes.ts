@@ -1,0 +1,214 @@
+// Every state change of a complaint: open, take, respond, resolve, rate; optimistic version, one audit row each.
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../../db/database.ts";
+import { complaints } from "../../db/schema/index.ts";
+import type { PlatformId } from "../../platforms/types.ts";
+import { audit } from "../audit.ts";
+import { loadCalendarOverrides } from "../calendar/overrides-repository.ts";
+import { createWorkingCalendar } from "../calendar/working-calendar.ts";
+import { nextNumber } from "../numbering.ts";
+import { complaintDeadlines } from "./deadlines.ts";
+import { ComplaintRefused } from "./refusal.ts";
+import { type Complaint, type ComplaintRow, findComplaint } from "./store.ts";
+
+/** Who changes it, from which platform message, and when. */
+export interface ComplaintActor {
+  personId: number;
+  platform: PlatformId;
+  /** The chat message or card-click event, for the audit row. */
+  platformMessageId: string;
+  now: Date;
+}
+
+export interface OpenComplaint {
+  customer: string;
+  description: string;
+  chatId: string;
+  timezone: string;
+}
+
+export async function openComplaint(db: Db, actor: ComplaintActor, input: OpenComplaint): Promise<Complaint> {
+  const calendar = createWorkingCalendar({
+    timezone: input.timezone,
+    overrides: await loadCalendarOverrides(db),
+  });
+  const receivedAt = actor.now;
+  const number = await db.transaction(async (tx) => {
+    const number = await nextNumber(tx, "C", receivedAt, input.timezone);
+    const [row] = await tx
+      .insert(complaints)
+      .values({
+        number,
+        customer: input.customer,
+        description: input.description,
+        status: "open",
+        receivedAt,
+        ...complaintDeadlines(receivedAt, calendar),
+        platform: actor.platform,
+        chatId: input.chatId,
+        createdBy: actor.personId,
+      })
+      .returning();
+    await audit(tx, auditEntry(actor, number, "complaint.opened", null, row));
+    return number;
+  });
+  return mustFind(db, number);
+}
+
+/** The complaint before and after a change. */
+export interface ComplaintChange {
+  before: Complaint;
+  after: Complaint;
+}
+
+type Decide = (current: Complaint) => Partial<ComplaintRow>;
+
+/** Attempts before giving up when other changes keep landing between our read and our write. */
+const ATTEMPTS = 3;
+
+/**
+ * Reads the complaint, lets `decide` refuse or say what to set, and writes it only if nobody changed the
+ * row meanwhile (its version). When someone did, the decision is taken again on what they left: a second
+ * "resolve" then meets a resolved complaint and is refused with who resolved it, while an unrelated change
+ * (a take during a resolve) simply lets the resolve go through on the fresh row.
+ */
+async function change(
+  db: Db,
+  actor: ComplaintActor,
+  number: string,
+  action: string,
+  decide: Decide,
+): Promise<ComplaintChange> {
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const before = await findComplaint(db, number);
+    if (!before) throw new ComplaintRefused({ kind: "not_found", number });
+    const set = decide(before);
+    const written = await db.transaction(async (tx) => {
+      const [row] = await tx
+        .update(complaints)
+        .set({ ...set, version: before.version + 1 })
+        .where(and(eq(complaints.id, before.id), eq(complaints.version, before.version)))
+        .returning();
+      if (row) await audit(tx, auditEntry(actor, number, action, before, row));
+      return row !== undefined;
+    });
+    if (written) return { before, after: await mustFind(db, number) };
+  }
+  throw new ComplaintRefused({ kind: "busy", number });
+}
+
+function refuseIfResolved(complaint: Complaint): void {
+  if (complaint.status === "resolved") throw new ComplaintRefused({ kind: "already_resolved", complaint });
+}
+
+/** The Take button: the caller becomes the owner of an unresolved complaint nobody owns yet. */
+export const takeComplaint = (db: Db, actor: ComplaintActor, number: string) =>
+  change(db, actor, number, "complaint.taken", (current) => {
+    refuseIfResolved(current);
+    if (current.ownerId !== null) throw new ComplaintRefused({ kind: "already_taken", complaint: current });
+    return { ownerId: actor.personId };
+  });
+
+/**
+ * The first response stops the 24 h clock. A second one is refused rather than kept as a note: the
+ * response column is the SLA fact the KPI counts, and overwriting it would rewrite when the customer
+ * first heard back; further progress goes into the resolution.
+ */
+export const respondToComplaint = (db: Db, actor: ComplaintActor, number: string, text: string) =>
+  change(db, actor, number, "complaint.responded", (current) => {
+    refuseIfResolved(current);
+    if (current.respondedAt) throw new ComplaintRefused({ kind: "already_responded", complaint: current });
+    return {
+      status: "responded",
+      respondedAt: actor.now,
+      respondedBy: actor.personId,
+      response: text,
+      // Whoever answers an unowned complaint is its owner from then on ("mine" finds it).
+      ownerId: current.ownerId ?? actor.personId,
+    };
+  });
+
+/** Stops the resolution clock; an unanswered complaint gets its first response recorded at the same time. */
+export const resolveComplaint = (db: Db, actor: ComplaintActor, number: string, text: string) =>
+  change(db, actor, number, "complaint.resolved", (current) => {
+    refuseIfResolved(current);
+    return {
+      status: "resolved",
+      resolvedAt: actor.now,
+      resolvedBy: actor.personId,
+      resolution: text,
+      ownerId: current.ownerId ?? actor.personId,
+      ...(current.respondedAt === null && {
+        respondedAt: actor.now,
+        respondedBy: actor.personId,
+        response: text,
+      }),
+    };
+  });
+
+/**
+ * The customer's score (1–5) of a resolved complaint. A later score replaces the earlier one, so that a
+ * mistyped score can be corrected; the audit row keeps the old value, and rated_at moves to the correction.
+ */
+export const rateComplaint = (db: Db, actor: ComplaintActor, number: string, score: number) => {
+  if (!Number.isInteger(score) || score < 1 || score > 5) throw new RangeError(`score must be 1–5: ${score}`);
+  return change(db, actor, number, "complaint.rated", (current) => {
+    if (current.status !== "resolved")
+      throw new ComplaintRefused({ kind: "not_resolved", complaint: current });
+    return { satisfaction: score, ratedAt: actor.now, ratedBy: actor.personId };
+  });
+};
+
+async function mustFind(db: Db, number: string): Promise<Complaint> {
+  const complaint = await findComplaint(db, number);
+  if (!complaint) throw new Error(`complaint ${number} vanished`);
+  return complaint;
+}
+
+/** The part of a complaint that changes, as the audit row's before and after. */
+function state(row: ComplaintRow) {
+  return {
+    status: row.status,
+    ownerId: row.ownerId,
+    respondedAt: row.respondedAt,
+    respondedBy: row.respondedBy,
+    response: row.response,
+    resolvedAt: row.resolvedAt,
+    resolvedBy: row.resolvedBy,
+    resolution: row.resolution,
+    satisfaction: row.satisfaction,
+    ratedAt: row.ratedAt,
+    ratedBy: row.ratedBy,
+    version: row.version,
+  };
+}
+
+function auditEntry(
+  actor: ComplaintActor,
+  number: string,
+  action: string,
+  before: ComplaintRow | null,
+  after: ComplaintRow | undefined,
+) {
+  return {
+    at: actor.now,
+    actorPersonId: actor.personId,
+    platform: actor.platform,
+    platformMessageId: actor.platformMessageId,
+    entityType: "complaint",
+    entityId: number,
+    action,
+    before: before && state(before),
+    after: after && {
+      ...state(after),
+      ...(before === null && {
+        customer: after.customer,
+        description: after.description,
+        receivedAt: after.receivedAt,
+        responseDueAt: after.responseDueAt,
+        resolutionDueAt: after.resolutionDueAt,
+        resolutionDueProvisional: after.resolutionDueProvisional,
+      }),
+    },
+  };
+}

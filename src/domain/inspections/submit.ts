@@ -1,0 +1,171 @@
+// Submitting an inspection: store it with its results and findings, audit it, and alert at once on findings.
+import { and, eq, sql } from "drizzle-orm";
+import type { Db } from "../../db/database.ts";
+import { auditLog, findings, inspectionResults, inspections } from "../../db/schema/index.ts";
+import type { Outbox, OutboxCounts } from "../../outbox/outbox.ts";
+import type { ChatRef, OutboundMessage, PlatformId } from "../../platforms/types.ts";
+import { audit } from "../audit.ts";
+import { enqueueFanOut, fanOutItems } from "../notifications/fan-out.ts";
+import { chatRecipient, subscribedRecipients } from "../notifications/recipients.ts";
+import { nextNumber } from "../numbering.ts";
+import { findingDescription, type InspectionArea, type ItemResult } from "./checklist.ts";
+import { type InspectionRecord, loadInspection } from "./records.ts";
+
+export interface Submission {
+  area: InspectionArea;
+  /** Every checklist item's result, as evaluateChecklist returned them. */
+  results: ItemResult[];
+  by: { personId: number; name: string };
+  at: Date;
+  timezone: string;
+  platform: PlatformId;
+  /** Where it was submitted; also told of the findings. */
+  chat: ChatRef;
+  /**
+   * The platform event that carried the submission (its message id or dedup key), kept in the audit row:
+   * the same event handled twice (a redelivery, a sweep after a crash) finds the inspection it stored.
+   */
+  source: string;
+}
+
+export interface SubmitOutcome {
+  inspection: InspectionRecord;
+  /** True when `source` had already been stored: nothing new was written. */
+  replayed: boolean;
+  /** Outbox keys of the finding alerts (none without findings). */
+  alertKeys: string[];
+  delivered: OutboxCounts;
+}
+
+export interface SubmitDeps {
+  db: Db;
+  outbox: Outbox;
+}
+
+const SUBMITTED = "inspection.submitted";
+
+/** The alert key prefix of an inspection; one row per chat below it. */
+const findingAlertPrefix = (number: string): string => `finding:${number}`;
+
+async function numberStoredFor(tx: Db, platform: PlatformId, source: string): Promise<string | undefined> {
+  const [row] = await tx
+    .select({ number: auditLog.entityId })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.entityType, "inspection"),
+        eq(auditLog.action, SUBMITTED),
+        eq(auditLog.platform, platform),
+        eq(auditLog.platformMessageId, source),
+      ),
+    )
+    .limit(1);
+  return row?.number;
+}
+
+/** Writes the inspection, its results, its findings and their audit rows; returns its number. */
+async function store(tx: Db, submission: Submission): Promise<string> {
+  const { area, results, by, at, platform, source } = submission;
+  const chatId = submission.chat.id;
+  const failed = results.filter((result) => !result.passed);
+  const number = await nextNumber(tx, "I", at, submission.timezone);
+  const [row] = await tx
+    .insert(inspections)
+    .values({
+      number,
+      areaId: area.id,
+      submittedBy: by.personId,
+      submittedAt: at,
+      findingCount: failed.length,
+      platform,
+      chatId,
+    })
+    .returning({ id: inspections.id });
+  const inspectionId = (row as { id: number }).id;
+  await tx.insert(inspectionResults).values(
+    results.map((result) => ({
+      inspectionId,
+      itemId: result.item.id,
+      value: result.value,
+      passed: result.passed,
+    })),
+  );
+  const stamp = { at, actorPersonId: by.personId, platform, platformMessageId: source };
+  await audit(tx, {
+    ...stamp,
+    entityType: "inspection",
+    entityId: number,
+    action: SUBMITTED,
+    after: {
+      area: area.code,
+      results: Object.fromEntries(results.map((result) => [result.item.code, result.value])),
+      findingCount: failed.length,
+      chatId,
+    },
+  });
+  for (const result of failed) {
+    const description = findingDescription(result);
+    const [finding] = await tx
+      .insert(findings)
+      .values({
+        inspectionId,
+        itemId: result.item.id,
+        description: `${description.zh} / ${description.en}`,
+        safety: result.item.safety,
+        createdAt: at,
+      })
+      .returning({ id: findings.id });
+    await audit(tx, {
+      ...stamp,
+      entityType: "finding",
+      entityId: String((finding as { id: number }).id),
+      action: "finding.recorded",
+      after: { inspection: number, item: result.item.code, value: result.value, safety: result.item.safety },
+    });
+  }
+  return number;
+}
+
+/** The alert rows of an inspection with findings: every group subscribed to alerts, and the submitter's chat. */
+async function alertItems(
+  tx: Db,
+  inspection: InspectionRecord,
+  { platform, chat }: Submission,
+  message: OutboundMessage,
+) {
+  if (inspection.findingCount === 0) return [];
+  const submitterChat = await chatRecipient(tx, platform, chat);
+  const recipients = [
+    ...(await subscribedRecipients(tx, "alerts")),
+    ...(submitterChat ? [submitterChat] : []),
+  ];
+  return fanOutItems(findingAlertPrefix(inspection.number), recipients, message);
+}
+
+/**
+ * Stores the submission once per `source` and posts its findings at once. The alert rows commit with the
+ * inspection; a second run of the same event stores nothing and re-sends only alerts still pending.
+ */
+export async function submitInspection(
+  { db, outbox }: SubmitDeps,
+  submission: Submission,
+  alertMessage: (inspection: InspectionRecord) => OutboundMessage,
+): Promise<SubmitOutcome> {
+  const { platform, source } = submission;
+  const stored = await db.transaction(async (tx) => {
+    // Serialises concurrent runs of one event, so the check below cannot pass twice.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`inspection:${platform}:${source}`}))`);
+    const earlier = await numberStoredFor(tx, platform, source);
+    const number = earlier ?? (await store(tx, submission));
+    const inspection = await loadInspection(tx, number);
+    if (!inspection) throw new Error(`inspection ${number} vanished inside its own transaction`);
+    const alertKeys = await enqueueFanOut(
+      outbox,
+      await alertItems(tx, inspection, submission, alertMessage(inspection)),
+      tx,
+    );
+    return { inspection, replayed: earlier !== undefined, alertKeys };
+  });
+  const delivered = await outbox.deliver(stored.alertKeys);
+  return { ...stored, delivered };
+}

@@ -1,0 +1,245 @@
+// The KPI block of DESIGN §1 for one window, counted by aggregate queries in the database.
+import { and, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
+import type { Db } from "../../db/database.ts";
+import { complaints, findings, inspectionAreas, inspections, orders } from "../../db/schema/index.ts";
+import { addDays, type LocalDate, localDateOf } from "../calendar/local-time.ts";
+import type { WorkingCalendar } from "../calendar/working-calendar.ts";
+import {
+  assertKpiWindow,
+  type KpiInstants,
+  type KpiPeriod,
+  type KpiWindow,
+  periodWindow,
+  windowInstants,
+} from "./window.ts";
+
+/** A share; `rate` is null when there is nothing to count (shown "—", never 0 % or 100 %). */
+export interface Ratio {
+  numerator: number;
+  denominator: number;
+  rate: number | null;
+}
+
+/** A deadline rate; `pending` of the denominator are not met yet but their deadline is still ahead. */
+export interface DeadlineRatio extends Ratio {
+  pending: number;
+}
+
+export interface SatisfactionRatio extends Ratio {
+  /** Below the 85 % target; null when no score was given. */
+  belowTarget: boolean | null;
+}
+
+/** DESIGN §1: 85 % or more of the scores are 4 or 5. */
+export const CSAT_TARGET_PERCENT = 85;
+
+/** Orders more than this many calendar days past their original due date are escalations. */
+const DELAY_ESCALATION_DAYS = 5;
+
+export interface Kpis {
+  window: KpiWindow;
+  /** The local day of `now`: "overdue" and open delays are counted as of this day. */
+  today: LocalDate;
+  orders: {
+    /** Created in the window and not a draft or cancelled. */
+    received: number;
+    /** Completed in the window. */
+    completed: number;
+    /** Original due date in the window, completed by the end of that local day. */
+    onTime: DeadlineRatio;
+    /** Confirmed, not completed, current due date before today. */
+    overdue: number;
+    /** Open and more than 5 days past the original due date today, or completed in the window that late. */
+    delayedOverFiveDays: number;
+  };
+  complaints: {
+    /** Received in the window. */
+    opened: number;
+    /** Response deadline in the window, responded by it. */
+    firstResponseOnTime: DeadlineRatio;
+    /** Resolution deadline in the window, resolved by it. */
+    resolutionOnTime: DeadlineRatio;
+    /** Scores of 4–5 among the scores given in the window. */
+    satisfaction: SatisfactionRatio;
+  };
+  inspections: {
+    /** Area-days inspected ÷ area-days due: active areas × working days of the window up to today. */
+    doneVsDue: Ratio;
+    /** Findings raised in the window. */
+    findings: number;
+  };
+}
+
+export interface ComputeKpisOptions {
+  /** A named window around `now`, or explicit local days (the digest's yesterday and month to date). */
+  window: KpiPeriod | KpiWindow;
+  timezone: string;
+  now: Date;
+  calendar: WorkingCalendar;
+}
+
+export function ratio(numerator: number, denominator: number): Ratio {
+  return { numerator, denominator, rate: denominator === 0 ? null : numerator / denominator };
+}
+
+const countWhere = (condition: SQL | undefined) =>
+  sql<number>`count(*) filter (where ${condition})`.mapWith(Number);
+
+const within = (column: PgColumn, { start, end }: KpiInstants) => and(gte(column, start), lt(column, end));
+
+/** The local calendar date of a timestamptz column. */
+const localDate = (column: PgColumn, timezone: string) => sql`(${column} at time zone ${timezone})::date`;
+
+async function orderKpis(
+  db: Db,
+  window: KpiWindow,
+  instants: KpiInstants,
+  timezone: string,
+  today: LocalDate,
+) {
+  const dueInWindow = and(gte(orders.originalDueDate, window.from), lte(orders.originalDueDate, window.to));
+  const open = eq(orders.status, "confirmed");
+  const completed = eq(orders.status, "completed");
+  const completedInWindow = and(completed, within(orders.completedAt, instants));
+  // "By the end of that date": before local midnight after the original due date.
+  const completedByOriginalDue = sql`${orders.completedAt} < ((${orders.originalDueDate} + 1)::timestamp at time zone ${timezone})`;
+  // Delay = calendar days from the original due date to today (open) or to the completion day (done).
+  const openEscalation = and(open, lt(orders.originalDueDate, addDays(today, -DELAY_ESCALATION_DAYS)));
+  const overdue = and(open, lt(orders.dueDate, today));
+  const lateCompletion = sql`${localDate(orders.completedAt, timezone)} - ${orders.originalDueDate} > ${DELAY_ESCALATION_DAYS}`;
+
+  const [row] = await db
+    .select({
+      received: countWhere(within(orders.createdAt, instants)),
+      completed: countWhere(completedInWindow),
+      dueInWindow: countWhere(dueInWindow),
+      onTime: countWhere(and(dueInWindow, completed, completedByOriginalDue)),
+      pending: countWhere(and(dueInWindow, open, gte(orders.originalDueDate, today))),
+      overdue: countWhere(overdue),
+      delayed: countWhere(or(openEscalation, and(completedInWindow, lateCompletion))),
+    })
+    .from(orders)
+    .where(
+      and(
+        inArray(orders.status, ["confirmed", "completed"]),
+        // Only the rows some count can use, each branch served by an index.
+        or(
+          within(orders.createdAt, instants),
+          within(orders.completedAt, instants),
+          dueInWindow,
+          overdue,
+          openEscalation,
+        ),
+      ),
+    );
+  if (!row) throw new Error("the order KPI query returned no row");
+  return {
+    received: row.received,
+    completed: row.completed,
+    onTime: { ...ratio(row.onTime, row.dueInWindow), pending: row.pending },
+    overdue: row.overdue,
+    delayedOverFiveDays: row.delayed,
+  };
+}
+
+async function complaintKpis(db: Db, instants: KpiInstants, now: Date) {
+  const responseDue = within(complaints.responseDueAt, instants);
+  const resolutionDue = within(complaints.resolutionDueAt, instants);
+  const rated = and(within(complaints.ratedAt, instants), isNotNull(complaints.satisfaction));
+  const [row] = await db
+    .select({
+      opened: countWhere(within(complaints.receivedAt, instants)),
+      responseDue: countWhere(responseDue),
+      respondedInTime: countWhere(and(responseDue, lte(complaints.respondedAt, complaints.responseDueAt))),
+      responsePending: countWhere(
+        and(responseDue, isNull(complaints.respondedAt), gt(complaints.responseDueAt, now)),
+      ),
+      resolutionDue: countWhere(resolutionDue),
+      resolvedInTime: countWhere(and(resolutionDue, lte(complaints.resolvedAt, complaints.resolutionDueAt))),
+      resolutionPending: countWhere(
+        and(resolutionDue, isNull(complaints.resolvedAt), gt(complaints.resolutionDueAt, now)),
+      ),
+      scores: countWhere(rated),
+      satisfied: countWhere(and(rated, gte(complaints.satisfaction, 4))),
+    })
+    .from(complaints)
+    .where(or(within(complaints.receivedAt, instants), responseDue, resolutionDue, rated));
+  if (!row) throw new Error("the complaint KPI query returned no row");
+  const satisfaction = ratio(row.satisfied, row.scores);
+  return {
+    opened: row.opened,
+    firstResponseOnTime: { ...ratio(row.respondedInTime, row.responseDue), pending: row.responsePending },
+    resolutionOnTime: { ...ratio(row.resolvedInTime, row.resolutionDue), pending: row.resolutionPending },
+    satisfaction: {
+      ...satisfaction,
+      // In whole numbers, so that exactly 85 % is on target whatever floating point makes of 17/20.
+      belowTarget: row.scores === 0 ? null : row.satisfied * 100 < CSAT_TARGET_PERCENT * row.scores,
+    },
+  };
+}
+
+/** Working days of the window up to today: the days an inspection of each active area is due. */
+function inspectionDays(window: KpiWindow, today: LocalDate, calendar: WorkingCalendar): LocalDate[] {
+  const days: LocalDate[] = [];
+  const last = window.to < today ? window.to : today;
+  for (let day = window.from; day <= last; day = addDays(day, 1)) {
+    if (calendar.isWorkingDay(day).working) days.push(day);
+  }
+  return days;
+}
+
+async function inspectionKpis(
+  db: Db,
+  window: KpiWindow,
+  instants: KpiInstants,
+  timezone: string,
+  today: LocalDate,
+  calendar: WorkingCalendar,
+) {
+  const dueDays = inspectionDays(window, today, calendar);
+  const submittedOn = localDate(inspections.submittedAt, timezone);
+  const [activeAreas, [done], findingCount] = await Promise.all([
+    db.$count(inspectionAreas, eq(inspectionAreas.active, true)),
+    db
+      .select({
+        areaDays: sql<number>`count(distinct (${inspections.areaId}, ${submittedOn}))`.mapWith(Number),
+      })
+      .from(inspections)
+      .innerJoin(inspectionAreas, eq(inspectionAreas.id, inspections.areaId))
+      .where(
+        and(
+          eq(inspectionAreas.active, true),
+          within(inspections.submittedAt, instants),
+          inArray(submittedOn, dueDays),
+        ),
+      ),
+    db.$count(findings, within(findings.createdAt, instants)),
+  ]);
+  return {
+    doneVsDue: ratio(done?.areaDays ?? 0, activeAreas * dueDays.length),
+    findings: findingCount,
+  };
+}
+
+/** Every KPI of one window; the /kpi command and the morning digest both call this. */
+export async function computeKpis(db: Db, options: ComputeKpisOptions): Promise<Kpis> {
+  const { timezone, now, calendar } = options;
+  const window = assertKpiWindow(
+    typeof options.window === "string" ? periodWindow(options.window, now, timezone) : options.window,
+  );
+  const instants = windowInstants(window, timezone);
+  const today = localDateOf(now, timezone);
+  const [orderBlock, complaintBlock, inspectionBlock] = await Promise.all([
+    orderKpis(db, window, instants, timezone, today),
+    complaintKpis(db, instants, now),
+    inspectionKpis(db, window, instants, timezone, today, calendar),
+  ]);
+  return {
+    window,
+    today,
+    orders: orderBlock,
+    complaints: complaintBlock,
+    inspections: inspectionBlock,
+  };
+}

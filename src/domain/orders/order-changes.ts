@@ -1,0 +1,175 @@
+// Confirm, cancel, complete and delay: state checks, optimistic version, one audit row per change.
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../../db/database.ts";
+import { orderDelays, orders } from "../../db/schema/index.ts";
+import { audit } from "../audit.ts";
+import { isLocalDate, type LocalDate, localDateOf } from "../calendar/local-time.ts";
+import {
+  type ClickedChat,
+  type OrderActor,
+  type OrderRow,
+  type OrderStatus,
+  type OrderView,
+  orderSnapshot,
+} from "./order.ts";
+import { assertMayAct } from "./order-policy.ts";
+import { withNames } from "./orders-repository.ts";
+import { notFound, OrderRefusal, type OrderVerb, otherChat, VERBS, wrongState } from "./refusals.ts";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+interface Change {
+  verb: OrderVerb;
+  /** Audit action, e.g. "order.confirmed". */
+  action: string;
+  from: OrderStatus;
+  /** Further checks on the current order (who, dates); throw to refuse. */
+  check?(order: OrderView): void;
+  /** The columns to set, version aside. */
+  patch(order: OrderRow): Partial<OrderRow>;
+  /** Rows written with the change, in its transaction. */
+  alongside?(tx: Tx, before: OrderRow): Promise<void>;
+  /** Extra facts for the audit row's "after". */
+  auditAfter?: Record<string, unknown>;
+}
+
+export interface ChangeRequest {
+  number: string;
+  actor: OrderActor;
+  timezone: string;
+  /** Set for card clicks: the order must belong to this chat. */
+  clickedIn?: ClickedChat;
+}
+
+/** Someone else changed the order between our read and our write this many times in a row: give up. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Applies one change under optimistic concurrency: read, check, UPDATE … WHERE version = read version. When
+ * another change won the race, re-read and check again, so the loser is refused with the order as it now is
+ * (two clicks on Confirm: one confirms, the other hears who did).
+ */
+async function applyChange(db: Db, request: ChangeRequest, change: Change): Promise<OrderView> {
+  const { number, actor, timezone, clickedIn } = request;
+  const today = localDateOf(actor.at, timezone);
+  return db.transaction(async (tx) => {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const [row] = await tx.select().from(orders).where(eq(orders.number, number));
+      if (!row) throw notFound(number);
+      const current = await withNames(tx, row);
+      if (clickedIn && (clickedIn.platform !== row.platform || clickedIn.chatId !== row.chatId)) {
+        throw otherChat(current);
+      }
+      if (row.status !== change.from) throw wrongState(current, change.verb, timezone, today);
+      change.check?.(current);
+      const [updated] = await tx
+        .update(orders)
+        .set({ ...change.patch(row), version: row.version + 1 })
+        .where(and(eq(orders.id, row.id), eq(orders.version, row.version)))
+        .returning();
+      if (!updated) continue;
+      await change.alongside?.(tx, row);
+      await audit(tx, {
+        at: actor.at,
+        actorPersonId: actor.personId,
+        platform: actor.platform,
+        platformMessageId: actor.platformMessageId,
+        entityType: "order",
+        entityId: number,
+        action: change.action,
+        before: orderSnapshot(row),
+        after: { ...orderSnapshot(updated), ...change.auditAfter },
+      });
+      return withNames(tx, updated);
+    }
+    throw new OrderRefusal(
+      `订单 ${number} 正在被其他人修改, 请稍后再试`,
+      `order ${number} is being changed by someone else; please try again`,
+    );
+  });
+}
+
+export function confirmOrder(db: Db, request: ChangeRequest): Promise<OrderView> {
+  const { personId, at } = request.actor;
+  return applyChange(db, request, {
+    verb: VERBS.confirm,
+    action: "order.confirmed",
+    from: "draft",
+    patch: () => ({ status: "confirmed", confirmedBy: personId, confirmedAt: at }),
+  });
+}
+
+export function cancelOrder(db: Db, request: ChangeRequest): Promise<OrderView> {
+  const { personId, at } = request.actor;
+  return applyChange(db, request, {
+    verb: VERBS.cancel,
+    action: "order.cancelled",
+    from: "draft",
+    check: (order) => assertMayAct(order, request.actor, "cancel"),
+    patch: () => ({ status: "cancelled", cancelledBy: personId, cancelledAt: at }),
+  });
+}
+
+export function completeOrder(db: Db, request: ChangeRequest): Promise<OrderView> {
+  const { personId, at } = request.actor;
+  return applyChange(db, request, {
+    verb: VERBS.complete,
+    action: "order.completed",
+    from: "confirmed",
+    check: (order) => assertMayAct(order, request.actor, "complete"),
+    patch: () => ({ status: "completed", completedBy: personId, completedAt: at }),
+  });
+}
+
+function checkNewDue(order: OrderView, newDue: string, today: LocalDate): void {
+  if (!isLocalDate(newDue)) {
+    throw new OrderRefusal(
+      `新交期不是真实存在的日期: ${newDue}`,
+      `new due date is not a real date: ${newDue}`,
+    );
+  }
+  if (newDue < today) {
+    throw new OrderRefusal(
+      `新交期不能早于今天 (${today}): ${newDue}`,
+      `new due date cannot be before today (${today}): ${newDue}`,
+    );
+  }
+  if (newDue === order.dueDate) {
+    throw new OrderRefusal(
+      `新交期与订单 ${order.number} 当前的交期相同: ${newDue}`,
+      `new due date is the current due date of order ${order.number}: ${newDue}`,
+    );
+  }
+}
+
+/** Moves the due date; the original due date stays, the delay is counted and its reason recorded. */
+export function delayOrder(
+  db: Db,
+  request: ChangeRequest & { newDue: string; reason: string },
+): Promise<OrderView> {
+  const { actor, newDue } = request;
+  const reason = request.reason.trim();
+  if (!reason) throw new OrderRefusal("缺少延期原因", "missing the reason for the delay");
+  const today = localDateOf(actor.at, request.timezone);
+  return applyChange(db, request, {
+    verb: VERBS.delay,
+    action: "order.delayed",
+    from: "confirmed",
+    check: (order) => {
+      assertMayAct(order, actor, "delay");
+      checkNewDue(order, newDue, today);
+    },
+    patch: (order) => ({ dueDate: newDue, delayCount: order.delayCount + 1 }),
+    alongside: async (tx, before) => {
+      await tx.insert(orderDelays).values({
+        orderId: before.id,
+        fromDate: before.dueDate,
+        toDate: newDue,
+        reason,
+        delayedBy: actor.personId,
+        delayedAt: actor.at,
+      });
+    },
+    auditAfter: { reason },
+  });
+}

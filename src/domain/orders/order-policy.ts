@@ -1,0 +1,28 @@
+// Who may do what to an order: the roles that act on anyone's order; a creator may always act on their own.
+import { describeRoles, type Role } from "../../bot/roles.ts";
+import type { OrderActor, OrderView } from "./order.ts";
+import { notCreator, type OrderVerb, VERBS } from "./refusals.ts";
+
+/**
+ * Roles that may act on any order. Completing is the warehouse's call (goods out); moving a due date changes
+ * what was promised to the customer, so only managers decide it for others; a draft is its creator's to drop.
+ */
+export const ACTS_ON_ANY_ORDER = {
+  complete: ["warehouse", "manager", "admin"],
+  delay: ["manager", "admin"],
+  cancel: ["manager", "admin"],
+} as const satisfies Record<string, readonly Role[]>;
+
+/** Roles that may run /order done and /order delay at all: staff for their own orders, plus the above. */
+export const MAY_COMPLETE: readonly Role[] = ["staff", ...ACTS_ON_ANY_ORDER.complete];
+export const MAY_DELAY: readonly Role[] = ["staff", ...ACTS_ON_ANY_ORDER.delay];
+
+type Guarded = keyof typeof ACTS_ON_ANY_ORDER;
+
+/** Throws unless the actor created the order or holds a role that acts on anyone's order. */
+export function assertMayAct(order: OrderView, actor: OrderActor, what: Guarded): void {
+  const roles: readonly Role[] = ACTS_ON_ANY_ORDER[what];
+  if (order.createdBy === actor.personId || roles.some((role) => actor.roles.includes(role))) return;
+  const verb: OrderVerb = VERBS[what];
+  throw notCreator(order, verb, { zh: describeRoles(roles, "zh"), en: describeRoles(roles, "en") });
+}

@@ -1,0 +1,41 @@
+// An order as the rest of the bot sees it: its row, the names of the people who acted on it, and who acts now.
+import type { orders } from "../../db/schema/index.ts";
+
+export type OrderRow = typeof orders.$inferSelect;
+
+/** draft → confirmed → completed, or draft → cancelled. */
+export type OrderStatus = "draft" | "confirmed" | "completed" | "cancelled";
+
+export interface OrderView extends OrderRow {
+  status: OrderStatus;
+  /** Display names of the people behind createdBy, confirmedBy, completedBy and cancelledBy. */
+  names: Readonly<Record<number, string>>;
+}
+
+/** Who changes an order, when, and from which platform event: what the audit row records. */
+export interface OrderActor {
+  personId: number;
+  /** Roles from the database; decide what a staff member may do to someone else's order. */
+  roles: readonly string[];
+  at: Date;
+  platform: string;
+  /** The platform message or event the change came from. */
+  platformMessageId: string;
+}
+
+/** The chat a card was clicked in: a click only acts on an order taken in that chat. */
+export interface ClickedChat {
+  platform: string;
+  chatId: string;
+}
+
+/** The part of an order the audit trail records before and after a change. */
+export function orderSnapshot(order: OrderRow): Record<string, unknown> {
+  return {
+    status: order.status,
+    dueDate: order.dueDate,
+    originalDueDate: order.originalDueDate,
+    delayCount: order.delayCount,
+    version: order.version,
+  };
+}
