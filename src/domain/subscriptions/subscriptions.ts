@@ -1,9 +1,11 @@
 // Which groups receive the morning digest and the alerts, and how to reach each one; every change audited.
+
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../../db/database.ts";
 import { chats, subscriptions } from "../../db/schema/index.ts";
 import type { ChatKind, ChatRef, PlatformId, Target } from "../../platforms/types.ts";
 import { audit } from "../audit.ts";
+import { rememberChat } from "../people/chats.ts";
 import { maskWebhook } from "./wecom-webhook.ts";
 
 export const TOPICS = ["digest", "alerts"] as const;
@@ -65,17 +67,7 @@ export async function chatWebhook(db: Db, platform: PlatformId, chatId: string):
 async function storeWebhook(tx: Db, input: SubscribeInput) {
   const { platform, chat, now } = input;
   const chatKey = and(eq(chats.platform, platform), eq(chats.chatId, chat.id));
-  await tx
-    .insert(chats)
-    .values({
-      platform,
-      chatId: chat.id,
-      kind: chat.kind,
-      title: chat.title ?? null,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .onConflictDoNothing();
+  await rememberChat(tx, platform, chat, now);
   const [row] = await tx.select({ webhookUrl: chats.webhookUrl }).from(chats).where(chatKey).for("update");
   const before = row?.webhookUrl ?? null;
   const after = input.webhookUrl ?? before;
