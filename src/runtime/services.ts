@@ -24,6 +24,8 @@ export interface ServicesDeps {
   now: Clock;
   background: (work: Promise<unknown>) => void;
   fetch?: typeof fetch;
+  /** How the outbox waits when pacing sends; tests pass one that moves their clock. */
+  sleep?: (ms: number) => Promise<void>;
   /** Adapters to reuse (their token caches) across requests; built from config when absent. */
   adapters?: Adapters;
   extraRoutes?: Hono;
@@ -34,7 +36,7 @@ export function createServices(deps: ServicesDeps) {
   const adapters =
     deps.adapters ?? createAdapters(config, { now, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   const inbox = createInbox({ database, now, log });
-  const outbox = createOutbox({ database, adapters, now, log });
+  const outbox = createOutbox({ database, adapters, now, log, ...(deps.sleep ? { sleep: deps.sleep } : {}) });
   const router = createRouter({
     registry: createCommandRegistry({ database, config, now, outbox, log }),
     authorize: hasAnyRole,

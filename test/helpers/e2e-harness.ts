@@ -135,10 +135,8 @@ export interface Harness {
   /** Every log line written, for checks that nothing failed unseen. */
   logLines: string[];
   /**
-   * One request to the app. The clock first moves on by a second: the outbox paces sends on the injected
-   * clock (and createServices gives no way to inject its sleep), so a frozen clock would keep a second send
-   * to the same platform waiting forever. For the same reason, settle() before a request whose reply could
-   * be in flight together with an earlier one.
+   * One request to the app, a second after the previous one. The outbox paces sends on the manual clock
+   * and waits by moving it (its injected sleep), so no test waits in real time.
    */
   send(path: string, init?: RequestInit): Promise<Response>;
   /** Waits for the background work of every request so far (no sleeping). */
@@ -165,7 +163,14 @@ export function createHarness({
   });
   const tracker = createBackgroundTracker(log);
   const config = parseEnv(envFor(fakes, channels));
-  const services = createServices({ config, database, log, now: clock.now, background: tracker.track });
+  const services = createServices({
+    config,
+    database,
+    log,
+    now: clock.now,
+    background: tracker.track,
+    sleep: async (ms) => clock.advance(ms),
+  });
   const { db } = database;
 
   return {
