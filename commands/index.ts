@@ -1,5 +1,6 @@
 // Everything the bot can do: the registry of commands and card actions, in /help's order.
 import { createRegistry, type Registry } from "../src/bot/index.ts";
+import { createAlertCommands } from "./alerts.ts";
 import { createComplaintCommands } from "./complaints.ts";
 import type { CommandDeps } from "./deps.ts";
 import { helpCommand, helpLanguageAction } from "./help.ts";
@@ -18,6 +19,7 @@ export function createCommandRegistry(deps: CommandDeps): Registry {
     createKpiCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),
+    createAlertCommands(deps),
   ];
   return createRegistry({
     commands: areas.flatMap((area) => area.commands),

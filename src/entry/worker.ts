@@ -58,6 +58,7 @@ function open(env: WorkerEnv, ctx: WorkerContext) {
     config,
     database,
     log,
+    adapters,
     now: () => new Date(),
     background: tracker.track,
   });

@@ -2,8 +2,16 @@
 import { inboxSweepJob, outboxDrainJob } from "./delivery-jobs.ts";
 import { housekeepingJob } from "./housekeeping.ts";
 import type { Job } from "./job.ts";
+import { kpiDigestJob } from "./kpi-digest.ts";
+import { overdueSweepJob } from "./overdue-sweep.ts";
 
-export const JOBS: readonly Job[] = [inboxSweepJob, outboxDrainJob, housekeepingJob];
+export const JOBS: readonly Job[] = [
+  inboxSweepJob,
+  outboxDrainJob,
+  housekeepingJob,
+  kpiDigestJob,
+  overdueSweepJob,
+];
 
 export function findJob(name: string): Job | undefined {
   return JOBS.find((job) => job.name === name);

@@ -196,5 +196,3 @@ export function createOutboxStore(db: Db) {
     },
   };
 }
-
-export type OutboxStore = ReturnType<typeof createOutboxStore>;

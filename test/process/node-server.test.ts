@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER } from "../../src/db/migrations-folder.ts";
 import { openPglite } from "../../src/db/pglite.ts";
 import { jobRuns } from "../../src/db/schema/index.ts";
+import { JOBS } from "../../src/jobs/registry.ts";
 import { runEntry, startServer } from "../helpers/node-process.ts";
 
 const dataDir = mkdtempSync(join(tmpdir(), "opsbot-process-"));
@@ -60,7 +61,8 @@ describe("npm start on the embedded database", () => {
     const unknown = await runEntry("src/entry/job.ts", ["no-such-job"], env);
     expect(unknown.code).toBe(2);
     expect(unknown.output).toContain('unknown job "no-such-job"');
-    expect(unknown.output).toContain("jobs: inbox-sweep, outbox-drain, housekeeping");
+    expect(unknown.output).toContain(`jobs: ${JOBS.map((job) => job.name).join(", ")}`);
+    expect(unknown.output).toMatch(/jobs: .*kpi-digest.*overdue-sweep/);
     const badAt = await runEntry("src/entry/job.ts", ["housekeeping", "--at", "yesterday"], env);
     expect(badAt.code).toBe(2);
     expect(badAt.output).toContain("--at must be an ISO 8601 time");

@@ -146,6 +146,7 @@ describe.skipIf(!available)("the Worker on workerd", () => {
     const runs = await database.db.select().from(jobRuns);
     expect(runs.map((run) => [run.job, run.trigger, run.status]).sort()).toEqual([
       ["inbox-sweep", "schedule", "done"],
+      ["kpi-digest", "schedule", "done"],
       ["outbox-drain", "schedule", "done"],
     ]);
   });

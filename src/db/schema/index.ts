@@ -1,4 +1,5 @@
 // Every table of the database, for drizzle and drizzle-kit.
+export * from "./alerts.ts";
 export * from "./complaints.ts";
 export * from "./inspections.ts";
 export * from "./orders.ts";

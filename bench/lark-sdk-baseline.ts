@@ -1,0 +1,65 @@
+// The baseline server: the official Lark SDK's EventDispatcher behind adaptDefault, on opsbot's webhook path.
+// It verifies, decrypts and dispatches like opsbot but stores nothing: the handlers only count.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import * as lark from "@larksuiteoapi/node-sdk";
+import { LARK_WEBHOOK_PATH } from "./stream.ts";
+
+const { LARK_ENCRYPT_KEY, LARK_VERIFICATION_TOKEN, PORT } = process.env;
+if (!LARK_ENCRYPT_KEY || !LARK_VERIFICATION_TOKEN) {
+  console.error("lark-sdk-baseline: LARK_ENCRYPT_KEY and LARK_VERIFICATION_TOKEN are required");
+  process.exit(1);
+}
+
+/** A card answer of the size opsbot's help card has; the SDK path only has to serialise it. */
+const CARD_ANSWER = {
+  card: {
+    type: "raw",
+    data: {
+      schema: "2.0",
+      config: { update_multi: true },
+      header: { title: { tag: "plain_text", content: "Commands" }, template: "blue" },
+      body: {
+        elements: [
+          { tag: "markdown", content: "**/help** list every command, or show one command's usage" },
+          { tag: "button", text: { tag: "plain_text", content: "中文" }, value: { action: "help.language" } },
+        ],
+      },
+    },
+  },
+};
+
+// The SDK counts how many events its signature check let through; a 200 alone would not tell (it
+// answers a failed check with an empty 200 too).
+const handled = { messages: 0, cards: 0 };
+const dispatcher = new lark.EventDispatcher({
+  encryptKey: LARK_ENCRYPT_KEY,
+  verificationToken: LARK_VERIFICATION_TOKEN,
+  loggerLevel: lark.LoggerLevel.error,
+}).register({
+  "im.message.receive_v1": async () => {
+    handled.messages++;
+  },
+  "card.action.trigger": async () => {
+    handled.cards++;
+    return CARD_ANSWER;
+  },
+});
+const webhook = lark.adaptDefault(LARK_WEBHOOK_PATH, dispatcher, { autoChallenge: true });
+
+const server = createServer((req, res) => {
+  if (req.method === "GET" && req.url === "/stats") {
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify(handled));
+    return;
+  }
+  void webhook(req, res);
+});
+server.listen(Number(PORT ?? 0), "127.0.0.1", () => {
+  const { port } = server.address() as AddressInfo;
+  console.log(JSON.stringify({ level: "info", event: "server.started", url: `http://127.0.0.1:${port}` }));
+});
+process.on("SIGTERM", () => {
+  server.close(() => process.exit(0));
+  server.closeIdleConnections();
+});

@@ -1,0 +1,152 @@
+// The alert card's buttons: Ack, Snooze 1 h, Snooze to tomorrow and Escalate (alerts come from the overdue sweep).
+import { type Action, type Command, defineAction, type Language, UserError } from "../src/bot/index.ts";
+import { ALERT_ACTIONS, alertCard } from "../src/domain/alerts/card.ts";
+import {
+  type AlertActor,
+  type AlertChange,
+  ackAlert,
+  escalateByHand,
+  snoozeAlert,
+} from "../src/domain/alerts/changes.ts";
+import { sendDueNotices } from "../src/domain/alerts/notices.ts";
+import { type AlertRow, findAlert } from "../src/domain/alerts/store.ts";
+import { alertCalendar } from "../src/domain/alerts/sweep.ts";
+import { alertTiming } from "../src/domain/alerts/timing.ts";
+import { localDateOf } from "../src/domain/calendar/local-time.ts";
+import { formatLocalTime } from "../src/domain/orders/local-format.ts";
+import { chatSubscriptions } from "../src/domain/subscriptions/subscriptions.ts";
+import type { ActionResult, InboundAction } from "../src/platforms/types.ts";
+import type { CommandDeps } from "./deps.ts";
+
+type Caller = { personId: number; name: string; roles: readonly string[] };
+
+export function createAlertCommands(deps: CommandDeps): { commands: Command[]; actions: Action[] } {
+  const { db } = deps.database;
+  const { timezone } = deps.config;
+  const timingNow = async () => alertTiming(await alertCalendar(db, timezone));
+  const at = (instant: Date) => formatLocalTime(instant, timezone, localDateOf(deps.now(), timezone));
+
+  const actorOf = (event: InboundAction, caller: Caller): AlertActor => ({
+    personId: caller.personId,
+    name: caller.name,
+    platform: event.platform,
+    platformMessageId: event.dedupKey,
+    now: deps.now(),
+  });
+
+  /**
+   * Alerts go to the groups subscribed to alerts and to managers' direct chats: a click from anywhere else
+   * is refused (the button's value is never trusted).
+   */
+  async function clickedAlert(
+    id: string | undefined,
+    event: InboundAction,
+    caller: Caller,
+  ): Promise<AlertRow> {
+    const alert = /^\d+$/.test(id ?? "") ? await findAlert(db, Number(id)) : undefined;
+    if (!alert) throw new UserError("找不到这条告警", "no such alert");
+    const managerChat =
+      event.chat.kind === "direct" && caller.roles.some((role) => role === "manager" || role === "admin");
+    const subscribed = (await chatSubscriptions(db, event.platform, event.chat.id)).some(
+      (subscription) => subscription.topic === "alerts",
+    );
+    if (!managerChat && !subscribed) {
+      throw new UserError("这个会话没有订阅告警, 不能处理告警", "this chat is not subscribed to alerts");
+    }
+    return alert;
+  }
+
+  /** The card as it now stands, or why nothing changed (with the card as the other person left it). */
+  function answer(
+    outcome: AlertChange,
+    language: Language,
+    done: { zh: string; en: string },
+    caller: Caller,
+  ) {
+    const t = (zh: string, en: string) => (language === "zh" ? zh : en);
+    if (outcome.ok) {
+      const names = { ackedByName: caller.name, snoozedByName: caller.name };
+      return {
+        card: alertCard(outcome.alert, { now: deps.now(), timezone, ...names }),
+        toast: { kind: "success", text: t(done.zh, done.en) },
+      } satisfies ActionResult;
+    }
+    const { refusal } = outcome;
+    if (refusal.kind === "not_found") throw new UserError("找不到这条告警", "no such alert");
+    const card = alertCard(refusal.alert, { now: deps.now(), timezone });
+    const text =
+      refusal.kind === "already_acked" && refusal.alert.ackedAt
+        ? t(
+            `已于 ${at(refusal.alert.ackedAt)} 确认过`,
+            `already acknowledged at ${at(refusal.alert.ackedAt)}`,
+          )
+        : refusal.kind === "already_escalated"
+          ? t("已经升级给经理了", "already escalated to the managers")
+          : t("这条告警已结束", "this alert is closed");
+    return { card, toast: { kind: "info", text } } satisfies ActionResult;
+  }
+
+  const actions = [
+    defineAction({
+      id: ALERT_ACTIONS.ack,
+      handler: async ({ id, event, caller, language }) => {
+        const alert = await clickedAlert(id, event, caller);
+        const outcome = await ackAlert(db, alert.id, actorOf(event, caller));
+        return answer(
+          outcome,
+          language,
+          { zh: "已确认, 不再提醒", en: "Acknowledged: no more reminders" },
+          caller,
+        );
+      },
+    }),
+    defineAction({
+      id: ALERT_ACTIONS.snoozeHour,
+      handler: async ({ id, event, caller, language }) => {
+        const alert = await clickedAlert(id, event, caller);
+        const timing = await timingNow();
+        const until = timing.snoozeHour(deps.now(), alert.safety);
+        const outcome = await snoozeAlert(db, alert.id, actorOf(event, caller), until, timing);
+        const when = at(until);
+        return answer(
+          outcome,
+          language,
+          { zh: `将于 ${when} 再提醒`, en: `Reminding again at ${when}` },
+          caller,
+        );
+      },
+    }),
+    defineAction({
+      id: ALERT_ACTIONS.snoozeTomorrow,
+      handler: async ({ id, event, caller, language }) => {
+        const alert = await clickedAlert(id, event, caller);
+        const timing = await timingNow();
+        const until = timing.snoozeTomorrow(deps.now());
+        const outcome = await snoozeAlert(db, alert.id, actorOf(event, caller), until, timing);
+        const when = at(until);
+        return answer(
+          outcome,
+          language,
+          { zh: `将于 ${when} 再提醒`, en: `Reminding again at ${when}` },
+          caller,
+        );
+      },
+    }),
+    defineAction({
+      id: ALERT_ACTIONS.escalate,
+      handler: async ({ id, event, caller, language }) => {
+        const alert = await clickedAlert(id, event, caller);
+        const timing = await timingNow();
+        const outcome = await escalateByHand(db, alert.id, actorOf(event, caller), timing);
+        if (outcome.ok && outcome.escalationId !== undefined) {
+          await sendDueNotices({ db, outbox: deps.outbox, timezone, timing }, deps.now(), [
+            outcome.escalationId,
+          ]);
+        }
+        return answer(outcome, language, { zh: "已升级给经理", en: "Escalated to the managers" }, caller);
+      },
+    }),
+  ];
+
+  return { commands: [], actions };
+}

@@ -1,0 +1,47 @@
+// Alerts raised by the overdue sweep: one row per (kind, entity, level), with its repeat, snooze and ack state.
+import { sql } from "drizzle-orm";
+import { boolean, index, integer, jsonb, pgTable, serial, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { timestamptz } from "./columns.ts";
+import { people } from "./shared.ts";
+
+export const alerts = pgTable(
+  "alerts",
+  {
+    id: serial("id").primaryKey(),
+    /** "response" | "resolution" (complaint clocks), "order", "inspection". */
+    kind: text("kind").notNull(),
+    /** The complaint or order number, or "<area code>:<local date>" for a missed inspection. */
+    entity: text("entity").notNull(),
+    /** "warning" (75 %), "breach", "overdue", "missed", "review" (order > 5 days late), "escalation". */
+    level: text("level").notNull(),
+    /** Goes out even in quiet hours. */
+    safety: boolean("safety").notNull().default(false),
+    /** What the card shows (customer, due time, days late…), fixed when the alert is raised. */
+    facts: jsonb("facts").notNull(),
+    raisedAt: timestamptz("raised_at").notNull(),
+    /** When the next notice is due; null once nothing more will be sent (acked or closed). */
+    notifyAt: timestamptz("notify_at"),
+    /** Notices sent so far: the next one is number `sent_count` in its outbox key. */
+    sentCount: integer("sent_count").notNull().default(0),
+    firstSentAt: timestamptz("first_sent_at"),
+    /** Unacked by then → escalated to the managers; null for alerts that already go to them. */
+    escalateAt: timestamptz("escalate_at"),
+    ackedAt: timestamptz("acked_at"),
+    ackedBy: integer("acked_by").references(() => people.id),
+    snoozedUntil: timestamptz("snoozed_until"),
+    snoozedBy: integer("snoozed_by").references(() => people.id),
+    /** The condition ended (responded, completed, inspected), or a higher level took over. */
+    closedAt: timestamptz("closed_at"),
+    /** "cleared" | "superseded" | "escalated". */
+    closedReason: text("closed_reason"),
+    version: integer("version").notNull().default(1),
+  },
+  (t) => [
+    uniqueIndex("alerts_kind_entity_level_uq").on(t.kind, t.entity, t.level),
+    index("alerts_notify_idx").on(t.notifyAt).where(sql`notify_at is not null`),
+    index("alerts_escalate_idx")
+      .on(t.escalateAt)
+      .where(sql`escalate_at is not null and acked_at is null and closed_at is null`),
+    index("alerts_open_idx").on(t.kind, t.entity).where(sql`acked_at is null and closed_at is null`),
+  ],
+);

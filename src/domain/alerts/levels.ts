@@ -1,0 +1,29 @@
+// What an alert is about (kind, entity, level), which levels outrank which, and which go to the managers.
+export type AlertKind = "response" | "resolution" | "order" | "inspection";
+export type AlertLevel = "warning" | "breach" | "overdue" | "missed" | "review" | "escalation";
+
+/** A later, graver level of the same (kind, entity) stops the repeats of the lesser ones. */
+const RANK: Record<AlertLevel, number> = {
+  warning: 1,
+  breach: 2,
+  overdue: 2,
+  missed: 2,
+  review: 3,
+  escalation: 3,
+};
+
+export const rankOf = (level: string): number => RANK[level as AlertLevel] ?? 0;
+
+/** Order reviews (> 5 days late) and escalations are told to the managers too, and escalate no further. */
+export const goesToManagers = (level: string): boolean => rankOf(level) >= 3;
+
+/** Why an escalation was raised. */
+export type EscalationReason = "unacked" | "button";
+
+/** The outbox key prefix of notice `n` (0 = the first); the fan-out appends `:<platform>:<chat>`. */
+export const noticeKeyPrefix = (alert: { kind: string; entity: string; level: string }, n: number): string =>
+  `alert:${alert.kind}:${alert.entity}:${alert.level}:${n}`;
+
+/** The audit entity id of an alert. */
+export const alertEntityId = (alert: { kind: string; entity: string; level: string }): string =>
+  `${alert.kind}:${alert.entity}:${alert.level}`;

@@ -1,0 +1,50 @@
+// What one morning digest says: yesterday, the day before (for the change), month to date, and the urgent items.
+import type { Db } from "../../db/database.ts";
+import { addDays, type LocalDate, localDateOf } from "../calendar/local-time.ts";
+import type { WorkingCalendar } from "../calendar/working-calendar.ts";
+import { computeKpis, type Kpis } from "../kpi/compute.ts";
+import { monthToDateWindow, yesterdayWindow } from "../kpi/window.ts";
+import { type UrgentItem, urgentItems } from "./urgent-items.ts";
+
+export interface DigestContent {
+  /** The local day the digest is for (the day it is sent). */
+  date: LocalDate;
+  /** The tick it was computed at: the numbers are as of this instant. */
+  asOf: Date;
+  timezone: string;
+  yesterday: Kpis;
+  /**
+   * The day before yesterday, counted as of the same instant: the change is between two days' flows
+   * (received, completed, rates, findings), never between two snapshots of "overdue" that no table keeps.
+   */
+  dayBefore: Kpis;
+  monthToDate: Kpis;
+  urgent: UrgentItem[];
+}
+
+/** Every number through computeKpis, the one implementation /kpi uses too. */
+export async function computeDigest(
+  db: Db,
+  options: { now: Date; timezone: string; calendar: WorkingCalendar },
+): Promise<DigestContent> {
+  const { now, timezone, calendar } = options;
+  const yesterday = yesterdayWindow(now, timezone);
+  const dayBeforeDate = addDays(yesterday.from, -1);
+  const kpis = (window: { from: LocalDate; to: LocalDate }) =>
+    computeKpis(db, { window, timezone, now, calendar });
+  const [yesterdayKpis, dayBeforeKpis, monthToDateKpis, urgent] = await Promise.all([
+    kpis(yesterday),
+    kpis({ from: dayBeforeDate, to: dayBeforeDate }),
+    kpis(monthToDateWindow(now, timezone)),
+    urgentItems(db, { now, timezone }),
+  ]);
+  return {
+    date: localDateOf(now, timezone),
+    asOf: now,
+    timezone,
+    yesterday: yesterdayKpis,
+    dayBefore: dayBeforeKpis,
+    monthToDate: monthToDateKpis,
+    urgent,
+  };
+}

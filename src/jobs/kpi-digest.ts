@@ -1,0 +1,54 @@
+// kpi-digest: every minute, sends each subscribed group's morning digest once its send time has passed today.
+import { inArray } from "drizzle-orm";
+import type { Db } from "../db/database.ts";
+import { outbox as outboxTable } from "../db/schema/index.ts";
+import { loadCalendarOverrides } from "../domain/calendar/overrides-repository.ts";
+import { createWorkingCalendar } from "../domain/calendar/working-calendar.ts";
+import { renderDigestCard } from "../domain/digest/card.ts";
+import { computeDigest } from "../domain/digest/content.ts";
+import { digestKey, digestRecipients, dueToday } from "../domain/digest/schedule.ts";
+import type { OutboxItem } from "../outbox/outbox.ts";
+import type { Job } from "./job.ts";
+
+/** The digest speaks the company's language; /kpi answers in English to whoever asks in English. */
+const DIGEST_LANGUAGE = "zh";
+
+/** The keys among `keys` the outbox already holds, in any state: those digests were sent or are on their way. */
+async function alreadyQueued(db: Db, keys: string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await db
+    .select({ key: outboxTable.idempotencyKey })
+    .from(outboxTable)
+    .where(inArray(outboxTable.idempotencyKey, keys));
+  return new Set(rows.map((row) => row.key));
+}
+
+export const kpiDigestJob: Job = {
+  name: "kpi-digest",
+  cron: "* * * * *",
+  description: "send the morning KPI digest to each subscribed group at its time on working days",
+  async run({ database: { db }, config: { timezone }, now, outbox }) {
+    const calendar = createWorkingCalendar({ timezone, overrides: await loadCalendarOverrides(db) });
+    const { date, working, due } = dueToday(await digestRecipients(db), now, calendar);
+    if (!working) return `${date} is not a working day`;
+    const queued = await alreadyQueued(
+      db,
+      due.map((recipient) => digestKey(recipient, date)),
+    );
+    const owed = due.filter((recipient) => !queued.has(digestKey(recipient, date)));
+    if (owed.length === 0) return `no digest owed for ${date}`;
+
+    // One content for every group: the numbers are the company's, not the group's.
+    const content = await computeDigest(db, { now, timezone, calendar });
+    const card = renderDigestCard(content, DIGEST_LANGUAGE);
+    const items: OutboxItem[] = owed.map((recipient) => ({
+      idempotencyKey: digestKey(recipient, date),
+      target: recipient.target,
+      message: { type: "card", card },
+    }));
+    // Another instance or a rerun may have stored some of them meanwhile: only the keys new here are ours.
+    const fresh = await outbox.enqueue(items);
+    const counts = await outbox.deliver(fresh);
+    return `${fresh.length} digests for ${date}: ${counts.sent} sent, ${counts.retried} to retry, ${counts.failed} failed, ${counts.deferred} deferred`;
+  },
+};

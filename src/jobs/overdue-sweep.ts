@@ -1,0 +1,14 @@
+// The overdue-sweep job: every 5 minutes, alerts on late complaints, orders and inspections (src/domain/alerts).
+import { sweepOverdue } from "../domain/alerts/sweep.ts";
+import type { Job } from "./job.ts";
+
+export const overdueSweepJob: Job = {
+  name: "overdue-sweep",
+  cron: "*/5 * * * *",
+  description:
+    "alert on complaint clocks, late orders and missed inspections; repeat and escalate unacked alerts",
+  async run({ database: { db }, config, outbox, now }) {
+    const s = await sweepOverdue({ db, outbox, timezone: config.timezone }, now);
+    return `${s.raised} raised, ${s.cleared} cleared, ${s.superseded} superseded, ${s.escalated} escalated, ${s.notices} notices (${s.sent} messages sent)`;
+  },
+};
