@@ -5,6 +5,7 @@ import type { Clock } from "./clock.ts";
 import type { Database } from "./db/database.ts";
 import type { EventHandler } from "./events/event-handler.ts";
 import type { Inbox } from "./inbox/inbox.ts";
+import { createWorkQueue } from "./inbox/work-queue.ts";
 import type { Logger } from "./log.ts";
 import { WebhookError } from "./platforms/errors.ts";
 import type { InboundAction, PlatformAdapter, PlatformId, WebhookOutcome } from "./platforms/types.ts";
@@ -30,6 +31,8 @@ export interface AppDeps {
   log: Logger;
   /** How long a card click may take before we answer without the new card and update it later. */
   actionDeadlineMs?: number;
+  /** How many messages are processed at once after their ack; the rest wait their turn. */
+  processingConcurrency?: number;
   /** Extra routes of one runtime (the Node admin routes), mounted as they are. */
   extraRoutes?: Hono;
 }
@@ -39,6 +42,7 @@ const isPlatform = (name: string): name is PlatformId => (PLATFORMS as readonly 
 export function createApp(deps: AppDeps): Hono {
   const { database, adapters, inbox, handler, background, now, log } = deps;
   const actionDeadlineMs = deps.actionDeadlineMs ?? 1500;
+  const processing = createWorkQueue(deps.processingConcurrency ?? 4);
   const app = new Hono();
 
   app.get("/healthz", async (c) => {
@@ -51,11 +55,12 @@ export function createApp(deps: AppDeps): Hono {
     }
   });
 
-  const processMessage = async (id: number) => {
-    await inbox.process(id, async (event) => {
-      if (event.kind === "message") await handler.message(event);
-    });
-  };
+  const processMessage = (id: number) =>
+    processing.run(() =>
+      inbox.process(id, async (event) => {
+        if (event.kind === "message") await handler.message(event);
+      }),
+    );
 
   const answerAction = async (adapter: PlatformAdapter, id: number, event: InboundAction, ack: Response) => {
     const work = inbox.process(id, (stored) => handler.action(stored as InboundAction));

@@ -17,6 +17,8 @@ export async function rememberChat(db: Db, platform: PlatformId, chat: ChatRef, 
     })
     .onConflictDoUpdate({
       target: [chats.platform, chats.chatId],
-      set: { title: sql`coalesce(excluded.title, ${chats.title})`, updatedAt: now },
+      set: { title: sql`excluded.title`, updatedAt: now },
+      // Most messages come from a chat already known under the same title: then nothing is written.
+      setWhere: sql`excluded.title is not null and ${chats.title} is distinct from excluded.title`,
     });
 }

@@ -1,23 +1,22 @@
 // Lark webhook crypto on Web Crypto: the `{"encrypt"}` body cipher and the X-Lark-Signature digest.
-import {
-  aesCbcDecryptRaw,
-  base64Decode,
-  hexEncode,
-  sha256,
-  utf8Decode,
-  utf8Encode,
-} from "../shared/web-crypto.ts";
+import { base64Decode, hexEncode, sha256, utf8Decode, utf8Encode } from "../shared/web-crypto.ts";
 
 const BLOCK = 16;
 
-/** Removes PKCS#7 padding (block 16); throws when the padding is not well formed. */
-function stripPkcs7(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
-  const pad = bytes[bytes.length - 1] ?? 0;
-  if (pad < 1 || pad > BLOCK || pad > bytes.length) throw new Error("bad padding");
-  for (let i = bytes.length - pad; i < bytes.length; i++) {
-    if (bytes[i] !== pad) throw new Error("bad padding");
+/**
+ * The AES key derived from an Encrypt Key, imported once: deriving and importing it on every request cost
+ * more than the decryption itself. Keyed by the Encrypt Key, so a rotated key gets its own entry.
+ */
+const cipherKeys = new Map<string, Promise<CryptoKey>>();
+function cipherKey(encryptKey: string): Promise<CryptoKey> {
+  let key = cipherKeys.get(encryptKey);
+  if (!key) {
+    key = sha256(encryptKey).then((raw) =>
+      crypto.subtle.importKey("raw", raw, { name: "AES-CBC" }, false, ["decrypt"]),
+    );
+    cipherKeys.set(encryptKey, key);
   }
-  return bytes.subarray(0, bytes.length - pad);
+  return key;
 }
 
 /**
@@ -28,9 +27,13 @@ export async function larkDecrypt(encryptKey: string, encrypted: string): Promis
   const blob = base64Decode(encrypted);
   if (blob.length < 2 * BLOCK || blob.length % BLOCK !== 0)
     throw new Error("cipher text is not whole blocks");
-  const key = await sha256(encryptKey);
-  const plain = await aesCbcDecryptRaw(key, blob.slice(0, BLOCK), blob.slice(BLOCK));
-  return utf8Decode(stripPkcs7(plain));
+  // Lark pads with PKCS#7 on 16-byte blocks, which is Web Crypto's own AES-CBC padding: it checks and strips it.
+  const plain = await crypto.subtle.decrypt(
+    { name: "AES-CBC", iv: blob.slice(0, BLOCK) },
+    await cipherKey(encryptKey),
+    blob.slice(BLOCK),
+  );
+  return utf8Decode(new Uint8Array(plain));
 }
 
 /** hex(SHA-256(timestamp + nonce + encryptKey ‖ raw body bytes)), as Lark computes X-Lark-Signature. */
