@@ -5,6 +5,7 @@ import type { Database } from "../db/database.ts";
 import { inbox } from "../db/schema/index.ts";
 import type { Logger } from "../log.ts";
 import type { InboundEvent } from "../platforms/types.ts";
+import { createAcceptBatcher } from "./accept-batcher.ts";
 
 /** After this many failed attempts an event is parked as dead with its last error. */
 export const MAX_ATTEMPTS = 5;
@@ -32,28 +33,13 @@ export interface Inbox {
 
 export function createInbox({ database, now, log }: { database: Database; now: Clock; log: Logger }): Inbox {
   const { db } = database;
+  const batcher = createAcceptBatcher(db);
 
   return {
-    async accept(event) {
-      const inserted = await db
-        .insert(inbox)
-        .values({
-          platform: event.platform,
-          dedupKey: event.dedupKey,
-          event,
-          receivedAt: now(),
-          // A fresh row is leased to the request that stored it; the sweep takes it only once that runs out.
-          leaseUntil: new Date(now().getTime() + LEASE_MS),
-        })
-        .onConflictDoNothing({ target: [inbox.platform, inbox.dedupKey] })
-        .returning({ id: inbox.id });
-      if (inserted[0]) return { id: inserted[0].id, inserted: true };
-      const existing = await db
-        .select({ id: inbox.id })
-        .from(inbox)
-        .where(and(eq(inbox.platform, event.platform), eq(inbox.dedupKey, event.dedupKey)));
-      if (!existing[0]) throw new Error("inbox row vanished between insert and select");
-      return { id: existing[0].id, inserted: false };
+    accept(event) {
+      const receivedAt = now();
+      // A fresh row is leased to the request that stored it; the sweep takes it only once that runs out.
+      return batcher.accept(event, receivedAt, new Date(receivedAt.getTime() + LEASE_MS));
     },
 
     async process(id, work) {

@@ -40,6 +40,20 @@ describe("inbox", () => {
     expect(await database.db.select().from(inboxTable)).toHaveLength(2);
   });
 
+  it("stores a burst of 300 concurrent deliveries (each event three times) as 100 rows, one insert each", async () => {
+    const clock = manualClock("2026-11-26T01:00:00Z");
+    const inbox = createInbox({ database, now: clock.now, log: silentLogger });
+    const keys = Array.from({ length: 100 }, (_, i) => `lark:msg:burst-${i}`);
+    const results = await Promise.all([...keys, ...keys, ...keys].map((key) => inbox.accept(message(key))));
+    expect(results.filter((r) => r.inserted)).toHaveLength(100);
+    for (const key of keys) {
+      const mine = results.filter((_, i) => i % 100 === keys.indexOf(key));
+      expect(new Set(mine.map((r) => r.id)).size).toBe(1);
+      expect(mine.filter((r) => r.inserted)).toHaveLength(1);
+    }
+    expect(await database.db.select().from(inboxTable)).toHaveLength(100);
+  });
+
   it("runs the work once when two processors race for the same event", async () => {
     const clock = manualClock("2026-11-26T01:00:00Z");
     const inbox = createInbox({ database, now: clock.now, log: silentLogger });
