@@ -1,4 +1,8 @@
 // Shared set-up of the alert tests: a real database, an outbox over recording adapters, the alert buttons, fixtures.
+import { recordingAdapters, type Sent } from "../../helpers/recording-adapters.ts";
+
+export type { Sent };
+
 import { createAlertCommands } from "../../../commands/alerts.ts";
 import { createRegistry, createRouter, hasAnyRole } from "../../../src/bot/index.ts";
 import { parseEnv } from "../../../src/config/parse-env.ts";
@@ -11,41 +15,13 @@ import { createBotHandler } from "../../../src/events/bot-handler.ts";
 import type { EventHandler } from "../../../src/events/event-handler.ts";
 import { silentLogger } from "../../../src/log.ts";
 import { createOutbox, type Outbox } from "../../../src/outbox/outbox.ts";
-import type {
-  ActionResult,
-  Card,
-  InboundAction,
-  OutboundMessage,
-  PlatformAdapter,
-  PlatformId,
-  Target,
-} from "../../../src/platforms/types.ts";
+import type { ActionResult, Card, InboundAction, OutboundMessage } from "../../../src/platforms/types.ts";
 import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
 
 export const TIMEZONE = "Asia/Shanghai";
 
 /** Local wall-clock time in Asia/Shanghai (UTC+8, no DST) as an instant. */
 export const local = (day: string, time: string): Date => new Date(`${day}T${time}:00+08:00`);
-
-export interface Sent {
-  platform: PlatformId;
-  key: string;
-  target: Target;
-  message: OutboundMessage;
-}
-
-function recordingAdapter(id: PlatformId, sent: Sent[]): PlatformAdapter {
-  return {
-    id,
-    limits: { app: { count: 1000, perMs: 1000 }, target: { count: 100, perMs: 1000 } },
-    receive: () => Promise.reject(new Error("not used")),
-    answerAction: () => Promise.resolve(null),
-    async send(target, message, key) {
-      sent.push({ platform: id, key, target, message });
-      return { messageId: `sent-${sent.length}` };
-    },
-  };
-}
 
 export interface Instance {
   clock: ManualClock;
@@ -58,9 +34,7 @@ export interface Instance {
 /** One bot process: its own outbox (rate budgets in memory) and clock, over the shared database and recorder. */
 export function startInstance(database: Database, sent: Sent[], start: Date): Instance {
   const clock = manualClock(start.toISOString());
-  const adapters = Object.fromEntries(
-    (["lark", "dingtalk", "wecom"] as const).map((id) => [id, recordingAdapter(id, sent)]),
-  );
+  const adapters = recordingAdapters(sent);
   const outbox = createOutbox({
     database,
     adapters,

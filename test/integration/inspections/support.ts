@@ -1,4 +1,5 @@
 // Shared set-up of the inspection tests: the bot handler over a real database, recording platform adapters.
+
 import { asc, eq } from "drizzle-orm";
 import { createInspectionCommands } from "../../../commands/inspections.ts";
 import { createRegistry, createRouter, hasAnyRole } from "../../../src/bot/index.ts";
@@ -21,35 +22,13 @@ import type {
   InboundAction,
   InboundMessage,
   OutboundMessage,
-  PlatformAdapter,
   PlatformId,
-  Target,
 } from "../../../src/platforms/types.ts";
 import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
+import { recordingAdapters, type Sent } from "../../helpers/recording-adapters.ts";
 
 /** 09:30 on Thursday 2026-11-26 in Asia/Shanghai. */
 export const START = "2026-11-26T01:30:00.000Z";
-
-export interface Sent {
-  platform: PlatformId;
-  key: string;
-  target: Target;
-  message: OutboundMessage;
-}
-
-/** An adapter that only records what the outbox sends through it. */
-function recordingAdapter(id: PlatformId, sent: Sent[]): PlatformAdapter {
-  return {
-    id,
-    limits: { app: { count: 1000, perMs: 1000 }, target: { count: 100, perMs: 1000 } },
-    receive: () => Promise.reject(new Error("not used")),
-    answerAction: () => Promise.resolve(null),
-    async send(target, message, key) {
-      sent.push({ platform: id, key, target, message });
-      return { messageId: `sent-${sent.length}` };
-    },
-  };
-}
 
 export interface Bot {
   clock: ManualClock;
@@ -61,9 +40,7 @@ export interface Bot {
 export function createBot(database: Database, start = START): Bot {
   const clock = manualClock(start);
   const sent: Sent[] = [];
-  const adapters = Object.fromEntries(
-    (["lark", "dingtalk", "wecom"] as const).map((id) => [id, recordingAdapter(id, sent)]),
-  );
+  const adapters = recordingAdapters(sent);
   const outbox = createOutbox({
     database,
     adapters,
