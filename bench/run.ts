@@ -23,6 +23,7 @@ import {
 } from "./processes.ts";
 import { type Measured, renderResults, type Scenario, type ScenarioResult } from "./report.ts";
 import { type RssWatch, watchRss } from "./rss-watch.ts";
+import { runSchedulerBench } from "./scheduler.ts";
 import { summarize } from "./stats.ts";
 import {
   BENCH_LARK,
@@ -41,6 +42,8 @@ const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
  * That gives up the durability of the ack, so such a run is labelled as an experiment in the results.
  */
 const SYNCHRONOUS_COMMIT = process.env.BENCH_SYNCHRONOUS_COMMIT;
+/** Which benchmarks to run: `lark` (the webhook servers), `scheduler` (digest KPIs and sweep) or `all`. */
+const BENCH_ONLY = process.env.BENCH_ONLY ?? "all";
 const PHASE_MS = 10_000;
 const MAX_RATE_CONCURRENCY = 64;
 const CARD_RATE = 50;
@@ -303,7 +306,15 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
+async function runSelected(): Promise<void> {
+  if (!["all", "lark", "scheduler"].includes(BENCH_ONLY)) {
+    throw new Error(`BENCH_ONLY must be scheduler, lark or all, not ${BENCH_ONLY}`);
+  }
+  if (BENCH_ONLY !== "scheduler") await main();
+  if (BENCH_ONLY !== "lark") await runSchedulerBench(ADMIN_URL, RESULTS_PATH);
+}
+
+runSelected().catch((error) => {
   console.error(error);
   process.exit(1);
 });

@@ -16,8 +16,11 @@ const pairOf = (alert: { kind: string; entity: string }) => `${alert.kind}\u0000
 /** The gravest level ever raised for each (kind, entity) among the conditions' subjects. */
 async function raisedRanks(db: Db, conditions: readonly AlertCondition[]): Promise<Map<string, number>> {
   const entitiesByKind = new Map<string, string[]>();
-  for (const { kind, entity } of conditions)
-    entitiesByKind.set(kind, [...(entitiesByKind.get(kind) ?? []), entity]);
+  for (const { kind, entity } of conditions) {
+    const entities = entitiesByKind.get(kind);
+    if (entities) entities.push(entity);
+    else entitiesByKind.set(kind, [entity]);
+  }
   const rows = await db
     .select({ kind: alerts.kind, entity: alerts.entity, level: alerts.level })
     .from(alerts)

@@ -1,0 +1,248 @@
+// The scheduler benchmark: the digest's KPI queries and the overdue sweep on two years of seeded data.
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import type { Db } from "../src/db/database.ts";
+import { MIGRATIONS_FOLDER } from "../src/db/migrations-folder.ts";
+import { openPostgres } from "../src/db/postgres.ts";
+import * as schema from "../src/db/schema/index.ts";
+import { alertCalendar, sweepOverdue } from "../src/domain/alerts/sweep.ts";
+import { computeDigest } from "../src/domain/digest/content.ts";
+import { computeKpis } from "../src/domain/kpi/compute.ts";
+import { monthToDateWindow, yesterdayWindow } from "../src/domain/kpi/window.ts";
+import { createLogger } from "../src/log.ts";
+import { createOutbox } from "../src/outbox/outbox.ts";
+import { createBenchDatabase } from "./bench-database.ts";
+import { type PlanSummary, renderSchedulerSection, type SchedulerRun, spliceSection } from "./report.ts";
+
+/** The fixed instant every number is computed at: Thursday 09:00 in Asia/Shanghai. */
+const NOW = new Date("2026-11-26T01:00:00Z");
+const TIMEZONE = "Asia/Shanghai";
+const RUNS = 5;
+
+/** Two years of history ending at NOW, with realistic status mixes; every statement is one generate_series. */
+const SEED = `
+insert into people (id, display_name, created_at) values (1, 'Bench', '2024-01-01T00:00:00Z');
+insert into chats (platform, chat_id, kind, title, created_at, updated_at)
+  select 'lark', 'oc_bench_' || g, 'group', 'Bench ' || g, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z'
+  from generate_series(1, 4) g;
+insert into subscriptions (platform, chat_id, topic, send_at, created_by, created_at)
+  select 'lark', 'oc_bench_' || g, t, case when t = 'digest' then '09:00' end, 1, '2024-01-01T00:00:00Z'
+  from generate_series(1, 4) g cross join (values ('digest'), ('alerts')) as topics(t);
+insert into inspection_areas (code, name_zh, name_en, cutoff, active)
+  select 'area' || g, '区域' || g, 'Area ' || g, '10:00', g <= 10 from generate_series(1, 12) g;
+insert into inspection_items (area_id, position, code, label_zh, label_en, kind)
+  select g, 1, 'clean', '清洁', 'Clean', 'check' from generate_series(1, 12) g;
+
+-- Orders: most completed, 2 % cancelled, 0.3 % confirmed and long overdue, a third of the last 10 days open.
+insert into orders (number, customer, model, quantity, due_date, original_due_date, status, delay_count,
+                    platform, chat_id, created_by, created_at, confirmed_at, completed_at, cancelled_at)
+select 'O-' || lpad(i::text, 7, '0'), 'customer ' || (i % 500), 'model ' || (i % 40), 1 + i % 100,
+       (c + interval '8 hours' + interval '7 days' + case when i % 50 = 7 then interval '3 days' else interval '0' end)::date,
+       (c + interval '8 hours' + interval '7 days')::date,
+       st, case when i % 50 = 7 then 1 else 0 end, 'lark', 'oc_bench_' || (1 + i % 4), 1, c,
+       case when st <> 'cancelled' then c + interval '1 hour' end,
+       case when st = 'completed' then c + (i % 10) * interval '1 day' + (i % 24) * interval '1 hour' end,
+       case when st = 'cancelled' then c + interval '2 hours' end
+from (
+  select i, c,
+         case when i % 1000 < 3 then 'confirmed'
+              when i % 50 = 25 then 'cancelled'
+              when c > timestamptz '${NOW.toISOString()}' - interval '10 days' and i % 3 = 0 then 'confirmed'
+              else 'completed' end as st
+  from (select i, timestamptz '${NOW.toISOString()}' - (1000001 - i) * interval '63.072 seconds' as c
+        from generate_series(1, 1000000) i) s
+) o;
+update orders set completed_at = least(completed_at, timestamptz '${NOW.toISOString()}' - interval '1 minute')
+  where completed_at > timestamptz '${NOW.toISOString()}';
+
+-- Complaints: resolved except 0.5 % open and 0.5 % responded, and the last 3 days' younger ones.
+insert into complaints (number, customer, description, status, received_at, response_due_at, resolution_due_at,
+                        responded_at, resolved_at, satisfaction, rated_at, platform, chat_id, created_by)
+select 'C-' || lpad(i::text, 7, '0'), 'customer ' || (i % 500), 'complaint ' || i, st, r,
+       r + interval '24 hours', r + interval '4 days',
+       case when st <> 'open' then r + (i % 30) * interval '1 hour' end,
+       case when st = 'resolved' then r + (i % 5) * interval '1 day' + interval '2 hours' end,
+       case when st = 'resolved' and i % 3 = 0 then 1 + (i % 5) end,
+       case when st = 'resolved' and i % 3 = 0 then r + (i % 5) * interval '1 day' + interval '3 hours' end,
+       'lark', 'oc_bench_' || (1 + i % 4), 1
+from (
+  select i, r,
+         case when i % 1000 < 5 then 'open'
+              when i % 1000 < 10 then 'responded'
+              when r > timestamptz '${NOW.toISOString()}' - interval '5 days' and i % 2 = 0 then 'open'
+              else 'resolved' end as st
+  from (select i, timestamptz '${NOW.toISOString()}' - (200001 - i) * interval '315.36 seconds' as r
+        from generate_series(1, 200000) i) s
+) c;
+update complaints set resolved_at = null, status = 'responded', satisfaction = null, rated_at = null
+  where resolved_at > timestamptz '${NOW.toISOString()}';
+update complaints set responded_at = null, status = 'open' where responded_at > timestamptz '${NOW.toISOString()}';
+
+-- Inspections: one every ~10 minutes over two years, round-robin over the areas.
+insert into inspections (number, area_id, submitted_by, submitted_at, finding_count, platform, chat_id)
+select 'I-' || lpad(i::text, 7, '0'), 1 + i % 12, 1,
+       timestamptz '${NOW.toISOString()}' - (100001 - i) * interval '630.72 seconds', case when i % 20 = 0 then 1 else 0 end,
+       'lark', 'oc_bench_1'
+from generate_series(1, 100000) i;
+insert into findings (inspection_id, item_id, description, safety, created_at)
+select id, area_id, 'dirty', id % 100 = 0, submitted_at from inspections where finding_count = 1;
+analyze;
+`;
+
+interface Timing {
+  median: number;
+  max: number;
+  runs: number[];
+}
+
+async function time(label: string, task: () => Promise<unknown>): Promise<Timing> {
+  const runs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    await task();
+    runs.push(performance.now() - started);
+  }
+  const sorted = [...runs].sort((a, b) => a - b);
+  const timing = {
+    median: sorted[Math.floor(sorted.length / 2)] ?? Number.NaN,
+    max: sorted.at(-1) ?? 0,
+    runs,
+  };
+  console.log(`bench: ${label}: median ${timing.median.toFixed(1)} ms, max ${timing.max.toFixed(1)} ms`);
+  return timing;
+}
+
+interface Captured {
+  query: string;
+  params: unknown[];
+}
+
+const SCANNED_TABLES = /\b(orders|complaints|inspections)\b/;
+const SEQ_SCAN = /Seq Scan on (orders|complaints|inspections)\b/g;
+
+/**
+ * The exact SQL the code sends: one more run of each task on a client that records its statements, then
+ * EXPLAIN of every SELECT reading orders, complaints or inspections, with the same parameters.
+ */
+async function explainQueries(url: string, label: string, task: (db: Db) => Promise<unknown>) {
+  const captured: Captured[] = [];
+  const client = postgres(url, {
+    max: 1,
+    onnotice: () => {},
+    debug: (_connection, query, params) => captured.push({ query, params: [...params] }),
+  });
+  const plans: PlanSummary[] = [];
+  try {
+    await task(drizzle(client, { schema }) as unknown as Db);
+    const seen = new Set<string>();
+    for (const { query, params } of captured) {
+      if (!/^\s*select/i.test(query) || !SCANNED_TABLES.test(query) || seen.has(query)) continue;
+      seen.add(query);
+      const rows = await client.unsafe(
+        `explain (format text) ${query}`,
+        params as postgres.ParameterOrJSON<never>[],
+      );
+      const plan = rows.map((row) => String(row["QUERY PLAN"])).join("\n");
+      const from = /\bfrom\s+"?(\w+)"?/i.exec(query)?.[1] ?? "?";
+      plans.push({
+        label,
+        table: from,
+        seqScans: [...new Set([...plan.matchAll(SEQ_SCAN)].map((match) => match[1] ?? ""))],
+        plan,
+      });
+    }
+  } finally {
+    await client.end({ timeout: 5 });
+  }
+  return plans;
+}
+
+/** Seeds a fresh database, times the digest's KPIs and the sweep, and writes its own block of RESULTS.md. */
+export async function runSchedulerBench(adminUrl: string, resultsPath: string): Promise<void> {
+  const database = await createBenchDatabase(adminUrl);
+  const store = openPostgres(database.url, { migrationsFolder: MIGRATIONS_FOLDER });
+  try {
+    console.log(`bench: scheduler on ${database.name}; migrating and seeding`);
+    await store.migrate();
+    const seeder = postgres(database.url, { max: 1, onnotice: () => {} });
+    const seedStarted = performance.now();
+    try {
+      await seeder.unsafe(SEED);
+      await seeder.unsafe("select setval('people_id_seq', 1)");
+    } finally {
+      await seeder.end({ timeout: 5 });
+    }
+    const seedMs = performance.now() - seedStarted;
+    console.log(`bench: seeded in ${(seedMs / 1000).toFixed(1)} s`);
+
+    const { db } = store;
+    const calendar = await alertCalendar(db, TIMEZONE);
+    const log = createLogger({ write: () => {}, now: () => NOW });
+    const outbox = createOutbox({ database: store, adapters: {}, now: () => NOW, log });
+    const kpis = (target: Db, window: "yesterday" | "month") =>
+      computeKpis(target, {
+        window: window === "yesterday" ? yesterdayWindow(NOW, TIMEZONE) : monthToDateWindow(NOW, TIMEZONE),
+        timezone: TIMEZONE,
+        now: NOW,
+        calendar,
+      });
+
+    const yesterday = await time("computeKpis yesterday", () => kpis(db, "yesterday"));
+    const monthToDate = await time("computeKpis month to date", () => kpis(db, "month"));
+    const digest = await time("computeDigest", () =>
+      computeDigest(db, { now: NOW, timezone: TIMEZONE, calendar }),
+    );
+    const sweepRuns: number[] = [];
+    const firstStarted = performance.now();
+    const first = await sweepOverdue({ db, outbox, timezone: TIMEZONE }, NOW);
+    const firstMs = performance.now() - firstStarted;
+    console.log(
+      `bench: first sweep ${firstMs.toFixed(1)} ms, ${first.raised} raised, ${first.notices} notices`,
+    );
+    const sweep = await time("sweepOverdue (alerts already raised)", async () => {
+      const summary = await sweepOverdue({ db, outbox, timezone: TIMEZONE }, NOW);
+      sweepRuns.push(summary.raised);
+    });
+    const kpisAgain = await kpis(db, "month");
+
+    const plans = [
+      ...(await explainQueries(database.url, "computeKpis yesterday", (d) => kpis(d, "yesterday"))),
+      ...(await explainQueries(database.url, "computeKpis month to date", (d) => kpis(d, "month"))),
+      ...(await explainQueries(database.url, "sweepOverdue", (d) =>
+        sweepOverdue({ db: d, outbox, timezone: TIMEZONE }, NOW),
+      )),
+    ];
+    const counter = postgres(database.url, { max: 1, onnotice: () => {} });
+    const [counts] = await counter<Record<string, number>[]>`
+      select (select count(*) from orders)::int as orders,
+             (select count(*) from complaints)::int as complaints,
+             (select count(*) from inspections)::int as inspections,
+             (select count(*) from orders where status = 'confirmed')::int as open_orders,
+             (select count(*) from complaints where status <> 'resolved')::int as open_complaints`;
+    await counter.end({ timeout: 5 });
+    const run: SchedulerRun = {
+      date: new Date().toISOString(),
+      now: NOW.toISOString(),
+      timezone: TIMEZONE,
+      postgres: await database.serverVersion(),
+      seedMs,
+      rows: counts ?? {},
+      kpis: { yesterday, monthToDate, digest },
+      kpiSample: {
+        received: kpisAgain.orders.received,
+        overdue: kpisAgain.orders.overdue,
+        complaintsOpened: kpisAgain.complaints.opened,
+      },
+      sweep: { firstMs, first, later: sweep, raisedLater: sweepRuns },
+      plans,
+    };
+    const section = renderSchedulerSection(run);
+    const existing = existsSync(resultsPath) ? readFileSync(resultsPath, "utf8") : "# opsbot benchmark\n";
+    writeFileSync(resultsPath, spliceSection(existing, section));
+    console.log(`bench: wrote the scheduler section of ${resultsPath}`);
+  } finally {
+    await store.close();
+    await database.drop();
+  }
+}
