@@ -73,6 +73,17 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
     }
   }
 
+  /** Respond and resolve: record the typed text on the complaint and show its card. */
+  async function recordText(
+    change: typeof respondToComplaint | typeof resolveComplaint,
+    args: { complaintNo: string; text: string },
+    actor: ComplaintActor,
+    language: Language,
+  ) {
+    const { after } = await explained(() => change(db, actor, args.complaintNo.toUpperCase(), args.text));
+    return complaintCard(after, clockFor(language));
+  }
+
   const commands = [
     defineCommand({
       id: "complaint.new",
@@ -133,17 +144,8 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
       },
       roles: HANDLERS,
       args: { complaintNo, text },
-      handler: async ({ args, event, caller, language, reply }) => {
-        const { after } = await explained(() =>
-          respondToComplaint(
-            db,
-            messageActor(event, caller.personId),
-            args.complaintNo.toUpperCase(),
-            args.text,
-          ),
-        );
-        return reply.card(complaintCard(after, clockFor(language)));
-      },
+      handler: ({ args, event, caller, language, reply }) =>
+        recordText(respondToComplaint, args, messageActor(event, caller.personId), language).then(reply.card),
     }),
     defineCommand({
       id: "complaint.resolve",
@@ -156,17 +158,8 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
       example: { zh: "C-20261126-001 已补发两箱", en: "C-20261126-001 two boxes resent" },
       roles: HANDLERS,
       args: { complaintNo, text },
-      handler: async ({ args, event, caller, language, reply }) => {
-        const { after } = await explained(() =>
-          resolveComplaint(
-            db,
-            messageActor(event, caller.personId),
-            args.complaintNo.toUpperCase(),
-            args.text,
-          ),
-        );
-        return reply.card(complaintCard(after, clockFor(language)));
-      },
+      handler: ({ args, event, caller, language, reply }) =>
+        recordText(resolveComplaint, args, messageActor(event, caller.personId), language).then(reply.card),
     }),
     defineCommand({
       id: "complaint.rate",
