@@ -4,12 +4,7 @@ import type { Role } from "../../src/bot/index.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
 import type { PlatformId } from "../../src/platforms/types.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../helpers/database.ts";
-import {
-  dingtalkCardCallback,
-  dingtalkRobotMessage,
-  signDingTalk,
-  signDingTalkCard,
-} from "../helpers/dingtalk-signer.ts";
+import { dingtalkCardCallback, signDingTalkCard } from "../helpers/dingtalk-signer.ts";
 import {
   type Channel,
   createHarness,
@@ -17,6 +12,7 @@ import {
   type Fakes,
   type Harness,
   LARK,
+  sendDingTalkMessage,
   startFakes,
   WECOM,
 } from "../helpers/e2e-harness.ts";
@@ -202,24 +198,8 @@ describe("DingTalk", () => {
   });
 
   async function say(text: string) {
-    const now = h.clock.now().getTime();
     const id = unique(`msg_${fakes.dingtalk.delivered.length}_`);
-    const body = dingtalkRobotMessage({
-      text,
-      msgId: id,
-      createAt: now,
-      overrides: {
-        sessionWebhook: fakes.dingtalk.sessionWebhookUrl(`s-${id}`),
-        sessionWebhookExpiredTime: now + 5_400_000,
-      },
-    });
-    const response = await h.send("/webhooks/dingtalk", {
-      method: "POST",
-      body: JSON.stringify(body),
-      headers: { "content-type": "application/json", ...signDingTalk(now, DINGTALK.clientSecret) },
-    });
-    expect(response.status).toBe(200);
-    await h.settle();
+    expect(await sendDingTalkMessage(h, fakes, text, id)).toBe(200);
     return fakes.dingtalk.delivered.at(-1)?.body as Json;
   }
 

@@ -1,13 +1,12 @@
 // /kpi end to end: signed webhooks of Lark, DingTalk and WeCom → the KPI card computed from the fixture's rows.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../helpers/database.ts";
-import { dingtalkRobotMessage, signDingTalk } from "../helpers/dingtalk-signer.ts";
 import {
   createHarness,
-  DINGTALK,
   type Fakes,
   type Harness,
   LARK,
+  sendDingTalkMessage,
   startFakes,
   WECOM,
 } from "../helpers/e2e-harness.ts";
@@ -60,23 +59,7 @@ async function postLark(text: string, id: string): Promise<void> {
 }
 
 async function postDingTalk(text: string, id: string): Promise<void> {
-  const now = h.clock.now().getTime();
-  const body = dingtalkRobotMessage({
-    text,
-    msgId: id,
-    createAt: now,
-    overrides: {
-      sessionWebhook: fakes.dingtalk.sessionWebhookUrl(`s-${id}`),
-      sessionWebhookExpiredTime: now + 5_400_000,
-    },
-  });
-  const response = await h.send("/webhooks/dingtalk", {
-    method: "POST",
-    body: JSON.stringify(body),
-    headers: { "content-type": "application/json", ...signDingTalk(now, DINGTALK.clientSecret) },
-  });
-  expect(response.status).toBe(200);
-  await h.settle();
+  expect(await sendDingTalkMessage(h, fakes, text, id)).toBe(200);
 }
 
 async function postWeCom(text: string, id: string): Promise<void> {

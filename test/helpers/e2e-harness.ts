@@ -9,6 +9,7 @@ import { createServices, type Services } from "../../src/runtime/services.ts";
 import { type FakeDingTalk, startFakeDingTalk } from "../fakes/dingtalk.ts";
 import { type FakeLark, startFakeLark } from "../fakes/lark.ts";
 import { type FakeWeCom, startFakeWeCom } from "../fakes/wecom.ts";
+import { dingtalkRobotMessage, signDingTalk } from "./dingtalk-signer.ts";
 import { LARK_SIGNED_AT } from "./lark-signer.ts";
 import { type ManualClock, manualClock } from "./manual-clock.ts";
 
@@ -202,4 +203,33 @@ export function createHarness({
       };
     },
   };
+}
+
+/**
+ * A signed DingTalk robot message as DingTalk posts it, with a live session webhook at the fake; resolves
+ * with the answer's status once the background work is done.
+ */
+export async function sendDingTalkMessage(
+  h: Harness,
+  fakes: Fakes,
+  text: string,
+  msgId: string,
+): Promise<number> {
+  const now = h.clock.now().getTime();
+  const body = dingtalkRobotMessage({
+    text,
+    msgId,
+    createAt: now,
+    overrides: {
+      sessionWebhook: fakes.dingtalk.sessionWebhookUrl(`s-${msgId}`),
+      sessionWebhookExpiredTime: now + 5_400_000,
+    },
+  });
+  const response = await h.send("/webhooks/dingtalk", {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json", ...signDingTalk(now, DINGTALK.clientSecret) },
+  });
+  await h.settle();
+  return response.status;
 }
