@@ -16,3 +16,8 @@ export interface Database {
 
 /** Advisory-lock key that serialises migrations across instances ("opsbot" in ASCII). */
 export const MIGRATION_LOCK_KEY = 0x6f7073626f74;
+
+/** The rows of a raw `db.execute`: postgres.js answers an array of rows, PGlite an object holding them. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}

@@ -1,7 +1,7 @@
 // Stores acked events in as few statements as possible: while one INSERT is in flight, the events that
 // arrive wait and go in the next one together, so a burst costs one commit per batch, not per event.
-import { and, eq, or } from "drizzle-orm";
-import type { Db } from "../db/database.ts";
+import { sql } from "drizzle-orm";
+import { type Db, rowsOf } from "../db/database.ts";
 import { inbox } from "../db/schema/index.ts";
 import type { InboundEvent } from "../platforms/types.ts";
 
@@ -24,40 +24,71 @@ const MAX_BATCH = 500;
 
 const keyOf = (event: InboundEvent) => `${event.platform}\u0000${event.dedupKey}`;
 
+/** The batch as one JSON parameter: the statement text stays the same whatever the batch size. */
+const batchInput = (rows: Waiting[]) =>
+  JSON.stringify(
+    rows.map(({ event, receivedAt, leaseUntil }) => ({
+      platform: event.platform,
+      dedup_key: event.dedupKey,
+      event,
+      received_at: receivedAt.toISOString(),
+      lease_until: leaseUntil.toISOString(),
+    })),
+  );
+
+interface StoredRow {
+  id: number | string;
+  platform: string;
+  dedup_key: string;
+  inserted: boolean;
+}
+
+/**
+ * Inserts the new events and finds the ids of those already stored, in one statement. A row stored by
+ * another instance after this statement began is invisible to it; the second look below finds those.
+ */
+async function insertOrFind(db: Db, rows: Waiting[]): Promise<StoredRow[]> {
+  const result = await db.execute(sql`
+    with input as (
+      select * from jsonb_to_recordset(${batchInput(rows)}::jsonb)
+        as x(platform text, dedup_key text, event jsonb, received_at timestamptz, lease_until timestamptz)
+    ), stored as (
+      insert into ${inbox} (platform, dedup_key, event, received_at, lease_until)
+      select platform, dedup_key, event, received_at, lease_until from input
+      on conflict (platform, dedup_key) do nothing
+      returning id, platform, dedup_key
+    )
+    select id, platform, dedup_key, true as inserted from stored
+    union all
+    select existing.id, existing.platform, existing.dedup_key, false
+      from ${inbox} existing join input using (platform, dedup_key)`);
+  return rowsOf<StoredRow>(result);
+}
+
+async function findStored(db: Db, rows: Waiting[]): Promise<StoredRow[]> {
+  const result = await db.execute(sql`
+    select id, platform, dedup_key, false as inserted from ${inbox}
+    where (platform, dedup_key) in (
+      select platform, dedup_key from jsonb_to_recordset(${batchInput(rows)}::jsonb)
+        as x(platform text, dedup_key text))`);
+  return rowsOf<StoredRow>(result);
+}
+
 async function storeBatch(db: Db, batch: Waiting[]): Promise<void> {
   const firsts = new Map<string, Waiting>();
   for (const waiting of batch)
     if (!firsts.has(keyOf(waiting.event))) firsts.set(keyOf(waiting.event), waiting);
   const rows = [...firsts.values()];
-  const stored = await db
-    .insert(inbox)
-    .values(
-      rows.map(({ event, receivedAt, leaseUntil }) => ({
-        platform: event.platform,
-        dedupKey: event.dedupKey,
-        event,
-        receivedAt,
-        leaseUntil,
-      })),
-    )
-    .onConflictDoNothing({ target: [inbox.platform, inbox.dedupKey] })
-    .returning({ id: inbox.id, platform: inbox.platform, dedupKey: inbox.dedupKey });
-  const ids = new Map(stored.map((row) => [`${row.platform}\u0000${row.dedupKey}`, row.id]));
-  const inserted = new Set(ids.keys());
-  const known = rows.filter((waiting) => !ids.has(keyOf(waiting.event)));
-  if (known.length > 0) {
-    const existing = await db
-      .select({ id: inbox.id, platform: inbox.platform, dedupKey: inbox.dedupKey })
-      .from(inbox)
-      .where(
-        or(
-          ...known.map(({ event }) =>
-            and(eq(inbox.platform, event.platform), eq(inbox.dedupKey, event.dedupKey)),
-          ),
-        ),
-      );
-    for (const row of existing) ids.set(`${row.platform}\u0000${row.dedupKey}`, row.id);
-  }
+  const ids = new Map<string, number>();
+  const inserted = new Set<string>();
+  const remember = (row: StoredRow) => {
+    const key = `${row.platform}\u0000${row.dedup_key}`;
+    ids.set(key, Number(row.id));
+    if (row.inserted) inserted.add(key);
+  };
+  (await insertOrFind(db, rows)).forEach(remember);
+  const unseen = rows.filter((waiting) => !ids.has(keyOf(waiting.event)));
+  if (unseen.length > 0) (await findStored(db, unseen)).forEach(remember);
   for (const waiting of batch) {
     const key = keyOf(waiting.event);
     const id = ids.get(key);

@@ -50,6 +50,11 @@ export interface Outbox {
   enqueue(items: OutboxItem[], tx?: Db): Promise<string[]>;
   /** Sends these rows now (direct replies), within the limits; resolves when each has an outcome. */
   deliver(idempotencyKeys: string[]): Promise<OutboxCounts>;
+  /**
+   * enqueue and deliver in fewer statements: new rows are written already claimed by this sender; keys
+   * already stored are delivered as deliver would.
+   */
+  sendNow(items: OutboxItem[]): Promise<OutboxCounts>;
   /** Sends every due row, paced to the limits and in order per destination; resolves when done. */
   drain(options?: DrainOptions): Promise<OutboxCounts>;
   /** What the platform returned for a sent message (its id, the handle to update it), or null. */
@@ -132,7 +137,8 @@ export function createOutbox({
       return { outcome: "retried", retryAt: verdict.at, rateLimited: verdict.rateLimited };
     }
     await record(row, store.markSent(row, result, now()));
-    log.info("outbox.sent", { ...fields, attempts: row.attempts + 1 });
+    // The row itself records the send; a line per message would cost more than the message at load.
+    log.debug("outbox.sent", { ...fields, attempts: row.attempts + 1 });
     return { outcome: "sent" };
   }
 
@@ -160,28 +166,42 @@ export function createOutbox({
     return "failed";
   }
 
+  const withTargetKeys = (items: OutboxItem[]) =>
+    Promise.all(
+      items.map(async (item) => ({
+        ...item,
+        platform: item.target.platform,
+        targetKey: await targetKey(item.target),
+      })),
+    );
+
+  async function sendClaimed(claimed: ClaimedRow[], asked: number): Promise<OutboxCounts> {
+    const outcomes = Promise.all(claimed.map((row) => settle(row, true, DELIVER_HORIZON_MS)));
+    log.debug("outbox.delivering", { asked, claimed: claimed.length });
+    return tally(await outcomes);
+  }
+
   return {
     async enqueue(items, tx) {
-      const rows = await Promise.all(
-        items.map(async (item) => ({
-          ...item,
-          platform: item.target.platform,
-          targetKey: await targetKey(item.target),
-        })),
-      );
-      return store.insert(rows, now(), tx);
+      return store.insert(await withTargetKeys(items), now(), tx);
     },
 
     async deliver(idempotencyKeys) {
       const at = now();
-      const claimed = await store.claimKeys(
-        [...new Set(idempotencyKeys)],
-        at,
-        new Date(at.getTime() + LEASE_MS),
+      const keys = [...new Set(idempotencyKeys)];
+      return sendClaimed(await store.claimKeys(keys, at, new Date(at.getTime() + LEASE_MS)), keys.length);
+    },
+
+    async sendNow(items) {
+      const at = now();
+      const leaseUntil = new Date(at.getTime() + LEASE_MS);
+      const fresh = await store.insertClaimed(await withTargetKeys(items), at, leaseUntil);
+      const written = new Set(fresh.map((row) => row.idempotencyKey));
+      const stored = [...new Set(items.map((item) => item.idempotencyKey))].filter(
+        (key) => !written.has(key),
       );
-      const outcomes = Promise.all(claimed.map((row) => settle(row, true, DELIVER_HORIZON_MS)));
-      log.debug("outbox.delivering", { asked: idempotencyKeys.length, claimed: claimed.length });
-      return tally(await outcomes);
+      const again = await store.claimKeys(stored, at, leaseUntil);
+      return sendClaimed([...fresh, ...again], items.length);
     },
 
     async drain({ max = Number.POSITIVE_INFINITY, until }: DrainOptions = {}) {

@@ -101,6 +101,28 @@ export function createOutboxStore(db: Db) {
     },
 
     /**
+     * Writes the rows that are new already claimed until `leaseUntil`, for a sender that sends them at once;
+     * returns those rows. Keys already in the table are left as they are and not returned.
+     */
+    async insertClaimed(rows: NewRow[], now: Date, leaseUntil: Date): Promise<ClaimedRow[]> {
+      if (rows.length === 0) return [];
+      const inserted = await db
+        .insert(outbox)
+        .values(
+          rows.map((row) => ({
+            ...row,
+            status: "sending",
+            leaseUntil,
+            nextAttemptAt: leaseUntil,
+            createdAt: now,
+          })),
+        )
+        .onConflictDoNothing({ target: outbox.idempotencyKey })
+        .returning(claimedColumns);
+      return inserted.map(asClaimed).sort((a, b) => a.id - b.id);
+    },
+
+    /**
      * Due rows in id order, except those queued behind an earlier row of the same destination that is waiting
      * for a retry or held by a live lease: each destination gets its messages in order.
      */

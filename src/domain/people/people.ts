@@ -1,11 +1,11 @@
 // People behind platform accounts: created on first contact, with their roles (admins bootstrapped from config).
 import { and, eq } from "drizzle-orm";
-import type { Role } from "../../bot/roles.ts";
+import { isRole, type Role } from "../../bot/roles.ts";
 import type { Db } from "../../db/database.ts";
-import { identities, people } from "../../db/schema/index.ts";
+import { identities, people, personRoles } from "../../db/schema/index.ts";
 import type { PlatformId } from "../../platforms/types.ts";
 import { audit } from "../audit.ts";
-import { grantRole, rolesOf } from "./roles.ts";
+import { grantRole, rolesOf, sortRoles } from "./roles.ts";
 
 // Where other areas have always found it.
 export { grantRole } from "./roles.ts";
@@ -32,9 +32,9 @@ export interface ContactInput {
 export async function personForContact(db: Db, input: ContactInput): Promise<KnownPerson> {
   const { platform, userId, now } = input;
   const displayName = input.name?.trim() || userId;
-  let personId = await findPersonId(db, platform, userId);
-  if (personId === undefined) {
-    personId = await db
+  let known = await lookUp(db, platform, userId);
+  if (!known) {
+    known = await db
       .transaction(async (tx) => {
         const [person] = await tx
           .insert(people)
@@ -67,42 +67,39 @@ export async function personForContact(db: Db, input: ContactInput): Promise<Kno
         });
         return id;
       })
+      .then((id): KnownPerson => ({ personId: id, name: displayName, roles: [] }))
       .catch(async (error) => {
-        const existing = await findPersonId(db, platform, userId);
-        if (existing === undefined) throw error;
+        const existing = await lookUp(db, platform, userId);
+        if (!existing) throw error;
         return existing;
       });
-  } else if (input.name && input.name !== (await currentName(db, personId))) {
-    await db.update(people).set({ displayName: input.name }).where(eq(people.id, personId));
+  } else if (input.name && input.name !== known.name) {
+    await db.update(people).set({ displayName: input.name }).where(eq(people.id, known.personId));
   }
-  if (input.bootstrapAdmin) await grantRole(db, { personId, role: "admin", by: null, now, platform });
-  return {
-    personId,
-    name: input.name?.trim() || (await currentName(db, personId)) || userId,
-    roles: await rolesOf(db, personId),
-  };
+  const { personId } = known;
+  let { roles } = known;
+  if (input.bootstrapAdmin && !roles.includes("admin")) {
+    await grantRole(db, { personId, role: "admin", by: null, now, platform });
+    roles = await rolesOf(db, personId);
+  }
+  return { personId, name: input.name?.trim() || known.name || userId, roles };
 }
 
 /** The person behind an account the bot already knows, without creating one. */
-export async function knownPerson(
-  db: Db,
-  platform: PlatformId,
-  userId: string,
-): Promise<KnownPerson | undefined> {
-  const personId = await findPersonId(db, platform, userId);
-  if (personId === undefined) return undefined;
-  return { personId, name: (await currentName(db, personId)) ?? userId, roles: await rolesOf(db, personId) };
+export function knownPerson(db: Db, platform: PlatformId, userId: string): Promise<KnownPerson | undefined> {
+  return lookUp(db, platform, userId);
 }
 
-async function findPersonId(db: Db, platform: string, userId: string): Promise<number | undefined> {
-  const [row] = await db
-    .select({ personId: identities.personId })
+/** The person, their name and their roles in one query: one row per role, or one with none. */
+async function lookUp(db: Db, platform: string, userId: string): Promise<KnownPerson | undefined> {
+  const rows = await db
+    .select({ personId: identities.personId, name: people.displayName, role: personRoles.role })
     .from(identities)
+    .innerJoin(people, eq(people.id, identities.personId))
+    .leftJoin(personRoles, eq(personRoles.personId, identities.personId))
     .where(and(eq(identities.platform, platform), eq(identities.platformUserId, userId)));
-  return row?.personId;
-}
-
-async function currentName(db: Db, personId: number): Promise<string | undefined> {
-  const [row] = await db.select({ name: people.displayName }).from(people).where(eq(people.id, personId));
-  return row?.name;
+  const [first] = rows;
+  if (!first) return undefined;
+  const held = rows.map((row) => row.role).filter((role): role is string => role !== null);
+  return { personId: first.personId, name: first.name || userId, roles: sortRoles(held.filter(isRole)) };
 }

@@ -25,7 +25,7 @@ export async function rolesOf(db: Db, personId: number): Promise<Role[]> {
 }
 
 const ROLE_ORDER: readonly string[] = Object.keys(ROLE_NAMES_ZH);
-const sortRoles = (roles: Role[]): Role[] =>
+export const sortRoles = (roles: Role[]): Role[] =>
   [...roles].sort((a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b));
 
 function auditRoleChange(

@@ -102,6 +102,42 @@ describe("deliver", () => {
   });
 });
 
+describe("sendNow", () => {
+  it("writes a new reply already claimed and sends it once; the same key again sends nothing", async () => {
+    const box = outboxWith(database, time, { lark });
+    const reply = textTo("oc_a", "reply:lark:msg:om_1");
+    expect(await box.sendNow([reply])).toEqual({ sent: 1, retried: 0, failed: 0, deferred: 0 });
+    expect(await box.sendNow([reply])).toEqual({ sent: 0, retried: 0, failed: 0, deferred: 0 });
+    expect(await box.drain()).toEqual({ sent: 0, retried: 0, failed: 0, deferred: 0 });
+    expect(deliveredKeys(fake)).toEqual(["reply:lark:msg:om_1"]);
+    expect((await rows(database)).map((row) => [row.idempotencyKey, row.status])).toEqual([
+      ["reply:lark:msg:om_1", "sent"],
+    ]);
+  });
+
+  it("delivers a key that is already stored and due, as deliver would", async () => {
+    const box = outboxWith(database, time, { lark });
+    await box.enqueue([textTo("oc_a", "reply:lark:msg:om_2")]);
+    expect(await box.sendNow([textTo("oc_a", "reply:lark:msg:om_2", "written again")])).toEqual({
+      sent: 1,
+      retried: 0,
+      failed: 0,
+      deferred: 0,
+    });
+    expect(fake.delivered[0]?.body).toMatchObject({
+      content: JSON.stringify({ text: "reply:lark:msg:om_2" }),
+    });
+  });
+
+  it("leaves a failed first send to the drain, like any other row", async () => {
+    const box = outboxWith(database, time, { lark });
+    fake.fail({ count: 1, status: 503 });
+    expect(await box.sendNow([textTo("oc_a", "reply:lark:msg:om_3")])).toMatchObject({ sent: 0, retried: 1 });
+    await drainUntilSettled(database, box, time);
+    expect(deliveredKeys(fake)).toEqual(["reply:lark:msg:om_3"]);
+  });
+});
+
 describe("drain", () => {
   it("never sends a message twice when two instances drain the same table at once", async () => {
     const keys = Array.from({ length: 240 }, (_, i) => `digest:oc_${i % 60}:${i}`);

@@ -60,6 +60,10 @@ export function botUnderTest(database: Database, env: { OPS_ADMINS?: string } = 
       return items.map((item) => item.idempotencyKey);
     },
     deliver: async () => ({ sent: 0, retried: 0, failed: 0, deferred: 0 }),
+    sendNow: async (items) => {
+      sent.push(...items);
+      return { sent: 0, retried: 0, failed: 0, deferred: 0 };
+    },
     drain: async () => ({ sent: 0, retried: 0, failed: 0, deferred: 0 }),
     findSent: async () => null,
   };
