@@ -31,8 +31,11 @@ export interface AppDeps {
   log: Logger;
   /** How long a card click may take before we answer without the new card and update it later. */
   actionDeadlineMs?: number;
-  /** How many messages are processed at once after their ack; the rest wait their turn. */
-  processingConcurrency?: number;
+  /**
+   * How many messages are processed at once after their ack, while no webhook request is being answered
+   * (`idle`) and while some are (`busy`); the rest wait their turn in the inbox.
+   */
+  processingConcurrency?: { idle: number; busy: number };
   /** Extra routes of one runtime (the Node admin routes), mounted as they are. */
   extraRoutes?: Hono;
 }
@@ -42,7 +45,10 @@ const isPlatform = (name: string): name is PlatformId => (PLATFORMS as readonly 
 export function createApp(deps: AppDeps): Hono {
   const { database, adapters, inbox, handler, background, now, log } = deps;
   const actionDeadlineMs = deps.actionDeadlineMs ?? 1500;
-  const processing = createWorkQueue(deps.processingConcurrency ?? 4);
+  const concurrency = deps.processingConcurrency ?? { idle: 4, busy: 1 };
+  // Acks first: Lark and DingTalk retry an event whose ack is late, so a burst gets the event loop.
+  let answering = 0;
+  const processing = createWorkQueue(() => (answering > 0 ? concurrency.busy : concurrency.idle));
   const app = new Hono();
 
   app.get("/healthz", async (c) => {
@@ -106,6 +112,15 @@ export function createApp(deps: AppDeps): Hono {
         return c.json({ error: "too_large" }, 413);
       },
     }),
+    async (_c, next) => {
+      answering++;
+      try {
+        await next();
+      } finally {
+        answering--;
+        if (answering === 0) processing.wake();
+      }
+    },
     async (c) => {
       const name = c.req.param("platform");
       const route = c.req.param("route") ?? "";

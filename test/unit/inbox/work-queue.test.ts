@@ -38,3 +38,31 @@ describe("work queue", () => {
     expect(await queue.run(async () => "next")).toBe("next");
   });
 });
+
+describe("work queue with a changing limit", () => {
+  it("starts no new task above the current limit and starts the waiting ones on wake", async () => {
+    let limit = 1;
+    const queue = createWorkQueue(() => limit);
+    const started: number[] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const results = [0, 1, 2].map((index) =>
+      queue.run(async () => {
+        started.push(index);
+        await held;
+        return index;
+      }),
+    );
+    await Promise.resolve();
+    expect(started).toEqual([0]);
+
+    limit = 3;
+    queue.wake();
+    await Promise.resolve();
+    expect(started).toEqual([0, 1, 2]);
+    release();
+    expect(await Promise.all(results)).toEqual([0, 1, 2]);
+  });
+});
