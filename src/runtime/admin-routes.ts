@@ -9,7 +9,7 @@ export interface AdminDeps {
   runJob(name: string, at: Date | undefined): Promise<{ ok: boolean; summary: string } | undefined>;
 }
 
-const isLoopback = (address: string | undefined) =>
+export const isLoopback = (address: string | undefined) =>
   !!address && (address === "::1" || address.startsWith("127.") || address.startsWith("::ffff:127."));
 
 export function createAdminRoutes(deps: AdminDeps): Hono {

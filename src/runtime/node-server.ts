@@ -2,8 +2,10 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { Hono } from "hono";
 import { type Clock, systemClock } from "../clock.ts";
 import { type Config, configuredPlatforms } from "../config/parse-env.ts";
+import { createLocalConsole } from "../console/local-console.ts";
 import { startNodeScheduler } from "../jobs/node-scheduler.ts";
 import { JOBS } from "../jobs/registry.ts";
 import type { Logger } from "../log.ts";
@@ -43,26 +45,11 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     await release();
     throw error;
   }
-  const tracker = createBackgroundTracker(log);
-  const services = createServices({
-    config,
-    database,
-    log,
-    now,
-    background: tracker.track,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(lock
-      ? {
-          extraRoutes: createAdminRoutes({
-            token: lock.token,
-            runJob: (name, at) => services.runJobNow(name, at ?? now(), `admin:${instanceId}`),
-          }),
-        }
-      : {}),
-  });
-
+  // Listen first: the console's fake platform APIs live on this server, so their base URL needs the port.
+  let handle: Hono["fetch"] = () => new Response("starting", { status: 503 });
   const server = serve({
-    fetch: services.app.fetch,
+    // The Node bindings (the socket, for the loopback checks) travel as the second argument.
+    fetch: (request, bindings) => handle(request, bindings),
     port: config.port,
     hostname: options.hostname ?? "0.0.0.0",
   });
@@ -71,6 +58,48 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     server.once("error", reject);
   });
   const port = (server.address() as AddressInfo).port;
+  const localConsole = createLocalConsole(config, `http://127.0.0.1:${port}`);
+  const servedConfig = localConsole?.config ?? config;
+  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+
+  const tracker = createBackgroundTracker(log);
+  const extraRoutes = new Hono();
+  if (lock)
+    extraRoutes.route(
+      "/",
+      createAdminRoutes({
+        token: lock.token,
+        runJob: (name, at) => services.runJobNow(name, at ?? now(), `admin:${instanceId}`),
+      }),
+    );
+  if (localConsole)
+    extraRoutes.route(
+      "/",
+      localConsole.routes({
+        fetch: fetchFn,
+        now,
+        log,
+        runJob: (name, at) => services.runJobNow(name, at, `console:${instanceId}`),
+      }),
+    );
+  const services = createServices({
+    config: servedConfig,
+    database,
+    log,
+    now,
+    background: tracker.track,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    extraRoutes,
+  });
+  try {
+    await localConsole?.seed(database.db, now());
+  } catch (error) {
+    server.close();
+    await database.close();
+    await release();
+    throw error;
+  }
+  handle = services.app.fetch;
   await lock?.setPort(port);
 
   const scheduler =
@@ -88,6 +117,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     url,
     database: database.mode === "postgres" ? "postgres" : `embedded PGlite in ${config.dataDir}`,
     platforms: platforms.length ? platforms : "none",
+    ...(localConsole && { console: `${url}/console`, consolePlatforms: localConsole.platforms }),
   });
   for (const { platform, missing } of config.incomplete) {
     log.warn("config.platform_incomplete", { platform, missing });

@@ -1,6 +1,7 @@
 // What every fake platform API server offers the tests: a base URL, the recorded requests, and outages.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { FakeAnswer, Route } from "../../src/console/platform-fakes/fake-api.ts";
 
 export interface RecordedRequest {
   method: string;
@@ -39,14 +40,6 @@ export interface FakePlatform {
   close(): Promise<void>;
 }
 
-export type Route = (request: {
-  method: string;
-  path: string;
-  url: URL;
-  headers: Record<string, string>;
-  body: unknown;
-}) => { status: number; body: unknown; headers?: Record<string, string>; delivered?: boolean };
-
 /**
  * Starts a loopback HTTP server that hands each request to `route` after recording it and applying
  * queued outages. Platform fakes build on this and only describe their endpoints.
@@ -81,7 +74,7 @@ export async function startFakeServer(
       const outage = outages.find(
         (o) => o.count > 0 && (o.pathPrefix ? path.startsWith(o.pathPrefix) : !isTokenRequest(path)),
       );
-      let answer: ReturnType<Route>;
+      let answer: FakeAnswer;
       if (outage) {
         outage.count--;
         if (outage.count === 0) outages.splice(outages.indexOf(outage), 1);

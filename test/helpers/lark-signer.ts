@@ -1,5 +1,7 @@
-// Builds Lark webhook requests for tests with node:crypto: an encrypter and signer independent of src/.
-import { createCipheriv, createHash, randomBytes } from "node:crypto";
+// Builds Lark webhook requests for tests with node:crypto (src/console/signing), independent of src/platforms.
+import { larkEncrypt, larkSign } from "../../src/console/signing/lark.ts";
+
+export { larkEncrypt, larkSign } from "../../src/console/signing/lark.ts";
 
 interface LarkMentionSpec {
   /** Placeholder the text uses, e.g. "@_user_1". */
@@ -134,21 +136,6 @@ export const larkUrlVerification = (token: string, challenge: string) => ({
   token,
   type: "url_verification",
 });
-
-/** base64(iv ‖ AES-256-CBC(SHA-256(encryptKey), iv, PKCS#7(plain))), Lark's `encrypt` value. */
-export function larkEncrypt(plain: string, encryptKey: string, iv: Buffer = randomBytes(16)): string {
-  const key = createHash("sha256").update(encryptKey, "utf8").digest();
-  const cipher = createCipheriv("aes-256-cbc", key, iv);
-  return Buffer.concat([iv, cipher.update(plain, "utf8"), cipher.final()]).toString("base64");
-}
-
-/** hex(SHA-256(timestamp + nonce + encryptKey + body)). */
-export function larkSign(timestamp: string, nonce: string, encryptKey: string, body: string): string {
-  return createHash("sha256")
-    .update(timestamp + nonce + encryptKey, "utf8")
-    .update(body, "utf8")
-    .digest("hex");
-}
 
 /** The default signing time of signLarkRequest; pass it (or something within an hour) as `request.now`. */
 export const LARK_SIGNED_AT = new Date(1_780_000_000 * 1000);

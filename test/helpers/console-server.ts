@@ -1,0 +1,46 @@
+// A real Node server with the local console on: PGlite in a temp DATA_DIR, or a fresh TEST_DATABASE_URL database.
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Clock } from "../../src/clock.ts";
+import { parseEnv } from "../../src/config/parse-env.ts";
+import { createLogger } from "../../src/log.ts";
+import { startNodeServer } from "../../src/runtime/node-server.ts";
+import { openTestDatabase, type TestDatabase } from "./database.ts";
+
+export interface ConsoleServer {
+  /** Base URL on 127.0.0.1 (the console answers loopback callers only). */
+  url: string;
+  logLines: string[];
+  close(): Promise<void>;
+}
+
+export async function startConsoleServer(options: { now?: Clock } = {}): Promise<ConsoleServer> {
+  const dataDir = await mkdtemp(join(tmpdir(), "opsbot-console-"));
+  // Postgres: a fresh database, dropped on close; its own connection stays open until then.
+  const database: TestDatabase | undefined = process.env.TEST_DATABASE_URL
+    ? await openTestDatabase()
+    : undefined;
+  const logLines: string[] = [];
+  const config = parseEnv({
+    PORT: "0",
+    DATA_DIR: dataDir,
+    ...(database?.url ? { DATABASE_URL: database.url } : {}),
+  });
+  const server = await startNodeServer({
+    config,
+    log: createLogger({ write: (line) => logLines.push(line), minLevel: "debug" }),
+    schedule: false,
+    hostname: "127.0.0.1",
+    ...(options.now ? { now: options.now } : {}),
+  });
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    logLines,
+    async close() {
+      await server.shutdown();
+      await database?.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
