@@ -44,14 +44,24 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
     caller: Caller,
   ): Promise<AlertRow> {
     const alert = /^\d+$/.test(id ?? "") ? await findAlert(db, Number(id)) : undefined;
-    if (!alert) throw new UserError("找不到这条告警", "no such alert");
+    if (!alert) {
+      throw new UserError("找不到这条告警", "no such alert", {
+        reason: "unknown_entity",
+        entityType: "alert",
+        entityId: id ?? "",
+      });
+    }
     const managerChat =
       event.chat.kind === "direct" && caller.roles.some((role) => role === "manager" || role === "admin");
     const subscribed = (await chatSubscriptions(db, event.platform, event.chat.id)).some(
       (subscription) => subscription.topic === "alerts",
     );
     if (!managerChat && !subscribed) {
-      throw new UserError("这个会话没有订阅告警, 不能处理告警", "this chat is not subscribed to alerts");
+      throw new UserError("这个会话没有订阅告警, 不能处理告警", "this chat is not subscribed to alerts", {
+        reason: "other_chat",
+        entityType: "alert",
+        entityId: String(alert.id),
+      });
     }
     return alert;
   }

@@ -192,15 +192,22 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
 
   /**
    * The complaint a click is about, reloaded: buttons carry only its number, and a card shown in one chat
-   * acts only on a complaint of that chat.
+   * acts only on a complaint of that chat. Anything else was not on a card of ours: a denial.
    */
   async function clickedComplaint(id: string | undefined, event: InboundAction): Promise<Complaint> {
     const complaint = id ? await findComplaint(db, id) : undefined;
-    if (!complaint) throw new UserError(`找不到投诉 ${id ?? ""}`, `no complaint ${id ?? ""}`);
+    if (!complaint) {
+      throw new UserError(`找不到投诉 ${id ?? ""}`, `no complaint ${id ?? ""}`, {
+        reason: "unknown_entity",
+        entityType: "complaint",
+        entityId: id ?? "",
+      });
+    }
     if (complaint.platform !== event.platform || complaint.chatId !== event.chat.id) {
       throw new UserError(
         `投诉 ${complaint.number} 不属于这个会话, 请在登记它的群里操作或使用命令`,
         `complaint ${complaint.number} belongs to another chat; act on it there or use the command`,
+        { reason: "other_chat", entityType: "complaint", entityId: complaint.number },
       );
     }
     return complaint;

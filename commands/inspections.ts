@@ -60,7 +60,8 @@ export const createInspectionCommands = (deps: CommandDeps): { commands: Command
   const { db } = deps.database;
   const { timezone } = deps.config;
 
-  async function requireArea(typed: string | undefined): Promise<InspectionArea> {
+  /** The area typed or, from a card, clicked: a clicked area that does not exist was not on a card of ours. */
+  async function requireArea(typed: string | undefined, clicked = false): Promise<InspectionArea> {
     const area = typed ? await findActiveArea(db, typed) : undefined;
     if (area) return area;
     const known = await listActiveAreas(db);
@@ -71,6 +72,9 @@ export const createInspectionCommands = (deps: CommandDeps): { commands: Command
     throw new UserError(
       `找不到巡检区域: ${typed ?? ""} — 可选: ${choices("zh")}`,
       `no inspection area ${typed ?? ""} — choose one of: ${choices("en")}`,
+      clicked
+        ? { reason: "unknown_entity", entityType: "inspection_area", entityId: typed ?? "" }
+        : undefined,
     );
   }
 
@@ -150,13 +154,15 @@ export const createInspectionCommands = (deps: CommandDeps): { commands: Command
 
   const open = defineAction({
     id: INSPECTION_OPEN_ACTION,
-    handler: async ({ id, language }) => ({ card: inspectionFormCard(await requireArea(id), language) }),
+    handler: async ({ id, language }) => ({
+      card: inspectionFormCard(await requireArea(id, true), language),
+    }),
   });
 
   const submitForm = defineAction({
     id: INSPECTION_SUBMIT_ACTION,
     async handler({ id, form, event, caller, language, t }) {
-      const area = await requireArea(id);
+      const area = await requireArea(id, true);
       const evaluation = evaluateChecklist(area.items, form);
       if (!evaluation.ok) throw refusal(evaluation.problems);
       const inspection = await submit({

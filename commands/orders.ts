@@ -246,7 +246,13 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
     defineAction({
       id,
       handler: async ({ event, id: number, caller, language, toast }): Promise<ActionResult> => {
-        if (!number) throw new UserError("这个按钮没有订单号", "this button carries no order number");
+        if (!number) {
+          throw new UserError("这个按钮没有订单号", "this button carries no order number", {
+            reason: "unknown_entity",
+            entityType: "action",
+            entityId: id,
+          });
+        }
         const at = deps.now();
         const view = viewAt(at, language);
         try {

@@ -12,12 +12,12 @@ import { type Language, strings, translator } from "./i18n.ts";
 import { formatError, parseCommand, recognisedCommand } from "./parse.ts";
 import type { Registry } from "./registry.ts";
 import { type Authorize, describeRoles, type Role } from "./roles.ts";
-import { UserError } from "./user-error.ts";
+import { type Denial, UserError } from "./user-error.ts";
 
 /**
  * ok: the handler answered · invalid: not a command, unknown command or bad arguments · unknown: no such
- * action · refused: the caller lacks the role · declined: the handler threw a UserError · failed: it threw
- * anything else (see `failure`).
+ * action · refused: the caller is denied (the role, or a UserError carrying a denial; see `denial`) · declined:
+ * the handler threw another UserError · failed: it threw anything else (see `failure`).
  */
 type HandleStatus = "ok" | "invalid" | "unknown" | "refused" | "declined" | "failed";
 
@@ -33,6 +33,8 @@ interface MessageOutcome {
   reply: OutboundMessage;
   commandId?: string;
   failure?: Failure;
+  /** Set when the caller was denied, for the audit trail. */
+  denial?: Denial;
 }
 
 interface ActionOutcome {
@@ -41,6 +43,8 @@ interface ActionOutcome {
   result: ActionResult;
   actionId: string;
   failure?: Failure;
+  /** Set when the caller was denied (also for an action id no card of ours carries), for the audit trail. */
+  denial?: Denial;
 }
 
 export interface Router {
@@ -62,7 +66,19 @@ const DEFAULT_ACTION_LANGUAGE: Language = "zh";
 
 const randomErrorId = (): string => crypto.randomUUID().slice(0, 8);
 
-type Ran<T> = { status: "ok" | "declined" | "failed"; value: T; failure?: Failure };
+/** A handler's run as outcome fields: its status, and the failure or denial when there is one. */
+const outcomeOf = <T>({ status, failure, denial }: Ran<T>) => ({
+  status,
+  ...(failure && { failure }),
+  ...(denial && { denial }),
+});
+
+type Ran<T> = {
+  status: "ok" | "refused" | "declined" | "failed";
+  value: T;
+  failure?: Failure;
+  denial?: Denial;
+};
 
 export function createRouter({ registry, authorize, newErrorId = randomErrorId }: RouterOptions): Router {
   const allowed = (caller: Caller, required: readonly Role[]): boolean =>
@@ -77,6 +93,8 @@ export function createRouter({ registry, authorize, newErrorId = randomErrorId }
     try {
       return { status: "ok", value: await work() };
     } catch (error) {
+      if (error instanceof UserError && error.denial)
+        return { status: "refused", value: answer(error.in(language), "warning"), denial: error.denial };
       if (error instanceof UserError)
         return { status: "declined", value: answer(error.in(language), "warning") };
       const errorId = newErrorId();
@@ -98,7 +116,8 @@ export function createRouter({ registry, authorize, newErrorId = randomErrorId }
       const words = strings(parsed.language);
       const roles = describeRoles(recognised.command.roles, parsed.language);
       const reason = `${words.notAllowed(`/${recognised.name}`)} — ${words.needsRoles(roles)}`;
-      return { ...base, status: "refused", reply: text(reason) };
+      const denial: Denial = { reason: "role", entityType: "command", entityId: recognised.command.id };
+      return { ...base, status: "refused", reply: text(reason), denial };
     }
     if (!parsed.ok)
       return { ...base, status: "invalid", reply: text(formatError(parsed.error, parsed.language)) };
@@ -124,7 +143,7 @@ export function createRouter({ registry, authorize, newErrorId = randomErrorId }
       language,
       text,
     );
-    return { ...base, status: ran.status, reply: ran.value, ...(ran.failure && { failure: ran.failure }) };
+    return { ...base, ...outcomeOf(ran), reply: ran.value };
   }
 
   async function handleAction(event: InboundAction, caller: Caller): Promise<ActionOutcome> {
@@ -136,13 +155,22 @@ export function createRouter({ registry, authorize, newErrorId = randomErrorId }
       toast: { kind, text },
     });
     const action = registry.action(event.actionId);
-    if (!action)
-      return { ...base, status: "unknown", result: toast("warning", words.unknownAction(event.actionId)) };
+    if (!action) {
+      // Cards carry only our own action ids: any other was made up, so it is denied, not just unknown.
+      const denial: Denial = { reason: "unknown_action", entityType: "action", entityId: event.actionId };
+      return {
+        ...base,
+        status: "unknown",
+        result: toast("warning", words.unknownAction(event.actionId)),
+        denial,
+      };
+    }
     if (!allowed(caller, action.roles)) {
       return {
         ...base,
         status: "refused",
         result: toast("error", words.needsRoles(describeRoles(action.roles, language))),
+        denial: { reason: "role", entityType: "action", entityId: action.id },
       };
     }
     const t = translator(language);
@@ -161,7 +189,7 @@ export function createRouter({ registry, authorize, newErrorId = randomErrorId }
       language,
       (text, kind) => toast(kind, text),
     );
-    return { ...base, status: ran.status, result: ran.value, ...(ran.failure && { failure: ran.failure }) };
+    return { ...base, ...outcomeOf(ran), result: ran.value };
   }
 
   return {

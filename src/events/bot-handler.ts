@@ -1,9 +1,15 @@
 // The bot's EventHandler: who is asking (from the database), the router's answer, and the reply through the outbox.
+
+import { eq } from "drizzle-orm";
+import type { Caller } from "../bot/command.ts";
 import type { Router } from "../bot/router.ts";
+import type { Denial } from "../bot/user-error.ts";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config/parse-env.ts";
 import type { Database } from "../db/database.ts";
-import { rememberChat } from "../domain/people/chats.ts";
+import { outbox as outboxTable } from "../db/schema/index.ts";
+import { audit } from "../domain/audit.ts";
+import { createChatMemory } from "../domain/people/chats.ts";
 import { personForContact } from "../domain/people/people.ts";
 import type { Logger } from "../log.ts";
 import type { Outbox } from "../outbox/outbox.ts";
@@ -28,12 +34,13 @@ export function createBotHandler({
   log,
 }: BotHandlerDeps): EventHandler {
   const { db } = database;
+  const rememberChat = createChatMemory(db);
   const isBootstrapAdmin = (event: InboundEvent, person: Person) =>
     config.admins.some((admin) => admin.platform === event.platform && admin.userId === person.id);
 
   async function callerOf(event: InboundEvent, person: Person) {
     const at = now();
-    await rememberChat(db, event.platform, event.chat, at);
+    await rememberChat(event.platform, event.chat, at);
     return personForContact(db, {
       platform: event.platform,
       userId: person.id,
@@ -45,8 +52,7 @@ export function createBotHandler({
 
   /** Writes the message to the outbox under its key and sends it at once. */
   async function sendNow(idempotencyKey: string, target: Target, message: OutboundMessage) {
-    await outbox.enqueue([{ idempotencyKey, target, message }]);
-    await outbox.deliver([idempotencyKey]);
+    await outbox.sendNow([{ idempotencyKey, target, message }]);
   }
 
   function logFailure(
@@ -64,13 +70,49 @@ export function createBotHandler({
     });
   }
 
+  /**
+   * One audit row per denied event, whatever denied it (the role check, the domain, a made-up action id):
+   * who, what they tried, from which platform message, and why. A click has no message id of its own; its
+   * event key names the platform event.
+   */
+  async function auditDenial(event: InboundEvent, caller: Caller, denial: Denial, attempted?: string) {
+    await audit(db, {
+      at: now(),
+      actorPersonId: caller.personId,
+      platform: event.platform,
+      platformMessageId: event.kind === "message" ? event.messageId : event.dedupKey,
+      entityType: denial.entityType,
+      entityId: denial.entityId,
+      action: "denied",
+      after: { reason: denial.reason, [event.kind === "message" ? "command" : "action"]: attempted ?? null },
+    });
+  }
+
+  /** Whether the message's reply is already in the outbox: then its command ran to the end before. */
+  async function replied(replyKey: string): Promise<boolean> {
+    const rows = await db
+      .select({ id: outboxTable.id })
+      .from(outboxTable)
+      .where(eq(outboxTable.idempotencyKey, replyKey))
+      .limit(1);
+    return rows.length > 0;
+  }
+
   return {
     async message(event) {
+      const replyKey = `reply:${event.dedupKey}`;
+      // Run again after a crash between its work and the done mark (the sweep): the command must not
+      // take effect twice; the stored reply goes out (once, by its key) if it has not yet.
+      if (await replied(replyKey)) {
+        await outbox.deliver([replyKey]);
+        return;
+      }
       const caller = await callerOf(event, event.sender);
       const outcome = await router.handle(event, caller);
       logFailure(event, outcome, outcome.commandId);
+      if (outcome.denial) await auditDenial(event, caller, outcome.denial, outcome.commandId);
       await sendNow(
-        `reply:${event.dedupKey}`,
+        replyKey,
         { kind: "reply", platform: event.platform, handle: event.reply },
         outcome.reply,
       );
@@ -80,6 +122,7 @@ export function createBotHandler({
       const caller = await callerOf(event, event.operator);
       const outcome = await router.handle(event, caller);
       logFailure(event, outcome, outcome.actionId);
+      if (outcome.denial) await auditDenial(event, caller, outcome.denial, outcome.actionId);
       return outcome.result;
     },
 

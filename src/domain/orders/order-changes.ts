@@ -55,7 +55,7 @@ async function applyChange(db: Db, request: ChangeRequest, change: Change): Prom
   return db.transaction(async (tx) => {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const [row] = await tx.select().from(orders).where(eq(orders.number, number));
-      if (!row) throw notFound(number);
+      if (!row) throw notFound(number, clickedIn !== undefined);
       const current = await withNames(tx, row);
       if (clickedIn && (clickedIn.platform !== row.platform || clickedIn.chatId !== row.chatId)) {
         throw otherChat(current);

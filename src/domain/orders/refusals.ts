@@ -1,5 +1,5 @@
 // Why an order could not be changed, in both languages; carries the order as it is now so a card can show it.
-import { UserError } from "../../bot/user-error.ts";
+import { type DenialReason, UserError } from "../../bot/user-error.ts";
 import type { LocalDate } from "../calendar/local-time.ts";
 import { formatLocalTime } from "./local-format.ts";
 import type { OrderView } from "./order.ts";
@@ -13,8 +13,9 @@ export class OrderRefusal extends UserError {
     zh: string,
     en: string,
     readonly order?: OrderView,
+    denied?: { reason: DenialReason; number: string },
   ) {
-    super(zh, en);
+    super(zh, en, denied && { reason: denied.reason, entityType: "order", entityId: denied.number });
   }
 }
 
@@ -29,13 +30,21 @@ export class OrderInputError extends UserError {
   }
 }
 
-export const notFound = (number: string): OrderRefusal =>
-  new OrderRefusal(`找不到订单 ${number}`, `no order ${number}`);
+/** No such order; a denial when a card button named it, since our cards only carry orders that exist. */
+export const notFound = (number: string, clicked: boolean): OrderRefusal =>
+  new OrderRefusal(
+    `找不到订单 ${number}`,
+    `no order ${number}`,
+    undefined,
+    clicked ? { reason: "unknown_entity", number } : undefined,
+  );
 
 export const otherChat = (order: OrderView): OrderRefusal =>
   new OrderRefusal(
     `订单 ${order.number} 属于另一个群, 请在下单的群里操作`,
     `order ${order.number} belongs to another chat; act on it where it was taken`,
+    undefined,
+    { reason: "other_chat", number: order.number },
   );
 
 const nameOf = (order: OrderView, personId: number | null): string =>
@@ -117,5 +126,7 @@ export function notCreator(order: OrderView, attempted: OrderVerb, others: { zh:
   return new OrderRefusal(
     `只有创建人 ${creator} 或 ${others.zh} 可以${attempted.zh}订单 ${order.number}`,
     `only its creator ${creator} or ${others.en} may ${attempted.en} order ${order.number}`,
+    undefined,
+    { reason: "not_creator", number: order.number },
   );
 }

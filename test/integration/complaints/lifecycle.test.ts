@@ -385,7 +385,7 @@ describe("card buttons", () => {
       `投诉 ${numberOf(opened)} 不属于这个会话, 请在登记它的群里操作或使用命令`,
     );
     const otherPlatform = await bot.click(agent, button(opened, "解决"), { platform: "dingtalk" });
-    expect(otherPlatform.status).toBe("declined");
+    expect(otherPlatform.status).toBe("refused");
     expect((await bot.row(numberOf(opened)))?.version).toBe(1);
     const unknown = await bot.click(agent, { action: "complaint.take", value: { id: "C-20990101-001" } });
     expect(unknown.toast?.text).toBe("找不到投诉 C-20990101-001");

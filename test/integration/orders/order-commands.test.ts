@@ -246,7 +246,7 @@ describe("Confirm and Cancel", () => {
     const { number } = await draft();
     const li = await bot.person("ou_li", "李四");
     const refused = await bot.click(li, "order.cancel", { id: number, lang: "zh" });
-    expect(refused.status).toBe("declined");
+    expect(refused.status).toBe("refused");
     expect(refused.result).toEqual({
       toast: { kind: "warning", text: `只有创建人 张三 或 经理 或 管理员 可以取消订单 ${number}` },
     });

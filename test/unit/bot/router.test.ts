@@ -163,6 +163,7 @@ describe("router: roles", () => {
       status: "refused",
       commandId: "subscribe",
       reply: { type: "text", text: "你没有权限使用 /订阅 — 需要角色: 经理 或 管理员" },
+      denial: { reason: "role", entityType: "command", entityId: "subscribe" },
     });
   });
 
@@ -273,6 +274,7 @@ describe("router: card actions", () => {
       actionId: "order.confirm",
       status: "refused",
       result: { toast: { kind: "error", text: "需要角色: 客服 或 经理" } },
+      denial: { reason: "role", entityType: "action", entityId: "order.confirm" },
     });
     const english = await router.handle(click("order.confirm", { id: "O-1", lang: "en" }), as());
     expect(english.result).toEqual({ toast: { kind: "error", text: "needs role: cs or manager" } });
@@ -284,6 +286,36 @@ describe("router: card actions", () => {
       actionId: "order.nope",
       status: "unknown",
       result: { toast: { kind: "warning", text: "这个按钮已失效 (未知操作: order.nope)" } },
+      denial: { reason: "unknown_action", entityType: "action", entityId: "order.nope" },
+    });
+  });
+
+  it("refuses, with the denial, when the handler's UserError denies access", async () => {
+    const denying = createRegistry({
+      commands: [],
+      actions: [
+        defineAction({
+          id: "order.peek",
+          handler: () => {
+            throw new UserError("订单属于另一个群", "the order belongs to another chat", {
+              reason: "other_chat",
+              entityType: "order",
+              entityId: "O-1",
+            });
+          },
+        }),
+      ],
+    });
+    const outcome = await createRouter({ registry: denying, authorize: hasAnyRole }).handle(
+      click("order.peek"),
+      as("admin"),
+    );
+    expect(outcome).toEqual({
+      kind: "action",
+      actionId: "order.peek",
+      status: "refused",
+      result: { toast: { kind: "warning", text: "订单属于另一个群" } },
+      denial: { reason: "other_chat", entityType: "order", entityId: "O-1" },
     });
   });
 

@@ -1,0 +1,550 @@
+// Every command and card action × every role (and none) through the signed Lark webhook: allowed as the company
+// procedure says, and every denial answered, without effect, and audited; forged card values likewise.
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCommandRegistry } from "../../commands/index.ts";
+import type { Role } from "../../src/bot/roles.ts";
+import { parseEnv } from "../../src/config/parse-env.ts";
+import { alerts, auditLog, chats, subscriptions } from "../../src/db/schema/index.ts";
+import { openComplaint, resolveComplaint } from "../../src/domain/complaints/changes.ts";
+import { confirmOrder, draftOrder } from "../../src/domain/orders/index.ts";
+import { grantRole, personForContact } from "../../src/domain/people/people.ts";
+import { silentLogger } from "../../src/log.ts";
+import type { OutboundMessage } from "../../src/platforms/types.ts";
+import { openTestDatabase, type TestDatabase } from "../helpers/database.ts";
+import { createHarness, type Fakes, type Harness, LARK, startFakes } from "../helpers/e2e-harness.ts";
+import { larkCardAction, larkMessageEvent, signLarkRequest } from "../helpers/lark-signer.ts";
+import { tableStates } from "../helpers/table-state.ts";
+import { replyText } from "../integration/people/bot-under-test.ts";
+
+const CHAT = "oc_matrix";
+const OTHER_CHAT = "oc_elsewhere";
+const TIMEZONE = "Asia/Shanghai";
+// Thursday 2026-11-26 10:00 in Shanghai.
+const START = new Date("2026-11-26T02:00:00Z");
+
+const ROLES = ["admin", "manager", "cs", "qa", "warehouse", "finance", "staff"] as const satisfies Role[];
+type Holder = Role | "none";
+const HOLDERS: readonly Holder[] = [...ROLES, "none"];
+
+const ORDER_COMPLETERS: Role[] = ["staff", "warehouse", "manager", "admin"];
+const ORDER_DELAYERS: Role[] = ["staff", "manager", "admin"];
+const COMPLAINT_HANDLERS: Role[] = ["cs", "manager", "admin"];
+const SETTINGS: Role[] = ["manager", "admin"];
+
+/**
+ * Who may run what, written out from DESIGN §1 and the procedure (empty = anyone): /subscribe and /unsubscribe
+ * admin or manager, /role admin only, complaints handled by customer service and managers, orders completed by
+ * the warehouse (staff their own), due dates moved by managers (staff their own). The registry must agree.
+ */
+const EXPECTED_ROLES: Record<string, readonly Role[]> = {
+  help: [],
+  "order.new": [],
+  "order.list": [],
+  "order.done": ORDER_COMPLETERS,
+  "order.delay": ORDER_DELAYERS,
+  "complaint.new": [],
+  "complaint.list": [],
+  "complaint.respond": COMPLAINT_HANDLERS,
+  "complaint.resolve": COMPLAINT_HANDLERS,
+  "complaint.rate": COMPLAINT_HANDLERS,
+  inspect: [],
+  kpi: [],
+  subscribe: SETTINGS,
+  unsubscribe: SETTINGS,
+  role: ["admin"],
+  "help.language": [],
+  "order.confirm": [],
+  "order.cancel": [],
+  "order.submit": [],
+  "complaint.take": COMPLAINT_HANDLERS,
+  "complaint.respond.submit": COMPLAINT_HANDLERS,
+  "complaint.resolve.submit": COMPLAINT_HANDLERS,
+  "complaint.view": [],
+  "inspection.open": [],
+  "inspection.submit": [],
+  "alert.ack": [],
+  "alert.snooze_hour": [],
+  "alert.snooze_tomorrow": [],
+  "alert.escalate": [],
+};
+
+const allows = (id: string, holder: Holder): boolean => {
+  const required = EXPECTED_ROLES[id] ?? [];
+  return required.length === 0 || (holder !== "none" && required.includes(holder));
+};
+
+/** Tables an event may touch without changing anything: its inbox row, its reply, its audit row, who and where. */
+const BOOKKEEPING = ["inbox", "outbox", "audit_log", "people", "identities", "chats"];
+
+let database: TestDatabase;
+let fakes: Fakes;
+let h: Harness;
+let sequence = 0;
+const nextId = (prefix: string) => `${prefix}_${++sequence}`;
+/** people.id of each role's member on Lark (`ou_<role>`). */
+const personOf = {} as Record<Holder, number>;
+
+beforeAll(async () => {
+  [database, fakes] = await Promise.all([openTestDatabase(), startFakes()]);
+  // One harness for the file: every case makes its own entities and reads only its own event's rows.
+  h = createHarness({ database, fakes, channels: ["lark"], start: START });
+  const now = h.clock.now();
+  for (const holder of HOLDERS) {
+    const { personId } = await personForContact(database.db, {
+      platform: "lark",
+      userId: `ou_${holder}`,
+      name: holder,
+      bootstrapAdmin: false,
+      now,
+    });
+    personOf[holder] = personId;
+    if (holder !== "none") await grantRole(database.db, { personId, role: holder, by: null, now });
+  }
+  // The group is subscribed to alerts, so that alert buttons may be pressed in it.
+  await database.db
+    .insert(chats)
+    .values({ platform: "lark", chatId: CHAT, kind: "group", createdAt: now, updatedAt: now });
+  await database.db
+    .insert(subscriptions)
+    .values({ platform: "lark", chatId: CHAT, topic: "alerts", createdAt: now });
+});
+afterAll(async () => {
+  await h.settle();
+  await Promise.all([database.close(), fakes.close()]);
+});
+
+// ---- Fixtures: fresh entities for each case, so that one case's effect never decides another's outcome.
+
+const actorOf = (personId: number, chatId = CHAT) => ({
+  personId,
+  roles: [] as string[],
+  at: h.clock.now(),
+  platform: "lark",
+  platformMessageId: nextId("om_fixture"),
+  chatId,
+});
+
+async function draft(personId: number, chatId = CHAT): Promise<string> {
+  const input = { customer: "ACME", model: nextId("X"), quantity: 5, dueDate: "2026-12-10" };
+  const { order } = await draftOrder(database.db, input, actorOf(personId, chatId), TIMEZONE);
+  return order.number;
+}
+
+async function confirmed(personId: number): Promise<string> {
+  const number = await draft(personId);
+  await confirmOrder(database.db, { number, actor: actorOf(personId), timezone: TIMEZONE });
+  return number;
+}
+
+async function complaint(chatId = CHAT): Promise<string> {
+  const opened = await openComplaint(
+    database.db,
+    { personId: personOf.cs, platform: "lark", platformMessageId: nextId("om_fixture"), now: h.clock.now() },
+    { customer: "ACME", description: "two boxes wet", chatId, timezone: TIMEZONE },
+  );
+  return opened.number;
+}
+
+async function resolvedComplaint(): Promise<string> {
+  const number = await complaint();
+  const actor = { personId: personOf.cs, platform: "lark" as const, platformMessageId: nextId("om_fixture") };
+  await resolveComplaint(database.db, { ...actor, now: h.clock.now() }, number, "resent");
+  return number;
+}
+
+async function alert(): Promise<string> {
+  const number = await complaint();
+  const now = h.clock.now();
+  const facts = {
+    type: "complaint",
+    number,
+    customer: "ACME",
+    receivedAt: now.toISOString(),
+    dueAt: now.toISOString(),
+  };
+  const [row] = await database.db
+    .insert(alerts)
+    .values({ kind: "response", entity: number, level: "warning", facts, raisedAt: now })
+    .returning({ id: alerts.id });
+  return String(row?.id);
+}
+
+// ---- Driving the bot as a Lark user.
+
+const timestamp = () => String(Math.floor(h.clock.now().getTime() / 1000));
+
+/** Says `text` in the group as `holder`; resolves with the bot's reply and the platform message id. */
+async function say(
+  holder: Holder,
+  text: string,
+  chatId = CHAT,
+): Promise<{ reply: string; messageId: string }> {
+  const messageId = nextId("om");
+  const payload = larkMessageEvent({
+    token: LARK.verificationToken,
+    text,
+    messageId,
+    chatId,
+    senderOpenId: `ou_${holder}`,
+  });
+  const signed = signLarkRequest(payload, { encryptKey: LARK.encryptKey, timestamp: timestamp() });
+  const response = await h.send("/webhooks/lark", {
+    method: "POST",
+    body: signed.body,
+    headers: signed.headers,
+  });
+  expect(response.status).toBe(200);
+  await h.settle();
+  const reply = (await h.outboxRows()).find((row) => row.idempotencyKey === `reply:lark:msg:${messageId}`);
+  return { reply: replyText(reply?.message as OutboundMessage), messageId };
+}
+
+interface Clicked {
+  toast: { type: string; content: string } | undefined;
+  /** The click's event key, which its audit rows name as their platform message. */
+  eventKey: string;
+}
+
+/** Clicks a button carrying `value` (and a form) on a card in `chatId` as `holder`. */
+async function click(
+  holder: Holder,
+  value: Record<string, unknown>,
+  options: { form?: Record<string, string>; chatId?: string } = {},
+): Promise<Clicked> {
+  const eventId = nextId("ev_click");
+  const payload = larkCardAction({
+    token: LARK.verificationToken,
+    value,
+    eventId,
+    operatorOpenId: `ou_${holder}`,
+    chatId: options.chatId ?? CHAT,
+    messageId: nextId("om_card"),
+    ...(options.form && { formValue: options.form }),
+  });
+  const signed = signLarkRequest(payload, { encryptKey: LARK.encryptKey, timestamp: timestamp() });
+  const response = await h.send("/webhooks/lark", {
+    method: "POST",
+    body: signed.body,
+    headers: signed.headers,
+  });
+  expect(response.status).toBe(200);
+  const answer = (await response.json()) as { toast?: { type: string; content: string } };
+  await h.settle();
+  return { toast: answer.toast, eventKey: `lark:card:${eventId}` };
+}
+
+const deniedRows = (platformMessageId: string) =>
+  database.db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.action, "denied"), eq(auditLog.platformMessageId, platformMessageId)));
+
+const domainState = () => tableStates(database, BOOKKEEPING);
+
+/** What each command is tried with: its usual arguments, on a fresh entity the caller may act on. */
+const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
+  help: async () => "/help",
+  "order.new": async () => `/order new ACME ${nextId("X")} 5 2026-12-10`,
+  "order.list": async () => "/order list",
+  "order.done": async (holder) => `/order done ${await confirmed(personOf[holder])}`,
+  "order.delay": async (holder) =>
+    `/order delay ${await confirmed(personOf[holder])} 2026-12-20 customer asked`,
+  "complaint.new": async () => "/complaint new ACME two boxes wet",
+  "complaint.list": async () => "/complaint list",
+  "complaint.respond": async () => `/complaint respond ${await complaint()} called the customer`,
+  "complaint.resolve": async () => `/complaint resolve ${await complaint()} resent two boxes`,
+  "complaint.rate": async () => `/complaint rate ${await resolvedComplaint()} 5`,
+  inspect: async () => "/inspect",
+  kpi: async () => "/kpi",
+  subscribe: async () => "/subscribe digest 09:00",
+  // Not alerts: the alert buttons below are pressed in this group.
+  unsubscribe: async () => "/unsubscribe digest",
+  role: async () => "/role grant ou_newcomer staff",
+};
+
+interface ClickSpec {
+  value: Record<string, unknown>;
+  form?: Record<string, string>;
+}
+
+/** What each button is clicked with: the value our card would carry, on a fresh entity of this chat. */
+const ACTION_VALUE: Record<string, (holder: Holder) => Promise<ClickSpec>> = {
+  "help.language": async () => ({ value: { lang: "en" } }),
+  "order.confirm": async () => ({ value: { id: await draft(personOf.staff), lang: "en" } }),
+  // A draft is its creator's to drop (someone else's: see the forged values below).
+  "order.cancel": async (holder) => ({ value: { id: await draft(personOf[holder]), lang: "en" } }),
+  "order.submit": async () => ({
+    value: { lang: "en" },
+    form: { customer: "ACME", model: nextId("X"), quantity: "5", due: "2026-12-10" },
+  }),
+  "complaint.take": async () => ({ value: { id: await complaint(), lang: "en" } }),
+  "complaint.respond": async () => ({ value: { id: await complaint(), lang: "en" } }),
+  "complaint.resolve": async () => ({ value: { id: await complaint(), lang: "en" } }),
+  "complaint.respond.submit": async () => ({
+    value: { id: await complaint(), lang: "en" },
+    form: { text: "called the customer" },
+  }),
+  "complaint.resolve.submit": async () => ({
+    value: { id: await complaint(), lang: "en" },
+    form: { text: "resent two boxes" },
+  }),
+  "complaint.view": async () => ({ value: { id: await complaint(), lang: "en" } }),
+  "inspection.open": async () => ({ value: { id: "warehouse", lang: "en" } }),
+  "inspection.submit": async () => ({
+    value: { id: "warehouse", lang: "en" },
+    form: {
+      temperature: "22",
+      humidity: "55",
+      fire_extinguisher: "pass",
+      exits_clear: "pass",
+      stacking_safe: "pass",
+    },
+  }),
+  "alert.ack": async () => ({ value: { id: await alert(), lang: "en" } }),
+  "alert.snooze_hour": async () => ({ value: { id: await alert(), lang: "en" } }),
+  "alert.snooze_tomorrow": async () => ({ value: { id: await alert(), lang: "en" } }),
+  "alert.escalate": async () => ({ value: { id: await alert(), lang: "en" } }),
+};
+
+const registry = () =>
+  createCommandRegistry({
+    database,
+    config: parseEnv({}),
+    now: h.clock.now,
+    outbox: h.services.outbox,
+    log: silentLogger,
+  });
+
+describe("the roles the registry requires", () => {
+  it("are the procedure's, for every command and every card action", () => {
+    const defined = registry();
+    const byId = Object.fromEntries([
+      ...defined.commands.map((command) => [command.id, [...command.roles].sort()]),
+      ...Object.keys(EXPECTED_ROLES)
+        .filter((id) => defined.action(id))
+        .map((id) => [id, [...(defined.action(id)?.roles ?? [])].sort()]),
+    ]);
+    const expected = Object.fromEntries(
+      Object.entries(EXPECTED_ROLES).map(([id, roles]) => [id, [...roles].sort()]),
+    );
+    expect(byId).toEqual(expected);
+  });
+
+  it("leave no command or action out of the matrix", () => {
+    const defined = registry();
+    expect(Object.keys(COMMAND_TEXT).sort()).toEqual(defined.commands.map((command) => command.id).sort());
+    expect(Object.keys(ACTION_VALUE).filter((id) => defined.action(id) === undefined)).toEqual([]);
+    expect(Object.keys(EXPECTED_ROLES).sort()).toEqual(
+      [...Object.keys(COMMAND_TEXT), ...Object.keys(ACTION_VALUE)]
+        .filter((id, i, all) => all.indexOf(id) === i)
+        .sort(),
+    );
+  });
+});
+
+/** A denial's single audit row: who, what, from which platform message, and why. */
+async function expectDeniedAndAudited(
+  platformMessageId: string,
+  holder: Holder,
+  entity: { type: string; id: string },
+  after: Record<string, unknown>,
+) {
+  expect(await deniedRows(platformMessageId)).toEqual([
+    expect.objectContaining({
+      actorPersonId: personOf[holder],
+      platform: "lark",
+      platformMessageId,
+      entityType: entity.type,
+      entityId: entity.id,
+      action: "denied",
+      after,
+    }),
+  ]);
+}
+
+const COMMAND_CASES = Object.keys(COMMAND_TEXT).flatMap((id) =>
+  HOLDERS.map((holder) => [id, holder, allows(id, holder) ? "allowed" : "denied"] as const),
+);
+
+describe("every command × every role", () => {
+  it.each(COMMAND_CASES)("%s by %s is %s", async (id, holder, verdict) => {
+    const text = await (COMMAND_TEXT[id] as (holder: Holder) => Promise<string>)(holder);
+    const before = await domainState();
+    const { reply, messageId } = await say(holder, text);
+    if (verdict === "allowed") {
+      expect(reply).not.toMatch(/you may not use/);
+      expect(await deniedRows(messageId)).toEqual([]);
+      return;
+    }
+    expect(reply).toMatch(/^you may not use \/[a-z ]+ — needs role: [a-z, ]+$/);
+    expect(await domainState()).toEqual(before);
+    await expectDeniedAndAudited(messageId, holder, { type: "command", id }, { reason: "role", command: id });
+  });
+});
+
+const ACTION_CASES = Object.keys(ACTION_VALUE).flatMap((id) =>
+  HOLDERS.map((holder) => [id, holder, allows(id, holder) ? "allowed" : "denied"] as const),
+);
+
+describe("every card action × every role", () => {
+  it.each(ACTION_CASES)("%s by %s is %s", async (id, holder, verdict) => {
+    const spec = await (ACTION_VALUE[id] as (holder: Holder) => Promise<ClickSpec>)(holder);
+    const before = await domainState();
+    const { toast, eventKey } = await click(
+      holder,
+      { action: id, ...spec.value },
+      spec.form ? { form: spec.form } : {},
+    );
+    if (verdict === "allowed") {
+      expect(toast?.content ?? "").not.toMatch(/needs role/);
+      expect(await deniedRows(eventKey)).toEqual([]);
+      return;
+    }
+    expect(toast).toEqual({ type: "error", content: expect.stringMatching(/^needs role: [a-z, ]+$/) });
+    expect(await domainState()).toEqual(before);
+    await expectDeniedAndAudited(eventKey, holder, { type: "action", id }, { reason: "role", action: id });
+  });
+});
+
+describe("forged card values are denied and audited", () => {
+  /** Clicks as `holder`, then checks the toast, that nothing changed, and the one audit row. */
+  async function expectForgedClickDenied(
+    holder: Holder,
+    value: Record<string, unknown>,
+    denied: { entity: { type: string; id: string }; reason: string; toast: RegExp; chatId?: string },
+  ) {
+    const before = await domainState();
+    const { toast, eventKey } = await click(holder, value, denied.chatId ? { chatId: denied.chatId } : {});
+    expect(toast?.content).toMatch(denied.toast);
+    expect(await domainState()).toEqual(before);
+    await expectDeniedAndAudited(eventKey, holder, denied.entity, {
+      reason: denied.reason,
+      action: value.action,
+    });
+  }
+
+  it("an action id no card of ours carries", async () => {
+    await expectForgedClickDenied(
+      "admin",
+      { action: "order.delete", id: "O-20261126-001", lang: "en" },
+      { entity: { type: "action", id: "order.delete" }, reason: "unknown_action", toast: /order\.delete/ },
+    );
+  });
+
+  it("an order number that does not exist", async () => {
+    await expectForgedClickDenied(
+      "admin",
+      { action: "order.confirm", id: "O-20261126-999", lang: "en" },
+      { entity: { type: "order", id: "O-20261126-999" }, reason: "unknown_entity", toast: /no order/ },
+    );
+  });
+
+  it("a button with no order number at all", async () => {
+    await expectForgedClickDenied(
+      "admin",
+      { action: "order.cancel", lang: "en" },
+      { entity: { type: "action", id: "order.cancel" }, reason: "unknown_entity", toast: /no order number/ },
+    );
+  });
+
+  it("a complaint, an alert and an inspection area that do not exist", async () => {
+    await expectForgedClickDenied(
+      "cs",
+      { action: "complaint.take", id: "C-20261126-999", lang: "en" },
+      {
+        entity: { type: "complaint", id: "C-20261126-999" },
+        reason: "unknown_entity",
+        toast: /no complaint/,
+      },
+    );
+    await expectForgedClickDenied(
+      "manager",
+      { action: "alert.ack", id: "4242", lang: "en" },
+      { entity: { type: "alert", id: "4242" }, reason: "unknown_entity", toast: /no such alert/ },
+    );
+    await expectForgedClickDenied(
+      "qa",
+      { action: "inspection.open", id: "../../etc", lang: "en" },
+      {
+        entity: { type: "inspection_area", id: "../../etc" },
+        reason: "unknown_entity",
+        toast: /no inspection area/,
+      },
+    );
+  });
+
+  it("an order of another chat", async () => {
+    const number = await draft(personOf.manager, OTHER_CHAT);
+    await expectForgedClickDenied(
+      "admin",
+      { action: "order.confirm", id: number, lang: "en" },
+      { entity: { type: "order", id: number }, reason: "other_chat", toast: /belongs to another chat/ },
+    );
+  });
+
+  it("a complaint of another chat", async () => {
+    const number = await complaint(OTHER_CHAT);
+    await expectForgedClickDenied(
+      "manager",
+      { action: "complaint.take", id: number, lang: "en" },
+      { entity: { type: "complaint", id: number }, reason: "other_chat", toast: /belongs to another chat/ },
+    );
+  });
+
+  it("an alert pressed in a group not subscribed to alerts", async () => {
+    const id = await alert();
+    await expectForgedClickDenied(
+      "cs",
+      { action: "alert.ack", id, lang: "en" },
+      {
+        entity: { type: "alert", id },
+        reason: "other_chat",
+        toast: /not subscribed to alerts/,
+        chatId: OTHER_CHAT,
+      },
+    );
+  });
+
+  it("a value carrying a role or a person id is ignored: the roles come from the database", async () => {
+    const number = await complaint();
+    await expectForgedClickDenied(
+      "staff",
+      {
+        action: "complaint.take",
+        id: number,
+        lang: "en",
+        role: "admin",
+        roles: "admin,cs",
+        personId: personOf.admin,
+      },
+      { entity: { type: "action", id: "complaint.take" }, reason: "role", toast: /needs role/ },
+    );
+    const draftOfManager = await draft(personOf.manager);
+    await expectForgedClickDenied(
+      "staff",
+      {
+        action: "order.cancel",
+        id: draftOfManager,
+        lang: "en",
+        createdBy: personOf.staff,
+        operator: "ou_manager",
+      },
+      { entity: { type: "order", id: draftOfManager }, reason: "not_creator", toast: /only its creator/ },
+    );
+  });
+
+  it("a typed order number of someone else's order, for a staff member", async () => {
+    const number = await confirmed(personOf.manager);
+    const before = await domainState();
+    const { reply, messageId } = await say("staff", `/order done ${number}`);
+    expect(reply).toMatch(/only its creator manager or warehouse, manager or admin may complete/);
+    expect(await domainState()).toEqual(before);
+    await expectDeniedAndAudited(
+      messageId,
+      "staff",
+      { type: "order", id: number },
+      { reason: "not_creator", command: "order.done" },
+    );
+  });
+});
