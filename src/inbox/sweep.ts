@@ -15,15 +15,23 @@ export async function sweepInbox({
   log: Logger;
 }): Promise<{ done: number; failed: number }> {
   const counts = { done: 0, failed: 0 };
-  for (const id of await inbox.due(BATCH)) {
-    const outcome = await inbox.process(id, async (event) => {
-      if (event.kind === "message") return handler.message(event);
-      // The click's callback answer is long gone: show the result by updating the card.
-      const result = await handler.action(event);
-      await handler.actionFollowUp(event, result);
-    });
-    if (outcome.status === "done") counts.done++;
-    if (outcome.status === "failed") counts.failed++;
+  // Batch after batch until none is full: a crash can leave far more than one batch behind, and the next
+  // sweep is a minute away. Every event taken gets a new lease (done, failed or claimed elsewhere), so each
+  // batch holds new ones; a batch that moved nothing ends the sweep all the same.
+  for (;;) {
+    const ids = await inbox.due(BATCH);
+    const before = counts.done + counts.failed;
+    for (const id of ids) {
+      const outcome = await inbox.process(id, async (event) => {
+        if (event.kind === "message") return handler.message(event);
+        // The click's callback answer is long gone: show the result by updating the card.
+        const result = await handler.action(event);
+        await handler.actionFollowUp(event, result);
+      });
+      if (outcome.status === "done") counts.done++;
+      if (outcome.status === "failed") counts.failed++;
+    }
+    if (ids.length < BATCH || counts.done + counts.failed === before) break;
   }
   if (counts.done + counts.failed > 0) log.info("inbox.swept", counts);
   return counts;

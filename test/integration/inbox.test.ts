@@ -1,7 +1,9 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { inbox as inboxTable } from "../../src/db/schema/index.ts";
+import type { EventHandler } from "../../src/events/event-handler.ts";
 import { createInbox, LEASE_MS, MAX_ATTEMPTS } from "../../src/inbox/inbox.ts";
+import { sweepInbox } from "../../src/inbox/sweep.ts";
 import { silentLogger } from "../../src/log.ts";
 import type { InboundMessage } from "../../src/platforms/types.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../helpers/database.ts";
@@ -84,6 +86,23 @@ describe("inbox", () => {
     const outcome = await inbox.process(id, async () => "swept");
     expect(outcome).toEqual({ status: "done", value: "swept" });
     expect(await inbox.due(10)).toEqual([]);
+  });
+
+  it("sweeps every event a crash left behind in one go, not one batch of 100 a minute", async () => {
+    const clock = manualClock("2026-11-26T01:00:00Z");
+    const inbox = createInbox({ database, now: clock.now, log: silentLogger });
+    const keys = Array.from({ length: 250 }, (_, i) => `lark:msg:crash-${i}`);
+    await Promise.all(keys.map((key) => inbox.accept(message(key))));
+    clock.advance(LEASE_MS + 1);
+    let handled = 0;
+    const handler = {
+      message: async () => {
+        handled++;
+      },
+    } as unknown as EventHandler;
+    expect(await sweepInbox({ inbox, handler, log: silentLogger })).toEqual({ done: 250, failed: 0 });
+    expect(handled).toBe(250);
+    expect(await inbox.due(1000)).toEqual([]);
   });
 
   it("retries a failing event after its lease and parks it as dead after the last attempt", async () => {
