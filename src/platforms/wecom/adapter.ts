@@ -34,6 +34,9 @@ export interface WeComAdapterOptions {
  * 90312: 10 000 calls per API per corp per minute; the tightest per-destination limits are a group webhook's
  * 20 messages a minute (99110) and an app's 30 a minute to one member (excess silently dropped).
  */
+/** errcode for a template card whose task_id was used before. */
+const TASK_ID_EXISTS = 42014;
+
 const WECOM_LIMITS: RateLimits = {
   app: { count: 10_000, perMs: 60_000 },
   target: { count: 20, perMs: 60_000 },
@@ -59,7 +62,19 @@ export function createWeComAdapter(options: WeComAdapterOptions): PlatformAdapte
 
   async function sendToMember(userId: string, message: OutboundMessage, taskId: string): Promise<SendResult> {
     const body = renderMessage(message, "app", taskId);
-    const sent = await api.sendAppMessage(userId, body);
+    let sent: { msgid?: string; responseCode?: string };
+    try {
+      sent = await api.sendAppMessage(userId, body);
+    } catch (error) {
+      // The task id comes from the idempotency key: "task id exists" on a card means an earlier attempt sent
+      // it and its answer was lost (a crash, a timeout). Sent, then, not failed; only its ids are unknown.
+      const alreadySent =
+        body.msgtype === "template_card" &&
+        error instanceof SendError &&
+        error.platformCode === TASK_ID_EXISTS;
+      if (!alreadySent) throw error;
+      sent = {};
+    }
     return {
       ...(sent.msgid && { messageId: sent.msgid }),
       handle: {

@@ -187,13 +187,16 @@ describe("wecom app messages", () => {
     });
   });
 
-  it("refuses to send the same card twice under one idempotency key (task_id reuse, 42014)", async () => {
+  it("takes a card resent under its idempotency key (task_id exists, 42014) as sent by the first attempt", async () => {
     await adapter.send(toMember, { type: "card", card }, "digest:wangwei:2026-11-26");
-    const error = await sendError(
-      adapter.send(toMember, { type: "card", card }, "digest:wangwei:2026-11-26"),
-    );
-    expect([error.kind, error.platformCode]).toEqual(["permanent", 42014]);
+    // The first answer was lost (a crash before the outbox marked it sent): the retry must not fail the row.
+    const again = await adapter.send(toMember, { type: "card", card }, "digest:wangwei:2026-11-26");
+    expect(again).toEqual({ handle: { channel: "app", userId: "wangwei", taskId: expect.any(String) } });
     expect(fake.delivered).toHaveLength(1);
+    // Another 42014 cause (a text has no task id) stays a permanent error.
+    fake.fail({ count: 1, status: 200, body: { errcode: 42014, errmsg: "taskid has existed" } });
+    const error = await sendError(adapter.send(toMember, { type: "text", text: "hi" }, "reply:9"));
+    expect([error.kind, error.platformCode]).toEqual(["permanent", 42014]);
   });
 
   it("refuses group chats, which only a group-robot webhook reaches", async () => {
