@@ -41,7 +41,7 @@ const ORDER_LIST_LIMIT = 20;
 
 const orderNo = arg.text({
   label: { zh: "订单号", en: "order number" },
-  pattern: /^[Oo]-\d{8}-\d{3}$/,
+  pattern: /^[Oo]-\d{8}-\d{3,}$/,
   example: "O-20261126-001",
 });
 

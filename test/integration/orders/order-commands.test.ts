@@ -1,7 +1,7 @@
 // /下单 /订单 /完成 /延期 and the card's Confirm / Cancel / form, through the router with a real database.
 import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { auditLog, orderDelays, orders } from "../../../src/db/schema/index.ts";
+import { auditLog, dailySequences, orderDelays, orders } from "../../../src/db/schema/index.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
 import {
   cardOf,
@@ -43,7 +43,7 @@ const auditRows = (number: string) =>
 async function draft(text = "/下单 华为 X1 100 2026-12-01", who = zhang) {
   const outcome = await bot.say(who, text);
   const card = cardOf(outcome.reply);
-  const number = /O-\d{8}-\d{3}/.exec(card.title)?.[0] as string;
+  const number = /O-\d{8}-\d{3,}/.exec(card.title)?.[0] as string;
   return { outcome, card, number };
 }
 
@@ -305,6 +305,15 @@ describe("/完成", () => {
     });
     const again = await bot.say(wang, `/完成 ${number.toLowerCase()}`);
     expect(textOf(again.reply)).toBe(`订单 ${number} 已由 张三 于 11:00 完成`);
+  });
+
+  it("takes the 1000th order of a day like any other", async () => {
+    await database.db.insert(dailySequences).values({ prefix: "O", day: "2026-11-26", last: 999 });
+    const { number } = await draft();
+    expect(number).toBe("O-20261126-1000");
+    await bot.click(zhang, "order.confirm", { id: number, lang: "zh" });
+    const done = await bot.say(zhang, `/完成 ${number}`);
+    expect(fieldOf(cardOf(done.reply), "状态")).toBe("已完成");
   });
 
   it("refuses a draft, an unknown number, a malformed number and a cancelled order", async () => {
