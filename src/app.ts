@@ -63,8 +63,8 @@ export function createApp(deps: AppDeps): Hono {
 
   const processMessage = (id: number) =>
     processing.run(() =>
-      inbox.process(id, async (event) => {
-        if (event.kind === "message") await handler.message(event);
+      inbox.process(id, async (event, attempt) => {
+        if (event.kind === "message") await handler.message(event, attempt);
       }),
     );
 

@@ -99,11 +99,12 @@ export function createBotHandler({
   }
 
   return {
-    async message(event) {
+    async message(event, attempt) {
       const replyKey = `reply:${event.dedupKey}`;
       // Run again after a crash between its work and the done mark (the sweep): the command must not
-      // take effect twice; the stored reply goes out (once, by its key) if it has not yet.
-      if (await replied(replyKey)) {
+      // take effect twice; the stored reply goes out (once, by its key) if it has not yet. A first try
+      // has nothing stored yet, and skips the look.
+      if (attempt > 1 && (await replied(replyKey))) {
         await outbox.deliver([replyKey]);
         return;
       }

@@ -2,8 +2,11 @@
 import type { ActionResult, InboundAction, InboundMessage } from "../platforms/types.ts";
 
 export interface EventHandler {
-  /** Handles a chat message; replies go through the outbox. */
-  message(event: InboundMessage): Promise<void>;
+  /**
+   * Handles a chat message; replies go through the outbox. `attempt` counts the tries of this event, from
+   * 1: a later one may follow a try that did the work but died before it was marked done.
+   */
+  message(event: InboundMessage, attempt: number): Promise<void>;
   /** Handles a card click or form submit and says how the card should now look. */
   action(event: InboundAction): Promise<ActionResult>;
   /**

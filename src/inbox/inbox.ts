@@ -24,7 +24,10 @@ export interface Inbox {
    * Claims the event (if nobody holds it), runs `work`, and records the outcome. Concurrent calls for the
    * same id run `work` once: the loser gets `busy`.
    */
-  process<T>(id: number, work: (event: InboundEvent) => Promise<T>): Promise<ProcessOutcome<T>>;
+  process<T>(
+    id: number,
+    work: (event: InboundEvent, attempt: number) => Promise<T>,
+  ): Promise<ProcessOutcome<T>>;
   /** Ids of events whose work never finished: pending or processing with the lease run out. */
   due(limit: number): Promise<number[]>;
   /** Removes finished rows older than the cut-off; returns how many. */
@@ -66,7 +69,7 @@ export function createInbox({ database, now, log }: { database: Database; now: C
       const row = claimed[0];
       if (!row) return { status: "busy" };
       try {
-        const value = await work(row.event as InboundEvent);
+        const value = await work(row.event as InboundEvent, row.attempts);
         await db
           .update(inbox)
           .set({ status: "done", finishedAt: now(), leaseUntil: null, lastError: null })

@@ -22,8 +22,8 @@ export async function sweepInbox({
     const ids = await inbox.due(BATCH);
     const before = counts.done + counts.failed;
     for (const id of ids) {
-      const outcome = await inbox.process(id, async (event) => {
-        if (event.kind === "message") return handler.message(event);
+      const outcome = await inbox.process(id, async (event, attempt) => {
+        if (event.kind === "message") return handler.message(event, attempt);
         // The click's callback answer is long gone: show the result by updating the card.
         const result = await handler.action(event);
         await handler.actionFollowUp(event, result);

@@ -82,17 +82,20 @@ export function botUnderTest(database: Database, env: { OPS_ADMINS?: string } = 
   async function say(sender: Person, text: string, options: MessageOptions = {}) {
     messageNumber++;
     const platform = options.platform ?? "lark";
-    await handler.message({
-      kind: "message",
-      platform,
-      dedupKey: `${platform}:msg:${messageNumber}`,
-      chat: options.chat ?? GROUP,
-      sender,
-      text,
-      mentions: options.mentions ?? [],
-      messageId: `om_${messageNumber}`,
-      reply: { messageId: `om_${messageNumber}` },
-    });
+    await handler.message(
+      {
+        kind: "message",
+        platform,
+        dedupKey: `${platform}:msg:${messageNumber}`,
+        chat: options.chat ?? GROUP,
+        sender,
+        text,
+        mentions: options.mentions ?? [],
+        messageId: `om_${messageNumber}`,
+        reply: { messageId: `om_${messageNumber}` },
+      },
+      1,
+    );
     const reply = sent.at(-1);
     if (reply?.idempotencyKey !== `reply:${platform}:msg:${messageNumber}`) throw new Error("no reply");
     return reply.message;
