@@ -32,6 +32,11 @@ export interface Inbox {
   due(limit: number): Promise<number[]>;
   /** Removes finished rows older than the cut-off; returns how many. */
   prune(before: Date): Promise<number>;
+  /**
+   * Makes every unfinished event due now, whoever held it; returns how many. Only for the sole owner of
+   * the database starting up: no other process can be working on them.
+   */
+  releaseLeases(): Promise<number>;
 }
 
 export function createInbox({ database, now, log }: { database: Database; now: Clock; log: Logger }): Inbox {
@@ -105,6 +110,15 @@ export function createInbox({ database, now, log }: { database: Database; now: C
         .orderBy(inbox.leaseUntil)
         .limit(limit);
       return rows.map((row) => row.id);
+    },
+
+    async releaseLeases() {
+      const released = await db
+        .update(inbox)
+        .set({ leaseUntil: new Date(now().getTime() - 1) })
+        .where(inArray(inbox.status, ["pending", "processing"]))
+        .returning({ id: inbox.id });
+      return released.length;
     },
 
     async prune(before) {

@@ -57,6 +57,11 @@ export interface Outbox {
   sendNow(items: OutboxItem[]): Promise<OutboxCounts>;
   /** Sends every due row, paced to the limits and in order per destination; resolves when done. */
   drain(options?: DrainOptions): Promise<OutboxCounts>;
+  /**
+   * Hands every row held by a sender back to the table, due now; returns how many. Only for the sole owner
+   * of the database starting up: no other sender can be holding them.
+   */
+  releaseLeases(): Promise<number>;
   /** What the platform returned for a sent message (its id, the handle to update it), or null. */
   findSent(idempotencyKey: string): Promise<SendResult | null>;
 }
@@ -191,6 +196,8 @@ export function createOutbox({
       const keys = [...new Set(idempotencyKeys)];
       return sendClaimed(await store.claimKeys(keys, at, new Date(at.getTime() + LEASE_MS)), keys.length);
     },
+
+    releaseLeases: () => store.releaseAll(now()),
 
     async sendNow(items) {
       const at = now();

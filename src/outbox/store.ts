@@ -209,6 +209,16 @@ export function createOutboxStore(db: Db) {
       return updated.length > 0;
     },
 
+    /** Every row held by a sender goes back to the table, due at `now`; returns how many. */
+    async releaseAll(now: Date): Promise<number> {
+      const released = await db
+        .update(outbox)
+        .set({ status: "pending", leaseUntil: null, nextAttemptAt: now })
+        .where(eq(outbox.status, "sending"))
+        .returning({ id: outbox.id });
+      return released.length;
+    },
+
     async findSent(idempotencyKey: string): Promise<SendResult | null> {
       const rows = await db
         .select({ result: outbox.result })

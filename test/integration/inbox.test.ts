@@ -88,6 +88,28 @@ describe("inbox", () => {
     expect(await inbox.due(10)).toEqual([]);
   });
 
+  it("hands back every unfinished event at once to a sole owner starting up, done ones untouched", async () => {
+    const clock = manualClock("2026-11-26T01:00:00Z");
+    const inbox = createInbox({ database, now: clock.now, log: silentLogger });
+    const fresh = await inbox.accept(message("lark:msg:fresh"));
+    const held = await inbox.accept(message("lark:msg:held"));
+    const finished = await inbox.accept(message("lark:msg:finished"));
+    await inbox.process(finished.id, async () => "done");
+    // A claim that a process which then died made: its lease would run another minute.
+    await database.db
+      .update(inboxTable)
+      .set({ status: "processing", attempts: 1 })
+      .where(eq(inboxTable.id, held.id));
+    expect(await inbox.due(10)).toEqual([]);
+
+    expect(await inbox.releaseLeases()).toBe(2);
+    expect((await inbox.due(10)).sort()).toEqual([fresh.id, held.id].sort());
+    expect(await inbox.process(held.id, async () => "finished by the new owner")).toEqual({
+      status: "done",
+      value: "finished by the new owner",
+    });
+  });
+
   it("sweeps every event a crash left behind in one go, not one batch of 100 a minute", async () => {
     const clock = manualClock("2026-11-26T01:00:00Z");
     const inbox = createInbox({ database, now: clock.now, log: silentLogger });

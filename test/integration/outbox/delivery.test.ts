@@ -102,6 +102,25 @@ describe("deliver", () => {
   });
 });
 
+describe("releaseLeases", () => {
+  it("hands every row a dead sender held back to the table, due at once, and leaves sent rows alone", async () => {
+    const box = outboxWith(database, time, { lark });
+    await box.sendNow([textTo("oc_a", "reply:sent")]);
+    await box.enqueue([textTo("oc_a", "digest:held")]);
+    // Claimed as a sender claims (see store.claim), by a sender that then died.
+    const held = new Date(time.now().getTime() + LEASE_MS);
+    await database.db
+      .update(outbox)
+      .set({ status: "sending", leaseUntil: held, nextAttemptAt: held })
+      .where(eq(outbox.idempotencyKey, "digest:held"));
+    expect(await box.drain()).toEqual({ sent: 0, retried: 0, failed: 0, deferred: 0 });
+
+    expect(await box.releaseLeases()).toBe(1);
+    expect(await box.drain()).toMatchObject({ sent: 1 });
+    expect(deliveredKeys(fake)).toEqual(["reply:sent", "digest:held"]);
+  });
+});
+
 describe("sendNow", () => {
   it("writes a new reply already claimed and sends it once; the same key again sends nothing", async () => {
     const box = outboxWith(database, time, { lark });

@@ -12,6 +12,7 @@ function scriptedOutbox(rounds: (() => Promise<OutboxCounts>)[]): Outbox & { dra
     enqueue: () => Promise.reject(new Error("not used")),
     deliver: () => Promise.reject(new Error("not used")),
     sendNow: () => Promise.reject(new Error("not used")),
+    releaseLeases: () => Promise.reject(new Error("not used")),
     findSent: () => Promise.reject(new Error("not used")),
     drain: () => {
       const round = rounds[box.drains++] ?? (() => Promise.resolve(nothing));

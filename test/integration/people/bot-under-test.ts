@@ -66,6 +66,7 @@ export function botUnderTest(database: Database, env: { OPS_ADMINS?: string } = 
     },
     drain: async () => ({ sent: 0, retried: 0, failed: 0, deferred: 0 }),
     findSent: async () => null,
+    releaseLeases: async () => 0,
   };
   const deps = { database, config, now: clock.now, outbox, log };
   const areas = [createSubscriptionCommands(deps), createRoleCommands(deps)];
