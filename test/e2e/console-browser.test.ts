@@ -17,7 +17,8 @@ if (!hasChromium)
 /** Wednesday 2026-11-25 10:00 in Shanghai, a working day; the server's clock runs on from there. */
 const START = Date.parse("2026-11-25T02:00:00Z");
 
-describe.skipIf(!hasChromium)("console in Chromium", () => {
+// A loaded CI machine (every test file in parallel on two cores) can take a while to run the sweep.
+describe.skipIf(!hasChromium)("console in Chromium", { timeout: 60_000 }, () => {
   let server: ConsoleServer;
   let profile: string;
   let context: BrowserContext;
@@ -46,7 +47,7 @@ describe.skipIf(!hasChromium)("console in Chromium", () => {
     });
     page = context.pages()[0] ?? (await context.newPage());
     // Below the test timeout, so a missing element fails with Playwright's account of what it waited for.
-    page.setDefaultTimeout(15_000);
+    page.setDefaultTimeout(45_000);
     page.on("pageerror", (error) => pageErrors.push(error.message));
     page.on("dialog", (dialog) => dialog.accept());
   });
