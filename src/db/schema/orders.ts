@@ -40,7 +40,8 @@ export const orders = pgTable(
     index("orders_original_due_idx").on(t.originalDueDate),
     index("orders_created_idx").on(t.createdAt),
     index("orders_completed_idx").on(t.completedAt),
-    index("orders_open_due_idx").on(t.dueDate).where(sql`status = 'confirmed'`),
+    // Covers the sweep's and the KPIs' open-order tests (and the number) without reading the table.
+    index("orders_open_due_idx").on(t.dueDate, t.originalDueDate, t.number).where(sql`status = 'confirmed'`),
     index("orders_duplicate_idx").on(t.customer, t.model, t.quantity, t.dueDate, t.createdAt),
   ],
 );

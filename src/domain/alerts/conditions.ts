@@ -1,7 +1,8 @@
 // What is overdue at an instant: complaint clocks at 75 % and at breach, late orders, missed inspections.
-import { and, asc, eq, isNull, lt, lte, ne, or } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, lte, ne, or, type SQL, sql } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/database.ts";
-import { complaints, inspectionAreas, orders } from "../../db/schema/index.ts";
+import { alerts, complaints, inspectionAreas, orders } from "../../db/schema/index.ts";
 import {
   addDays,
   calendarDaysBetween,
@@ -15,7 +16,7 @@ import {
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
 import { FIRST_RESPONSE_HOURS, RESOLUTION_WORKING_DAYS } from "../complaints/deadlines.ts";
 import { inspectionsInWindow } from "../inspections/areas.ts";
-import type { AlertKind, AlertLevel, EscalationReason } from "./levels.ts";
+import { type AlertKind, type AlertLevel, type EscalationReason, rankSql } from "./levels.ts";
 
 /** Warn when this share of a clock has run. */
 export const WARNING_SHARE = 0.75;
@@ -53,80 +54,119 @@ const RESOLUTION_WARNING_DAYS = RESOLUTION_WORKING_DAYS * WARNING_SHARE;
 /** A working day is a whole calendar day, so the resolution warning is never sooner than this after receipt. */
 const EARLIEST_RESOLUTION_WARNING_MS = RESOLUTION_WARNING_DAYS * 24 * HOUR_MS;
 
-async function complaintConditions(db: Db, now: Date, calendar: WorkingCalendar): Promise<AlertCondition[]> {
-  const rows = await db
-    .select()
-    .from(complaints)
-    .where(
-      and(
-        ne(complaints.status, "resolved"),
-        or(
-          and(
-            isNull(complaints.respondedAt),
-            lte(complaints.receivedAt, new Date(now.getTime() - RESPONSE_WARNING_MS)),
-          ),
-          lte(complaints.receivedAt, new Date(now.getTime() - EARLIEST_RESOLUTION_WARNING_MS)),
-        ),
-      ),
-    )
-    .orderBy(asc(complaints.id));
-  const found: AlertCondition[] = [];
-  for (const row of rows) {
-    const facts = (dueAt: Date): AlertFacts => ({
-      type: "complaint",
-      number: row.number,
-      customer: row.customer,
-      receivedAt: row.receivedAt.toISOString(),
-      dueAt: dueAt.toISOString(),
-    });
-    const raise = (kind: AlertKind, level: AlertLevel, dueAt: Date) =>
-      found.push({ kind, entity: row.number, level, safety: false, facts: facts(dueAt) });
-    if (row.respondedAt === null && row.receivedAt.getTime() + RESPONSE_WARNING_MS <= now.getTime()) {
-      raise("response", row.responseDueAt <= now ? "breach" : "warning", row.responseDueAt);
-    }
-    const warnAt = calendar.addWorkingDays(row.receivedAt, RESOLUTION_WARNING_DAYS).due;
-    if (warnAt <= now)
-      raise("resolution", row.resolutionDueAt <= now ? "breach" : "warning", row.resolutionDueAt);
-  }
-  return found;
+/**
+ * Which subjects' conditions hold at `now`, as SQL over their own table: the sweep finds new alerts with it
+ * and closes the open alerts whose subject it no longer selects. The resolution warning's working-day time
+ * is checked in code on top (the calendar is not in the database); the SQL bound is the earliest it can be.
+ */
+export function holdingSubjects(now: Date, today: LocalDate) {
+  return {
+    response: and(
+      ne(complaints.status, "resolved"),
+      isNull(complaints.respondedAt),
+      lte(complaints.receivedAt, new Date(now.getTime() - RESPONSE_WARNING_MS)),
+    ),
+    resolution: and(
+      ne(complaints.status, "resolved"),
+      lte(complaints.receivedAt, new Date(now.getTime() - EARLIEST_RESOLUTION_WARNING_MS)),
+    ),
+    order: and(
+      eq(orders.status, "confirmed"),
+      or(lt(orders.dueDate, today), lt(orders.originalDueDate, addDays(today, -REVIEW_AFTER_DAYS))),
+    ),
+  } satisfies Record<Exclude<AlertKind, "inspection">, SQL | undefined>;
 }
 
-async function orderConditions(db: Db, today: LocalDate): Promise<AlertCondition[]> {
-  const reviewBefore = addDays(today, -REVIEW_AFTER_DAYS);
-  const rows = await db
-    .select()
-    .from(orders)
-    .where(
-      and(
-        eq(orders.status, "confirmed"),
-        or(lt(orders.dueDate, today), lt(orders.originalDueDate, reviewBefore)),
-      ),
-    )
-    .orderBy(asc(orders.id));
-  return rows.map((row) => ({
-    kind: "order",
-    entity: row.number,
-    // Lateness counts from the original due date, as the KPI's "delayed more than 5 days" does.
-    level: calendarDaysBetween(row.originalDueDate, today) > REVIEW_AFTER_DAYS ? "review" : "overdue",
-    safety: false,
-    facts: {
-      type: "order",
-      number: row.number,
-      customer: row.customer,
-      model: row.model,
-      quantity: row.quantity,
-      dueDate: row.dueDate,
-      originalDueDate: row.originalDueDate,
-    },
-  }));
-}
+/** No alert of this subject at `level` or a graver level yet (a rerun of an older tick finds lesser levels again). */
+const notRaised = (kind: AlertKind, entity: PgColumn, level: SQL) =>
+  sql`not exists (select 1 from ${alerts} where ${alerts.kind} = ${kind} and ${alerts.entity} = ${entity}
+      and (${alerts.level} = ${level} or ${rankSql(sql`${alerts.level}`)} > ${rankSql(level)}))`;
 
-async function inspectionConditions(
+const breachOr = (due: PgColumn, now: Date) =>
+  sql<AlertLevel>`case when ${lte(due, now)} then 'breach' else 'warning' end`;
+
+async function complaintConditions(
   db: Db,
   now: Date,
   today: LocalDate,
   calendar: WorkingCalendar,
 ): Promise<AlertCondition[]> {
+  const holding = holdingSubjects(now, today);
+  const columns = {
+    number: complaints.number,
+    customer: complaints.customer,
+    receivedAt: complaints.receivedAt,
+    responseDueAt: complaints.responseDueAt,
+    resolutionDueAt: complaints.resolutionDueAt,
+  };
+  const responseLevel = breachOr(complaints.responseDueAt, now);
+  const resolutionLevel = breachOr(complaints.resolutionDueAt, now);
+  const [response, resolution] = await Promise.all([
+    db
+      .select({ ...columns, level: responseLevel })
+      .from(complaints)
+      .where(and(holding.response, notRaised("response", complaints.number, responseLevel)))
+      .orderBy(asc(complaints.id)),
+    db
+      .select({ ...columns, level: resolutionLevel })
+      .from(complaints)
+      .where(and(holding.resolution, notRaised("resolution", complaints.number, resolutionLevel)))
+      .orderBy(asc(complaints.id)),
+  ]);
+  const condition = (row: (typeof response)[number], kind: AlertKind, dueAt: Date): AlertCondition => ({
+    kind,
+    entity: row.number,
+    level: row.level,
+    safety: false,
+    facts: {
+      type: "complaint",
+      number: row.number,
+      customer: row.customer,
+      receivedAt: row.receivedAt.toISOString(),
+      dueAt: dueAt.toISOString(),
+    },
+  });
+  return [
+    ...response.map((row) => condition(row, "response", row.responseDueAt)),
+    ...resolution
+      .filter((row) => calendar.addWorkingDays(row.receivedAt, RESOLUTION_WARNING_DAYS).due <= now)
+      .map((row) => condition(row, "resolution", row.resolutionDueAt)),
+  ];
+}
+
+async function orderConditions(db: Db, now: Date, today: LocalDate): Promise<AlertCondition[]> {
+  const level = sql<AlertLevel>`case when ${orders.originalDueDate} < ${addDays(today, -REVIEW_AFTER_DAYS)}
+    then 'review' else 'overdue' end`;
+  const rows = await db
+    .select({
+      number: orders.number,
+      customer: orders.customer,
+      model: orders.model,
+      quantity: orders.quantity,
+      dueDate: orders.dueDate,
+      originalDueDate: orders.originalDueDate,
+      // Lateness counts from the original due date, as the KPI's "delayed more than 5 days" does.
+      level,
+    })
+    .from(orders)
+    .where(and(holdingSubjects(now, today).order, notRaised("order", orders.number, level)))
+    .orderBy(asc(orders.id));
+  return rows.map(({ level, ...order }) => ({
+    kind: "order",
+    entity: order.number,
+    level,
+    safety: false,
+    facts: { type: "order", ...order },
+  }));
+}
+
+/** Every area past its cut-off today with no inspection yet: a few rows, judged in code each tick. */
+export async function inspectionConditions(
+  db: Db,
+  now: Date,
+  calendar: WorkingCalendar,
+): Promise<AlertCondition[]> {
+  const today = localDateOf(now, calendar.timezone);
   if (!calendar.isWorkingDay(today).working) return [];
   const { timezone } = calendar;
   const areas = await db
@@ -159,18 +199,21 @@ async function inspectionConditions(
     }));
 }
 
-/** Every alert condition that holds at `now` (business day and time in the calendar's zone). */
-export async function overdueConditions(
+/**
+ * The complaint and order conditions that hold at `now` (business day and time in the calendar's zone) and
+ * were not raised before at their level or a graver one: in steady state the queries return nothing.
+ */
+export async function unraisedConditions(
   db: Db,
   now: Date,
   calendar: WorkingCalendar,
 ): Promise<AlertCondition[]> {
   const today = localDateOf(now, calendar.timezone);
-  return [
-    ...(await complaintConditions(db, now, calendar)),
-    ...(await orderConditions(db, today)),
-    ...(await inspectionConditions(db, now, today, calendar)),
-  ];
+  const [complaintBlock, orderBlock] = await Promise.all([
+    complaintConditions(db, now, today, calendar),
+    orderConditions(db, now, today),
+  ]);
+  return [...complaintBlock, ...orderBlock];
 }
 
 /** Calendar days an order is late on `today`, from its original due date. */

@@ -1,4 +1,6 @@
 // What an alert is about (kind, entity, level), which levels outrank which, and which go to the managers.
+import { type SQL, sql } from "drizzle-orm";
+
 export type AlertKind = "response" | "resolution" | "order" | "inspection";
 export type AlertLevel = "warning" | "breach" | "overdue" | "missed" | "review" | "escalation";
 
@@ -13,6 +15,13 @@ const RANK: Record<AlertLevel, number> = {
 };
 
 export const rankOf = (level: string): number => RANK[level as AlertLevel] ?? 0;
+
+/** rankOf in SQL, for queries that compare the levels of stored alerts. */
+export const rankSql = (level: SQL): SQL =>
+  sql`(case ${level} ${sql.join(
+    Object.entries(RANK).map(([name, rank]) => sql`when ${name} then ${sql.raw(String(rank))}`),
+    sql` `,
+  )} else 0 end)`;
 
 /** Order reviews (> 5 days late) and escalations are told to the managers too, and escalate no further. */
 export const goesToManagers = (level: string): boolean => rankOf(level) >= 3;

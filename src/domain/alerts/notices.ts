@@ -1,12 +1,14 @@
-// Sends the alert notices that are due: notice n of an alert goes out once, keyed alert:<kind>:<entity>:<level>:<n>.
-import { and, asc, eq, inArray, isNull, lte } from "drizzle-orm";
+// Sends the alert notices that are due, in batches: notice n of an alert goes out once, keyed alert:<kind>:<entity>:<level>:<n>.
+import { and, asc, eq, inArray, isNull, lte, type SQL, sql } from "drizzle-orm";
+import { inJsonList } from "../../db/any-of.ts";
 import type { Db } from "../../db/database.ts";
 import { alerts } from "../../db/schema/index.ts";
 import type { Outbox, OutboxCounts } from "../../outbox/outbox.ts";
 import { enqueueFanOut, fanOutItems } from "../notifications/fan-out.ts";
+import { type Recipient, subscribedRecipients } from "../notifications/recipients.ts";
 import { alertCard } from "./card.ts";
 import { goesToManagers, noticeKeyPrefix } from "./levels.ts";
-import { alertRecipients } from "./recipients.ts";
+import { managerRecipients } from "./recipients.ts";
 import type { AlertRow } from "./store.ts";
 import type { AlertTiming } from "./timing.ts";
 
@@ -17,38 +19,69 @@ export interface NoticeDeps {
   timing: AlertTiming;
 }
 
+/** Outbox rows per transaction at most: well under the bind parameters one INSERT may carry. */
+const OUTBOX_ROWS_PER_BATCH = 2000;
+
+/** `case id when … then … end` over the alerts of one batch: a per-alert value in a single UPDATE. */
+const perAlert = (batch: readonly AlertRow[], value: (alert: AlertRow) => SQL) =>
+  sql`case ${alerts.id} ${sql.join(
+    batch.map((alert) => sql`when ${alert.id} then ${value(alert)}`),
+    sql` `,
+  )} end`;
+
 /**
- * Claims notice n of one alert (sent_count still n, still due and open) and stores its outbox rows in the
- * same transaction; another instance on the same tick finds sent_count moved on and stores nothing.
+ * Claims notice n of each alert of `batch` (sent_count still n, still due and open) and stores their outbox
+ * rows in the same transaction; another instance on the same tick finds sent_count moved on and stores
+ * nothing for that alert.
  */
-async function claimNotice(deps: NoticeDeps, alert: AlertRow, now: Date): Promise<string[] | undefined> {
-  const n = alert.sentCount;
+async function claimNotices(
+  deps: NoticeDeps,
+  batch: readonly AlertRow[],
+  recipients: { groups: Recipient[]; withManagers: Recipient[] },
+  now: Date,
+): Promise<{ claimed: number; keys: string[] }> {
+  const { timing } = deps;
+  const position = new Map(batch.map((alert, index) => [alert.id, index]));
   return deps.db.transaction(async (tx) => {
-    const [claimed] = await tx
+    const claimed = await tx
       .update(alerts)
       .set({
-        sentCount: n + 1,
-        notifyAt: deps.timing.nextRepeat(now),
-        firstSentAt: alert.firstSentAt ?? now,
-        escalateAt: goesToManagers(alert.level)
-          ? null
-          : (alert.escalateAt ?? deps.timing.escalationDue(alert.firstSentAt ?? now)),
+        sentCount: sql`${alerts.sentCount} + 1`,
+        notifyAt: timing.nextRepeat(now),
+        firstSentAt: sql`coalesce(${alerts.firstSentAt}, ${now.toISOString()}::timestamptz)`,
+        escalateAt: perAlert(batch, (alert) => {
+          const at = goesToManagers(alert.level)
+            ? null
+            : (alert.escalateAt ?? timing.escalationDue(alert.firstSentAt ?? now));
+          return sql`${at?.toISOString() ?? null}::timestamptz`;
+        }),
       })
       .where(
         and(
-          eq(alerts.id, alert.id),
-          eq(alerts.sentCount, n),
+          inJsonList(
+            alerts.id,
+            batch.map((alert) => alert.id),
+          ),
+          eq(
+            alerts.sentCount,
+            perAlert(batch, (alert) => sql`${alert.sentCount}::int`),
+          ),
           lte(alerts.notifyAt, now),
           isNull(alerts.ackedAt),
           isNull(alerts.closedAt),
         ),
       )
       .returning();
-    if (!claimed) return undefined;
-    const recipients = await alertRecipients(tx, goesToManagers(claimed.level));
-    const card = alertCard(claimed, { now, timezone: deps.timezone });
-    const items = fanOutItems(noticeKeyPrefix(claimed, n), recipients, { type: "card", card });
-    return enqueueFanOut(deps.outbox, items, tx);
+    // In the order they were read (raised first), as the outbox sends each destination's rows in id order.
+    claimed.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
+    const items = claimed.flatMap((alert) =>
+      fanOutItems(
+        noticeKeyPrefix(alert, alert.sentCount - 1),
+        goesToManagers(alert.level) ? recipients.withManagers : recipients.groups,
+        { type: "card", card: alertCard(alert, { now, timezone: deps.timezone }) },
+      ),
+    );
+    return { claimed: claimed.length, keys: await enqueueFanOut(deps.outbox, items, tx) };
   });
 }
 
@@ -73,11 +106,18 @@ export async function sendDueNotices(
     .orderBy(asc(alerts.raisedAt), asc(alerts.id));
   const keys: string[] = [];
   let notices = 0;
-  for (const alert of due) {
-    const stored = await claimNotice(deps, alert, now);
-    if (stored === undefined) continue;
-    notices++;
-    keys.push(...stored);
+  if (due.length > 0) {
+    const groups = await subscribedRecipients(deps.db, "alerts");
+    const recipients = { groups, withManagers: [...groups, ...(await managerRecipients(deps.db))] };
+    const perBatch = Math.max(
+      1,
+      Math.floor(OUTBOX_ROWS_PER_BATCH / Math.max(1, recipients.withManagers.length)),
+    );
+    for (let from = 0; from < due.length; from += perBatch) {
+      const stored = await claimNotices(deps, due.slice(from, from + perBatch), recipients, now);
+      notices += stored.claimed;
+      keys.push(...stored.keys);
+    }
   }
   const counts = await deps.outbox.deliver(keys);
   return { notices, keys, counts };

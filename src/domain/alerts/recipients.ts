@@ -4,7 +4,6 @@ import type { Db } from "../../db/database.ts";
 import { identities, personRoles } from "../../db/schema/index.ts";
 import type { PlatformId } from "../../platforms/types.ts";
 import type { Recipient } from "../notifications/recipients.ts";
-import { subscribedRecipients } from "../notifications/recipients.ts";
 
 /**
  * Every account of a person with the manager role, as a direct chat: all three platforms address a 1:1
@@ -25,9 +24,4 @@ export async function managerRecipients(db: Db): Promise<Recipient[]> {
       target: { kind: "chat", platform, chatId: row.userId, chatKind: "direct" },
     };
   });
-}
-
-export async function alertRecipients(db: Db, toManagers: boolean): Promise<Recipient[]> {
-  const groups = await subscribedRecipients(db, "alerts");
-  return toManagers ? [...groups, ...(await managerRecipients(db))] : groups;
 }

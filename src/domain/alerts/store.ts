@@ -1,15 +1,21 @@
 // The alerts table: raise once per (kind, entity, level), close what ended or was outranked, escalate the unacked.
-import { and, asc, eq, inArray, isNull, lte, or } from "drizzle-orm";
-import type { Db } from "../../db/database.ts";
-import { alerts } from "../../db/schema/index.ts";
+import { and, asc, eq, inArray, isNull, lte, not, or, sql } from "drizzle-orm";
+import { alias, type PgColumn } from "drizzle-orm/pg-core";
+import { inJsonList } from "../../db/any-of.ts";
+import { type Db, rowsOf } from "../../db/database.ts";
+import { alerts, complaints, orders } from "../../db/schema/index.ts";
 import { audit } from "../audit.ts";
-import type { AlertCondition, AlertFacts } from "./conditions.ts";
-import { alertEntityId, type EscalationReason, goesToManagers, rankOf } from "./levels.ts";
+import type { LocalDate } from "../calendar/local-time.ts";
+import { type AlertCondition, type AlertFacts, holdingSubjects } from "./conditions.ts";
+import { alertEntityId, type EscalationReason, goesToManagers, rankOf, rankSql } from "./levels.ts";
 import type { AlertTiming } from "./timing.ts";
 
 export type AlertRow = typeof alerts.$inferSelect;
 
 export const alertFacts = (row: AlertRow): AlertFacts => row.facts as AlertFacts;
+
+/** Rows per INSERT: well under the 65,535 bind parameters of one statement. */
+const INSERT_BATCH = 1000;
 
 const pairOf = (alert: { kind: string; entity: string }) => `${alert.kind}\u0000${alert.entity}`;
 
@@ -27,7 +33,7 @@ async function raisedRanks(db: Db, conditions: readonly AlertCondition[]): Promi
     .where(
       or(
         ...[...entitiesByKind].map(([kind, entities]) =>
-          and(eq(alerts.kind, kind), inArray(alerts.entity, entities)),
+          and(eq(alerts.kind, kind), inJsonList(alerts.entity, entities)),
         ),
       ),
     );
@@ -37,34 +43,37 @@ async function raisedRanks(db: Db, conditions: readonly AlertCondition[]): Promi
 }
 
 /**
- * Inserts the conditions not raised before; returns how many are new. A raised alert is never raised again,
- * nor a lesser level once a graver one of its subject exists (a rerun of an older tick finds the warning's
- * time again after the breach was raised).
+ * Inserts the conditions not raised before and closes the open lesser levels the new ones outrank; returns how
+ * many of each. A raised alert is never raised again, nor a lesser level once a graver one of its subject
+ * exists (a rerun of an older tick finds the warning's time again after the breach was raised).
  */
 export async function raiseAlerts(
   db: Db,
   conditions: readonly AlertCondition[],
   now: Date,
   timing: AlertTiming,
-): Promise<number> {
-  if (conditions.length === 0) return 0;
+): Promise<{ raised: number; superseded: number }> {
+  if (conditions.length === 0) return { raised: 0, superseded: 0 };
   const ranks = await raisedRanks(db, conditions);
   const fresh = conditions.filter(
     (condition) => rankOf(condition.level) >= (ranks.get(pairOf(condition)) ?? 0),
   );
-  if (fresh.length === 0) return 0;
-  const inserted = await db
-    .insert(alerts)
-    .values(
-      fresh.map((condition) => ({
-        ...condition,
-        raisedAt: now,
-        notifyAt: timing.release(now, condition.safety),
-      })),
-    )
-    .onConflictDoNothing()
-    .returning({ id: alerts.id });
-  return inserted.length;
+  const inserted: { kind: string; entity: string }[] = [];
+  for (let from = 0; from < fresh.length; from += INSERT_BATCH) {
+    const rows = await db
+      .insert(alerts)
+      .values(
+        fresh.slice(from, from + INSERT_BATCH).map((condition) => ({
+          ...condition,
+          raisedAt: now,
+          notifyAt: timing.release(now, condition.safety),
+        })),
+      )
+      .onConflictDoNothing()
+      .returning({ kind: alerts.kind, entity: alerts.entity });
+    inserted.push(...rows);
+  }
+  return { raised: inserted.length, superseded: await supersedeOutranked(db, now, inserted) };
 }
 
 const closedBy = (reason: string, now: Date) => ({
@@ -74,40 +83,82 @@ const closedBy = (reason: string, now: Date) => ({
   escalateAt: null,
 });
 
+/** Open (not acked, not closed) and raised by `now`: only those are judged, so a rerun of an older tick cannot close what a later tick raised. */
+const openBy = (now: Date, table: Record<"ackedAt" | "closedAt" | "raisedAt", PgColumn> = alerts) =>
+  and(isNull(table.ackedAt), isNull(table.closedAt), lte(table.raisedAt, now));
+
 /**
- * Closes open alerts whose condition no longer holds ("cleared") and those outranked by a graver level of the
- * same subject ("superseded"). Only alerts raised by `now` are judged, so a rerun of an older tick cannot
- * close what a later tick raised.
+ * Closes the open alerts whose condition no longer holds ("cleared"); returns how many. The subjects still
+ * holding are selected by the same SQL that raises alerts; `inspections` are the missed inspections that hold.
  */
-export async function closeEndedAlerts(
+export async function clearEndedAlerts(
   db: Db,
-  conditions: readonly AlertCondition[],
   now: Date,
-): Promise<{ cleared: number; superseded: number }> {
-  const open = await db
-    .select({ id: alerts.id, kind: alerts.kind, entity: alerts.entity, level: alerts.level })
-    .from(alerts)
-    .where(and(isNull(alerts.ackedAt), isNull(alerts.closedAt), lte(alerts.raisedAt, now)));
-  const topRank = new Map<string, number>();
-  for (const alert of open) {
-    const pair = pairOf(alert);
-    topRank.set(pair, Math.max(topRank.get(pair) ?? 0, rankOf(alert.level)));
-  }
-  const holding = new Set(conditions.map(pairOf));
-  const cleared = open.filter((alert) => !holding.has(pairOf(alert))).map((alert) => alert.id);
-  const superseded = open
-    .filter((alert) => holding.has(pairOf(alert)) && rankOf(alert.level) < (topRank.get(pairOf(alert)) ?? 0))
-    .map((alert) => alert.id);
-  const close = async (ids: number[], reason: string) => {
-    if (ids.length === 0) return;
-    await db
-      .update(alerts)
-      .set(closedBy(reason, now))
-      .where(and(inArray(alerts.id, ids), isNull(alerts.closedAt), isNull(alerts.ackedAt)));
-  };
-  await close(cleared, "cleared");
-  await close(superseded, "superseded");
-  return { cleared: cleared.length, superseded: superseded.length };
+  today: LocalDate,
+  inspections: readonly AlertCondition[],
+): Promise<number> {
+  const holding = holdingSubjects(now, today);
+  const stillHolds = or(
+    and(
+      eq(alerts.kind, "response"),
+      sql`${alerts.entity} in (select ${complaints.number} from ${complaints} where ${holding.response})`,
+    ),
+    and(
+      eq(alerts.kind, "resolution"),
+      sql`${alerts.entity} in (select ${complaints.number} from ${complaints} where ${holding.resolution})`,
+    ),
+    and(
+      eq(alerts.kind, "order"),
+      sql`${alerts.entity} in (select ${orders.number} from ${orders} where ${holding.order})`,
+    ),
+    and(
+      eq(alerts.kind, "inspection"),
+      inArray(
+        alerts.entity,
+        inspections.map((condition) => condition.entity),
+      ),
+    ),
+  );
+  const cleared = await db
+    .update(alerts)
+    .set(closedBy("cleared", now))
+    .where(and(openBy(now), not(stillHolds ?? sql`false`)))
+    .returning({ id: alerts.id });
+  return cleared.length;
+}
+
+/**
+ * Closes the open alerts of these subjects that a graver open level of the same subject outranks. The sweep
+ * passes the subjects it has just raised an alert for: only a new alert can outrank an open one.
+ */
+async function supersedeOutranked(
+  db: Db,
+  now: Date,
+  subjects: readonly { kind: string; entity: string }[],
+): Promise<number> {
+  if (subjects.length === 0) return 0;
+  const lesser = alias(alerts, "lesser");
+  const graver = alias(alerts, "graver");
+  // Driven from the subjects list (a lateral index lookup per subject), so that the plan does not depend on
+  // statistics of the alerts table that a first sweep has just filled.
+  const outranked = sql`select ${lesser.id}
+    from jsonb_to_recordset(${JSON.stringify(subjects)}::jsonb) as subject(kind text, entity text)
+    cross join lateral (
+      select ${lesser.id}, ${lesser.level} from ${alerts} as ${sql.raw('"lesser"')}
+      where ${lesser.kind} = subject.kind and ${lesser.entity} = subject.entity and ${openBy(now, lesser)}
+    ) as ${sql.raw('"lesser"')}
+    where ${rankSql(sql`${lesser.level}`)} < (
+      select max(${rankSql(sql`${graver.level}`)}) from ${alerts} as ${sql.raw('"graver"')}
+      where ${graver.kind} = subject.kind and ${graver.entity} = subject.entity and ${openBy(now, graver)}
+    )`;
+  const ids = rowsOf<{ id: number }>(await db.execute(outranked)).map((row) => Number(row.id));
+  if (ids.length === 0) return 0;
+  const superseded = await db
+    .update(alerts)
+    .set(closedBy("superseded", now))
+    .where(and(inJsonList(alerts.id, ids), openBy(now)))
+    .returning({ id: alerts.id });
+  return superseded.length;
 }
 
 /** Who pressed Escalate, from which platform message: the escalation's audit row. */

@@ -1,11 +1,12 @@
 // One pass of the overdue sweep: raise what became overdue, close what ended, escalate the unacked, send what is due.
 import type { Db } from "../../db/database.ts";
 import type { Outbox } from "../../outbox/outbox.ts";
+import { localDateOf } from "../calendar/local-time.ts";
 import { loadCalendarOverrides } from "../calendar/overrides-repository.ts";
 import { createWorkingCalendar, type WorkingCalendar } from "../calendar/working-calendar.ts";
-import { overdueConditions } from "./conditions.ts";
+import { inspectionConditions, unraisedConditions } from "./conditions.ts";
 import { sendDueNotices } from "./notices.ts";
-import { closeEndedAlerts, escalateUnacked, raiseAlerts } from "./store.ts";
+import { clearEndedAlerts, escalateUnacked, raiseAlerts } from "./store.ts";
 import { alertTiming } from "./timing.ts";
 
 export interface SweepDeps {
@@ -36,9 +37,16 @@ export async function sweepOverdue(deps: SweepDeps, now: Date): Promise<SweepSum
   const { db } = deps;
   const calendar = await alertCalendar(db, deps.timezone);
   const timing = alertTiming(calendar);
-  const conditions = await overdueConditions(db, now, calendar);
-  const raised = await raiseAlerts(db, conditions, now, timing);
-  const { cleared, superseded } = await closeEndedAlerts(db, conditions, now);
+  const today = localDateOf(now, calendar.timezone);
+  // Clearing runs beside the search for new conditions: what it closes no longer holds, what is raised does.
+  const [unraised, { inspections, cleared }] = await Promise.all([
+    unraisedConditions(db, now, calendar),
+    inspectionConditions(db, now, calendar).then(async (inspections) => ({
+      inspections,
+      cleared: await clearEndedAlerts(db, now, today, inspections),
+    })),
+  ]);
+  const { raised, superseded } = await raiseAlerts(db, [...unraised, ...inspections], now, timing);
   const escalated = await escalateUnacked(db, now, timing);
   const { notices, counts } = await sendDueNotices({ ...deps, timing }, now);
   return { raised, cleared, superseded, escalated, notices, sent: counts.sent };
