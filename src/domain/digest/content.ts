@@ -2,7 +2,7 @@
 import type { Db } from "../../db/database.ts";
 import { addDays, type LocalDate, localDateOf } from "../calendar/local-time.ts";
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
-import { computeKpis, type Kpis } from "../kpi/compute.ts";
+import { computeKpisForWindows, type Kpis } from "../kpi/compute.ts";
 import { monthToDateWindow, yesterdayWindow } from "../kpi/window.ts";
 import { type UrgentItem, urgentItems } from "./urgent-items.ts";
 
@@ -22,7 +22,7 @@ export interface DigestContent {
   urgent: UrgentItem[];
 }
 
-/** Every number through computeKpis, the one implementation /kpi uses too. */
+/** Every number through computeKpisForWindows, the one implementation /kpi uses too (one pass per table). */
 export async function computeDigest(
   db: Db,
   options: { now: Date; timezone: string; calendar: WorkingCalendar },
@@ -30,14 +30,12 @@ export async function computeDigest(
   const { now, timezone, calendar } = options;
   const yesterday = yesterdayWindow(now, timezone);
   const dayBeforeDate = addDays(yesterday.from, -1);
-  const kpis = (window: { from: LocalDate; to: LocalDate }) =>
-    computeKpis(db, { window, timezone, now, calendar });
-  const [yesterdayKpis, dayBeforeKpis, monthToDateKpis, urgent] = await Promise.all([
-    kpis(yesterday),
-    kpis({ from: dayBeforeDate, to: dayBeforeDate }),
-    kpis(monthToDateWindow(now, timezone)),
+  const windows = [yesterday, { from: dayBeforeDate, to: dayBeforeDate }, monthToDateWindow(now, timezone)];
+  const [[yesterdayKpis, dayBeforeKpis, monthToDateKpis], urgent] = await Promise.all([
+    computeKpisForWindows(db, windows, { timezone, now, calendar }),
     urgentItems(db, { now, timezone }),
   ]);
+  if (!yesterdayKpis || !dayBeforeKpis || !monthToDateKpis) throw new Error("a digest window has no KPIs");
   return {
     date: localDateOf(now, timezone),
     asOf: now,

@@ -91,13 +91,8 @@ const within = (column: PgColumn, { start, end }: KpiInstants) => and(gte(column
 /** The local calendar date of a timestamptz column. */
 const localDate = (column: PgColumn, timezone: string) => sql`(${column} at time zone ${timezone})::date`;
 
-async function orderKpis(
-  db: Db,
-  window: KpiWindow,
-  instants: KpiInstants,
-  timezone: string,
-  today: LocalDate,
-) {
+/** One window's order counts as FILTER columns, the rows they read, and the block they make. */
+function orderCounts(window: KpiWindow, instants: KpiInstants, timezone: string, today: LocalDate) {
   const dueInWindow = and(gte(orders.originalDueDate, window.from), lte(orders.originalDueDate, window.to));
   const open = eq(orders.status, "confirmed");
   const completed = eq(orders.status, "completed");
@@ -108,9 +103,8 @@ async function orderKpis(
   const openEscalation = and(open, lt(orders.originalDueDate, addDays(today, -DELAY_ESCALATION_DAYS)));
   const overdue = and(open, lt(orders.dueDate, today));
   const lateCompletion = sql`${localDate(orders.completedAt, timezone)} - ${orders.originalDueDate} > ${DELAY_ESCALATION_DAYS}`;
-
-  const [row] = await db
-    .select({
+  return {
+    columns: {
       received: countWhere(within(orders.createdAt, instants)),
       completed: countWhere(completedInWindow),
       dueInWindow: countWhere(dueInWindow),
@@ -118,37 +112,34 @@ async function orderKpis(
       pending: countWhere(and(dueInWindow, open, gte(orders.originalDueDate, today))),
       overdue: countWhere(overdue),
       delayed: countWhere(or(openEscalation, and(completedInWindow, lateCompletion))),
-    })
-    .from(orders)
-    .where(
-      and(
-        inArray(orders.status, ["confirmed", "completed"]),
-        // Only the rows some count can use, each branch served by an index.
-        or(
-          within(orders.createdAt, instants),
-          within(orders.completedAt, instants),
-          dueInWindow,
-          overdue,
-          openEscalation,
-        ),
-      ),
-    );
-  if (!row) throw new Error("the order KPI query returned no row");
-  return {
-    received: row.received,
-    completed: row.completed,
-    onTime: { ...ratio(row.onTime, row.dueInWindow), pending: row.pending },
-    overdue: row.overdue,
-    delayedOverFiveDays: row.delayed,
+    },
+    // Only the rows some count can use, each branch served by an index.
+    rows: or(
+      within(orders.createdAt, instants),
+      within(orders.completedAt, instants),
+      dueInWindow,
+      overdue,
+      openEscalation,
+    ),
+    block: (
+      row: Counts<"received" | "completed" | "dueInWindow" | "onTime" | "pending" | "overdue" | "delayed">,
+    ) => ({
+      received: row.received,
+      completed: row.completed,
+      onTime: { ...ratio(row.onTime, row.dueInWindow), pending: row.pending },
+      overdue: row.overdue,
+      delayedOverFiveDays: row.delayed,
+    }),
   };
 }
 
-async function complaintKpis(db: Db, instants: KpiInstants, now: Date) {
+/** One window's complaint counts as FILTER columns, the rows they read, and the block they make. */
+function complaintCounts(instants: KpiInstants, now: Date) {
   const responseDue = within(complaints.responseDueAt, instants);
   const resolutionDue = within(complaints.resolutionDueAt, instants);
   const rated = and(within(complaints.ratedAt, instants), isNotNull(complaints.satisfaction));
-  const [row] = await db
-    .select({
+  return {
+    columns: {
       opened: countWhere(within(complaints.receivedAt, instants)),
       responseDue: countWhere(responseDue),
       respondedInTime: countWhere(and(responseDue, lte(complaints.respondedAt, complaints.responseDueAt))),
@@ -162,21 +153,63 @@ async function complaintKpis(db: Db, instants: KpiInstants, now: Date) {
       ),
       scores: countWhere(rated),
       satisfied: countWhere(and(rated, gte(complaints.satisfaction, 4))),
-    })
-    .from(complaints)
-    .where(or(within(complaints.receivedAt, instants), responseDue, resolutionDue, rated));
-  if (!row) throw new Error("the complaint KPI query returned no row");
-  const satisfaction = ratio(row.satisfied, row.scores);
-  return {
-    opened: row.opened,
-    firstResponseOnTime: { ...ratio(row.respondedInTime, row.responseDue), pending: row.responsePending },
-    resolutionOnTime: { ...ratio(row.resolvedInTime, row.resolutionDue), pending: row.resolutionPending },
-    satisfaction: {
-      ...satisfaction,
-      // In whole numbers, so that exactly 85 % is on target whatever floating point makes of 17/20.
-      belowTarget: row.scores === 0 ? null : row.satisfied * 100 < CSAT_TARGET_PERCENT * row.scores,
+    },
+    rows: or(within(complaints.receivedAt, instants), responseDue, resolutionDue, rated),
+    block(
+      row: Counts<
+        | "opened"
+        | "responseDue"
+        | "respondedInTime"
+        | "responsePending"
+        | "resolutionDue"
+        | "resolvedInTime"
+        | "resolutionPending"
+        | "scores"
+        | "satisfied"
+      >,
+    ) {
+      const satisfaction = ratio(row.satisfied, row.scores);
+      return {
+        opened: row.opened,
+        firstResponseOnTime: { ...ratio(row.respondedInTime, row.responseDue), pending: row.responsePending },
+        resolutionOnTime: { ...ratio(row.resolvedInTime, row.resolutionDue), pending: row.resolutionPending },
+        satisfaction: {
+          ...satisfaction,
+          // In whole numbers, so that exactly 85 % is on target whatever floating point makes of 17/20.
+          belowTarget: row.scores === 0 ? null : row.satisfied * 100 < CSAT_TARGET_PERCENT * row.scores,
+        },
+      };
     },
   };
+}
+
+type Counts<K extends string> = Record<K, number>;
+
+/**
+ * Every window's counts of one table in a single pass: each window's columns under its own prefix, over the
+ * rows any window reads.
+ */
+async function countPerWindow<K extends string>(
+  db: Db,
+  table: typeof orders | typeof complaints,
+  scope: SQL | undefined,
+  perWindow: { columns: Record<K, SQL<number>>; rows: SQL | undefined }[],
+): Promise<Counts<K>[]> {
+  const columns: Record<string, SQL<number>> = {};
+  perWindow.forEach((window, index) => {
+    for (const [name, count] of Object.entries<SQL<number>>(window.columns))
+      columns[`w${index}_${name}`] = count;
+  });
+  const [row] = await db
+    .select(columns)
+    .from(table)
+    .where(and(scope, or(...perWindow.map((window) => window.rows))));
+  if (!row) throw new Error("a KPI count query returned no row");
+  return perWindow.map((window, index) => {
+    const counts: Record<string, number> = {};
+    for (const name of Object.keys(window.columns)) counts[name] = Number(row[`w${index}_${name}`]);
+    return counts as Counts<K>;
+  });
 }
 
 /** Working days of the window up to today: the days an inspection of each active area is due. */
@@ -222,24 +255,48 @@ async function inspectionKpis(
   };
 }
 
-/** Every KPI of one window; the /kpi command and the morning digest both call this. */
+/** The item at `index` of a list built alongside another: always there. */
+function nth<T>(items: readonly T[], index: number): T {
+  const item = items[index];
+  if (item === undefined) throw new Error(`no KPI block ${index}`);
+  return item;
+}
+
+/** Every KPI of one window; the /kpi command calls this, and the digest the same code for its windows. */
 export async function computeKpis(db: Db, options: ComputeKpisOptions): Promise<Kpis> {
-  const { timezone, now, calendar } = options;
-  const window = assertKpiWindow(
-    typeof options.window === "string" ? periodWindow(options.window, now, timezone) : options.window,
-  );
-  const instants = windowInstants(window, timezone);
+  const { timezone, now } = options;
+  const window =
+    typeof options.window === "string" ? periodWindow(options.window, now, timezone) : options.window;
+  return nth(await computeKpisForWindows(db, [window], options), 0);
+}
+
+/** The KPIs of several windows at once (the digest's days), reading orders and complaints once for all. */
+export async function computeKpisForWindows(
+  db: Db,
+  windows: readonly KpiWindow[],
+  { timezone, now, calendar }: Omit<ComputeKpisOptions, "window">,
+): Promise<Kpis[]> {
+  const checked = windows.map(assertKpiWindow);
+  const instants = checked.map((window) => windowInstants(window, timezone));
   const today = localDateOf(now, timezone);
-  const [orderBlock, complaintBlock, inspectionBlock] = await Promise.all([
-    orderKpis(db, window, instants, timezone, today),
-    complaintKpis(db, instants, now),
-    inspectionKpis(db, window, instants, timezone, today, calendar),
+  const orderWindows = checked.map((window, index) =>
+    orderCounts(window, nth(instants, index), timezone, today),
+  );
+  const complaintWindows = instants.map((window) => complaintCounts(window, now));
+  const [orderRows, complaintRows, inspectionBlocks] = await Promise.all([
+    countPerWindow(db, orders, inArray(orders.status, ["confirmed", "completed"]), orderWindows),
+    countPerWindow(db, complaints, undefined, complaintWindows),
+    Promise.all(
+      checked.map((window, index) =>
+        inspectionKpis(db, window, nth(instants, index), timezone, today, calendar),
+      ),
+    ),
   ]);
-  return {
+  return checked.map((window, index) => ({
     window,
     today,
-    orders: orderBlock,
-    complaints: complaintBlock,
-    inspections: inspectionBlock,
-  };
+    orders: nth(orderWindows, index).block(nth(orderRows, index)),
+    complaints: nth(complaintWindows, index).block(nth(complaintRows, index)),
+    inspections: nth(inspectionBlocks, index),
+  }));
 }
