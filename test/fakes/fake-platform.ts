@@ -1,7 +1,7 @@
 // What every fake platform API server offers the tests: a base URL, the recorded requests, and outages.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { FakeAnswer, Route } from "../../src/console/platform-fakes/fake-api.ts";
+import type { FakeAnswer, FakeRequest, Route } from "../../src/console/platform-fakes/fake-api.ts";
 
 export interface RecordedRequest {
   method: string;
@@ -12,6 +12,27 @@ export interface RecordedRequest {
   body: unknown;
   /** What the fake answered. */
   status: number;
+  /** When the request arrived (ms since the epoch, from the fake's clock). */
+  at: number;
+}
+
+/**
+ * A platform's documented send limit, enforced only when a test or bench asks for it: at most `count`
+ * counted requests per key in any `perMs`; the next one gets the platform's own "too fast" answer.
+ */
+export interface FakeRateLimit {
+  /** The key a request counts under (the app, the chat), or undefined when this limit does not count it. */
+  key(request: FakeRequest): string | undefined;
+  count: number;
+  perMs: number;
+  answer: FakeAnswer;
+}
+
+export interface FakeServerOptions {
+  /** Enforce these limits (none by default: fakes accept any rate). */
+  rateLimits?: readonly FakeRateLimit[];
+  /** The clock `at` and the limits use; the wall clock by default. */
+  now?: () => number;
 }
 
 /** A planned failure: the next `count` matching requests get this answer instead of the normal one. */
@@ -47,8 +68,25 @@ export interface FakePlatform {
 export async function startFakeServer(
   route: Route,
   isTokenRequest: (path: string) => boolean,
+  { rateLimits = [], now = Date.now }: FakeServerOptions = {},
 ): Promise<FakePlatform> {
   const requests: RecordedRequest[] = [];
+  /** Arrival times of the counted requests per limit and key, oldest first. */
+  const windows = new Map<string, number[]>();
+  const overLimit = (request: FakeRequest, at: number): FakeAnswer | undefined => {
+    const counted: number[][] = [];
+    for (const [index, limit] of rateLimits.entries()) {
+      const key = limit.key(request);
+      if (key === undefined) continue;
+      const log = windows.get(`${index} ${key}`) ?? [];
+      windows.set(`${index} ${key}`, log);
+      while (log.length > 0 && (log[0] ?? 0) <= at - limit.perMs) log.shift();
+      if (log.length >= limit.count) return limit.answer;
+      counted.push(log);
+    }
+    for (const log of counted) log.push(at);
+    return undefined;
+  };
   const delivered: { path: string; body: unknown }[] = [];
   const outages: Outage[] = [];
 
@@ -71,6 +109,7 @@ export async function startFakeServer(
         ]),
       );
       const method = req.method ?? "GET";
+      const at = now();
       const outage = outages.find(
         (o) => o.count > 0 && (o.pathPrefix ? path.startsWith(o.pathPrefix) : !isTokenRequest(path)),
       );
@@ -84,10 +123,11 @@ export async function startFakeServer(
           headers: outage.headers ?? {},
         };
       } else {
-        answer = route({ method, path, url: new URL(path, "http://fake"), headers, body });
+        const request = { method, path, url: new URL(path, "http://fake"), headers, body };
+        answer = overLimit(request, at) ?? route(request);
         if (answer.delivered) delivered.push({ path, body });
       }
-      requests.push({ method, path, headers, body, status: answer.status });
+      requests.push({ method, path, headers, body, status: answer.status, at });
       res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8", ...answer.headers });
       res.end(JSON.stringify(answer.body ?? {}));
     });

@@ -1,6 +1,6 @@
 // A fake Lark open platform over real HTTP: the shared fake API (src/console/platform-fakes) on a loopback server.
 import { createFakeLarkApi, type FakeLarkOptions } from "../../src/console/platform-fakes/lark.ts";
-import { type FakePlatform, startFakeServer } from "./fake-platform.ts";
+import { type FakePlatform, type FakeServerOptions, startFakeServer } from "./fake-platform.ts";
 
 export type { FakeLarkOptions };
 
@@ -12,8 +12,8 @@ export interface FakeLark extends FakePlatform {
 }
 
 /** Starts the fake; message ids come out as om_1, om_2, … */
-export async function startFakeLark(options: FakeLarkOptions): Promise<FakeLark> {
+export async function startFakeLark(options: FakeLarkOptions & FakeServerOptions): Promise<FakeLark> {
   const api = createFakeLarkApi(options);
-  const server = await startFakeServer(api.route, api.isTokenRequest);
+  const server = await startFakeServer(api.route, api.isTokenRequest, options);
   return Object.assign(server, { tokensIssued: api.tokensIssued, revokeTokens: api.revokeTokens });
 }
