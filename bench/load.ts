@@ -34,7 +34,7 @@ export function createLoadClient(baseUrl: string, path: string, maxSockets = 256
           {
             host: target.hostname,
             port: target.port,
-            path,
+            path: signed.path ?? path,
             method: "POST",
             agent,
             headers: { ...signed.headers, "content-length": Buffer.byteLength(signed.body) },

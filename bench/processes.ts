@@ -17,6 +17,8 @@ export interface ChildServer {
   output(): string;
   /** SIGTERM, then wait for the exit; resolves with the exit code or signal name. */
   stop(): Promise<number | string>;
+  /** Resolves with the exit code or signal name once the process is gone. */
+  readonly exited: Promise<number | string>;
 }
 
 /**
@@ -27,6 +29,8 @@ export function startChildServer(
   entry: string,
   env: Record<string, string>,
   nodeOptions: string[] = [],
+  /** Sees every complete line the child prints (stdout and stderr), e.g. to scan it. */
+  onOutputLine: (line: string) => void = () => {},
 ): Promise<ChildServer> {
   const child: ChildProcess = spawn(
     process.execPath,
@@ -47,6 +51,7 @@ export function startChildServer(
 
   return new Promise((resolve, reject) => {
     const onLine = (line: string) => {
+      onOutputLine(line);
       const level = /"level":"(\w+)"/.exec(line)?.[1] ?? "other";
       lines[level] = (lines[level] ?? 0) + 1;
       if (url || !line.includes('"event":"server.started"')) return;
@@ -61,6 +66,7 @@ export function startChildServer(
         url,
         lines,
         output: () => tail,
+        exited,
         stop: () => {
           child.kill("SIGTERM");
           return exited;

@@ -1,7 +1,6 @@
-// `npm run bench`: opsbot's Node server on Postgres vs the Lark SDK baseline, same signed stream; writes RESULTS.md.
+// `npm run bench`: opsbot's Node server vs the Lark SDK baseline, then the scheduler; each writes its RESULTS.md section.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { startFakeLark } from "../test/fakes/lark.ts";
@@ -22,6 +21,7 @@ import {
   startChildServer,
 } from "./processes.ts";
 import { type Measured, renderResults, type Scenario, type ScenarioResult } from "./report.ts";
+import { writeResultsSection } from "./results-file.ts";
 import { type RssWatch, watchRss } from "./rss-watch.ts";
 import { runSchedulerBench } from "./scheduler.ts";
 import { summarize } from "./stats.ts";
@@ -293,8 +293,8 @@ async function main(): Promise<void> {
         activity,
       },
     });
-    writeFileSync(RESULTS_PATH, markdown);
-    console.log(`bench: wrote ${RESULTS_PATH}`);
+    writeResultsSection(RESULTS_PATH, "lark", markdown);
+    console.log(`bench: wrote the lark section of ${RESULTS_PATH}`);
   } finally {
     for (const target of targets) {
       target.rss.stop();

@@ -1,5 +1,4 @@
 // The scheduler benchmark: the digest's KPI queries and the overdue sweep on two years of seeded data.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import type { Db } from "../src/db/database.ts";
@@ -13,7 +12,9 @@ import { monthToDateWindow, yesterdayWindow } from "../src/domain/kpi/window.ts"
 import { createLogger } from "../src/log.ts";
 import { createOutbox } from "../src/outbox/outbox.ts";
 import { createBenchDatabase } from "./bench-database.ts";
-import { type PlanSummary, renderSchedulerSection, type SchedulerRun, spliceSection } from "./report.ts";
+import { measureLarkFanOut } from "./fan-out.ts";
+import { type PlanSummary, renderSchedulerSection, type SchedulerRun } from "./report.ts";
+import { writeResultsSection } from "./results-file.ts";
 
 /** The fixed instant every number is computed at: Thursday 09:00 in Asia/Shanghai. */
 const NOW = new Date("2026-11-26T01:00:00Z");
@@ -158,7 +159,7 @@ async function explainQueries(url: string, label: string, task: (db: Db) => Prom
   return plans;
 }
 
-/** Seeds a fresh database, times the digest's KPIs and the sweep, and writes its own block of RESULTS.md. */
+/** Seeds a fresh database, times the digest's KPIs, the sweep and the digest fan-out, and writes its own block of RESULTS.md. */
 export async function runSchedulerBench(adminUrl: string, resultsPath: string): Promise<void> {
   const database = await createBenchDatabase(adminUrl);
   const store = openPostgres(database.url, { migrationsFolder: MIGRATIONS_FOLDER });
@@ -170,6 +171,8 @@ export async function runSchedulerBench(adminUrl: string, resultsPath: string): 
     try {
       await seeder.unsafe(SEED);
       await seeder.unsafe("select setval('people_id_seq', 1)");
+      // As autovacuum leaves a settled table: index-only scans need the visibility map.
+      await seeder.unsafe("vacuum analyze");
     } finally {
       await seeder.end({ timeout: 5 });
     }
@@ -213,6 +216,10 @@ export async function runSchedulerBench(adminUrl: string, resultsPath: string): 
         sweepOverdue({ db: d, outbox, timezone: TIMEZONE }, NOW),
       )),
     ];
+    const fanOut = await measureLarkFanOut(store, NOW, TIMEZONE);
+    console.log(
+      `bench: digest fan-out to ${fanOut.groups} Lark groups: ${fanOut.measuredMs} ms (minimum ${fanOut.minimumMs} ms), ${fanOut.rateLimited} rate-limited`,
+    );
     const counter = postgres(database.url, { max: 1, onnotice: () => {} });
     const [counts] = await counter<Record<string, number>[]>`
       select (select count(*) from orders)::int as orders,
@@ -236,10 +243,10 @@ export async function runSchedulerBench(adminUrl: string, resultsPath: string): 
       },
       sweep: { firstMs, first, later: sweep, raisedLater: sweepRuns },
       plans,
+      fanOut: [fanOut],
     };
     const section = renderSchedulerSection(run);
-    const existing = existsSync(resultsPath) ? readFileSync(resultsPath, "utf8") : "# opsbot benchmark\n";
-    writeFileSync(resultsPath, spliceSection(existing, section));
+    writeResultsSection(resultsPath, "scheduler", section);
     console.log(`bench: wrote the scheduler section of ${resultsPath}`);
   } finally {
     await store.close();

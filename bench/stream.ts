@@ -20,6 +20,8 @@ const SENDERS = 500;
 export interface SignedRequest {
   body: string;
   headers: Record<string, string>;
+  /** Path and query when it differs per request (WeCom signs in the query); else the client's path. */
+  path?: string;
 }
 
 export interface EventStream {

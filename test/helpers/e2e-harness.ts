@@ -72,8 +72,11 @@ export async function startFakes(): Promise<Fakes> {
 /** What a test switches on: each platform's channel, and DingTalk's interactive-card template. */
 export type Channel = "lark" | "dingtalk" | "dingtalkCards" | "wecom" | "wecomBot";
 
+/** The base URL of each platform's API, as a server should reach it (the fakes, or something in front). */
+type ApiBases = Record<"lark" | "dingtalk" | "wecom", { url: string }>;
+
 /** The environment that switches `channels` on, every *_API_BASE pointing at its fake. */
-function envFor(fakes: Fakes, channels: readonly Channel[]): Record<string, string> {
+export function envFor(fakes: ApiBases, channels: readonly Channel[]): Record<string, string> {
   const env: Record<string, string> = {};
   if (channels.includes("lark"))
     Object.assign(env, {

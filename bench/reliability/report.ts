@@ -1,0 +1,171 @@
+// Renders a reliability run as the `reliability` section of bench/RESULTS.md: machine, then one table per scenario.
+import type { LatencySummary } from "../stats.ts";
+import type { CrashResult } from "./crash.ts";
+import type { EffectsReport } from "./effects.ts";
+import type { OutageResult } from "./outage.ts";
+import type { RateCheck } from "./rate-check.ts";
+import type { SustainedResult } from "./sustained.ts";
+import type { TwoInstancesResult } from "./two-instances.ts";
+
+export interface ReliabilityRun {
+  machine: {
+    date: string;
+    commit: string;
+    cpus: string;
+    node: string;
+    postgres: string;
+    loadAverage: number[];
+  };
+  settings: Record<string, string>;
+  sustained?: SustainedResult;
+  crash: CrashResult[];
+  outage?: OutageResult;
+  twoInstances?: TwoInstancesResult;
+  /** The hostile-input run's own summary (bench/reliability/fuzz.ts). */
+  fuzz?: string;
+  /** Log lines scanned over every server and job process of the run, and lines holding a secret. */
+  secrets: { lines: number; hits: number; examples: string[] };
+  /** Scenarios that threw, with the message. */
+  failures: string[];
+}
+
+const whole = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "–");
+const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "–");
+const seconds = (n: number) => `${(n / 1000).toFixed(1)} s`;
+const verdict = (ok: boolean) => (ok ? "✅" : "❌");
+
+function effectsRows(effects: EffectsReport): string[] {
+  return [
+    `| distinct events acked (200) | ${whole(effects.acked)} | |`,
+    `| lost (acked, effect missing) | ${whole(effects.lost)} | ${verdict(effects.lost === 0)} |`,
+    `| duplicated (an order or complaint made twice) | ${whole(effects.duplicated)} | ${verdict(effects.duplicated === 0)} |`,
+    `| inbox rows still open / dead | ${whole(effects.open)} / ${whole(effects.dead)} | ${verdict(effects.open + effects.dead === 0)} |`,
+    `| replies in the outbox, by status | ${Object.entries(effects.replies)
+      .map(([status, n]) => `${status} ${whole(n)}`)
+      .join(
+        ", ",
+      )} | ${verdict(Object.entries(effects.replies).every(([status, n]) => status === "sent" || (status === "failed" && n === effects.refusedResends)))} |`,
+    `| of the failed: WeCom robot replies re-sent after the kill, refused by their single-use response_url although WeCom had the first | ${whole(effects.refusedResends)} | |`,
+    `| orders drafted / complaints opened | ${whole(effects.orders)} / ${whole(effects.complaints)} | |`,
+    ...effects.examples.map((example) => `| example | ${example} | |`),
+  ];
+}
+
+const latencyLine = (latency: LatencySummary) =>
+  `p50 ${ms(latency.p50)} ms, p99 ${ms(latency.p99)} ms, max ${ms(latency.max)} ms`;
+
+const rateRows = (rates: RateCheck[]) =>
+  rates.map(
+    (rate) =>
+      `| ${rate.name}: most calls in any ${rate.windowMs / 1000} s | ${rate.worst} (limit ${rate.limit}) | ${verdict(rate.worst <= rate.limit)} |`,
+  );
+
+function sustainedSection(r: SustainedResult, settings: Record<string, string>): string[] {
+  const first = r.rssMiB[0] ?? Number.NaN;
+  const last = r.rssMiB.at(-1) ?? Number.NaN;
+  return [
+    `### 1. Sustained load (${settings.sustained})`,
+    "",
+    "| | | |",
+    "|---|---|---|",
+    `| requests sent (of which redeliveries) | ${whole(r.sent)} (${whole(r.duplicatesSent)}) | |`,
+    `| answered per second | ${r.answeredPerSecond.toFixed(0)} | |`,
+    `| errors | ${whole(r.errors)} ${Object.entries(r.errorKinds)
+      .map(([kind, n]) => `${kind}: ${n}`)
+      .join("; ")} | ${verdict(r.errors === 0)} |`,
+    `| ack latency | ${latencyLine(r.latency)} | |`,
+    ...effectsRows(r.effects),
+    `| backlog drained after the load in | ${seconds(r.drainMs)} | |`,
+    `| RSS at start → end | ${first.toFixed(0)} → ${last.toFixed(0)} MiB | |`,
+    `| RSS trend (least squares, from 10 s into the load to its end) | ${r.rssSlopeMiBPerMinute.toFixed(2)} MiB/min | |`,
+    `| RSS samples (MiB) | ${r.rssMiB.map((v) => v.toFixed(0)).join(" ")} | |`,
+    "",
+  ];
+}
+
+function crashSection(results: CrashResult[], settings: Record<string, string>): string[] {
+  return results.flatMap((r) => [
+    `### 2. Crash: SIGKILL under load, restart (${r.store === "pglite" ? "embedded PGlite" : "Postgres"}; ${settings.crash})`,
+    "",
+    "| | | |",
+    "|---|---|---|",
+    `| requests sent / failed (refused or cut by the kill) | ${whole(r.sent)} / ${whole(r.errors)} | |`,
+    ...effectsRows(r.effects),
+    `| restart to nothing left to do | ${seconds(r.recoveryMs)} | |`,
+    "",
+  ]);
+}
+
+function outageSection(r: OutageResult, settings: Record<string, string>): string[] {
+  return [
+    `### 3. Platform outage during a digest and an alert burst (${settings.outage})`,
+    "",
+    "| | | |",
+    "|---|---|---|",
+    `| jobs run during the outage | ${r.jobs.join("; ")} | |`,
+    `| pushes in the outbox (digests, alerts) | ${whole(r.pushes)} | |`,
+    `| calls refused by the outage | ${whole(r.refusedCalls)} | |`,
+    `| sent / failed / still waiting | ${whole(r.sent)} / ${whole(r.failed)} / ${whole(r.waiting)} | ${verdict(r.sent === r.pushes && r.failed + r.waiting === 0)} |`,
+    `| accepted by the platforms / accepted twice | ${whole(r.delivered)} / ${whole(r.deliveredTwice)} | ${verdict(r.delivered === r.pushes && r.deliveredTwice === 0)} |`,
+    `| recovery to everything sent | ${seconds(r.recoveryMs)} | |`,
+    ...rateRows(r.rates),
+    ...r.ratesDuringOutage.map(
+      (rate) =>
+        `| during the outage (job process and server each pacing their own sends), ${rate.name} | ${rate.worst} (limit ${rate.limit}) | ${rate.worst <= rate.limit ? "" : "over"} |`,
+    ),
+    "",
+  ];
+}
+
+function twoInstancesSection(r: TwoInstancesResult, settings: Record<string, string>): string[] {
+  return [
+    `### 4. Two instances on one Postgres, requests in turn, both scheduling (${settings.twoInstances})`,
+    "",
+    "| | | |",
+    "|---|---|---|",
+    `| requests sent / errors | ${whole(r.sent)} / ${whole(r.errors)} | ${verdict(r.errors === 0)} |`,
+    ...effectsRows(r.effects),
+    ...r.ticks.map(
+      (t) =>
+        `| ${t.job}: ticks run / run twice / minutes missing | ${t.ticks} / ${t.twice} / ${t.missing} | ${verdict(t.twice === 0 && t.missing === 0)} |`,
+    ),
+    `| scheduled runs claimed by each instance | ${r.claimedBy.join(" / ")} | |`,
+    `| digests in the outbox (one per group and working day) | ${r.digests} | |`,
+    `| messages the platforms accepted / outbox rows sent | ${whole(r.delivered)} / ${whole(r.outboxSent)} | ${verdict(r.delivered === r.outboxSent)} |`,
+    `| error lines / lines naming a deadlock | ${r.errorLines} / ${r.deadlockLines} | ${verdict(r.deadlockLines === 0)} |`,
+    "",
+  ];
+}
+
+export function renderReliabilitySection(run: ReliabilityRun): string {
+  const { machine } = run;
+  return [
+    "## Reliability",
+    "",
+    "Written by `npm run reliability` (bench/reliability/run.ts): the real server (`src/entry/node.ts`) in child processes,",
+    "the fake Lark, DingTalk and WeCom APIs behind loopback proxies that record every call and play outages, signed",
+    "traffic over all five webhook routes (Lark messages and card clicks, DingTalk robot messages and card callbacks,",
+    "WeCom app and robot messages; every fifth request a byte-for-byte redelivery). Each message is `/order new`,",
+    "`/complaint new` or `/help`, so its effect is a row: an audit row per order or complaint, a reply in the outbox,",
+    "the inbox row done.",
+    "",
+    `- ${machine.date}, commit ${machine.commit}, ${machine.cpus}, Node ${machine.node}, Postgres ${machine.postgres}, load average at start ${machine.loadAverage.map((n) => n.toFixed(2)).join(", ")}`,
+    `- Settings: ${Object.entries(run.settings)
+      .map(([key, value]) => `${key} ${value}`)
+      .join("; ")}`,
+    "",
+    ...(run.failures.length
+      ? ["**Scenarios that did not finish:**", "", ...run.failures.map((f) => `- ${f}`), ""]
+      : []),
+    ...(run.sustained ? sustainedSection(run.sustained, run.settings) : []),
+    ...crashSection(run.crash, run.settings),
+    ...(run.outage ? outageSection(run.outage, run.settings) : []),
+    ...(run.twoInstances ? twoInstancesSection(run.twoInstances, run.settings) : []),
+    ...(run.fuzz ? ["### 5. Hostile input", "", "```", run.fuzz, "```", ""] : []),
+    "### 7. Secrets in the logs",
+    "",
+    `Every line printed by every server and job process of the run (${whole(run.secrets.lines)} lines) was searched for every configured secret, token and key (and the access tokens and admin token issued during the run), as is and JSON-escaped, base64, base64url and URL-encoded: **${run.secrets.hits} lines held one** ${verdict(run.secrets.hits === 0)}.`,
+    ...run.secrets.examples.map((example) => `- ${example}`),
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,158 @@
+// `npm run reliability`: the load, crash, outage, two-instance, hostile-input and secrets runs; writes their RESULTS.md section.
+import { execFileSync } from "node:child_process";
+import { availableParallelism, cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import postgres from "postgres";
+import { writeResultsSection } from "../results-file.ts";
+import { runCrash } from "./crash.ts";
+import { formatFuzzReport, runFuzz } from "./fuzz.ts";
+import { runOutage } from "./outage.ts";
+import { createRunSecretScan } from "./platforms.ts";
+import { type ReliabilityRun, renderReliabilitySection } from "./report.ts";
+import { runSustained } from "./sustained.ts";
+import { runTwoInstances } from "./two-instances.ts";
+
+const env = process.env;
+const ADMIN_URL = env.RELIABILITY_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const RESULTS_PATH = env.RELIABILITY_RESULTS ?? join(import.meta.dirname, "..", "RESULTS.md");
+const SCENARIOS = ["sustained", "crash", "outage", "two-instances", "fuzz"] as const;
+type ScenarioName = (typeof SCENARIOS)[number];
+
+function number(name: string, fallback: number): number {
+  const text = env[name];
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name} must be a positive number, not "${text}"`);
+  return value;
+}
+
+const only = env.RELIABILITY_ONLY;
+if (only !== undefined && !(SCENARIOS as readonly string[]).includes(only))
+  throw new Error(`RELIABILITY_ONLY must be one of ${SCENARIOS.join(", ")}, not "${only}"`);
+const selected = (name: ScenarioName) => only === undefined || only === name;
+
+const settings = {
+  rate: number("RELIABILITY_RATE", 300),
+  loadSeconds: number("RELIABILITY_LOAD_SECONDS", 300),
+  crashSeconds: number("RELIABILITY_CRASH_SECONDS", 20),
+  outageSeconds: number("RELIABILITY_OUTAGE_SECONDS", 120),
+  twoInstancesSeconds: number("RELIABILITY_TWO_INSTANCES_SECONDS", 130),
+  fuzzCases: number("RELIABILITY_FUZZ_CASES", 10_000),
+};
+
+function git(...args: string[]): string {
+  try {
+    return execFileSync("git", args, { cwd: import.meta.dirname, encoding: "utf8" }).trim();
+  } catch {
+    return "unknown";
+  }
+}
+
+async function postgresVersion(): Promise<string> {
+  const sql = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await sql<{ server_version: string }[]>`show server_version`;
+    return row?.server_version ?? "unknown";
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+async function main(): Promise<void> {
+  const scan = createRunSecretScan();
+  const run: ReliabilityRun = {
+    machine: {
+      date: new Date().toISOString(),
+      commit: `${git("rev-parse", "--short", "HEAD")}${git("status", "--porcelain") ? " (with uncommitted changes)" : ""}`,
+      cpus: `${availableParallelism()} × ${cpus()[0]?.model ?? "unknown"}`,
+      node: process.version,
+      postgres: await postgresVersion(),
+      loadAverage: loadavg(),
+    },
+    settings: {
+      sustained: `${settings.rate} requests/s for ${settings.loadSeconds} s on Postgres, RSS read every 10 s`,
+      crash: `${Math.min(settings.rate, 100)}/s on Postgres, 30/s on PGlite, for ${settings.crashSeconds} s, SIGKILL after 1,000 acks or half-way; leases handed back as after a downtime longer than them`,
+      outage: `429 and 500 in turn for ${settings.outageSeconds} s, 30 complaints breached, Lark and DingTalk groups subscribed`,
+      twoInstances: `${Math.min(settings.rate, 100)}/s for ${settings.twoInstancesSeconds} s`,
+    },
+    crash: [],
+    secrets: { lines: 0, hits: 0, examples: [] },
+    failures: [],
+  };
+  const attempt = async (name: string, scenario: () => Promise<void>) => {
+    console.log(`reliability: ${name}`);
+    const started = performance.now();
+    try {
+      await scenario();
+    } catch (error) {
+      run.failures.push(`${name}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    }
+    console.log(`reliability: ${name} took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  };
+
+  if (selected("sustained"))
+    await attempt("sustained load", async () => {
+      run.sustained = await runSustained({
+        adminUrl: ADMIN_URL,
+        rate: settings.rate,
+        durationMs: settings.loadSeconds * 1000,
+        rssEveryMs: 10_000,
+        drainTimeoutMs: 300_000,
+        scan,
+      });
+    });
+  if (selected("crash"))
+    for (const store of ["pglite", "postgres"] as const)
+      await attempt(`crash on ${store}`, async () => {
+        run.crash.push(
+          await runCrash({
+            store,
+            adminUrl: ADMIN_URL,
+            rate: store === "pglite" ? 30 : Math.min(settings.rate, 100),
+            loadMs: settings.crashSeconds * 1000,
+            killAfterAcked: 1000,
+            recoveryTimeoutMs: 120_000,
+            scan,
+          }),
+        );
+      });
+  if (selected("outage"))
+    await attempt("platform outage", async () => {
+      run.outage = await runOutage({
+        store: "postgres",
+        adminUrl: ADMIN_URL,
+        outageMs: settings.outageSeconds * 1000,
+        complaints: 30,
+        recoveryTimeoutMs: 600_000,
+        scan,
+      });
+    });
+  if (selected("two-instances"))
+    await attempt("two instances", async () => {
+      run.twoInstances = await runTwoInstances({
+        adminUrl: ADMIN_URL,
+        rate: Math.min(settings.rate, 100),
+        durationMs: settings.twoInstancesSeconds * 1000,
+        drainTimeoutMs: 120_000,
+        scan,
+      });
+    });
+  if (selected("fuzz"))
+    await attempt("hostile input", async () => {
+      run.fuzz = formatFuzzReport(await runFuzz({ runsPerRoute: settings.fuzzCases }));
+    });
+
+  run.secrets = { lines: scan.lines, hits: scan.hits, examples: scan.examples };
+  writeResultsSection(RESULTS_PATH, "reliability", renderReliabilitySection(run));
+  console.log(`reliability: wrote the reliability section of ${RESULTS_PATH}`);
+  if (run.failures.length) {
+    console.error(run.failures.join("\n"));
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,262 @@
+// Mixed signed traffic over the three platforms (messages and card clicks), with a share of exact redeliveries.
+import { createHash } from "node:crypto";
+import {
+  dingtalkCardCallback,
+  dingtalkRobotMessage,
+  signDingTalk,
+  signDingTalkCard,
+} from "../../test/helpers/dingtalk-signer.ts";
+import { DINGTALK, LARK, WECOM } from "../../test/helpers/e2e-harness.ts";
+import { larkCardAction, larkMessageEvent, signLarkRequest } from "../../test/helpers/lark-signer.ts";
+import { appCallback, botCallback } from "../../test/helpers/wecom-signer.ts";
+import type { SignedRequest } from "../stream.ts";
+import type { Platforms } from "./platforms.ts";
+
+export type EventKind =
+  | "larkMessage"
+  | "larkCard"
+  | "dingtalkMessage"
+  | "dingtalkCard"
+  | "wecomApp"
+  | "wecomBot";
+
+/** What the event must leave in the database once processed. */
+export type Effect = "order" | "complaint" | "help" | "card";
+
+export interface TrafficEvent extends SignedRequest {
+  path: string;
+  /** Unique per distinct event and part of its platform ids, so its rows can be found: `<run>x<n>`. */
+  token: string;
+  kind: EventKind;
+  effect: Effect;
+  /** The inbox key the server derives from it. */
+  dedupKey: string;
+  /** For messages: the platform message id its audit rows carry. */
+  messageId?: string;
+  /** A byte-for-byte redelivery of an earlier event. */
+  duplicate: boolean;
+}
+
+/**
+ * Distinct events per kind, in a cycle. Card clicks are answered in the callback and send nothing; the
+ * messages each send a reply, so their shares stay under each platform's app send limit at 300/s (Lark 50/s,
+ * DingTalk 20/s, WeCom 10,000/min), and the chats and people are enough for the per-destination limits.
+ */
+const CYCLE: readonly EventKind[] = [
+  "larkCard",
+  "larkCard",
+  "dingtalkCard",
+  "larkMessage",
+  "wecomBot",
+  "dingtalkCard",
+  "wecomApp",
+  "larkCard",
+  "dingtalkMessage",
+  "larkMessage",
+  "wecomBot",
+  "dingtalkCard",
+  "wecomApp",
+  "larkCard",
+];
+const COMMANDS: readonly Effect[] = ["order", "complaint", "help"];
+/** Spread so that no destination goes over its own limit (DingTalk and WeCom: 20 a minute each). */
+const CHATS = 600;
+const PEOPLE = 600;
+/** Redeliveries pick among this many recent distinct events. */
+const RECENT = 200;
+
+export interface TrafficOptions {
+  runId: string;
+  platforms: Platforms;
+  /** Share of requests that redeliver an earlier event (0.2 = 20 %). */
+  duplicateShare: number;
+  /** Due date of the orders, YYYY-MM-DD (must not be in the past). */
+  dueDate: string;
+}
+
+export interface Traffic {
+  next(): TrafficEvent;
+}
+
+const seconds = () => String(Math.floor(Date.now() / 1000));
+
+type SignedMessage = SignedRequest & { path: string; dedupKey: string; messageId: string };
+
+/** A signed Lark group message saying `text`; its ids carry `token`. */
+export function larkMessage(
+  text: string,
+  token: string,
+  chatId: string,
+  senderOpenId: string,
+): SignedMessage {
+  const payload = larkMessageEvent({
+    token: LARK.verificationToken,
+    text,
+    messageId: `om_${token}`,
+    eventId: `ev_${token}`,
+    chatId,
+    senderOpenId,
+    createTime: String(Date.now()),
+  });
+  const signed = signLarkRequest(payload, {
+    encryptKey: LARK.encryptKey,
+    timestamp: seconds(),
+    nonce: `n-${token}`,
+  });
+  return { ...signed, path: "/webhooks/lark", dedupKey: `lark:msg:om_${token}`, messageId: `om_${token}` };
+}
+
+/** A signed DingTalk robot group message saying `text`, with a session webhook at the proxy. */
+export function dingtalkMessage(
+  platforms: Platforms,
+  text: string,
+  token: string,
+  conversationId: string,
+  senderStaffId: string,
+): SignedMessage {
+  const now = Date.now();
+  const body = dingtalkRobotMessage({
+    text: ` ${text}`,
+    msgId: `msg${token}`,
+    createAt: now,
+    overrides: {
+      conversationId,
+      senderStaffId,
+      robotCode: DINGTALK.robotCode,
+      sessionWebhook: platforms.sessionWebhookUrl(`s-${token}`),
+      sessionWebhookExpiredTime: now + 5_400_000,
+    },
+  });
+  return {
+    path: "/webhooks/dingtalk",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json", ...signDingTalk(now, DINGTALK.clientSecret) },
+    dedupKey: `dingtalk:msg:msg${token}`,
+    messageId: `msg${token}`,
+  };
+}
+
+export function createTraffic({ runId, platforms, duplicateShare, dueDate }: TrafficOptions): Traffic {
+  let sent = 0;
+  let distinct = 0;
+  const recent: TrafficEvent[] = [];
+
+  const commandText = (effect: Effect, token: string, n: number) => {
+    if (effect === "order") return `/order new ACME-${n} X1 ${1 + (n % 50)} ${dueDate}`;
+    if (effect === "complaint") return `/complaint new ACME-${n} two boxes wet ${token}`;
+    return "/help";
+  };
+
+  function build(kind: EventKind, n: number): TrafficEvent {
+    const token = `${runId}x${n}`;
+    const chat = n % CHATS;
+    const person = n % PEOPLE;
+    const effect = kind.endsWith("Card") ? "card" : (COMMANDS[Math.floor(n / CYCLE.length) % 3] as Effect);
+    const text = commandText(effect, token, n);
+    const event = { token, kind, effect, duplicate: false };
+    const message = (messageId: string, dedupKey: string) => ({ ...event, messageId, dedupKey });
+    switch (kind) {
+      case "larkMessage":
+        return { ...event, ...larkMessage(text, token, `oc_rel_${chat}`, `ou_rel_${person}`) };
+      case "larkCard": {
+        const payload = larkCardAction({
+          token: LARK.verificationToken,
+          value: { action: "help.language", id: "", lang: "en", topic: "" },
+          eventId: `ev_${token}`,
+          cardToken: `c-${token}`,
+          operatorOpenId: `ou_rel_${person}`,
+          chatId: `oc_rel_${chat}`,
+          messageId: `om_card_${chat}`,
+        });
+        const signed = signLarkRequest(payload, {
+          encryptKey: LARK.encryptKey,
+          timestamp: seconds(),
+          nonce: `n-${token}`,
+        });
+        return { ...event, dedupKey: `lark:card:ev_${token}`, ...signed, path: "/webhooks/lark" };
+      }
+      case "dingtalkMessage":
+        return {
+          ...event,
+          ...dingtalkMessage(platforms, text, token, `cidrel${chat}==`, `staff_rel_${person}`),
+        };
+      case "dingtalkCard": {
+        const digest = createHash("sha256").update(token).digest("hex").slice(0, 24);
+        const outTrackId = `${digest}.g.${Buffer.from(`cidrel${chat}==`).toString("base64url")}`;
+        const userId = `staff_rel_${person}`;
+        const body = dingtalkCardCallback({
+          outTrackId,
+          userId,
+          params: { action: "help.language", value: JSON.stringify({ id: "", lang: "en", topic: "" }) },
+        });
+        const timestamp = String(Date.now());
+        return {
+          ...event,
+          dedupKey: `dingtalk:card:${outTrackId}:${userId}:${timestamp}`,
+          path: "/webhooks/dingtalk/cards",
+          body: JSON.stringify(body),
+          headers: {
+            "content-type": "application/json",
+            ...signDingTalkCard(timestamp, DINGTALK.cardCallbackSecret),
+          },
+        };
+      }
+      case "wecomApp": {
+        const msgId = `${token}`;
+        const xml =
+          `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[wecom_rel_${person}]]></FromUserName>` +
+          `<CreateTime>${seconds()}</CreateTime><MsgType><![CDATA[text]]></MsgType>` +
+          `<Content><![CDATA[${text}]]></Content><MsgId>${msgId}</MsgId><AgentID>${WECOM.agentId}</AgentID></xml>`;
+        const signed = appCallback(
+          { token: WECOM.token, encodingAesKey: WECOM.encodingAesKey, receiveId: WECOM.corpId },
+          xml,
+          { timestamp: seconds(), nonce: String(n) },
+        );
+        return {
+          ...message(msgId, `wecom:msg:${msgId}`),
+          ...signed,
+          headers: { "content-type": "text/xml" },
+        };
+      }
+      case "wecomBot": {
+        const payload = {
+          msgid: `bot${token}`,
+          aibotid: "AIBOTID",
+          chatid: `wrkrel${chat}`,
+          chattype: "group",
+          from: { userid: `wecom_rel_${person}` },
+          response_url: platforms.responseUrl(),
+          msgtype: "text",
+          text: { content: text },
+        };
+        const signed = botCallback(
+          { token: WECOM.botToken, encodingAesKey: WECOM.botEncodingAesKey, receiveId: "" },
+          payload,
+          { timestamp: seconds(), nonce: String(n) },
+        );
+        return {
+          ...message(`bot${token}`, `wecom:bot:bot${token}`),
+          ...signed,
+          headers: { "content-type": "application/json" },
+        };
+      }
+    }
+  }
+
+  return {
+    next() {
+      sent++;
+      // Every 1/share-th request is a redelivery, of a recent event chosen by the sequence (deterministic).
+      const redeliver =
+        duplicateShare > 0 && recent.length > 0 && sent % Math.round(1 / duplicateShare) === 0;
+      if (redeliver) {
+        const earlier = recent[(sent * 7919) % recent.length] as TrafficEvent;
+        return { ...earlier, duplicate: true };
+      }
+      const n = distinct++;
+      const event = build(CYCLE[n % CYCLE.length] as EventKind, n);
+      recent[n % RECENT] = event;
+      return event;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// The crash run, short: SIGKILL the real server under mixed signed load, restart it, and count what the acks promised.
+import { describe, expect, it } from "vitest";
+import { runCrash } from "../../bench/reliability/crash.ts";
+
+const POSTGRES = process.env.TEST_DATABASE_URL;
+
+describe("SIGKILL under load, then restart", () => {
+  it("on the embedded database: every acked event has its effect once, and no log line holds a secret", async () => {
+    const result = await runCrash({
+      store: "pglite",
+      rate: 30,
+      loadMs: 5_000,
+      killAfterAcked: 60,
+      recoveryTimeoutMs: 20_000,
+    });
+    // Killed mid-load: some events were acked before, and requests failed after.
+    expect(result.effects.acked).toBeGreaterThan(0);
+    expect(result.errors).toBeGreaterThan(0);
+    expect(result.effects.examples).toEqual([]);
+    expect(result.effects).toMatchObject({ lost: 0, duplicated: 0, open: 0, dead: 0 });
+    expect(result.secretsInLogs).toBe(0);
+  }, 90_000);
+
+  it.skipIf(!POSTGRES)(
+    "on Postgres: every acked event has its effect once",
+    async () => {
+      const result = await runCrash({
+        store: "postgres",
+        adminUrl: POSTGRES as string,
+        rate: 100,
+        loadMs: 4_000,
+        killAfterAcked: 150,
+        recoveryTimeoutMs: 20_000,
+      });
+      expect(result.effects.acked).toBeGreaterThan(0);
+      expect(result.errors).toBeGreaterThan(0);
+      expect(result.effects.examples).toEqual([]);
+      expect(result.effects).toMatchObject({ lost: 0, duplicated: 0, open: 0, dead: 0 });
+      expect(result.secretsInLogs).toBe(0);
+    },
+    60_000,
+  );
+});
