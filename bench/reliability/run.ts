@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     },
     settings: {
       sustained: `${settings.rate} requests/s for ${settings.loadSeconds} s on Postgres, RSS read every 10 s`,
-      crash: `${Math.min(settings.rate, 100)}/s on Postgres, 30/s on PGlite, for ${settings.crashSeconds} s, SIGKILL after 1,000 acks or half-way; leases handed back as after a downtime longer than them`,
+      crash: `${Math.min(settings.rate, 100)}/s on Postgres, 30/s on PGlite, for ${settings.crashSeconds} s, SIGKILL after 1,000 acks or half-way; on Postgres the dead server's leases handed back as after a downtime longer than them (the embedded database's restarted owner takes them back itself)`,
       outage: `429 and 500 in turn for ${settings.outageSeconds} s, 30 complaints breached, Lark and DingTalk groups subscribed`,
       twoInstances: `${Math.min(settings.rate, 100)}/s for ${settings.twoInstancesSeconds} s`,
     },
