@@ -66,11 +66,13 @@ async function insertOrFind(db: Db, rows: Waiting[]): Promise<StoredRow[]> {
 }
 
 async function findStored(db: Db, rows: Waiting[]): Promise<StoredRow[]> {
+  const keys = JSON.stringify(
+    rows.map(({ event }) => ({ platform: event.platform, dedup_key: event.dedupKey })),
+  );
   const result = await db.execute(sql`
     select id, platform, dedup_key, false as inserted from ${inbox}
     where (platform, dedup_key) in (
-      select platform, dedup_key from jsonb_to_recordset(${batchInput(rows)}::jsonb)
-        as x(platform text, dedup_key text))`);
+      select platform, dedup_key from jsonb_to_recordset(${keys}::jsonb) as x(platform text, dedup_key text))`);
   return rowsOf<StoredRow>(result);
 }
 
