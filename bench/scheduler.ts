@@ -12,7 +12,7 @@ import { monthToDateWindow, yesterdayWindow } from "../src/domain/kpi/window.ts"
 import { createLogger } from "../src/log.ts";
 import { createOutbox } from "../src/outbox/outbox.ts";
 import { createBenchDatabase } from "./bench-database.ts";
-import { measureLarkFanOut } from "./fan-out.ts";
+import { FAN_OUT_PLATFORMS, type FanOutResult, measureFanOut } from "./fan-out.ts";
 import { type PlanSummary, renderSchedulerSection, type SchedulerRun } from "./report.ts";
 import { writeResultsSection } from "./results-file.ts";
 
@@ -216,10 +216,14 @@ export async function runSchedulerBench(adminUrl: string, resultsPath: string): 
         sweepOverdue({ db: d, outbox, timezone: TIMEZONE }, NOW),
       )),
     ];
-    const fanOut = await measureLarkFanOut(store, NOW, TIMEZONE);
-    console.log(
-      `bench: digest fan-out to ${fanOut.groups} Lark groups: ${fanOut.measuredMs} ms (minimum ${fanOut.minimumMs} ms), ${fanOut.rateLimited} rate-limited`,
-    );
+    const fanOut: FanOutResult[] = [];
+    for (const platform of FAN_OUT_PLATFORMS) {
+      const result = await measureFanOut(platform, store, NOW, TIMEZONE);
+      console.log(
+        `bench: digest fan-out to ${result.groups} ${result.platform} groups: ${result.delivered} delivered in ${result.measuredMs} ms (minimum ${result.minimumMs} ms), ${result.rateLimited} rate-limited, ${result.otherErrors} other errors`,
+      );
+      fanOut.push(result);
+    }
     const counter = postgres(database.url, { max: 1, onnotice: () => {} });
     const [counts] = await counter<Record<string, number>[]>`
       select (select count(*) from orders)::int as orders,
@@ -243,7 +247,7 @@ export async function runSchedulerBench(adminUrl: string, resultsPath: string): 
       },
       sweep: { firstMs, first, later: sweep, raisedLater: sweepRuns },
       plans,
-      fanOut: [fanOut],
+      fanOut,
     };
     const section = renderSchedulerSection(run);
     writeResultsSection(resultsPath, "scheduler", section);

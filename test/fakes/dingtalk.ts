@@ -4,7 +4,7 @@ import {
   type FakeDingTalkApi,
   type FakeDingTalkOptions,
 } from "../../src/console/platform-fakes/dingtalk.ts";
-import { type FakePlatform, startFakeServer } from "./fake-platform.ts";
+import { type FakePlatform, type FakeServerOptions, startFakeServer } from "./fake-platform.ts";
 
 export type { FakeDingTalkOptions };
 
@@ -15,9 +15,11 @@ export interface FakeDingTalk
   sessionWebhookUrl(session?: string): string;
 }
 
-export async function startFakeDingTalk(options: FakeDingTalkOptions): Promise<FakeDingTalk> {
+export async function startFakeDingTalk(
+  options: FakeDingTalkOptions & FakeServerOptions,
+): Promise<FakeDingTalk> {
   const api = createFakeDingTalkApi(options);
-  const platform = await startFakeServer(api.route, api.isTokenRequest);
+  const platform = await startFakeServer(api.route, api.isTokenRequest, options);
   return {
     ...platform,
     sessionWebhookUrl(session = "session-1") {

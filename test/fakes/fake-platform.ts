@@ -12,6 +12,10 @@ export interface RecordedRequest {
   body: unknown;
   /** What the fake answered. */
   status: number;
+  /** The platform accepted a message for delivery (the status alone does not say so: WeCom answers 200). */
+  delivered: boolean;
+  /** Refused by one of the `rateLimits`, with the platform's own "too fast" answer. */
+  rateLimited: boolean;
   /** When the request arrived (ms since the epoch, from the fake's clock). */
   at: number;
 }
@@ -114,6 +118,7 @@ export async function startFakeServer(
         (o) => o.count > 0 && (o.pathPrefix ? path.startsWith(o.pathPrefix) : !isTokenRequest(path)),
       );
       let answer: FakeAnswer;
+      let rateLimited = false;
       if (outage) {
         outage.count--;
         if (outage.count === 0) outages.splice(outages.indexOf(outage), 1);
@@ -124,10 +129,21 @@ export async function startFakeServer(
         };
       } else {
         const request = { method, path, url: new URL(path, "http://fake"), headers, body };
-        answer = overLimit(request, at) ?? route(request);
+        const refused = overLimit(request, at);
+        rateLimited = refused !== undefined;
+        answer = refused ?? route(request);
         if (answer.delivered) delivered.push({ path, body });
       }
-      requests.push({ method, path, headers, body, status: answer.status, at });
+      requests.push({
+        method,
+        path,
+        headers,
+        body,
+        status: answer.status,
+        delivered: answer.delivered === true,
+        rateLimited,
+        at,
+      });
       res.writeHead(answer.status, { "content-type": "application/json; charset=utf-8", ...answer.headers });
       res.end(JSON.stringify(answer.body ?? {}));
     });

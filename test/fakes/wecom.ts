@@ -1,13 +1,15 @@
 // Fake WeCom server API over real HTTP: the shared fake API (src/console/platform-fakes) on a loopback server.
 import { createFakeWeComApi } from "../../src/console/platform-fakes/wecom.ts";
-import { type FakePlatform, startFakeServer } from "./fake-platform.ts";
+import { type FakePlatform, type FakeServerOptions, startFakeServer } from "./fake-platform.ts";
 
 export interface FakeWeComOptions {
   corpId: string;
   secret: string;
   agentId: string;
-  /** The one group-robot key that exists; others get 93000. */
+  /** The group-robot key tests post to; keys that do not exist get 93000. */
   webhookKey?: string;
+  /** More group robots that exist, e.g. one per group of a digest fan-out. */
+  otherWebhookKeys?: readonly string[];
 }
 
 export interface FakeWeCom extends FakePlatform {
@@ -20,10 +22,13 @@ export interface FakeWeCom extends FakePlatform {
   responseUrl(): string;
 }
 
-export async function startFakeWeCom(options: FakeWeComOptions): Promise<FakeWeCom> {
+export async function startFakeWeCom(options: FakeWeComOptions & FakeServerOptions): Promise<FakeWeCom> {
   const webhookKey = options.webhookKey ?? "693a91f6-7000-4bc4-97a0-0ec2f1a5aaaa";
-  const api = createFakeWeComApi({ ...options, webhookKeys: [webhookKey] });
-  const server = await startFakeServer(api.route, api.isTokenRequest);
+  const api = createFakeWeComApi({
+    ...options,
+    webhookKeys: [webhookKey, ...(options.otherWebhookKeys ?? [])],
+  });
+  const server = await startFakeServer(api.route, api.isTokenRequest, options);
   return {
     ...server,
     webhookKey,
