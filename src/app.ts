@@ -61,12 +61,15 @@ export function createApp(deps: AppDeps): Hono {
     }
   });
 
-  const processMessage = (id: number) =>
-    processing.run(() =>
-      inbox.process(id, async (event, attempt) => {
-        if (event.kind === "message") await handler.message(event, attempt);
-      }),
+  const processMessage = async (id: number) => {
+    const outcome = await processing.run(() =>
+      inbox.process(id, (event, attempt) =>
+        event.kind === "message" ? handler.message(event, attempt) : Promise.resolve(undefined),
+      ),
     );
+    // The reply is stored and the event done: its send waits for the platform's limits outside the slot.
+    if (outcome.status === "done") await outcome.value?.settled;
+  };
 
   const answerAction = async (adapter: PlatformAdapter, id: number, event: InboundAction, ack: Response) => {
     const work = inbox.process(id, (stored) => handler.action(stored as InboundAction));

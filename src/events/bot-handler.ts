@@ -50,9 +50,9 @@ export function createBotHandler({
     });
   }
 
-  /** Writes the message to the outbox under its key and sends it at once. */
-  async function sendNow(idempotencyKey: string, target: Target, message: OutboundMessage) {
-    await outbox.sendNow([{ idempotencyKey, target, message }]);
+  /** Writes the message to the outbox under its key and starts sending it; resolves once it is stored. */
+  function sendNow(idempotencyKey: string, target: Target, message: OutboundMessage) {
+    return outbox.sendNow([{ idempotencyKey, target, message }]);
   }
 
   function logFailure(
@@ -104,15 +104,12 @@ export function createBotHandler({
       // Run again after a crash between its work and the done mark (the sweep): the command must not
       // take effect twice; the stored reply goes out (once, by its key) if it has not yet. A first try
       // has nothing stored yet, and skips the look.
-      if (attempt > 1 && (await replied(replyKey))) {
-        await outbox.deliver([replyKey]);
-        return;
-      }
+      if (attempt > 1 && (await replied(replyKey))) return { settled: outbox.deliver([replyKey]) };
       const caller = await callerOf(event, event.sender);
       const outcome = await router.handle(event, caller);
       logFailure(event, outcome, outcome.commandId);
       if (outcome.denial) await auditDenial(event, caller, outcome.denial, outcome.commandId);
-      await sendNow(
+      return sendNow(
         replyKey,
         { kind: "reply", platform: event.platform, handle: event.reply },
         outcome.reply,
@@ -129,17 +126,19 @@ export function createBotHandler({
 
     async actionFollowUp(event, result) {
       if (result.card) {
-        await sendNow(
+        const sending = await sendNow(
           `update:${event.dedupKey}`,
           { kind: "update", platform: event.platform, handle: event.message },
           { type: "card", card: result.card },
         );
+        await sending.settled;
       } else if (result.toast) {
-        await sendNow(
+        const sending = await sendNow(
           `toast:${event.dedupKey}`,
           { kind: "chat", platform: event.platform, chatId: event.chat.id, chatKind: event.chat.kind },
           { type: "text", text: result.toast.text },
         );
+        await sending.settled;
       }
     },
   };

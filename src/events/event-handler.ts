@@ -1,12 +1,19 @@
 // What the app asks of the bot for each stored event; the bot router implements it.
 import type { ActionResult, InboundAction, InboundMessage } from "../platforms/types.ts";
 
+/** Work that goes on after the event is handled: the sends of its stored replies, paced to the limits. */
+export interface FollowingWork {
+  settled: Promise<unknown>;
+}
+
 export interface EventHandler {
   /**
-   * Handles a chat message; replies go through the outbox. `attempt` counts the tries of this event, from
-   * 1: a later one may follow a try that did the work but died before it was marked done.
+   * Handles a chat message; replies go through the outbox. Resolves once the reply is stored, so that the
+   * event can be marked done without waiting for the platform's send limits; the send goes on meanwhile.
+   * `attempt` counts the tries of this event, from 1: a later one may follow a try that did the work but
+   * died before it was marked done.
    */
-  message(event: InboundMessage, attempt: number): Promise<void>;
+  message(event: InboundMessage, attempt: number): Promise<FollowingWork>;
   /** Handles a card click or form submit and says how the card should now look. */
   action(event: InboundAction): Promise<ActionResult>;
   /**

@@ -35,6 +35,11 @@ export interface OutboxCounts {
   deferred: number;
 }
 
+/** Messages stored and on their way: `settled` resolves once each was sent, rescheduled or handed back. */
+export interface Sending {
+  settled: Promise<OutboxCounts>;
+}
+
 export interface DrainOptions {
   /** Claim at most this many rows. */
   max?: number;
@@ -52,9 +57,10 @@ export interface Outbox {
   deliver(idempotencyKeys: string[]): Promise<OutboxCounts>;
   /**
    * enqueue and deliver in fewer statements: new rows are written already claimed by this sender; keys
-   * already stored are delivered as deliver would.
+   * already stored are delivered as deliver would. Resolves once the rows are stored: the caller's work is
+   * then safe, while the sends wait for the platform's limits (`settled`, once each has an outcome).
    */
-  sendNow(items: OutboxItem[]): Promise<OutboxCounts>;
+  sendNow(items: OutboxItem[]): Promise<Sending>;
   /** Sends every due row, paced to the limits and in order per destination; resolves when done. */
   drain(options?: DrainOptions): Promise<OutboxCounts>;
   /**
@@ -208,7 +214,7 @@ export function createOutbox({
         (key) => !written.has(key),
       );
       const again = await store.claimKeys(stored, at, leaseUntil);
-      return sendClaimed([...fresh, ...again], items.length);
+      return { settled: sendClaimed([...fresh, ...again], items.length) };
     },
 
     async drain({ max = Number.POSITIVE_INFINITY, until }: DrainOptions = {}) {

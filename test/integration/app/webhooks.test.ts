@@ -42,6 +42,7 @@ function setup(options: { actionDeadlineMs?: number; slowAction?: Promise<void> 
   const handler: EventHandler = {
     message: async (event) => {
       messages.push(event);
+      return { settled: Promise.resolve() };
     },
     action: async (event) => {
       actions.push(event);
@@ -90,7 +91,11 @@ describe("GET /healthz", () => {
       database: unreachable,
       adapters: {},
       inbox: createInbox({ database: unreachable, now: () => LARK_SIGNED_AT, log: silentLogger }),
-      handler: { message: async () => {}, action: async () => ({}), actionFollowUp: async () => {} },
+      handler: {
+        message: async () => ({ settled: Promise.resolve() }),
+        action: async () => ({}),
+        actionFollowUp: async () => {},
+      },
       background: tracker.track,
       now: () => LARK_SIGNED_AT,
       log: silentLogger,

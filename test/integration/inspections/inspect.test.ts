@@ -33,7 +33,7 @@ beforeEach(async () => {
 /** Sends a chat message and returns the reply the bot sent for it. */
 async function say(text: string, options: Parameters<typeof message>[1] = {}) {
   const event = message(text, options);
-  await bot.handler.message(event, 1);
+  await (await bot.handler.message(event, 1)).settled;
   const reply = bot.sent.find((sent) => sent.key === `reply:${event.dedupKey}`);
   expect(reply).toBeDefined();
   return reply?.message;
@@ -369,8 +369,8 @@ describe("typed submissions (WeCom and template-less DingTalk)", () => {
 
   it("stores the same typed message once when it is handled twice", async () => {
     const event = message("/inspect office 20 45 ok ok ok");
-    await bot.handler.message(event, 1);
-    await bot.handler.message(event, 2);
+    await (await bot.handler.message(event, 1)).settled;
+    await (await bot.handler.message(event, 2)).settled;
     expect((await stored(database)).inspections).toHaveLength(1);
   });
 

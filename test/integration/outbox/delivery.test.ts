@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { outbox } from "../../../src/db/schema/index.ts";
-import { LEASE_MS } from "../../../src/outbox/outbox.ts";
+import { LEASE_MS, type Outbox, type OutboxItem } from "../../../src/outbox/outbox.ts";
 import { GIVE_UP_AFTER_MS } from "../../../src/outbox/retry-policy.ts";
 import type { PlatformAdapter } from "../../../src/platforms/types.ts";
 import { type FakeLark, startFakeLark } from "../../fakes/lark.ts";
@@ -105,7 +105,7 @@ describe("deliver", () => {
 describe("releaseLeases", () => {
   it("hands every row a dead sender held back to the table, due at once, and leaves sent rows alone", async () => {
     const box = outboxWith(database, time, { lark });
-    await box.sendNow([textTo("oc_a", "reply:sent")]);
+    await (await box.sendNow([textTo("oc_a", "reply:sent")])).settled;
     await box.enqueue([textTo("oc_a", "digest:held")]);
     // Claimed as a sender claims (see store.claim), by a sender that then died.
     const held = new Date(time.now().getTime() + LEASE_MS);
@@ -122,11 +122,14 @@ describe("releaseLeases", () => {
 });
 
 describe("sendNow", () => {
+  /** Stores the items, then waits until each has an outcome. */
+  const sendNow = async (box: Outbox, items: OutboxItem[]) => (await box.sendNow(items)).settled;
+
   it("writes a new reply already claimed and sends it once; the same key again sends nothing", async () => {
     const box = outboxWith(database, time, { lark });
     const reply = textTo("oc_a", "reply:lark:msg:om_1");
-    expect(await box.sendNow([reply])).toEqual({ sent: 1, retried: 0, failed: 0, deferred: 0 });
-    expect(await box.sendNow([reply])).toEqual({ sent: 0, retried: 0, failed: 0, deferred: 0 });
+    expect(await sendNow(box, [reply])).toEqual({ sent: 1, retried: 0, failed: 0, deferred: 0 });
+    expect(await sendNow(box, [reply])).toEqual({ sent: 0, retried: 0, failed: 0, deferred: 0 });
     expect(await box.drain()).toEqual({ sent: 0, retried: 0, failed: 0, deferred: 0 });
     expect(deliveredKeys(fake)).toEqual(["reply:lark:msg:om_1"]);
     expect((await rows(database)).map((row) => [row.idempotencyKey, row.status])).toEqual([
@@ -137,7 +140,7 @@ describe("sendNow", () => {
   it("delivers a key that is already stored and due, as deliver would", async () => {
     const box = outboxWith(database, time, { lark });
     await box.enqueue([textTo("oc_a", "reply:lark:msg:om_2")]);
-    expect(await box.sendNow([textTo("oc_a", "reply:lark:msg:om_2", "written again")])).toEqual({
+    expect(await sendNow(box, [textTo("oc_a", "reply:lark:msg:om_2", "written again")])).toEqual({
       sent: 1,
       retried: 0,
       failed: 0,
@@ -151,9 +154,32 @@ describe("sendNow", () => {
   it("leaves a failed first send to the drain, like any other row", async () => {
     const box = outboxWith(database, time, { lark });
     fake.fail({ count: 1, status: 503 });
-    expect(await box.sendNow([textTo("oc_a", "reply:lark:msg:om_3")])).toMatchObject({ sent: 0, retried: 1 });
+    expect(await sendNow(box, [textTo("oc_a", "reply:lark:msg:om_3")])).toMatchObject({
+      sent: 0,
+      retried: 1,
+    });
     await drainUntilSettled(database, box, time);
     expect(deliveredKeys(fake)).toEqual(["reply:lark:msg:om_3"]);
+  });
+
+  it("resolves once the reply is stored, while its send still waits for the platform", async () => {
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const watched = recording(lark, time, () => held);
+    const box = outboxWith(database, time, { lark: watched.adapter });
+
+    const sending = await box.sendNow([textTo("oc_a", "reply:lark:msg:om_4")]);
+
+    // The caller may mark its event done now: the row is stored and claimed by this sender.
+    expect((await rows(database)).map((row) => [row.idempotencyKey, row.status])).toEqual([
+      ["reply:lark:msg:om_4", "sending"],
+    ]);
+    expect(fake.delivered).toHaveLength(0);
+    answer();
+    expect(await sending.settled).toEqual({ sent: 1, retried: 0, failed: 0, deferred: 0 });
+    expect(deliveredKeys(fake)).toEqual(["reply:lark:msg:om_4"]);
   });
 });
 

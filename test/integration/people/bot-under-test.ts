@@ -62,7 +62,7 @@ export function botUnderTest(database: Database, env: { OPS_ADMINS?: string } = 
     deliver: async () => ({ sent: 0, retried: 0, failed: 0, deferred: 0 }),
     sendNow: async (items) => {
       sent.push(...items);
-      return { sent: 0, retried: 0, failed: 0, deferred: 0 };
+      return { settled: Promise.resolve({ sent: 0, retried: 0, failed: 0, deferred: 0 }) };
     },
     drain: async () => ({ sent: 0, retried: 0, failed: 0, deferred: 0 }),
     findSent: async () => null,
