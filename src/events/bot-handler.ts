@@ -14,7 +14,7 @@ import { personForContact } from "../domain/people/people.ts";
 import type { Logger } from "../log.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 import type { InboundEvent, OutboundMessage, Person, Target } from "../platforms/types.ts";
-import type { EventHandler } from "./event-handler.ts";
+import type { EventHandler, FollowingWork } from "./event-handler.ts";
 
 export interface BotHandlerDeps {
   database: Database;
@@ -51,8 +51,19 @@ export function createBotHandler({
   }
 
   /** Writes the message to the outbox under its key and starts sending it; resolves once it is stored. */
-  function sendNow(idempotencyKey: string, target: Target, message: OutboundMessage) {
-    return outbox.sendNow([{ idempotencyKey, target, message }]);
+  async function sendNow(idempotencyKey: string, target: Target, message: OutboundMessage) {
+    return following((await outbox.sendNow([{ idempotencyKey, target, message }])).settled);
+  }
+
+  /**
+   * Sends go on after the handler returned, and the caller looks at them only after marking the event
+   * done: a failure to record one (the database gone) is logged here, never left unhandled. The row keeps
+   * its lease and the drain sends it later.
+   */
+  function following(settled: Promise<unknown>): FollowingWork {
+    return {
+      settled: settled.catch((error: unknown) => log.error("outbox.sending_failed", { error })),
+    };
   }
 
   function logFailure(
@@ -104,7 +115,7 @@ export function createBotHandler({
       // Run again after a crash between its work and the done mark (the sweep): the command must not
       // take effect twice; the stored reply goes out (once, by its key) if it has not yet. A first try
       // has nothing stored yet, and skips the look.
-      if (attempt > 1 && (await replied(replyKey))) return { settled: outbox.deliver([replyKey]) };
+      if (attempt > 1 && (await replied(replyKey))) return following(outbox.deliver([replyKey]));
       const caller = await callerOf(event, event.sender);
       const outcome = await router.handle(event, caller);
       logFailure(event, outcome, outcome.commandId);
