@@ -187,7 +187,12 @@ export function createTraffic({ runId, platforms, duplicateShare, dueDate }: Tra
         const body = dingtalkCardCallback({
           outTrackId,
           userId,
-          params: { action: "help.language", value: JSON.stringify({ id: "", lang: "en", topic: "" }) },
+          // A command's help card: the whole list does not fit DingTalk's card variables and goes out as an
+          // actionCard, whose buttons are links, so no callback ever comes from it.
+          params: {
+            action: "help.language",
+            value: JSON.stringify({ id: "", lang: "en", topic: "order" }),
+          },
         });
         const timestamp = String(Date.now());
         return {
