@@ -120,6 +120,7 @@ describe("inbox", () => {
     const handler = {
       message: async () => {
         handled++;
+        return { settled: Promise.resolve() };
       },
     } as unknown as EventHandler;
     expect(await sweepInbox({ inbox, handler, log: silentLogger })).toEqual({ done: 250, failed: 0 });
