@@ -82,6 +82,28 @@ const rateChecks = (lark: ProxiedCall[], dingtalk: ProxiedCall[]) => [
   ...checkRates("DingTalk", dingtalk, dingtalkDestination, PUBLISHED_LIMITS.dingtalk),
 ];
 
+/** No call reached a platform for this long: the set-up's replies are all out. */
+const QUIET_MS = 1_000;
+
+/**
+ * A reply is stored before it is sent, and the send waits for its chat's pacing (a second reply to the same
+ * chat within 206 ms, say) holding a lease: not open work to waitDrained, yet not sent either. Waits until the
+ * platforms have seen nothing for QUIET_MS, so that no set-up reply is counted among the pushes.
+ */
+async function waitQuiet(
+  proxies: Record<string, { calls: ProxiedCall[] }>,
+  timeoutMs: number,
+): Promise<void> {
+  const calls = () => Object.values(proxies).reduce((sum, proxy) => sum + proxy.calls.length, 0);
+  const started = performance.now();
+  for (let seen = calls(); performance.now() - started < timeoutMs; ) {
+    await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+    if (calls() === seen) return;
+    seen = calls();
+  }
+  throw new Error(`the platforms were still called after ${Math.round(timeoutMs / 1000)} s`);
+}
+
 export async function runOutage(options: OutageOptions): Promise<OutageResult> {
   const platforms = await startPlatforms();
   const store = await createStore(options.store, options.adminUrl);
@@ -109,6 +131,7 @@ export async function runOutage(options: OutageOptions): Promise<OutageResult> {
         larkMessage(`/order new ACME X1 10 ${dueDateAhead()}`, `${runId}x${n++}`, GROUPS.lark, "ou_rel_0"),
       );
       await waitDrained(store, server, options.recoveryTimeoutMs);
+      await waitQuiet(platforms.proxies, options.recoveryTimeoutMs);
     } finally {
       client.close();
     }

@@ -186,7 +186,33 @@ export function createOutbox({
       })),
     );
 
+  /**
+   * Budgets are spent when a send starts: sends that then all waited for an access token (expired overnight,
+   * so every morning's digest begins with a fetch) would reach the platform together, over its limit. So the
+   * token is fetched before the rows are handed to the scheduler, once per platform in the batch; with a
+   * cached token that is one resolved promise. A failure is only logged: the sends fail and retry as usual.
+   */
+  async function prepareSends(rows: ClaimedRow[]): Promise<void> {
+    const byPlatform = new Map<PlatformId, RoutedRow[]>();
+    for (const row of rows) {
+      if (!isRouted(row)) continue;
+      const batch = byPlatform.get(row.platform);
+      if (batch) batch.push(row);
+      else byPlatform.set(row.platform, [row]);
+    }
+    await Promise.all(
+      [...byPlatform].map(async ([platform, batch]) => {
+        try {
+          await adapters[platform]?.prepareSends(batch);
+        } catch (error) {
+          log.warn("outbox.prepare_failed", { platform, error });
+        }
+      }),
+    );
+  }
+
   async function sendClaimed(claimed: ClaimedRow[], asked: number): Promise<OutboxCounts> {
+    await prepareSends(claimed);
     const outcomes = Promise.all(claimed.map((row) => settle(row, true, DELIVER_HORIZON_MS)));
     log.debug("outbox.delivering", { asked, claimed: claimed.length });
     return tally(await outcomes);
@@ -234,6 +260,7 @@ export function createOutbox({
         const rows = await store.claimDue(at, wanted, new Date(at.getTime() + LEASE_MS));
         if (rows.length === 0 && open.size === 0) break;
         claimed += rows.length;
+        await prepareSends(rows);
         const horizonMs = Math.min(DRAIN_HORIZON_MS, deadline - now().getTime());
         for (const row of rows) {
           const done: Promise<void> = settle(row, false, horizonMs).then((outcome) => {

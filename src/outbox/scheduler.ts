@@ -141,6 +141,11 @@ export function createScheduler({ limiter, attempt, release, now, sleep, log }: 
   async function run(): Promise<void> {
     running = true;
     try {
+      // Rows handed over together (a claim, a digest's fan-out) are submitted in one go: let the hand-over
+      // finish before the first send starts. That send's budget is spent as it starts, and the rest of the
+      // hand-over would run before its request leaves, late by as long as a thousand rows take to queue; the
+      // window's last send could then reach the platform less than a window after it.
+      await Promise.resolve();
       while (queues.size > 0) {
         const woken = armWake();
         const next = inFlight.size < MAX_IN_FLIGHT ? pickNext() : undefined;

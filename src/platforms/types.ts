@@ -150,6 +150,12 @@ export interface SendResult {
   handle?: ReplyHandle;
 }
 
+/** A send about to be paced, as `prepareSends` sees it. */
+export interface PendingSend {
+  target: Target;
+  message: OutboundMessage;
+}
+
 /** Outbound and inbound rate limits of one platform, for the outbox scheduler. */
 export interface RateLimits {
   /** Whole-app budget. */
@@ -171,6 +177,12 @@ export interface PlatformAdapter {
    * callback answer; the caller then sends an `update` through the outbox.
    */
   answerAction(action: InboundAction, result: ActionResult): Promise<Response | null>;
+  /**
+   * Fetches what these sends need (an access token) before they are paced, so that they are not held up
+   * together behind it and then reach the platform in a bunch. Resolves at once when the token is cached or
+   * none of them needs one; may throw (each send then fetches it itself, or fails and is retried as usual).
+   */
+  prepareSends(sends: readonly PendingSend[]): Promise<void>;
   /** Send one message. Throws SendError with a kind the outbox uses to retry or give up. */
   send(target: Target, message: OutboundMessage, idempotencyKey: string): Promise<SendResult>;
 }

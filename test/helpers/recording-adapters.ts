@@ -14,6 +14,7 @@ function recordingAdapter(id: PlatformId, sent: Sent[]): PlatformAdapter {
     limits: { app: { count: 1000, perMs: 1000 }, target: { count: 100, perMs: 1000 } },
     receive: () => Promise.reject(new Error("not used")),
     answerAction: () => Promise.resolve(null),
+    prepareSends: () => Promise.resolve(),
     async send(target, message, key) {
       sent.push({ platform: id, key, target, message });
       return { messageId: `sent-${sent.length}` };

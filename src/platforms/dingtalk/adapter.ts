@@ -7,6 +7,7 @@ import type {
   PlatformAdapter,
   RateLimits,
   SendResult,
+  Target,
   WebhookOutcome,
   WebhookRequest,
 } from "../types.ts";
@@ -102,6 +103,19 @@ export function createDingTalkAdapter({
     return messageId ? { messageId, handle: chatHandle } : { handle: chatHandle };
   }
 
+  /** Whether `send` would call the server API (with the access token) for this message, as it decides. */
+  function callsApi(target: Target, message: OutboundMessage): boolean {
+    if (target.kind === "webhook") return false;
+    if (message.type === "card" && config.cardTemplateId) return true;
+    if (target.kind === "chat") return true;
+    try {
+      return !sessionUsable(readHandle(target.handle));
+    } catch {
+      // Not a handle of ours: the send fails without calling anything.
+      return false;
+    }
+  }
+
   return {
     id: "dingtalk",
     limits: DINGTALK_LIMITS,
@@ -111,6 +125,10 @@ export function createDingTalkAdapter({
       if (request.route === "cards") return receiveCardCallback(request);
       return Promise.reject(new WebhookError("not_configured", `no DingTalk route "${request.route}"`));
     },
+
+    // A batch of session-webhook replies needs no token: none is fetched for it (the monthly API quota).
+    prepareSends: (sends) =>
+      sends.some(({ target, message }) => callsApi(target, message)) ? api.prepare() : Promise.resolve(),
 
     /**
      * Card callbacks take the new card data in their HTTP answer. Clicks on template-less buttons arrive as

@@ -33,6 +33,8 @@ interface CardDelivery {
 }
 
 export interface DingTalkApi {
+  /** Fetches an access token unless a fresh one is cached (API sends then start without waiting for one). */
+  prepare(): Promise<void>;
   /** Posts robot JSON to a message's sessionWebhook (no token needed). */
   sendBySession(url: string, message: RobotMessage): Promise<void>;
   /** Sends to a group by openConversationId; returns the processQueryKey. */
@@ -163,6 +165,8 @@ export function createDingTalkApi({ config, fetch, now }: DingTalkApiOptions): D
   }
 
   return {
+    prepare: () => accessToken().then(() => {}),
+
     async sendBySession(url, message) {
       const answer = await request("session webhook send", url, "POST", message);
       const errcode = answer.body.errcode;

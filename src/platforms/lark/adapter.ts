@@ -99,5 +99,8 @@ export function createLarkAdapter({
     }
   }
 
-  return { id: "lark", limits: LARK_LIMITS, receive, answerAction, send };
+  // Every send and card update carries the tenant token.
+  const prepareSends = () => api.prepare();
+
+  return { id: "lark", limits: LARK_LIMITS, receive, answerAction, prepareSends, send };
 }

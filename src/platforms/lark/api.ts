@@ -23,6 +23,8 @@ export interface LarkApiDeps {
 }
 
 export interface LarkApi {
+  /** Fetches a tenant token unless a fresh one is cached (sends then start without waiting for one). */
+  prepare(): Promise<void>;
   /** Sends to a chat (chat_id) or, for an `ou_` id, to that user; returns the new message id. */
   sendToChat(chatId: string, content: LarkContent, idempotencyKey: string): Promise<string>;
   /** Replies to a message; returns the new message id. */
@@ -138,6 +140,7 @@ export function createLarkApi({ config, fetch, now }: LarkApiDeps): LarkApi {
   };
 
   return {
+    prepare: () => tenantToken().then(() => {}),
     async sendToChat(chatId, content, idempotencyKey) {
       const receiveIdType = chatId.startsWith("ou_") ? "open_id" : "chat_id";
       const body = await call("send", "POST", `/open-apis/im/v1/messages?receive_id_type=${receiveIdType}`, {

@@ -86,6 +86,12 @@ export function createWeComAdapter(options: WeComAdapterOptions): PlatformAdapte
     };
   }
 
+  /** Whether `send` would go through the self-built app (message/send, update_template_card). */
+  const callsApp = (target: Target): boolean =>
+    target.kind === "chat"
+      ? target.chatKind !== "group"
+      : target.kind !== "webhook" && target.handle.channel === "app";
+
   return {
     id: "wecom",
     limits: WECOM_LIMITS,
@@ -116,6 +122,10 @@ export function createWeComAdapter(options: WeComAdapterOptions): PlatformAdapte
       };
       return sealBotReply(botSecrets, payload, now());
     },
+
+    // Only the app's sends carry its token; group-robot webhooks and response_url go without one.
+    prepareSends: (sends) =>
+      sends.some(({ target }) => callsApp(target)) ? api.prepare() : Promise.resolve(),
 
     async send(target: Target, message: OutboundMessage, idempotencyKey: string): Promise<SendResult> {
       const taskId = await taskIdFor(idempotencyKey);

@@ -17,6 +17,11 @@ type AppCardUpdate = { userIds: string[]; responseCode: string } & (
 );
 
 export interface WeComApi {
+  /**
+   * Fetches the app's access token unless a fresh one is cached; nothing without an app (group webhooks and
+   * response_url need no token).
+   */
+  prepare(): Promise<void>;
   /** message/send to one member; `response_code` comes back for interactive cards (single use, 72 h). */
   sendAppMessage(userId: string, body: WeComMessageBody): Promise<{ msgid?: string; responseCode?: string }>;
   /** message/update_template_card with a response code from a send or a click. */
@@ -174,6 +179,8 @@ export function createWeComApi(options: WeComApiOptions): WeComApi {
   }
 
   return {
+    prepare: () => (app ? accessToken().then(() => {}) : Promise.resolve()),
+
     async sendAppMessage(userId, body) {
       const { agentId } = requireApp();
       const result = await callWithToken("message/send", "/cgi-bin/message/send", {

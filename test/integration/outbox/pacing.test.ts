@@ -144,3 +144,54 @@ describe("pacing to Lark's limits", () => {
     expect(busiestWindow(watched.sends, 1000)).toBeLessThanOrEqual(50);
   });
 });
+
+describe("a fan-out that begins with a token fetch", () => {
+  it.each(["drain", "deliver"] as const)(
+    "has the expired token before the first send starts, so the sends do not wait for it together (%s)",
+    async (path) => {
+      /** Tokens the fake had issued when each send started (spent its budgets). */
+      const tokensAtStart: number[] = [];
+      const watched = recording(lark, time, async () => {
+        tokensAtStart.push(fake.tokensIssued.length);
+      });
+      const box = outboxWith(database, time, { lark: watched.adapter });
+      // Yesterday's digest fetched the token; overnight it expired.
+      await box.enqueue([textTo("oc_yesterday", "digest:yesterday")]);
+      await box.drain();
+      expect(fake.tokensIssued).toHaveLength(1);
+      time.advance(16 * 60 * 60_000);
+      tokensAtStart.length = 0;
+      const count = 150;
+      const keys = await box.enqueue(
+        Array.from({ length: count }, (_, i) => textTo(`oc_${i}`, `digest:oc_${i}`)),
+      );
+
+      expect(await (path === "drain" ? box.drain() : box.deliver(keys))).toEqual({
+        sent: count,
+        retried: 0,
+        failed: 0,
+        deferred: 0,
+      });
+
+      // One fetch for the morning, and not one send spent its budgets while it was on its way: had they, the
+      // first of them would all have left together once it came, over Lark's 50 a second.
+      expect(fake.tokensIssued).toHaveLength(2);
+      expect(tokensAtStart).toEqual(Array(count).fill(2));
+      expect(busiestWindow(watched.sends.slice(1), 1000)).toBeLessThanOrEqual(50);
+    },
+  );
+
+  it("still sends when the token cannot be fetched beforehand: the sends fetch it themselves", async () => {
+    // The first token fetch fails; the sends' own fetch then gets one.
+    fake.fail({ count: 1, status: 500, pathPrefix: "/open-apis/auth/" });
+    const lines: string[] = [];
+    const log = createLogger({ minLevel: "warn", write: (line) => lines.push(line) });
+    const box = outboxWith(database, time, { lark }, log);
+    await box.enqueue([textTo("oc_a", "digest:oc_a"), textTo("oc_b", "digest:oc_b")]);
+
+    expect(await box.drain()).toEqual({ sent: 2, retried: 0, failed: 0, deferred: 0 });
+
+    expect(fake.tokensIssued).toHaveLength(1);
+    expect(lines.some((line) => line.includes('"event":"outbox.prepare_failed"'))).toBe(true);
+  });
+});

@@ -188,3 +188,52 @@ it("declares DingTalk's limits: 20 QPS per app, 20 messages a minute per chat", 
     target: { count: 20, perMs: 60_000 },
   });
 });
+
+describe("prepareSends", () => {
+  const text = { type: "text", text: "x" } as const;
+  const sessionReply = {
+    kind: "reply",
+    platform: "dingtalk",
+    handle: {
+      chatId: GROUP.id,
+      chatKind: "group",
+      sessionWebhook: `${BASE.oapiBase}/robot/sendBySession?session=s1`,
+      sessionWebhookExpiredTime: NOW.getTime() + 3_600_000,
+    },
+  } as const;
+  const toGroup = { kind: "chat", platform: "dingtalk", chatId: GROUP.id, chatKind: "group" } as const;
+
+  function withTokenCalls(config: DingTalkConfig) {
+    const calls: string[] = [];
+    const adapter = createDingTalkAdapter({
+      config,
+      fetch: async (input) => {
+        calls.push(new URL(String(input)).pathname);
+        return Response.json({ accessToken: "token-1", expireIn: 7200 });
+      },
+      now: () => NOW,
+    });
+    return { adapter, calls };
+  }
+
+  it("fetches the access token before API sends, once while it is fresh", async () => {
+    const { adapter, calls } = withTokenCalls(BASE);
+    await adapter.prepareSends([
+      { target: sessionReply, message: text },
+      { target: toGroup, message: text },
+    ]);
+    await adapter.prepareSends([{ target: toGroup, message: text }]);
+    expect(calls).toEqual(["/v1.0/oauth2/accessToken"]);
+  });
+
+  it("fetches nothing for session-webhook replies (no API call from the monthly quota)", async () => {
+    const { adapter, calls } = withTokenCalls(BASE);
+    await adapter.prepareSends([{ target: sessionReply, message: text }]);
+    expect(calls).toEqual([]);
+    // A template card is delivered through the card API even as a reply.
+    const withCards = withTokenCalls(WITH_CARDS);
+    const card = { type: "card", card: { title: "KPI", tone: "info" } } as const;
+    await withCards.adapter.prepareSends([{ target: sessionReply, message: card }]);
+    expect(withCards.calls).toEqual(["/v1.0/oauth2/accessToken"]);
+  });
+});

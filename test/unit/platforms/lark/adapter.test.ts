@@ -195,3 +195,18 @@ describe("send", () => {
     expect(adapter.limits).toEqual({ app: { count: 50, perMs: 1000 }, target: { count: 5, perMs: 1000 } });
   });
 });
+
+describe("prepareSends", () => {
+  it("fetches the tenant token before the sends, once while it is fresh", async () => {
+    const fresh = createLarkAdapter({ config, now: () => LARK_SIGNED_AT });
+    const target = { kind: "chat", platform: "lark", chatId: "oc_ops", chatKind: "group" } as const;
+    const message = { type: "text", text: "x" } as const;
+    await fresh.prepareSends([{ target, message }]);
+    await fresh.prepareSends([{ target, message }]);
+    await fresh.send(target, message, "prepared:1");
+    expect(fake.requests.map((request) => request.path.replace(/\?.*/, ""))).toEqual([
+      "/open-apis/auth/v3/tenant_access_token/internal",
+      "/open-apis/im/v1/messages",
+    ]);
+  });
+});

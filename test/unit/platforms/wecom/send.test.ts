@@ -206,6 +206,28 @@ describe("wecom app messages", () => {
   });
 });
 
+describe("wecom prepareSends", () => {
+  const webhook: Target = { kind: "webhook", platform: "wecom", url: "robot-key-0001" };
+  const text = { type: "text", text: "x" } as const;
+
+  it("fetches the app's token before app sends, once while it is fresh", async () => {
+    await adapter.prepareSends([
+      { target: webhook, message: text },
+      { target: toMember, message: text },
+    ]);
+    await adapter.prepareSends([{ target: toMember, message: text }]);
+    await adapter.send(toMember, text, "reply:1");
+    expect(paths()).toEqual(["/cgi-bin/gettoken", "/cgi-bin/message/send"]);
+  });
+
+  it("fetches nothing for group-robot webhooks, nor without an app", async () => {
+    await adapter.prepareSends([{ target: webhook, message: text }]);
+    const botOnly = createWeComAdapter({ bot: { ...botConfig, apiBase: fake.url }, now: () => clock });
+    await botOnly.prepareSends([{ target: toMember, message: text }]);
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
 describe("wecom group webhook", () => {
   it("posts markdown to the webhook given as a full URL or a bare key", async () => {
     const url = `${fake.url}/cgi-bin/webhook/send?key=${fake.webhookKey}`;
