@@ -26,11 +26,18 @@ interface Budget {
   earliest(now: number): number;
   /** When the send after `ahead` more sends could start if only this budget counted: a lower bound. */
   projected(now: number, ahead: number): number;
-  spend(at: number): void;
+  /** Records a start; the returned function records how long its answer took. */
+  spend(at: number): (roundTripMs: number) => void;
   /** Nothing starts before `until`. */
   block(until: number): void;
   /** Forgetting this budget would change nothing. */
   idle(now: number): boolean;
+}
+
+/** A start, and when the window it opened lets the send `count` places later start. */
+interface Start {
+  at: number;
+  windowEnd: number;
 }
 
 /**
@@ -39,23 +46,26 @@ interface Budget {
  * eats the margin of a window; and since each window is counted from real starts, it does not add up over a
  * long fan-out either (the next window opens `windowMs` after the first start of the last, late or not).
  * With `spacingMs` = `windowMs / count` this is an even grid.
+ *
+ * A platform counts arrivals, not starts, and a request can leave late (a new connection, a pause of the
+ * event loop) by more than the margin. It has surely arrived once its answer is back, so a window also stays
+ * closed until `limitMs` after its first send's answer: if that answer took longer than the margin, the next
+ * window opens later by the difference, whatever the request's delay on the way was.
  */
-function windowBudget(count: number, windowMs: number, spacingMs: number): Budget {
+function windowBudget(count: number, limitMs: number, windowMs: number, spacingMs: number): Budget {
   /** The last `count` starts, oldest first. */
-  const starts: number[] = [];
+  const starts: Start[] = [];
   let blockedUntil = 0;
-  const earliestIn = (log: number[], from: number) => {
+  const earliestIn = (log: Start[], from: number) => {
     const oldest = log.length >= count ? log[log.length - count] : undefined;
     const last = log.at(-1);
-    return Math.max(
-      from,
-      oldest === undefined ? from : oldest + windowMs,
-      last === undefined ? from : last + spacingMs,
-    );
+    return Math.max(from, oldest?.windowEnd ?? from, last === undefined ? from : last.at + spacingMs);
   };
-  const record = (log: number[], at: number) => {
-    log.push(at);
+  const record = (log: Start[], at: number): Start => {
+    const start = { at, windowEnd: at + windowMs };
+    log.push(start);
     if (log.length > count) log.shift();
+    return start;
   };
   return {
     earliest: (now) => earliestIn(starts, Math.max(now, blockedUntil)),
@@ -68,21 +78,26 @@ function windowBudget(count: number, windowMs: number, spacingMs: number): Budge
       }
       return earliestIn(log, at);
     },
-    spend: (at) => record(starts, at),
+    spend(at) {
+      const start = record(starts, at);
+      return (roundTripMs) => {
+        start.windowEnd = Math.max(start.windowEnd, at + roundTripMs + limitMs);
+      };
+    },
     block(until) {
       blockedUntil = Math.max(blockedUntil, until);
     },
     idle(now) {
       // The spacing is never longer than the window.
       const last = starts.at(-1);
-      return blockedUntil <= now && (last === undefined || last + windowMs <= now);
+      return blockedUntil <= now && (last === undefined || last.windowEnd <= now);
     },
   };
 }
 
 function budgetFor({ count, perMs }: RateLimits["app"], spacing: number): Budget {
   const windowMs = perMs * SAFETY;
-  return windowBudget(count, windowMs, perMs <= SPACED_UP_TO_MS ? (windowMs / count) * spacing : 0);
+  return windowBudget(count, perMs, windowMs, perMs <= SPACED_UP_TO_MS ? (windowMs / count) * spacing : 0);
 }
 
 export interface RateLimiter {
@@ -90,8 +105,11 @@ export interface RateLimiter {
   earliest(platform: PlatformId, targetKey: string, now: number): number;
   /** When the send after `ahead` more sends to this destination could start at best. */
   projected(platform: PlatformId, targetKey: string, now: number, ahead: number): number;
-  /** Records a send that starts now; call it only once `earliest` has come. */
-  spend(platform: PlatformId, targetKey: string, at: number): void;
+  /**
+   * Records a send that starts now; call it only once `earliest` has come. Call the returned function with
+   * how long the answer took, once it is back.
+   */
+  spend(platform: PlatformId, targetKey: string, at: number): (roundTripMs: number) => void;
   /** The platform answered "too fast" for this destination: nothing more goes there before `until`. */
   block(platform: PlatformId, targetKey: string, until: number): void;
   /** Forgets destinations that have been quiet for a whole window. */
@@ -139,8 +157,10 @@ export function createRateLimiter(limits: Partial<Record<PlatformId, RateLimits>
       return Math.max(app(platform).earliest(now), destination(platform, targetKey).projected(now, ahead));
     },
     spend(platform, targetKey, at) {
-      app(platform).spend(at);
-      destination(platform, targetKey).spend(at);
+      const answered = [app(platform).spend(at), destination(platform, targetKey).spend(at)];
+      return (roundTripMs) => {
+        for (const record of answered) record(roundTripMs);
+      };
     },
     block(platform, targetKey, until) {
       destination(platform, targetKey).block(until);

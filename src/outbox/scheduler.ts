@@ -115,7 +115,9 @@ export function createScheduler({ limiter, attempt, release, now, sleep, log }: 
       item.settle("deferred");
       return;
     }
-    limiter.spend(row.platform, row.targetKey, nowMs);
+    const answered = limiter.spend(row.platform, row.targetKey, nowMs);
+    // The round trip on a monotonic timer: the clock in `now` may be a test's, moved by sleeps meanwhile.
+    const sentAt = performance.now();
     inFlight.add(destination);
     attempt(row)
       .then(
@@ -133,6 +135,7 @@ export function createScheduler({ limiter, attempt, release, now, sleep, log }: 
         },
       )
       .finally(() => {
+        answered(performance.now() - sentAt);
         inFlight.delete(destination);
         wake();
       });

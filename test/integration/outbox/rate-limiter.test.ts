@@ -57,6 +57,24 @@ describe("rate limiter", () => {
     expect(starts[999]).toBeCloseTo(19 * 1030 + 49 * 10.3);
   });
 
+  it("keeps a window closed until a second after its first send's answer, when that answer was slow", () => {
+    const limiter = createRateLimiter({ lark: LARK });
+    let now = T0;
+    const answers: ((roundTripMs: number) => void)[] = [];
+    for (let i = 0; i < 50; i++) {
+      now = limiter.earliest("lark", `chat:${i}`, now);
+      answers.push(limiter.spend("lark", `chat:${i}`, now));
+    }
+    // The first request may have reached the platform as late as its answer came back, 80 ms after it left;
+    // the second's answer was quick, within the margin.
+    answers[0]?.(80);
+    answers[1]?.(5);
+    expect(limiter.earliest("lark", "chat:50", now) - T0).toBe(1080);
+    limiter.spend("lark", "chat:50", T0 + 1080);
+    // The next waits for the spacing and for the second window's start plus its margin, not a second answer.
+    expect(limiter.earliest("lark", "chat:51", T0 + 1080) - T0).toBeCloseTo(1090.3);
+  });
+
   it("counts the window and the spacing from actual starts, so late starts never let 51 into a window", () => {
     const limiter = createRateLimiter({ lark: LARK });
     const starts: number[] = [];
