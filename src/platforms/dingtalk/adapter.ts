@@ -38,6 +38,12 @@ export interface DingTalkAdapterOptions {
 /** DingTalk may read a robot route's answer as a synchronous reply; an empty body says "nothing to add". */
 const emptyOk = () => new Response(null, { status: 200 });
 
+/** How deliver sends one message (see routeOf). */
+type DeliveryRoute =
+  | { via: "card"; cardParamMap: Record<string, string> }
+  | { via: "session"; url: string }
+  | { via: "api" };
+
 export function createDingTalkAdapter({
   config,
   fetch = globalThis.fetch.bind(globalThis),
@@ -79,21 +85,31 @@ export function createDingTalkAdapter({
     isDingTalkSession(handle.sessionWebhook) &&
     (handle.sessionWebhookExpiredTime ?? 0) - now().getTime() > SESSION_WEBHOOK_MARGIN_MS;
 
-  /** A new message in the handle's chat: a template card when one fits, else robot JSON. */
-  async function deliver(handle: DingTalkHandle, message: OutboundMessage, key: string): Promise<SendResult> {
-    const chat = { id: handle.chatId, kind: handle.chatKind };
+  /**
+   * How a message to the handle's chat goes out: a template card when one fits, else robot JSON, through the
+   * session webhook while it lasts (no API call, which matters under the standard edition's monthly quota).
+   */
+  function routeOf(handle: DingTalkHandle, message: OutboundMessage): DeliveryRoute {
     const cardParamMap =
       message.type === "card" && config.cardTemplateId ? renderCardParams(message.card) : null;
-    if (cardParamMap) {
+    if (cardParamMap) return { via: "card", cardParamMap };
+    if (sessionUsable(handle)) return { via: "session", url: handle.sessionWebhook };
+    return { via: "api" };
+  }
+
+  /** A new message in the handle's chat, as routeOf decides. */
+  async function deliver(handle: DingTalkHandle, message: OutboundMessage, key: string): Promise<SendResult> {
+    const chat = { id: handle.chatId, kind: handle.chatKind };
+    const route = routeOf(handle, message);
+    if (route.via === "card") {
       const outTrackId = await outTrackIdFor(key, chat);
-      await api.createAndDeliverCard({ outTrackId, chat, cardParamMap });
+      await api.createAndDeliverCard({ outTrackId, chat, cardParamMap: route.cardParamMap });
       return { messageId: outTrackId, handle: { chatId: chat.id, chatKind: chat.kind, outTrackId } };
     }
     const { outTrackId: _replacedCard, ...chatHandle } = handle;
     const robotMessage = renderRobotMessage(message);
-    // Session-webhook replies cost no API call, which matters under the standard edition's monthly quota.
-    if (sessionUsable(handle)) {
-      await api.sendBySession(handle.sessionWebhook, robotMessage);
+    if (route.via === "session") {
+      await api.sendBySession(route.url, robotMessage);
       return { handle: chatHandle };
     }
     const messageId =
@@ -103,13 +119,13 @@ export function createDingTalkAdapter({
     return messageId ? { messageId, handle: chatHandle } : { handle: chatHandle };
   }
 
-  /** Whether `send` would call the server API (with the access token) for this message, as it decides. */
+  /** Whether `send` would call the server API (with the access token) for this message. */
   function callsApi(target: Target, message: OutboundMessage): boolean {
     if (target.kind === "webhook") return false;
-    if (message.type === "card" && config.cardTemplateId) return true;
     if (target.kind === "chat") return true;
     try {
-      return !sessionUsable(readHandle(target.handle));
+      // A card update goes through the API too when its new data fits the template (routeOf: "card").
+      return routeOf(readHandle(target.handle), message).via !== "session";
     } catch {
       // Not a handle of ours: the send fails without calling anything.
       return false;
