@@ -5,7 +5,7 @@ import type { Clock } from "./clock.ts";
 import type { Database } from "./db/database.ts";
 import type { EventHandler } from "./events/event-handler.ts";
 import type { Inbox } from "./inbox/inbox.ts";
-import { createWorkQueue } from "./inbox/work-queue.ts";
+import { createProcessingQueue } from "./inbox/processing-queue.ts";
 import type { Logger } from "./log.ts";
 import { WebhookError } from "./platforms/errors.ts";
 import type { InboundAction, PlatformAdapter, PlatformId, WebhookOutcome } from "./platforms/types.ts";
@@ -33,9 +33,12 @@ export interface AppDeps {
   actionDeadlineMs?: number;
   /**
    * How many messages are processed at once after their ack, while no webhook request is being answered
-   * (`idle`) and while some are (`busy`); the rest wait their turn in the inbox.
+   * (`idle`) and while some are (`busy`), and how many more wait in memory (`maxWaiting`); the rest wait
+   * their turn in the inbox table.
    */
-  processingConcurrency?: { idle: number; busy: number };
+  processing?: { idle: number; busy: number; maxWaiting: number };
+  /** Aborted when the server stops: running work finishes, nothing more starts. */
+  signal?: AbortSignal;
   /** Extra routes of one runtime (the Node admin routes), mounted as they are. */
   extraRoutes?: Hono;
 }
@@ -45,10 +48,24 @@ const isPlatform = (name: string): name is PlatformId => (PLATFORMS as readonly 
 export function createApp(deps: AppDeps): Hono {
   const { database, adapters, inbox, handler, background, now, log } = deps;
   const actionDeadlineMs = deps.actionDeadlineMs ?? 1500;
-  const concurrency = deps.processingConcurrency ?? { idle: 4, busy: 1 };
+  const settings = deps.processing ?? { idle: 4, busy: 1, maxWaiting: 1000 };
   // Acks first: Lark and DingTalk retry an event whose ack is late, so a burst gets the event loop.
   let answering = 0;
-  const processing = createWorkQueue(() => (answering > 0 ? concurrency.busy : concurrency.idle));
+  const processing = createProcessingQueue({
+    limit: () => (answering > 0 ? settings.busy : settings.idle),
+    maxWaiting: settings.maxWaiting,
+    // The reply is stored and the event done: its send waits for the platform's limits outside the slot.
+    process: async (id) => {
+      const outcome = await inbox.process(id, (event, attempt) =>
+        event.kind === "message" ? handler.message(event, attempt) : Promise.resolve(undefined),
+      );
+      return outcome.status === "done" ? outcome.value : undefined;
+    },
+    unstarted: (count) => inbox.unstarted(count),
+    background,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    log,
+  });
   const app = new Hono();
 
   app.get("/healthz", async (c) => {
@@ -60,16 +77,6 @@ export function createApp(deps: AppDeps): Hono {
       return c.json({ status: "error", db: "unavailable" }, 503);
     }
   });
-
-  const processMessage = async (id: number) => {
-    const outcome = await processing.run(() =>
-      inbox.process(id, (event, attempt) =>
-        event.kind === "message" ? handler.message(event, attempt) : Promise.resolve(undefined),
-      ),
-    );
-    // The reply is stored and the event done: its send waits for the platform's limits outside the slot.
-    if (outcome.status === "done") await outcome.value?.settled;
-  };
 
   const answerAction = async (adapter: PlatformAdapter, id: number, event: InboundAction, ack: Response) => {
     const work = inbox.process(id, (stored) => handler.action(stored as InboundAction));
@@ -102,7 +109,7 @@ export function createApp(deps: AppDeps): Hono {
     // A redelivery: the first delivery owns the work (or the sweep does, if that one died).
     if (!stored.inserted) return ack;
     if (event.kind === "action") return answerAction(adapter, stored.id, event, ack);
-    background(processMessage(stored.id));
+    processing.add(stored.id);
     return ack;
   };
 

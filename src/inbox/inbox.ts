@@ -30,6 +30,11 @@ export interface Inbox {
   ): Promise<ProcessOutcome<T>>;
   /** Ids of events whose work never finished: pending or processing with the lease run out. */
   due(limit: number): Promise<number[]>;
+  /**
+   * Ids of messages stored and never started (for the processing queue to read back what it had no room
+   * for), oldest first. Card clicks are left out: the request that stored one answers it.
+   */
+  unstarted(limit: number): Promise<number[]>;
   /** Removes finished rows older than the cut-off; returns how many. */
   prune(before: Date): Promise<number>;
   /**
@@ -107,6 +112,24 @@ export function createInbox({ database, now, log }: { database: Database; now: C
         .select({ id: inbox.id })
         .from(inbox)
         .where(and(inArray(inbox.status, ["pending", "processing"]), lt(inbox.leaseUntil, now())))
+        .orderBy(inbox.leaseUntil)
+        .limit(limit);
+      return rows.map((row) => row.id);
+    },
+
+    async unstarted(limit) {
+      // The status condition is written out so that the partial index on open rows serves the scan.
+      const rows = await db
+        .select({ id: inbox.id })
+        .from(inbox)
+        .where(
+          and(
+            sql`${inbox.status} in ('pending', 'processing')`,
+            eq(inbox.status, "pending"),
+            eq(inbox.attempts, 0),
+            sql`${inbox.event}->>'kind' = 'message'`,
+          ),
+        )
         .orderBy(inbox.leaseUntil)
         .limit(limit);
       return rows.map((row) => row.id);

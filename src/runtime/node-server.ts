@@ -63,6 +63,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
 
   const tracker = createBackgroundTracker(log);
+  const stopped = new AbortController();
   const extraRoutes = new Hono();
   if (lock)
     extraRoutes.route(
@@ -88,6 +89,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     log,
     now,
     background: tracker.track,
+    signal: stopped.signal,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     extraRoutes,
   });
@@ -136,6 +138,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   const shutdown = () => {
     stopping ??= (async () => {
       log.info("server.stopping", {});
+      stopped.abort();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // Idle keep-alive sockets would hold close() open; in-flight requests still finish.

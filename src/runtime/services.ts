@@ -29,6 +29,8 @@ export interface ServicesDeps {
   /** Adapters to reuse (their token caches) across requests; built from config when absent. */
   adapters?: Adapters;
   extraRoutes?: Hono;
+  /** Aborted when the server stops: acked messages not yet started wait in the inbox for the next start. */
+  signal?: AbortSignal;
 }
 
 export function createServices(deps: ServicesDeps) {
@@ -51,6 +53,7 @@ export function createServices(deps: ServicesDeps) {
     now,
     log,
     ...(deps.extraRoutes ? { extraRoutes: deps.extraRoutes } : {}),
+    ...(deps.signal ? { signal: deps.signal } : {}),
   });
 
   const jobContext = (tick: Date): JobContext => ({

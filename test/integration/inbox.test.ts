@@ -5,7 +5,7 @@ import type { EventHandler } from "../../src/events/event-handler.ts";
 import { createInbox, LEASE_MS, MAX_ATTEMPTS } from "../../src/inbox/inbox.ts";
 import { sweepInbox } from "../../src/inbox/sweep.ts";
 import { silentLogger } from "../../src/log.ts";
-import type { InboundMessage } from "../../src/platforms/types.ts";
+import type { InboundAction, InboundMessage } from "../../src/platforms/types.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../helpers/database.ts";
 import { manualClock } from "../helpers/manual-clock.ts";
 
@@ -151,6 +151,32 @@ describe("inbox", () => {
     });
     clock.advance(LEASE_MS + 1);
     expect(await inbox.due(10)).toEqual([]);
+  });
+
+  it("reads back the messages nobody has started, oldest first: no card clicks, retries or finished ones", async () => {
+    const clock = manualClock("2026-11-26T01:00:00Z");
+    const inbox = createInbox({ database, now: clock.now, log: silentLogger });
+    const first = await inbox.accept(message("lark:msg:first"));
+    clock.advance(1000);
+    const started = await inbox.accept(message("lark:msg:started"));
+    const click: InboundAction = {
+      kind: "action",
+      platform: "lark",
+      dedupKey: "lark:card:1",
+      actionId: "help.language",
+      value: {},
+      form: {},
+      operator: { id: "ou_1", name: "Wang" },
+      chat: { id: "oc_1", kind: "group" },
+      message: { messageId: "om_1" },
+    };
+    const clickRow = await inbox.accept(click);
+    clock.advance(1000);
+    const second = await inbox.accept(message("lark:msg:second"));
+    await inbox.process(started.id, async () => {});
+    expect(clickRow.inserted).toBe(true);
+    expect(await inbox.unstarted(10)).toEqual([first.id, second.id]);
+    expect(await inbox.unstarted(1)).toEqual([first.id]);
   });
 
   it("prunes only finished rows older than the cut-off", async () => {

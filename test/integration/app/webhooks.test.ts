@@ -31,7 +31,13 @@ beforeAll(async () => {
 afterAll(() => database.close());
 beforeEach(() => truncateAll(database));
 
-function setup(options: { actionDeadlineMs?: number; slowAction?: Promise<void> } = {}) {
+function setup(
+  options: {
+    actionDeadlineMs?: number;
+    slowAction?: Promise<void>;
+    processing?: { idle: number; busy: number; maxWaiting: number };
+  } = {},
+) {
   const now = () => LARK_SIGNED_AT;
   const lines: string[] = [];
   const log = createLogger({ write: (line) => lines.push(line), secrets: [LARK.appSecret, LARK.encryptKey] });
@@ -62,6 +68,7 @@ function setup(options: { actionDeadlineMs?: number; slowAction?: Promise<void> 
     now,
     log,
     ...(options.actionDeadlineMs !== undefined ? { actionDeadlineMs: options.actionDeadlineMs } : {}),
+    ...(options.processing ? { processing: options.processing } : {}),
   });
   return { app, tracker, messages, actions, followUps, lines };
 }
@@ -117,6 +124,22 @@ describe("webhook routes", () => {
     expect(messages.map((m) => m.messageId)).toEqual(["om_1"]);
     const rows = await database.db.select().from(inboxTable);
     expect(rows.map((row) => [row.dedupKey, row.status])).toEqual([["lark:msg:om_1", "done"]]);
+  });
+
+  it("keeps a backlog beyond its in-memory room in the inbox and processes every message of it once", async () => {
+    const { app, tracker, messages } = setup({ processing: { idle: 1, busy: 1, maxWaiting: 2 } });
+    const ids = Array.from({ length: 12 }, (_, i) => `om_backlog_${i}`);
+    const answers = await Promise.all(
+      ids.map((id) => {
+        const { path, init } = post("/webhooks/lark", signedMessage(id));
+        return app.request(path, init);
+      }),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(ids.map(() => 200));
+    await tracker.drain();
+    expect(messages.map((m) => m.messageId).sort()).toEqual([...ids].sort());
+    const rows = await database.db.select().from(inboxTable);
+    expect(rows.filter((row) => row.status === "done")).toHaveLength(12);
   });
 
   it("processes an event delivered 3 times in a row and 3 times at once exactly once", async () => {
