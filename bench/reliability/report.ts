@@ -78,6 +78,7 @@ function sustainedSection(r: SustainedResult, settings: Record<string, string>):
     `| backlog drained after the load in | ${seconds(r.drainMs)} | |`,
     `| RSS at start → end | ${first.toFixed(0)} → ${last.toFixed(0)} MiB | |`,
     `| RSS trend (least squares, from 10 s into the load to its end) | ${r.rssSlopeMiBPerMinute.toFixed(2)} MiB/min | |`,
+    `| RSS trend over the load's second half (the heap sized to the load by then) | ${r.rssSecondHalfSlopeMiBPerMinute.toFixed(2)} MiB/min | |`,
     `| RSS samples (MiB) | ${r.rssMiB.map((v) => v.toFixed(0)).join(" ")} | |`,
     "",
   ];

@@ -36,6 +36,11 @@ export interface SustainedResult {
   rssMiB: number[];
   /** Least-squares slope of RSS over the load after its first sample (start-up and warm-up left out), MiB per minute. */
   rssSlopeMiBPerMinute: number;
+  /**
+   * The same over the load's second half: V8 sizes its heap to the allocation rate in the first minutes, so
+   * a leak shows here, where that growth is over.
+   */
+  rssSecondHalfSlopeMiBPerMinute: number;
   /** After the load: until every event was done and every reply sent. */
   drainMs: number;
   logLines: number;
@@ -101,6 +106,10 @@ export async function runSustained(options: SustainedOptions): Promise<Sustained
         effects: await readEffects(database.db, load.acked.values()),
         rssMiB,
         rssSlopeMiBPerMinute: slopePerMinute(rssMiB.slice(1, -1), options.rssEveryMs),
+        rssSecondHalfSlopeMiBPerMinute: slopePerMinute(
+          rssMiB.slice(Math.floor(rssMiB.length / 2), -1),
+          options.rssEveryMs,
+        ),
         drainMs,
         logLines: scan.lines,
         secretsInLogs: scan.hits,
