@@ -3,7 +3,10 @@ import type { Logger } from "../log.ts";
 import { type Outbox, timerSleep } from "./outbox.ts";
 
 export interface OutboxLoop {
-  /** Resolves once the drain in progress (if any) has finished; nothing is cut off mid-send. */
+  /**
+   * The drain in progress claims nothing more; resolves once the rows it holds have finished. Nothing is cut
+   * off mid-send, and what is still due waits in the table for the next start.
+   */
   stop(): Promise<void>;
 }
 
@@ -22,6 +25,7 @@ export function startOutboxLoop({
   sleep = timerSleep,
 }: OutboxLoopOptions): OutboxLoop {
   let stopped = false;
+  const stopping = new AbortController();
   let interrupt = () => {};
   const interrupted = new Promise<void>((resolve) => {
     interrupt = resolve;
@@ -29,7 +33,7 @@ export function startOutboxLoop({
   const running = (async () => {
     while (!stopped) {
       try {
-        const counts = await outbox.drain();
+        const counts = await outbox.drain({ signal: stopping.signal });
         if (counts.sent + counts.retried + counts.failed + counts.deferred > 0)
           log.info("outbox.drained", { ...counts });
       } catch (error) {
@@ -42,6 +46,7 @@ export function startOutboxLoop({
   return {
     stop() {
       stopped = true;
+      stopping.abort();
       interrupt();
       return running;
     },

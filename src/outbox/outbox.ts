@@ -45,6 +45,8 @@ export interface DrainOptions {
   max?: number;
   /** Claim nothing after this time; rows that could not start by then go back to the table. */
   until?: Date;
+  /** Once aborted, claim nothing more: the rows already claimed finish (or go back at their horizon). */
+  signal?: AbortSignal;
 }
 
 export interface Outbox {
@@ -243,14 +245,14 @@ export function createOutbox({
       return { settled: sendClaimed([...fresh, ...again], items.length) };
     },
 
-    async drain({ max = Number.POSITIVE_INFINITY, until }: DrainOptions = {}) {
+    async drain({ max = Number.POSITIVE_INFINITY, until, signal }: DrainOptions = {}) {
       const deadline = until?.getTime() ?? Number.POSITIVE_INFINITY;
       const outcomes: Outcome[] = [];
       const open = new Set<Promise<void>>();
       let claimed = 0;
       /** Claim again once fewer than this many of our rows are still open. */
       let claimBelow = CLAIM_BATCH / 2;
-      while (claimed < max && now().getTime() < deadline) {
+      while (claimed < max && now().getTime() < deadline && !signal?.aborted) {
         if (open.size >= claimBelow) {
           await Promise.race(open);
           continue;

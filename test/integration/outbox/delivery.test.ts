@@ -199,6 +199,32 @@ describe("drain", () => {
     expect(stored.every((row) => row.status === "sent" && row.attempts === 1)).toBe(true);
   });
 
+  it("claims nothing more once its signal is aborted: claimed rows go out, the rest stay due in the table", async () => {
+    const keys = Array.from({ length: 240 }, (_, i) => `digest:oc_${i % 60}:${i}`);
+    const adapter = larkAdapter(fake, time);
+    const stop = new AbortController();
+    // The server is told to stop while the first batch is going out.
+    const stopping: PlatformAdapter = {
+      ...adapter,
+      send: (...args) => {
+        stop.abort();
+        return adapter.send(...args);
+      },
+    };
+    const box = outboxWith(database, time, { lark: stopping });
+    await box.enqueue(keys.map((key) => textTo(key.split(":")[1] as string, key)));
+
+    const counts = await box.drain({ signal: stop.signal });
+
+    const stored = await rows(database);
+    const sent = stored.filter((row) => row.status === "sent");
+    expect(counts.sent).toBe(sent.length);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.length).toBeLessThanOrEqual(100);
+    expect(stored.filter((row) => row.status === "pending")).toHaveLength(keys.length - sent.length);
+    expect(messageCalls(fake)).toHaveLength(sent.length);
+  });
+
   it("delays through a 429 and 500 outage and then delivers every message once, attempts recorded", async () => {
     const box = outboxWith(database, time, { lark });
     const items = [

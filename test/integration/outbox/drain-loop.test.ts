@@ -2,11 +2,13 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../../../src/log.ts";
 import { startOutboxLoop } from "../../../src/outbox/drain-loop.ts";
-import type { Outbox, OutboxCounts } from "../../../src/outbox/outbox.ts";
+import type { DrainOptions, Outbox, OutboxCounts } from "../../../src/outbox/outbox.ts";
 
 const nothing: OutboxCounts = { sent: 0, retried: 0, failed: 0, deferred: 0 };
 
-function scriptedOutbox(rounds: (() => Promise<OutboxCounts>)[]): Outbox & { drains: number } {
+function scriptedOutbox(
+  rounds: ((options?: DrainOptions) => Promise<OutboxCounts>)[],
+): Outbox & { drains: number } {
   const box = {
     drains: 0,
     enqueue: () => Promise.reject(new Error("not used")),
@@ -14,9 +16,9 @@ function scriptedOutbox(rounds: (() => Promise<OutboxCounts>)[]): Outbox & { dra
     sendNow: () => Promise.reject(new Error("not used")),
     releaseLeases: () => Promise.reject(new Error("not used")),
     findSent: () => Promise.reject(new Error("not used")),
-    drain: () => {
+    drain: (options?: DrainOptions) => {
       const round = rounds[box.drains++] ?? (() => Promise.resolve(nothing));
-      return round();
+      return round(options);
     },
   };
   return box;
@@ -54,15 +56,22 @@ describe("startOutboxLoop", () => {
     expect(JSON.parse(lines[0] as string)).toMatchObject({ sent: 3 });
   });
 
-  it("lets the drain in progress finish when stopped", async () => {
+  it("tells the drain in progress to claim nothing more, and lets it finish, when stopped", async () => {
     let finish = (_: OutboxCounts) => {};
-    const box = scriptedOutbox([() => new Promise((resolve) => (finish = resolve))]);
+    let signal: AbortSignal | undefined;
+    const box = scriptedOutbox([
+      (options) => {
+        signal = options?.signal;
+        return new Promise((resolve) => (finish = resolve));
+      },
+    ]);
     const loop = startOutboxLoop({ outbox: box, log: createLogger({ write: () => {} }) });
     let stopped = false;
     const stopping = loop.stop().then(() => {
       stopped = true;
     });
     await new Promise((resolve) => setImmediate(resolve));
+    expect(signal?.aborted).toBe(true);
     expect(stopped).toBe(false);
     finish(nothing);
     await stopping;
