@@ -5,8 +5,9 @@ import type { EventHandler } from "../../src/events/event-handler.ts";
 import { createInbox, LEASE_MS, MAX_ATTEMPTS } from "../../src/inbox/inbox.ts";
 import { sweepInbox } from "../../src/inbox/sweep.ts";
 import { silentLogger } from "../../src/log.ts";
-import type { InboundAction, InboundMessage } from "../../src/platforms/types.ts";
+import type { InboundAction } from "../../src/platforms/types.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../helpers/database.ts";
+import { inboundMessage } from "../helpers/inbound-message.ts";
 import { manualClock } from "../helpers/manual-clock.ts";
 
 let database: TestDatabase;
@@ -16,17 +17,7 @@ beforeAll(async () => {
 afterAll(() => database.close());
 beforeEach(() => truncateAll(database));
 
-const message = (dedupKey: string): InboundMessage => ({
-  kind: "message",
-  platform: "lark",
-  dedupKey,
-  chat: { id: "oc_1", kind: "group" },
-  sender: { id: "ou_1", name: "Wang" },
-  text: "/help",
-  mentions: [],
-  messageId: "om_1",
-  reply: { messageId: "om_1" },
-});
+const message = (dedupKey: string) => inboundMessage("om_1", { dedupKey });
 
 describe("inbox", () => {
   it("stores an event once, however often and however concurrently it is delivered", async () => {

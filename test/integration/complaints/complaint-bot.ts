@@ -16,6 +16,7 @@ import type {
   OutboundMessage,
   PlatformId,
 } from "../../../src/platforms/types.ts";
+import { inboundMessage } from "../../helpers/inbound-message.ts";
 import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
 
 export const GROUP = { id: "oc_complaints", kind: "group" as const };
@@ -76,17 +77,14 @@ export function createComplaintBot(
     async say(caller, text, { chatId = GROUP.id, platform = "lark" } = {}) {
       sequence++;
       const outcome = await router.handle(
-        {
-          kind: "message",
+        inboundMessage(`msg_${sequence}`, {
           platform,
           dedupKey: `test:msg:${sequence}`,
           chat: { ...GROUP, id: chatId },
           sender: { id: caller.userId, name: caller.name },
           text,
-          mentions: [],
-          messageId: `msg_${sequence}`,
           reply: {},
-        },
+        }),
         caller,
       );
       if (outcome.failure) throw outcome.failure.error;

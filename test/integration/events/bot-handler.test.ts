@@ -6,6 +6,7 @@ import { createBotHandler } from "../../../src/events/bot-handler.ts";
 import { createLogger } from "../../../src/log.ts";
 import { createOutbox, type Outbox } from "../../../src/outbox/outbox.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { inboundMessage } from "../../helpers/inbound-message.ts";
 import { manualClock } from "../../helpers/manual-clock.ts";
 import { recordingAdapters } from "../../helpers/recording-adapters.ts";
 
@@ -38,20 +39,7 @@ it("returns once the reply is stored, and logs a send that could not be recorded
   const config = parseEnv({ OPS_TIMEZONE: "Asia/Shanghai" });
   const handler = createBotHandler({ database, router, outbox, config, now: clock.now, log });
 
-  const following = await handler.message(
-    {
-      kind: "message",
-      platform: "lark",
-      dedupKey: "lark:msg:om_1",
-      chat: { id: "oc_floor", kind: "group" },
-      sender: { id: "ou_wang", name: "王伟" },
-      text: "/help",
-      mentions: [],
-      messageId: "om_1",
-      reply: { messageId: "om_1" },
-    },
-    1,
-  );
+  const following = await handler.message(inboundMessage("om_1"), 1);
   // Nobody waits on the send yet (the caller marks the event done first): the failure must not escape.
   fail(new Error("connection terminated"));
   await following.settled;

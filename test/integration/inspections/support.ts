@@ -24,6 +24,7 @@ import type {
   OutboundMessage,
   PlatformId,
 } from "../../../src/platforms/types.ts";
+import { inboundMessage } from "../../helpers/inbound-message.ts";
 import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
 import { recordingAdapters, type Sent } from "../../helpers/recording-adapters.ts";
 
@@ -63,19 +64,12 @@ export function message(
   text: string,
   options: { platform?: PlatformId; chatId?: string; chatKind?: "group" | "direct"; userId?: string } = {},
 ): InboundMessage {
-  const platform = options.platform ?? "lark";
-  const messageId = `m${++sequence}`;
-  return {
-    kind: "message",
-    platform,
-    dedupKey: `${platform}:msg:${messageId}`,
+  return inboundMessage(`m${++sequence}`, {
+    platform: options.platform ?? "lark",
     chat: { id: options.chatId ?? "oc_floor", kind: options.chatKind ?? "group" },
     sender: { id: options.userId ?? "ou_wang", name: "王伟" },
     text,
-    mentions: [],
-    messageId,
-    reply: { messageId },
-  };
+  });
 }
 
 export const WAREHOUSE_OK = {

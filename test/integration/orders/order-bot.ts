@@ -9,13 +9,8 @@ import type { Database } from "../../../src/db/database.ts";
 import { grantRole, personForContact } from "../../../src/domain/people/people.ts";
 import { createLogger } from "../../../src/log.ts";
 import { createOutbox } from "../../../src/outbox/outbox.ts";
-import type {
-  Card,
-  ChatRef,
-  InboundAction,
-  InboundMessage,
-  PlatformId,
-} from "../../../src/platforms/types.ts";
+import type { Card, ChatRef, InboundAction, PlatformId } from "../../../src/platforms/types.ts";
+import { inboundMessage } from "../../helpers/inbound-message.ts";
 import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
 
 export const GROUP: ChatRef = { id: "oc_sales", kind: "group", title: "Sales" };
@@ -58,17 +53,14 @@ export function createOrderBot(database: Database, start: string, timezone = "As
     },
     async say(who: TestPerson, text: string, where: Where = {}) {
       sequence += 1;
-      const event: InboundMessage = {
-        kind: "message",
+      const event = inboundMessage(`om_${sequence}`, {
         platform: where.platform ?? "lark",
         dedupKey: `msg-${sequence}`,
         chat: where.chat ?? GROUP,
         sender: { id: who.userId, name: who.name },
         text,
-        mentions: [],
-        messageId: `om_${sequence}`,
         reply: {},
-      };
+      });
       return router.handle(event, who);
     },
     async click(

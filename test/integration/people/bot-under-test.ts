@@ -10,6 +10,7 @@ import { createBotHandler } from "../../../src/events/bot-handler.ts";
 import { createLogger } from "../../../src/log.ts";
 import type { Outbox, OutboxItem } from "../../../src/outbox/outbox.ts";
 import type { ChatRef, OutboundMessage, Person, PlatformId } from "../../../src/platforms/types.ts";
+import { inboundMessage } from "../../helpers/inbound-message.ts";
 import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
 
 export const WECOM_API_BASE = "https://qyapi.weixin.qq.com";
@@ -84,17 +85,14 @@ export function botUnderTest(database: Database, env: { OPS_ADMINS?: string } = 
     messageNumber++;
     const platform = options.platform ?? "lark";
     await handler.message(
-      {
-        kind: "message",
+      inboundMessage(`om_${messageNumber}`, {
         platform,
         dedupKey: `${platform}:msg:${messageNumber}`,
         chat: options.chat ?? GROUP,
         sender,
         text,
         mentions: options.mentions ?? [],
-        messageId: `om_${messageNumber}`,
-        reply: { messageId: `om_${messageNumber}` },
-      },
+      }),
       1,
     );
     const reply = sent.at(-1);
