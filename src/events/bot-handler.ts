@@ -1,19 +1,20 @@
 // The bot's EventHandler: who is asking (from the database), the router's answer, and the reply through the outbox.
 
-import { eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { Caller } from "../bot/command.ts";
+import { hasCjk, translator } from "../bot/i18n.ts";
 import type { Router } from "../bot/router.ts";
 import type { Denial } from "../bot/user-error.ts";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config/parse-env.ts";
 import type { Database } from "../db/database.ts";
-import { outbox as outboxTable } from "../db/schema/index.ts";
+import { auditLog, outbox as outboxTable } from "../db/schema/index.ts";
 import { audit } from "../domain/audit.ts";
 import { createChatMemory } from "../domain/people/chats.ts";
 import { personForContact } from "../domain/people/people.ts";
 import type { Logger } from "../log.ts";
 import type { Outbox } from "../outbox/outbox.ts";
-import type { InboundEvent, OutboundMessage, Person, Target } from "../platforms/types.ts";
+import type { InboundEvent, InboundMessage, OutboundMessage, Person, Target } from "../platforms/types.ts";
 import type { EventHandler, FollowingWork } from "./event-handler.ts";
 
 export interface BotHandlerDeps {
@@ -109,22 +110,49 @@ export function createBotHandler({
     return rows.length > 0;
   }
 
+  /**
+   * What the message's command changed, if it ran before: every change writes its audit row in its own
+   * transaction, so a row here means the change is in, even if the process died before storing the reply.
+   */
+  async function changedBy(event: InboundMessage) {
+    const [row] = await db
+      .select({ entityType: auditLog.entityType, entityId: auditLog.entityId })
+      .from(auditLog)
+      .where(
+        and(
+          eq(auditLog.platform, event.platform),
+          eq(auditLog.platformMessageId, event.messageId),
+          ne(auditLog.action, "denied"),
+        ),
+      )
+      .limit(1);
+    return row;
+  }
+
   return {
     async message(event, attempt) {
       const replyKey = `reply:${event.dedupKey}`;
-      // Run again after a crash between its work and the done mark (the sweep): the command must not
-      // take effect twice; the stored reply goes out (once, by its key) if it has not yet. A first try
-      // has nothing stored yet, and skips the look.
-      if (attempt > 1 && (await replied(replyKey))) return following(outbox.deliver([replyKey]));
+      const target: Target = { kind: "reply", platform: event.platform, handle: event.reply };
+      // Run again after a crash (the sweep): the command must not take effect twice. The stored reply goes
+      // out (once, by its key) if it has not yet; a change made without its reply gets a note of what it
+      // changed. A first try has nothing stored yet, and skips the looks.
+      if (attempt > 1) {
+        if (await replied(replyKey)) return following(outbox.deliver([replyKey]));
+        const change = await changedBy(event);
+        if (change) {
+          const t = translator(hasCjk(event.text) ? "zh" : "en");
+          const what = `${change.entityType} ${change.entityId}`;
+          return sendNow(replyKey, target, {
+            type: "text",
+            text: t(`这条消息已处理过: ${what}`, `This message was already handled: ${what}`),
+          });
+        }
+      }
       const caller = await callerOf(event, event.sender);
       const outcome = await router.handle(event, caller);
       logFailure(event, outcome, outcome.commandId);
       if (outcome.denial) await auditDenial(event, caller, outcome.denial, outcome.commandId);
-      return sendNow(
-        replyKey,
-        { kind: "reply", platform: event.platform, handle: event.reply },
-        outcome.reply,
-      );
+      return sendNow(replyKey, target, outcome.reply);
     },
 
     async action(event) {

@@ -96,7 +96,12 @@ export const auditLog = pgTable(
     before: jsonb("before"),
     after: jsonb("after"),
   },
-  (t) => [index("audit_entity_idx").on(t.entityType, t.entityId), index("audit_at_idx").on(t.at)],
+  (t) => [
+    index("audit_entity_idx").on(t.entityType, t.entityId),
+    index("audit_at_idx").on(t.at),
+    // What a platform message changed: a retry after a crash looks here before running its command again.
+    index("audit_source_idx").on(t.platform, t.platformMessageId),
+  ],
 );
 
 /** Every verified inbound event, stored before the 200 goes out. */

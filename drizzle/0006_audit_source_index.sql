@@ -1,0 +1,1 @@
+CREATE INDEX "audit_source_idx" ON "audit_log" USING btree ("platform","platform_message_id");
