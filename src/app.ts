@@ -8,7 +8,14 @@ import type { Inbox } from "./inbox/inbox.ts";
 import { createProcessingQueue } from "./inbox/processing-queue.ts";
 import type { Logger } from "./log.ts";
 import { WebhookError } from "./platforms/errors.ts";
-import type { InboundAction, PlatformAdapter, PlatformId, WebhookOutcome } from "./platforms/types.ts";
+import type { AcceptEvent } from "./platforms/long-connection.ts";
+import type {
+  ActionResult,
+  InboundAction,
+  PlatformAdapter,
+  PlatformId,
+  WebhookOutcome,
+} from "./platforms/types.ts";
 import { PLATFORMS } from "./platforms/types.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -41,11 +48,14 @@ export interface AppDeps {
   signal?: AbortSignal;
   /** Extra routes of one runtime (the Node admin routes), mounted as they are. */
   extraRoutes?: Hono;
+  /** The long connections' states, reported by /healthz (Node only). */
+  connections?: () => { connections: Record<string, string>; healthy: boolean } | undefined;
 }
 
 const isPlatform = (name: string): name is PlatformId => (PLATFORMS as readonly string[]).includes(name);
 
-export function createApp(deps: AppDeps): Hono {
+/** The app, and the same intake for events that arrive over a long connection instead of a webhook. */
+export function createApp(deps: AppDeps): Hono & { acceptEvent: AcceptEvent } {
   const { database, adapters, inbox, handler, background, now, log } = deps;
   const actionDeadlineMs = deps.actionDeadlineMs ?? 1500;
   const settings = deps.processing ?? { idle: 4, busy: 1, maxWaiting: 1000 };
@@ -69,16 +79,23 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
 
   app.get("/healthz", async (c) => {
+    const links = deps.connections?.();
+    const connections = links ? { connections: links.connections } : {};
     try {
       await database.ping();
-      return c.json({ status: "ok", db: "ok" });
     } catch (error) {
       log.error("healthz.db_unavailable", { error });
-      return c.json({ status: "error", db: "unavailable" }, 503);
+      return c.json({ status: "error", db: "unavailable", ...connections }, 503);
     }
+    if (links && !links.healthy) return c.json({ status: "error", db: "ok", ...connections }, 503);
+    return c.json({ status: "ok", db: "ok", ...connections });
   });
 
-  const answerAction = async (adapter: PlatformAdapter, id: number, event: InboundAction, ack: Response) => {
+  const answerAction = async <A>(
+    id: number,
+    event: InboundAction,
+    answer: (action: InboundAction, result: ActionResult) => Promise<A | null>,
+  ): Promise<A | undefined> => {
     const work = inbox.process(id, (stored) => handler.action(stored as InboundAction));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<"late">((resolve) => {
@@ -93,24 +110,39 @@ export function createApp(deps: AppDeps): Hono {
           finished.status === "done" ? handler.actionFollowUp(event, finished.value) : undefined,
         ),
       );
-      return ack;
+      return undefined;
     }
-    if (outcome.status !== "done") return ack;
-    const answer = await adapter.answerAction(event, outcome.value);
-    if (answer) return answer;
+    if (outcome.status !== "done") return undefined;
+    const shown = await answer(event, outcome.value);
+    if (shown !== null) return shown;
     background(handler.actionFollowUp(event, outcome.value));
-    return ack;
+    return undefined;
+  };
+
+  const acceptEvent: AcceptEvent = async (event, answer) => {
+    const stored = await inbox.accept(event);
+    // A redelivery: the first delivery owns the work (or the sweep does, if that one died).
+    if (!stored.inserted) return undefined;
+    if (event.kind === "action") return answerAction(stored.id, event, answer);
+    processing.add(stored.id);
+    return undefined;
   };
 
   const respond = async (adapter: PlatformAdapter, outcome: WebhookOutcome): Promise<Response> => {
     if (outcome.kind !== "event") return outcome.response;
-    const { event, ack } = outcome;
-    const stored = await inbox.accept(event);
-    // A redelivery: the first delivery owns the work (or the sweep does, if that one died).
-    if (!stored.inserted) return ack;
-    if (event.kind === "action") return answerAction(adapter, stored.id, event, ack);
-    processing.add(stored.id);
-    return ack;
+    const answer = (action: InboundAction, result: ActionResult) => adapter.answerAction(action, result);
+    return (await acceptEvent(outcome.event, answer)) ?? outcome.ack;
+  };
+
+  /** Counts an event being answered, so that processing gives way to acks (webhook requests or frames). */
+  const answeringWhile = async <T>(work: () => Promise<T>): Promise<T> => {
+    answering++;
+    try {
+      return await work();
+    } finally {
+      answering--;
+      if (answering === 0) processing.wake();
+    }
   };
 
   app.all(
@@ -122,15 +154,7 @@ export function createApp(deps: AppDeps): Hono {
         return c.json({ error: "too_large" }, 413);
       },
     }),
-    async (_c, next) => {
-      answering++;
-      try {
-        await next();
-      } finally {
-        answering--;
-        if (answering === 0) processing.wake();
-      }
-    },
+    (_c, next) => answeringWhile(next),
     async (c) => {
       const name = c.req.param("platform");
       const route = c.req.param("route") ?? "";
@@ -170,5 +194,7 @@ export function createApp(deps: AppDeps): Hono {
     return c.json({ error: "internal" }, 500);
   });
 
-  return app;
+  return Object.assign(app, {
+    acceptEvent: ((event, answer) => answeringWhile(() => acceptEvent(event, answer))) as AcceptEvent,
+  });
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { type Clock, systemClock } from "../clock.ts";
-import { type Config, configuredPlatforms } from "../config/parse-env.ts";
+import { type Config, configuredPlatforms, transports } from "../config/parse-env.ts";
 import { createLocalConsole } from "../console/local-console.ts";
 import { startNodeScheduler } from "../jobs/node-scheduler.ts";
 import { JOBS } from "../jobs/registry.ts";
@@ -12,6 +12,8 @@ import type { Logger } from "../log.ts";
 import { startOutboxLoop } from "../outbox/drain-loop.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
 import { createBackgroundTracker } from "./background-tracker.ts";
+import { createConnectionHealth } from "./connection-health.ts";
+import { startLongConnections } from "./long-connections.ts";
 import { openConfiguredDatabase } from "./open-database.ts";
 import { createServices } from "./services.ts";
 
@@ -83,7 +85,9 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
         runJob: (name, at) => services.runJobNow(name, at, `console:${instanceId}`),
       }),
     );
+  const health = createConnectionHealth(now);
   const services = createServices({
+    connections: health.snapshot,
     config: servedConfig,
     database,
     log,
@@ -112,6 +116,13 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   }
   handle = services.app.fetch;
   await lock?.setPort(port);
+  const longConnections = await startLongConnections({
+    config: servedConfig,
+    adapters: services.adapters,
+    acceptEvent: services.app.acceptEvent,
+    health,
+    log,
+  });
 
   const scheduler =
     options.schedule === false
@@ -128,6 +139,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     url,
     database: database.mode === "postgres" ? "postgres" : `embedded PGlite in ${config.dataDir}`,
     platforms: platforms.length ? platforms : "none",
+    transports: transports(servedConfig),
     ...(localConsole && { console: `${url}/console`, consolePlatforms: localConsole.platforms }),
   });
   for (const { platform, missing } of config.incomplete) {
@@ -144,6 +156,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
         // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
         if ("closeIdleConnections" in server) server.closeIdleConnections();
       });
+      await longConnections.stop();
       await scheduler?.stop();
       await tracker.drain();
       await outboxLoop.stop();

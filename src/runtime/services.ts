@@ -1,7 +1,7 @@
 // Wires one runtime's services from config and database: adapters, inbox, outbox, the bot and the app.
 import type { Hono } from "hono";
 import { createCommandRegistry } from "../../commands/index.ts";
-import { createApp } from "../app.ts";
+import { type AppDeps, createApp } from "../app.ts";
 import { hasAnyRole } from "../bot/roles.ts";
 import { createRouter } from "../bot/router.ts";
 import type { Clock } from "../clock.ts";
@@ -31,6 +31,8 @@ export interface ServicesDeps {
   extraRoutes?: Hono;
   /** Aborted when the server stops: acked messages not yet started wait in the inbox for the next start. */
   signal?: AbortSignal;
+  /** The long connections' states for /healthz (Node). */
+  connections?: AppDeps["connections"];
 }
 
 export function createServices(deps: ServicesDeps) {
@@ -54,6 +56,7 @@ export function createServices(deps: ServicesDeps) {
     log,
     ...(deps.extraRoutes ? { extraRoutes: deps.extraRoutes } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(deps.connections ? { connections: deps.connections } : {}),
   });
 
   const jobContext = (tick: Date): JobContext => ({
