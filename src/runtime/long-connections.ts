@@ -1,6 +1,7 @@
 // Opens the long connection of every platform configured for one (Node only) and closes them on stop.
 import type { Config } from "../config/parse-env.ts";
 import type { Logger } from "../log.ts";
+import { createDingTalkStream } from "../platforms/dingtalk/long-connection.ts";
 import { createLarkLongConnection } from "../platforms/lark/long-connection.ts";
 import type { AcceptEvent, LongConnection } from "../platforms/long-connection.ts";
 import type { Adapters } from "./adapters.ts";
@@ -31,6 +32,16 @@ export async function startLongConnections(deps: LongConnectionsDeps): Promise<{
         adapter: adapters.lark,
         acceptEvent,
         report: reporter("lark"),
+        log,
+      }),
+    );
+  if (config.dingtalk?.transport === "stream" && adapters.dingtalk)
+    connections.push(
+      createDingTalkStream({
+        config: config.dingtalk,
+        adapter: adapters.dingtalk,
+        acceptEvent,
+        report: reporter("dingtalk"),
         log,
       }),
     );
