@@ -51,6 +51,8 @@ export interface WeComBotConnectionConfig {
   botId: string;
   secret: string;
   url: string;
+  /** Where the robot's replies go (its response_url) and the API is reached. */
+  apiBase: string;
 }
 
 export interface Config {
@@ -184,6 +186,7 @@ export function parseEnv(record: Record<string, string | undefined>): Config {
       botId: env.WECOM_BOT_ID as string,
       secret: env.WECOM_BOT_SECRET as string,
       url: env.WECOM_BOT_WS_URL,
+      apiBase: env.WECOM_API_BASE,
     };
   return config;
 }
@@ -201,5 +204,7 @@ export function transports(config: Config): Record<string, string> {
 
 /** Names of the platform channels that are on, for the start-up line and /healthz-free diagnostics. */
 export function configuredPlatforms(config: Config): string[] {
-  return (["lark", "dingtalk", "wecom", "wecomBot"] as const).filter((key) => config[key] !== undefined);
+  return (["lark", "dingtalk", "wecom", "wecomBot"] as const).filter(
+    (key) => config[key] !== undefined || (key === "wecomBot" && config.wecomBotConnection !== undefined),
+  );
 }

@@ -3,7 +3,9 @@ import type { Config } from "../config/parse-env.ts";
 import { PLATFORMS, type PlatformId } from "../platforms/types.ts";
 
 const isConfigured = (config: Config, platform: PlatformId): boolean =>
-  platform === "wecom" ? !!(config.wecom || config.wecomBot) : !!config[platform];
+  platform === "wecom"
+    ? !!(config.wecom || config.wecomBot || config.wecomBotConnection)
+    : !!config[platform];
 
 /**
  * Empty when the console is off: always with OPS_CONSOLE=off, and by default as soon as any real platform is

@@ -4,6 +4,7 @@ import type { Logger } from "../log.ts";
 import { createDingTalkStream } from "../platforms/dingtalk/long-connection.ts";
 import { createLarkLongConnection } from "../platforms/lark/long-connection.ts";
 import type { AcceptEvent, LongConnection } from "../platforms/long-connection.ts";
+import { createWeComBotConnection } from "../platforms/wecom/long-connection.ts";
 import type { Adapters } from "./adapters.ts";
 import type { ConnectionHealth } from "./connection-health.ts";
 
@@ -42,6 +43,15 @@ export async function startLongConnections(deps: LongConnectionsDeps): Promise<{
         adapter: adapters.dingtalk,
         acceptEvent,
         report: reporter("dingtalk"),
+        log,
+      }),
+    );
+  if (config.wecomBotConnection)
+    connections.push(
+      createWeComBotConnection({
+        config: config.wecomBotConnection,
+        acceptEvent,
+        report: reporter("wecom"),
         log,
       }),
     );

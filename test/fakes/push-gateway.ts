@@ -32,8 +32,12 @@ export interface PushGateway {
   readonly wsUrl: string;
   /** Resolves once `count` clients are connected and ready. */
   connected(count?: number): Promise<void>;
-  /** Sends the payload until a connection acknowledges it; resolves with that acknowledgement. */
-  push(payload: unknown): Promise<Acknowledged>;
+  /**
+   * Sends the payload until a connection acknowledges it; resolves with that acknowledgement. With
+   * `until: "sent"` (a protocol without acknowledgements) it resolves once written to a connection, and is
+   * never sent again.
+   */
+  push(payload: unknown, options?: { until?: "ack" | "sent" }): Promise<Acknowledged>;
   /** Sends these bytes as they are to every open connection. */
   sendRaw(frame: string | Uint8Array): void;
   /** Cuts every open connection at once, as a network drop does. */
@@ -46,6 +50,7 @@ export interface PushGateway {
 
 interface Pending {
   id: string;
+  untilSent: boolean;
   payload: unknown;
   resolve(ack: Acknowledged): void;
   on?: WebSocket;
@@ -76,6 +81,13 @@ export async function startPushGateway(
       waiting.push(item);
       return;
     }
+    if (item.untilSent) {
+      counts.sent++;
+      socket.send(codec.push(item.id, item.payload));
+      pending.delete(item.id);
+      item.resolve({});
+      return;
+    }
     item.on = socket;
     clearTimeout(item.timer);
     item.timer = setTimeout(() => {
@@ -94,6 +106,19 @@ export async function startPushGateway(
     for (const waiter of waiters.filter((w) => ready.size >= w.count)) {
       waiters.splice(waiters.indexOf(waiter), 1);
       waiter.resolve();
+    }
+    for (const item of waiting.splice(0)) send(item);
+  };
+
+  /** A connection gone: whatever it had not acknowledged goes out again, on this or another connection. */
+  const forget = (socket: WebSocket) => {
+    if (!open.delete(socket)) return;
+    ready.delete(socket);
+    for (const item of pending.values()) {
+      if (item.on !== socket) continue;
+      clearTimeout(item.timer);
+      item.on = undefined;
+      waiting.push(item);
     }
     for (const item of waiting.splice(0)) send(item);
   };
@@ -122,18 +147,7 @@ export async function startPushGateway(
       counts.acked++;
       item.resolve(ack.data === undefined ? {} : { data: ack.data });
     });
-    socket.on("close", () => {
-      open.delete(socket);
-      ready.delete(socket);
-      // Whatever this connection had not acknowledged goes out again, on this or another connection.
-      for (const item of pending.values()) {
-        if (item.on !== socket) continue;
-        clearTimeout(item.timer);
-        item.on = undefined;
-        waiting.push(item);
-      }
-      for (const item of waiting.splice(0)) send(item);
-    });
+    socket.on("close", () => forget(socket));
     socket.on("error", () => {});
     if (!codec.ready || codec.ready(socket)) markReady(socket);
   });
@@ -149,11 +163,11 @@ export async function startPushGateway(
       if (ready.size >= count) return Promise.resolve();
       return new Promise((resolve) => waiters.push({ count, resolve }));
     },
-    push(payload) {
+    push(payload, { until = "ack" } = {}) {
       nextId++;
       const id = `push_${nextId}_${randomBytes(3).toString("hex")}`;
       return new Promise<Acknowledged>((resolve) => {
-        const item: Pending = { id, payload, resolve, sends: 0 };
+        const item: Pending = { id, payload, resolve, sends: 0, untilSent: until === "sent" };
         pending.set(id, item);
         send(item);
       });
@@ -162,7 +176,10 @@ export async function startPushGateway(
       for (const socket of ready) socket.send(frame);
     },
     drop() {
-      for (const socket of open) socket.terminate();
+      for (const socket of [...open]) {
+        socket.terminate();
+        forget(socket);
+      }
     },
     markReady,
     counts,

@@ -108,6 +108,7 @@ describe("parseEnv", () => {
         botId: "aibot-1",
         secret: "bot-secret",
         url: "wss://openws.work.weixin.qq.com",
+        apiBase: "https://qyapi.weixin.qq.com",
       });
       expect(transports(config)).toEqual({ lark: "ws", dingtalk: "stream", wecomBot: "ws" });
     });
