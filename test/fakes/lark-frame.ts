@@ -58,10 +58,10 @@ export function encodeFrame(frame: LarkFrame): Uint8Array {
   return Uint8Array.from(bytes);
 }
 
-/** Reads the fields this fake needs; throws on bytes that are not a frame. */
-export function decodeFrame(bytes: Uint8Array): LarkFrame {
+/** A cursor over protobuf bytes: varints and length-delimited fields. */
+function reader(bytes: Uint8Array) {
   let at = 0;
-  const readVarint = () => {
+  const varint = () => {
     let value = 0;
     let scale = 1;
     for (;;) {
@@ -72,26 +72,47 @@ export function decodeFrame(bytes: Uint8Array): LarkFrame {
       scale *= 0x80;
     }
   };
-  const readBytes = () => {
-    const length = readVarint();
-    if (at + length > bytes.length) throw new Error("truncated frame");
-    const slice = bytes.subarray(at, at + length);
-    at += length;
-    return slice;
+  return {
+    more: () => at < bytes.length,
+    varint,
+    bytes: () => {
+      const length = varint();
+      if (at + length > bytes.length) throw new Error("truncated frame");
+      const slice = bytes.subarray(at, at + length);
+      at += length;
+      return slice;
+    },
   };
+}
+
+function decodeHeader(bytes: Uint8Array): FrameHeader {
+  const read = reader(bytes);
+  const header: FrameHeader = { key: "", value: "" };
+  while (read.more()) {
+    const field = Math.floor(read.varint() / 8);
+    const value = decoder.decode(read.bytes());
+    if (field === 1) header.key = value;
+    else if (field === 2) header.value = value;
+  }
+  return header;
+}
+
+/** Reads the fields this fake needs; throws on bytes that are not a frame. */
+export function decodeFrame(bytes: Uint8Array): LarkFrame {
+  const read = reader(bytes);
   const frame: LarkFrame = { SeqID: 0, LogID: 0, service: 0, method: 0, headers: [] };
-  while (at < bytes.length) {
-    const key = readVarint();
+  while (read.more()) {
+    const key = read.varint();
     const field = Math.floor(key / 8);
     const wireType = key % 8;
     if (wireType === 0) {
-      const value = readVarint();
+      const value = read.varint();
       if (field === 1) frame.SeqID = value;
       else if (field === 2) frame.LogID = value;
       else if (field === 3) frame.service = value;
       else if (field === 4) frame.method = value;
     } else if (wireType === 2) {
-      const value = readBytes();
+      const value = read.bytes();
       if (field === 5) frame.headers.push(decodeHeader(value));
       else if (field === 8) frame.payload = value;
     } else {
@@ -99,31 +120,6 @@ export function decodeFrame(bytes: Uint8Array): LarkFrame {
     }
   }
   return frame;
-}
-
-function decodeHeader(bytes: Uint8Array): FrameHeader {
-  const inner = decodeFrameFields(bytes);
-  return { key: inner.get(1) ?? "", value: inner.get(2) ?? "" };
-}
-
-function decodeFrameFields(bytes: Uint8Array): Map<number, string> {
-  const fields = new Map<number, string>();
-  let at = 0;
-  while (at < bytes.length) {
-    const key = bytes[at++] ?? 0;
-    let length = 0;
-    let scale = 1;
-    for (;;) {
-      const byte = bytes[at++];
-      if (byte === undefined) throw new Error("truncated header");
-      length += (byte & 0x7f) * scale;
-      if (byte < 0x80) break;
-      scale *= 0x80;
-    }
-    fields.set(Math.floor(key / 8), decoder.decode(bytes.subarray(at, at + length)));
-    at += length;
-  }
-  return fields;
 }
 
 export const headerOf = (frame: LarkFrame, key: string): string | undefined =>
