@@ -110,6 +110,14 @@ describe("DingTalk Stream", () => {
   it("logs bad frames and goes on", async () => {
     gateway.sendRaw("{not json");
     gateway.sendRaw(JSON.stringify({ type: "CALLBACK" }));
+    // No message id to acknowledge it under: taken, logged, not a crash.
+    gateway.sendRaw(
+      JSON.stringify({
+        type: "CALLBACK",
+        headers: { topic: DINGTALK_TOPICS.robot },
+        data: JSON.stringify(robotMessage("/foo", "msgStreamNoId")),
+      }),
+    );
     expect(await gateway.push(DINGTALK_TOPICS.robot, "not an object")).toEqual({ response: {} });
     // Not a message the bot handles: acknowledged, ignored.
     expect(await gateway.push(DINGTALK_TOPICS.robot, { msgtype: "text" })).toEqual({ response: {} });
@@ -117,7 +125,7 @@ describe("DingTalk Stream", () => {
     await gateway.push(DINGTALK_TOPICS.robot, robotMessage("/foo", "msgStreamAfterBad"));
     await vi.waitFor(() => expect(sessionReplies("msgStreamAfterBad")).toHaveLength(1), { interval: 20 });
     const logs = bot.logLines.join("\n");
-    expect(logs.match(/"event":"dingtalk.stream.bad_frame"/g)).toHaveLength(2);
+    expect(logs.match(/"event":"dingtalk.stream.bad_frame"/g)).toHaveLength(3);
     expect(logs.match(/"event":"dingtalk.stream.bad_event"/g)).toHaveLength(1);
   });
 

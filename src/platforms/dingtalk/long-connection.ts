@@ -112,33 +112,46 @@ export function createDingTalkStream(deps: DingTalkStreamDeps): LongConnection {
       : decodeRobotMessage(json);
   };
 
-  const take = async (message: DWClientDownStream) => {
+  /** The acknowledgement (with a click's answer); a frame without a message id cannot have one. */
+  const acknowledge = (message: DWClientDownStream, answer: unknown) => {
     const messageId = message.headers?.messageId;
+    if (!messageId) {
+      log.warn("dingtalk.stream.bad_frame", { topic: message.headers?.topic, reason: "no messageId" });
+      return;
+    }
+    client.socketCallBackResponse(messageId, answer);
+  };
+
+  const take = async (message: DWClientDownStream) => {
     let event: InboundEvent | null;
     try {
       event = decode(message);
     } catch (error) {
       // It would never decode: acknowledged, so that DingTalk does not push it again.
       log.warn("dingtalk.stream.bad_event", { topic: message.headers?.topic, error });
-      if (messageId) client.socketCallBackResponse(messageId, {});
+      acknowledge(message, {});
       return;
     }
     if (!event) {
-      client.socketCallBackResponse(messageId, {});
+      acknowledge(message, {});
       return;
     }
+    let answer: unknown;
     try {
-      const answer = await acceptEvent(event, async (action, result) => {
+      answer = await acceptEvent(event, async (action, result) => {
         const rendered = await adapter.answerAction(action, result);
         return rendered ? ((await rendered.json()) as unknown) : null;
       });
-      client.socketCallBackResponse(messageId, answer ?? {});
     } catch (error) {
       // Not stored, so not acknowledged: DingTalk pushes it again.
       log.error("dingtalk.stream.accept_failed", { dedupKey: event.dedupKey, error });
+      return;
     }
+    acknowledge(message, answer ?? {});
   };
-  const listener = (message: DWClientDownStream) => void take(message);
+  const listener = (message: DWClientDownStream) => {
+    take(message).catch((error) => log.error("dingtalk.stream.failed", { error }));
+  };
   client.registerCallbackListener(TOPIC_ROBOT, listener);
   client.registerCallbackListener(TOPIC_CARD, listener);
 

@@ -77,8 +77,11 @@ export function createWeComBotConnection(deps: WeComBotConnectionDeps): LongConn
       log.error("wecom.ws.accept_failed", { dedupKey: event.dedupKey, error });
     }
   };
-  client.on("message", (frame) => void take(frame));
-  client.on("event", (frame) => void take(frame));
+  const listener = (frame: WsFrame) => {
+    take(frame).catch((error) => log.error("wecom.ws.failed", { error }));
+  };
+  client.on("message", listener);
+  client.on("event", listener);
   client.on("error", (error) => log.warn("wecom.ws.error", { error }));
 
   return {
