@@ -1,5 +1,8 @@
 // The alert card's buttons: Ack, Snooze 1 h, Snooze to tomorrow and Escalate (alerts come from the overdue sweep).
-import { type Action, type Command, defineAction, type Language, UserError } from "../src/bot/index.ts";
+import { type Action, type Command, defineAction, UserError } from "../src/bot/index.ts";
+import type { ActionResult } from "../src/chat/card.ts";
+import type { InboundAction } from "../src/chat/events.ts";
+import type { Language } from "../src/chat/language.ts";
 import { ALERT_ACTIONS, alertCard } from "../src/domain/alerts/card.ts";
 import {
   type AlertActor,
@@ -15,7 +18,6 @@ import { alertTiming } from "../src/domain/alerts/timing.ts";
 import { localDateOf } from "../src/domain/calendar/local-time.ts";
 import { formatLocalTime } from "../src/domain/orders/local-format.ts";
 import { chatSubscriptions } from "../src/domain/subscriptions/subscriptions.ts";
-import type { ActionResult, InboundAction } from "../src/platforms/types.ts";
 import type { CommandDeps } from "./deps.ts";
 
 type Caller = { personId: number; name: string; roles: readonly string[] };

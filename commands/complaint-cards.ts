@@ -1,5 +1,7 @@
 // Complaint cards: the complaint with both deadlines and time left, its form cards, the list, and the words.
-import { buttonValue, type Language } from "../src/bot/index.ts";
+import { buttonValue } from "../src/bot/index.ts";
+import type { Card, CardButton, CardField, CardForm } from "../src/chat/card.ts";
+import type { Language } from "../src/chat/language.ts";
 import {
   HOUR_MS,
   isoWeekday,
@@ -10,7 +12,6 @@ import {
 import { type ClockState, clockState } from "../src/domain/complaints/clocks.ts";
 import type { ComplaintRefusal } from "../src/domain/complaints/refusal.ts";
 import type { Complaint, ComplaintFilter, ComplaintList } from "../src/domain/complaints/store.ts";
-import type { Card, CardButton, CardField, CardForm } from "../src/platforms/types.ts";
 
 export const COMPLAINT_ACTIONS = {
   take: "complaint.take",

@@ -5,10 +5,12 @@ import {
   type Command,
   defineAction,
   defineCommand,
-  type Language,
   type Role,
   UserError,
 } from "../src/bot/index.ts";
+import type { ActionResult } from "../src/chat/card.ts";
+import type { InboundAction, InboundMessage } from "../src/chat/events.ts";
+import type { Language } from "../src/chat/language.ts";
 import {
   type ComplaintActor,
   openComplaint,
@@ -19,7 +21,6 @@ import {
 } from "../src/domain/complaints/changes.ts";
 import { ComplaintRefused } from "../src/domain/complaints/refusal.ts";
 import { type Complaint, findComplaint, listComplaints } from "../src/domain/complaints/store.ts";
-import type { ActionResult, InboundAction, InboundMessage } from "../src/platforms/types.ts";
 import {
   type CardClock,
   COMPLAINT_ACTIONS,

@@ -1,5 +1,7 @@
 // The inspection cards: the list of areas, an area's checklist form, the submitted summary and the finding alert.
-import { buttonValue, type Language } from "../src/bot/index.ts";
+import { buttonValue } from "../src/bot/index.ts";
+import type { Card, FormInput } from "../src/chat/card.ts";
+import type { Language } from "../src/chat/language.ts";
 import { localDateOf, localTimeOfDay, MINUTE_MS } from "../src/domain/calendar/local-time.ts";
 import {
   type ChecklistItem,
@@ -9,7 +11,6 @@ import {
   rangeText,
 } from "../src/domain/inspections/checklist.ts";
 import type { InspectionRecord } from "../src/domain/inspections/records.ts";
-import type { Card, FormInput } from "../src/platforms/types.ts";
 
 export const INSPECTION_OPEN_ACTION = "inspection.open";
 export const INSPECTION_SUBMIT_ACTION = "inspection.submit";

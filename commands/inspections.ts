@@ -1,13 +1,7 @@
 // /inspect and /巡检: list the areas, show an area's checklist form, take a submission from the form or typed.
-import {
-  type Action,
-  arg,
-  type Command,
-  defineAction,
-  defineCommand,
-  type Language,
-  UserError,
-} from "../src/bot/index.ts";
+import { type Action, arg, type Command, defineAction, defineCommand, UserError } from "../src/bot/index.ts";
+import type { ChatRef, PlatformId } from "../src/chat/events.ts";
+import type { Language } from "../src/chat/language.ts";
 import { addDays, localDateOf, startOfLocalDay } from "../src/domain/calendar/local-time.ts";
 import { findActiveArea, inspectionsInWindow, listActiveAreas } from "../src/domain/inspections/areas.ts";
 import {
@@ -19,7 +13,6 @@ import {
   valuesInChecklistOrder,
 } from "../src/domain/inspections/checklist.ts";
 import { submitInspection } from "../src/domain/inspections/submit.ts";
-import type { ChatRef, PlatformId } from "../src/platforms/types.ts";
 import type { CommandDeps } from "./deps.ts";
 import {
   areaListCard,

@@ -1,7 +1,9 @@
 // The order's cards: the confirmation card (Confirm / Cancel), the card after each change, the form and the list.
 
-import { translator } from "../src/bot/i18n.ts";
-import { buttonValue, type Language } from "../src/bot/index.ts";
+import { buttonValue } from "../src/bot/index.ts";
+import type { Card, CardButton, CardTone, FormInput } from "../src/chat/card.ts";
+import type { Language } from "../src/chat/language.ts";
+import { translator } from "../src/chat/language.ts";
 import { calendarDaysBetween, type LocalDate } from "../src/domain/calendar/local-time.ts";
 import {
   formatLocalTime,
@@ -12,7 +14,6 @@ import {
   type OrderStatus,
   type OrderView,
 } from "../src/domain/orders/index.ts";
-import type { Card, CardButton, CardTone, FormInput } from "../src/platforms/types.ts";
 
 export const ORDER_ACTIONS = {
   confirm: "order.confirm",

@@ -1,17 +1,12 @@
 // /order new|list|done|delay (/下单 /订单 /完成 /延期) and the order card's Confirm, Cancel and form submit.
 import { convertArg } from "../src/bot/args.ts";
 import type { Caller } from "../src/bot/command.ts";
-import {
-  type Action,
-  arg,
-  type Command,
-  defineAction,
-  defineCommand,
-  type Language,
-  UserError,
-} from "../src/bot/index.ts";
+import { type Action, arg, type Command, defineAction, defineCommand, UserError } from "../src/bot/index.ts";
 import { formatError, type ParseError } from "../src/bot/parse.ts";
 import { usageLine } from "../src/bot/usage.ts";
+import type { ActionResult, Card } from "../src/chat/card.ts";
+import type { InboundAction, InboundMessage } from "../src/chat/events.ts";
+import type { Language } from "../src/chat/language.ts";
 import type { Db } from "../src/db/database.ts";
 import { localDateOf } from "../src/domain/calendar/local-time.ts";
 import {
@@ -30,7 +25,6 @@ import {
   OrderRefusal,
   type OrderView,
 } from "../src/domain/orders/index.ts";
-import type { ActionResult, Card, InboundAction, InboundMessage } from "../src/platforms/types.ts";
 import type { CommandDeps } from "./deps.ts";
 import { type CardView, ORDER_ACTIONS, orderCard, orderFormCard, orderListCard } from "./order-cards.ts";
 

@@ -1,19 +1,18 @@
 // /role grant|revoke (/角色 授予|撤销): admins give and take roles; the user is an @mention or a user id.
 
-import type { Bilingual } from "../src/bot/i18n.ts";
 import {
   type Action,
   arg,
   type Command,
   defineCommand,
-  type Language,
   ROLE_NAMES_ZH,
   type Role,
   UserError,
 } from "../src/bot/index.ts";
+import type { InboundMessage, Person } from "../src/chat/events.ts";
+import type { Bilingual, Language } from "../src/chat/language.ts";
 import { knownPerson, personForContact } from "../src/domain/people/people.ts";
 import { grantRole, revokeRole, rolesOf } from "../src/domain/people/roles.ts";
-import type { InboundMessage, Person } from "../src/platforms/types.ts";
 import type { CommandDeps } from "./deps.ts";
 import { SETTINGS } from "./subscriptions.ts";
 

@@ -1,14 +1,9 @@
 // /subscribe and /unsubscribe (/订阅, /退订): which pushes this group receives, confirmed with a card.
-import type { Bilingual } from "../src/bot/i18n.ts";
-import {
-  type Action,
-  arg,
-  type Command,
-  defineCommand,
-  type Language,
-  type Role,
-  UserError,
-} from "../src/bot/index.ts";
+
+import { type Action, arg, type Command, defineCommand, type Role, UserError } from "../src/bot/index.ts";
+import type { Card } from "../src/chat/card.ts";
+import type { InboundMessage } from "../src/chat/events.ts";
+import type { Bilingual, Language } from "../src/chat/language.ts";
 import {
   type ChatSubscription,
   chatSubscriptions,
@@ -19,7 +14,6 @@ import {
   unsubscribe,
 } from "../src/domain/subscriptions/subscriptions.ts";
 import { maskWebhook } from "../src/domain/subscriptions/wecom-webhook.ts";
-import type { Card, InboundMessage } from "../src/platforms/types.ts";
 import type { CommandDeps } from "./deps.ts";
 import { parseSubscribeOptions } from "./subscription-options.ts";
 

@@ -1,6 +1,8 @@
 // createApp(deps): the Hono app, and the only place errors become HTTP statuses.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { InboundAction, PlatformId } from "./chat/events.ts";
+import { PLATFORMS } from "./chat/events.ts";
 import type { Clock } from "./clock.ts";
 import type { Database } from "./db/database.ts";
 import type { EventHandler } from "./events/event-handler.ts";
@@ -8,8 +10,7 @@ import type { Inbox } from "./inbox/inbox.ts";
 import { createProcessingQueue } from "./inbox/processing-queue.ts";
 import type { Logger } from "./log.ts";
 import { WebhookError } from "./platforms/errors.ts";
-import type { InboundAction, PlatformAdapter, PlatformId, WebhookOutcome } from "./platforms/types.ts";
-import { PLATFORMS } from "./platforms/types.ts";
+import type { PlatformAdapter, WebhookOutcome } from "./platforms/types.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 

@@ -1,13 +1,8 @@
 // defineCommand / defineAction: what a command or card action declares, and what its handler is given.
-import type {
-  ActionResult,
-  Card,
-  InboundAction,
-  InboundMessage,
-  OutboundMessage,
-} from "../platforms/types.ts";
+import type { ActionResult, Card, OutboundMessage } from "../chat/card.ts";
+import type { InboundAction, InboundMessage } from "../chat/events.ts";
+import type { Bilingual, Language } from "../chat/language.ts";
 import { type ArgSpecs, type ArgValues, isOptional } from "./args.ts";
-import type { Bilingual, Language } from "./i18n.ts";
 import type { Registry } from "./registry.ts";
 import type { Role } from "./roles.ts";
 

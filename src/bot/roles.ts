@@ -1,5 +1,5 @@
 // The roles a person can hold, their Chinese names, and the default "holds one of the required roles" check.
-import { joinOr, type Language } from "./i18n.ts";
+import { joinOr, type Language } from "../chat/language.ts";
 
 /** In the order people read them: most powerful first. */
 const ROLES = ["admin", "manager", "cs", "qa", "warehouse", "finance", "staff"] as const;

@@ -1,14 +1,9 @@
 // Runs one inbound event: parse or look up, check the role, call the handler; every outcome becomes a reply.
-import type {
-  ActionResult,
-  Card,
-  InboundAction,
-  InboundEvent,
-  InboundMessage,
-  OutboundMessage,
-} from "../platforms/types.ts";
+import type { ActionResult, Card, OutboundMessage } from "../chat/card.ts";
+import type { InboundAction, InboundEvent, InboundMessage } from "../chat/events.ts";
+import { type Language, translator } from "../chat/language.ts";
 import { type Caller, LANGUAGE_KEY, type ToastKind } from "./command.ts";
-import { type Language, strings, translator } from "./i18n.ts";
+import { strings } from "./i18n.ts";
 import { formatError, parseCommand, recognisedCommand } from "./parse.ts";
 import type { Registry } from "./registry.ts";
 import { type Authorize, describeRoles, type Role } from "./roles.ts";

@@ -1,5 +1,5 @@
 // parseEnv(record): the typed configuration, or one error naming every bad variable.
-import type { PlatformId } from "../platforms/types.ts";
+import type { PlatformId } from "../chat/events.ts";
 import { type Env, envSchema } from "./schema.ts";
 
 export class ConfigError extends Error {

@@ -1,5 +1,5 @@
 // What the console needs from each platform: its fake API, signed webhook requests, and reading payloads back.
-import type { PlatformId } from "../platforms/types.ts";
+import type { PlatformId } from "../chat/events.ts";
 import type { ChatMessage, Conversations } from "./conversations.ts";
 import type { MessageView } from "./message-view.ts";
 import type { FakeAnswer, FakeApi, FakeRequest } from "./platform-fakes/fake-api.ts";

@@ -1,11 +1,11 @@
 // The local chat console as one piece: which platforms it drives, their config, its routes and its seed data.
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { Hono, type MiddlewareHandler } from "hono";
+import type { PlatformId } from "../chat/events.ts";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config/parse-env.ts";
 import type { Db } from "../db/database.ts";
 import type { Logger } from "../log.ts";
-import type { PlatformId } from "../platforms/types.ts";
 import { isLoopback } from "../runtime/admin-routes.ts";
 import { createConsoleApiRoutes } from "./api-routes.ts";
 import { consolePlatforms } from "./console-mode.ts";

@@ -2,9 +2,11 @@
 
 import { and, eq, ne } from "drizzle-orm";
 import type { Caller } from "../bot/command.ts";
-import { hasCjk, translator } from "../bot/i18n.ts";
 import type { Router } from "../bot/router.ts";
 import type { Denial } from "../bot/user-error.ts";
+import type { OutboundMessage } from "../chat/card.ts";
+import type { InboundEvent, InboundMessage, Person, Target } from "../chat/events.ts";
+import { hasCjk, translator } from "../chat/language.ts";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config/parse-env.ts";
 import type { Database } from "../db/database.ts";
@@ -14,7 +16,6 @@ import { createChatMemory } from "../domain/people/chats.ts";
 import { personForContact } from "../domain/people/people.ts";
 import type { Logger } from "../log.ts";
 import type { Outbox } from "../outbox/outbox.ts";
-import type { InboundEvent, InboundMessage, OutboundMessage, Person, Target } from "../platforms/types.ts";
 import type { EventHandler, FollowingWork } from "./event-handler.ts";
 
 export interface BotHandlerDeps {

@@ -1,5 +1,6 @@
 // What the app asks of the bot for each stored event; the bot router implements it.
-import type { ActionResult, InboundAction, InboundMessage } from "../platforms/types.ts";
+import type { ActionResult } from "../chat/card.ts";
+import type { InboundAction, InboundMessage } from "../chat/events.ts";
 
 /** Work that goes on after the event is handled: the sends of its stored replies, paced to the limits. */
 export interface FollowingWork {

@@ -1,6 +1,6 @@
 // The alert card, in Chinese and English at once (it goes to groups): what is late, by how much, and its buttons.
 import { buttonValue } from "../../bot/command.ts";
-import type { Card, CardButton, CardField } from "../../platforms/types.ts";
+import type { Card, CardButton, CardField } from "../../chat/card.ts";
 import { localDateOf } from "../calendar/local-time.ts";
 import { formatLocalTime } from "../orders/local-format.ts";
 import { daysLate } from "./conditions.ts";

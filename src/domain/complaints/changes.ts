@@ -1,8 +1,8 @@
 // Every state change of a complaint: open, take, respond, resolve, rate; optimistic version, one audit row each.
 import { and, eq } from "drizzle-orm";
+import type { PlatformId } from "../../chat/events.ts";
 import type { Db } from "../../db/database.ts";
 import { complaints } from "../../db/schema/index.ts";
-import type { PlatformId } from "../../platforms/types.ts";
 import { audit } from "../audit.ts";
 import { loadCalendarOverrides } from "../calendar/overrides-repository.ts";
 import { createWorkingCalendar } from "../calendar/working-calendar.ts";

@@ -1,6 +1,7 @@
 // The morning digest as one neutral card: yesterday and its change, month to date, the five most urgent items.
-import type { Language } from "../../bot/i18n.ts";
-import type { Card, CardTone } from "../../platforms/types.ts";
+
+import type { Card, CardTone } from "../../chat/card.ts";
+import type { Language } from "../../chat/language.ts";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../calendar/local-time.ts";
 import { formatRate } from "../kpi/card.ts";
 import { CSAT_TARGET_PERCENT, type DeadlineRatio, type Kpis, type Ratio } from "../kpi/compute.ts";

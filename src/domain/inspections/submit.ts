@@ -1,9 +1,10 @@
 // Submitting an inspection: store it with its results and findings, audit it, and alert at once on findings.
 import { and, eq, sql } from "drizzle-orm";
+import type { OutboundMessage } from "../../chat/card.ts";
+import type { ChatRef, PlatformId } from "../../chat/events.ts";
 import type { Db } from "../../db/database.ts";
 import { auditLog, findings, inspectionResults, inspections } from "../../db/schema/index.ts";
 import type { Outbox, OutboxCounts } from "../../outbox/outbox.ts";
-import type { ChatRef, OutboundMessage, PlatformId } from "../../platforms/types.ts";
 import { audit } from "../audit.ts";
 import { enqueueFanOut, fanOutItems } from "../notifications/fan-out.ts";
 import { chatRecipient, subscribedRecipients } from "../notifications/recipients.ts";

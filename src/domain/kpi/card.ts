@@ -1,6 +1,7 @@
 // The KPI block as a neutral card in Chinese or English, for /kpi and the morning digest alike.
-import type { Bilingual, Language } from "../../bot/i18n.ts";
-import type { Card, CardTone } from "../../platforms/types.ts";
+
+import type { Card, CardTone } from "../../chat/card.ts";
+import type { Bilingual, Language } from "../../chat/language.ts";
 import { CSAT_TARGET_PERCENT, type DeadlineRatio, type Kpis, type Ratio } from "./compute.ts";
 
 /** "50%", "66.7%"; "—" when there is nothing to count, never 0 % or 100 %. */

@@ -1,7 +1,8 @@
 // One message to many chats through the outbox, one row each under `<key prefix>:<platform>:<chat id>`.
+
+import type { OutboundMessage } from "../../chat/card.ts";
 import type { Db } from "../../db/database.ts";
 import type { Outbox, OutboxCounts, OutboxItem } from "../../outbox/outbox.ts";
-import type { OutboundMessage } from "../../platforms/types.ts";
 import type { Recipient } from "./recipients.ts";
 
 /** The outbox rows for `message` to each recipient; a chat named twice gets one row. */

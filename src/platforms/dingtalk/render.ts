@@ -13,7 +13,7 @@
 //            required, placeholder, initial, options: [{ value, label }] }] } or ""; the submit button is
 //            回传请求 with params { "action": form.action, "value": form.value, <input name>: <input value> … }
 //   toast    (private data of the clicking user) a short result line after a click, may be ""
-import type { ActionResult, Card, CardButton, CardForm, CardTone, OutboundMessage } from "../types.ts";
+import type { ActionResult, Card, CardButton, CardForm, CardTone, OutboundMessage } from "../../chat/card.ts";
 import { actionText, sendMessageLink } from "./action-link.ts";
 
 /** DingTalk refuses a cardParamMap value over 1 KB, and the update then silently fails. */

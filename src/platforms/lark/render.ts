@@ -1,6 +1,7 @@
 // Renders neutral cards and texts as Lark message content: Card JSON 2.0 (kept under 30 KB) or msg_type text.
+
+import type { Card, CardButton, CardForm, CardTone, FormInput, OutboundMessage } from "../../chat/card.ts";
 import { utf8Encode } from "../shared/web-crypto.ts";
-import type { Card, CardButton, CardForm, CardTone, FormInput, OutboundMessage } from "../types.ts";
 
 type Json = Record<string, unknown>;
 

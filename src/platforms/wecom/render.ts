@@ -1,6 +1,7 @@
 // Neutral cards and texts → WeCom message bodies: template_card for interaction, markdown or text otherwise.
+
+import type { Card, CardButton, CardForm, CardTone, OutboundMessage } from "../../chat/card.ts";
 import { hexEncode, sha1, utf8Encode } from "../shared/web-crypto.ts";
-import type { Card, CardButton, CardForm, CardTone, OutboundMessage } from "../types.ts";
 import { encodeButtonKey, SETTLED_KEY } from "./button-key.ts";
 
 /** Who receives the body: app message/send, robot response_url / passive reply, or a group-robot webhook. */

@@ -5,6 +5,8 @@ export type { Sent };
 
 import { createAlertCommands } from "../../../commands/alerts.ts";
 import { createRegistry, createRouter, hasAnyRole } from "../../../src/bot/index.ts";
+import type { ActionResult, Card, OutboundMessage } from "../../../src/chat/card.ts";
+import type { InboundAction } from "../../../src/chat/events.ts";
 import { parseEnv } from "../../../src/config/parse-env.ts";
 import type { Database } from "../../../src/db/database.ts";
 import { chats, complaints, orders, subscriptions } from "../../../src/db/schema/index.ts";
@@ -15,7 +17,6 @@ import { createBotHandler } from "../../../src/events/bot-handler.ts";
 import type { EventHandler } from "../../../src/events/event-handler.ts";
 import { silentLogger } from "../../../src/log.ts";
 import { createOutbox, type Outbox } from "../../../src/outbox/outbox.ts";
-import type { ActionResult, Card, InboundAction, OutboundMessage } from "../../../src/platforms/types.ts";
 import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
 
 export const TIMEZONE = "Asia/Shanghai";

@@ -1,6 +1,6 @@
 // The console API on a real server: a typed message is signed, sent to the real webhook, and the reply captured.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PlatformId } from "../../../src/platforms/types.ts";
+import type { PlatformId } from "../../../src/chat/events.ts";
 import { type ConsoleServer, startConsoleServer } from "../../helpers/console-server.ts";
 
 interface Viewed {

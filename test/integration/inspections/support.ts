@@ -3,6 +3,8 @@
 import { asc, eq } from "drizzle-orm";
 import { createInspectionCommands } from "../../../commands/inspections.ts";
 import { createRegistry, createRouter, hasAnyRole } from "../../../src/bot/index.ts";
+import type { OutboundMessage } from "../../../src/chat/card.ts";
+import type { InboundAction, InboundMessage, PlatformId } from "../../../src/chat/events.ts";
 import { parseEnv } from "../../../src/config/parse-env.ts";
 import type { Database } from "../../../src/db/database.ts";
 import {
@@ -18,12 +20,6 @@ import { createBotHandler } from "../../../src/events/bot-handler.ts";
 import type { EventHandler } from "../../../src/events/event-handler.ts";
 import { silentLogger } from "../../../src/log.ts";
 import { createOutbox, type Outbox } from "../../../src/outbox/outbox.ts";
-import type {
-  InboundAction,
-  InboundMessage,
-  OutboundMessage,
-  PlatformId,
-} from "../../../src/platforms/types.ts";
 import { inboundMessage } from "../../helpers/inbound-message.ts";
 import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
 import { recordingAdapters, type Sent } from "../../helpers/recording-adapters.ts";

@@ -4,12 +4,13 @@ import { createOrderCommands } from "../../../commands/orders.ts";
 import type { Caller } from "../../../src/bot/command.ts";
 import { createRegistry, hasAnyRole, type Role } from "../../../src/bot/index.ts";
 import { createRouter } from "../../../src/bot/router.ts";
+import type { Card } from "../../../src/chat/card.ts";
+import type { ChatRef, InboundAction, PlatformId } from "../../../src/chat/events.ts";
 import { parseEnv } from "../../../src/config/parse-env.ts";
 import type { Database } from "../../../src/db/database.ts";
 import { grantRole, personForContact } from "../../../src/domain/people/people.ts";
 import { createLogger } from "../../../src/log.ts";
 import { createOutbox } from "../../../src/outbox/outbox.ts";
-import type { Card, ChatRef, InboundAction, PlatformId } from "../../../src/platforms/types.ts";
 import { inboundMessage } from "../../helpers/inbound-message.ts";
 import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
 

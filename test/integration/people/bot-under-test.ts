@@ -3,13 +3,14 @@ import { and, asc, eq } from "drizzle-orm";
 import { createRoleCommands } from "../../../commands/roles.ts";
 import { createSubscriptionCommands } from "../../../commands/subscriptions.ts";
 import { createRegistry, createRouter, hasAnyRole } from "../../../src/bot/index.ts";
+import type { OutboundMessage } from "../../../src/chat/card.ts";
+import type { ChatRef, Person, PlatformId } from "../../../src/chat/events.ts";
 import { parseEnv } from "../../../src/config/parse-env.ts";
 import type { Database } from "../../../src/db/database.ts";
 import { auditLog, identities } from "../../../src/db/schema/index.ts";
 import { createBotHandler } from "../../../src/events/bot-handler.ts";
 import { createLogger } from "../../../src/log.ts";
 import type { Outbox, OutboxItem } from "../../../src/outbox/outbox.ts";
-import type { ChatRef, OutboundMessage, Person, PlatformId } from "../../../src/platforms/types.ts";
 import { inboundMessage } from "../../helpers/inbound-message.ts";
 import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
 

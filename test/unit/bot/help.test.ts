@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { commandHelpCard, createRouter, hasAnyRole, helpCard } from "../../../src/bot/index.ts";
-import type { InboundMessage } from "../../../src/platforms/types.ts";
+import type { InboundMessage } from "../../../src/chat/events.ts";
 import { commands, orderNew, registry } from "./fixture-registry.ts";
 
 describe("/help list", () => {

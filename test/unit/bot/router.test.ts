@@ -10,7 +10,7 @@ import {
   type Role,
   UserError,
 } from "../../../src/bot/index.ts";
-import type { InboundAction, InboundMessage, Person } from "../../../src/platforms/types.ts";
+import type { InboundAction, InboundMessage, Person } from "../../../src/chat/events.ts";
 import { commands, orderConfirm } from "./fixture-registry.ts";
 
 function message(text: string, mentions: Person[] = []): InboundMessage {

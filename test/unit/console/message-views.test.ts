@@ -1,5 +1,6 @@
 // Each platform's payload, as the real renderer writes it, reads back into the card the console draws.
 import { describe, expect, it } from "vitest";
+import type { Card } from "../../../src/chat/card.ts";
 import { dingtalkView } from "../../../src/console/dingtalk/view.ts";
 import { larkView } from "../../../src/console/lark/view.ts";
 import type { CardView } from "../../../src/console/message-view.ts";
@@ -10,7 +11,6 @@ import {
   toRobotApiParams,
 } from "../../../src/platforms/dingtalk/render.ts";
 import { renderLarkMessage } from "../../../src/platforms/lark/render.ts";
-import type { Card } from "../../../src/platforms/types.ts";
 import { renderMessage } from "../../../src/platforms/wecom/render.ts";
 
 const orderCard: Card = {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Card, CardButton } from "../../../../src/chat/card.ts";
 import { parseActionText } from "../../../../src/platforms/dingtalk/action-link.ts";
 import {
   renderCardCallbackAnswer,
@@ -6,7 +7,6 @@ import {
   renderRobotMessage,
   toRobotApiParams,
 } from "../../../../src/platforms/dingtalk/render.ts";
-import type { Card, CardButton } from "../../../../src/platforms/types.ts";
 
 const confirmCard: Card = {
   title: "确认订单 O-20261126-001",

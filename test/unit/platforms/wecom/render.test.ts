@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Card } from "../../../../src/platforms/types.ts";
+import type { Card } from "../../../../src/chat/card.ts";
 import { decodeButtonKey, SETTLED_KEY } from "../../../../src/platforms/wecom/button-key.ts";
 import {
   renderCardMarkdown,
