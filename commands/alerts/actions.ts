@@ -1,24 +1,25 @@
 // The alert card's buttons: Ack, Snooze 1 h, Snooze to tomorrow and Escalate (alerts come from the overdue sweep).
-import { type Action, type Command, defineAction, UserError } from "../src/bot/index.ts";
-import type { ActionResult } from "../src/chat/card.ts";
-import type { InboundAction } from "../src/chat/events.ts";
-import type { Language } from "../src/chat/language.ts";
-import { ALERT_ACTIONS, alertCard } from "../src/domain/alerts/card.ts";
+import { type Action, type Command, defineAction, UserError } from "../../src/bot/index.ts";
+import type { ActionResult } from "../../src/chat/card.ts";
+import type { InboundAction } from "../../src/chat/events.ts";
+import type { Language } from "../../src/chat/language.ts";
 import {
   type AlertActor,
   type AlertChange,
+  AlertRefused,
   ackAlert,
   escalateByHand,
   snoozeAlert,
-} from "../src/domain/alerts/changes.ts";
-import { sendDueNotices } from "../src/domain/alerts/notices.ts";
-import { type AlertRow, findAlert } from "../src/domain/alerts/store.ts";
-import { alertCalendar } from "../src/domain/alerts/sweep.ts";
-import { alertTiming } from "../src/domain/alerts/timing.ts";
-import { localDateOf } from "../src/domain/calendar/local-time.ts";
-import { formatLocalTime } from "../src/domain/orders/local-format.ts";
-import { chatSubscriptions } from "../src/domain/subscriptions/subscriptions.ts";
-import type { CommandDeps } from "./deps.ts";
+} from "../../src/domain/alerts/changes.ts";
+import { sendDueNotices } from "../../src/domain/alerts/notices.ts";
+import { type AlertRow, findAlert } from "../../src/domain/alerts/store.ts";
+import { alertCalendar } from "../../src/domain/alerts/sweep.ts";
+import { alertTiming } from "../../src/domain/alerts/timing.ts";
+import { localDateOf } from "../../src/domain/calendar/local-time.ts";
+import { formatLocalTime } from "../../src/domain/orders/local-format.ts";
+import { chatSubscriptions } from "../../src/domain/subscriptions/subscriptions.ts";
+import type { CommandDeps } from "../deps.ts";
+import { ALERT_ACTIONS, alertCard, alertNotice } from "./cards.ts";
 
 type Caller = { personId: number; name: string; roles: readonly string[] };
 
@@ -69,33 +70,36 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
   }
 
   /** The card as it now stands, or why nothing changed (with the card as the other person left it). */
-  function answer(
-    outcome: AlertChange,
+  async function answer(
+    change: Promise<AlertChange>,
     language: Language,
     done: { zh: string; en: string },
     caller: Caller,
-  ) {
+  ): Promise<ActionResult> {
     const t = (zh: string, en: string) => (language === "zh" ? zh : en);
-    if (outcome.ok) {
+    try {
+      const { alert } = await change;
       const names = { ackedByName: caller.name, snoozedByName: caller.name };
       return {
-        card: alertCard(outcome.alert, { now: deps.now(), timezone, ...names }),
+        card: alertCard(alert, { now: deps.now(), timezone, ...names }),
         toast: { kind: "success", text: t(done.zh, done.en) },
-      } satisfies ActionResult;
+      };
+    } catch (error) {
+      if (!(error instanceof AlertRefused)) throw error;
+      const { refusal } = error;
+      if (refusal.kind === "not_found") throw new UserError("找不到这条告警", "no such alert");
+      const card = alertCard(refusal.alert, { now: deps.now(), timezone });
+      const text =
+        refusal.kind === "already_acked" && refusal.alert.ackedAt
+          ? t(
+              `已于 ${at(refusal.alert.ackedAt)} 确认过`,
+              `already acknowledged at ${at(refusal.alert.ackedAt)}`,
+            )
+          : refusal.kind === "already_escalated"
+            ? t("已经升级给经理了", "already escalated to the managers")
+            : t("这条告警已结束", "this alert is closed");
+      return { card, toast: { kind: "info", text } };
     }
-    const { refusal } = outcome;
-    if (refusal.kind === "not_found") throw new UserError("找不到这条告警", "no such alert");
-    const card = alertCard(refusal.alert, { now: deps.now(), timezone });
-    const text =
-      refusal.kind === "already_acked" && refusal.alert.ackedAt
-        ? t(
-            `已于 ${at(refusal.alert.ackedAt)} 确认过`,
-            `already acknowledged at ${at(refusal.alert.ackedAt)}`,
-          )
-        : refusal.kind === "already_escalated"
-          ? t("已经升级给经理了", "already escalated to the managers")
-          : t("这条告警已结束", "this alert is closed");
-    return { card, toast: { kind: "info", text } } satisfies ActionResult;
   }
 
   const actions = [
@@ -103,9 +107,8 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
       id: ALERT_ACTIONS.ack,
       handler: async ({ id, event, caller, language }) => {
         const alert = await clickedAlert(id, event, caller);
-        const outcome = await ackAlert(db, alert.id, actorOf(event, caller));
         return answer(
-          outcome,
+          ackAlert(db, alert.id, actorOf(event, caller)),
           language,
           { zh: "已确认, 不再提醒", en: "Acknowledged: no more reminders" },
           caller,
@@ -118,10 +121,9 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
         const alert = await clickedAlert(id, event, caller);
         const timing = await timingNow();
         const until = timing.snoozeHour(deps.now(), alert.safety);
-        const outcome = await snoozeAlert(db, alert.id, actorOf(event, caller), until, timing);
         const when = at(until);
         return answer(
-          outcome,
+          snoozeAlert(db, alert.id, actorOf(event, caller), until, timing),
           language,
           { zh: `将于 ${when} 再提醒`, en: `Reminding again at ${when}` },
           caller,
@@ -134,10 +136,9 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
         const alert = await clickedAlert(id, event, caller);
         const timing = await timingNow();
         const until = timing.snoozeTomorrow(deps.now());
-        const outcome = await snoozeAlert(db, alert.id, actorOf(event, caller), until, timing);
         const when = at(until);
         return answer(
-          outcome,
+          snoozeAlert(db, alert.id, actorOf(event, caller), until, timing),
           language,
           { zh: `将于 ${when} 再提醒`, en: `Reminding again at ${when}` },
           caller,
@@ -149,13 +150,19 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
       handler: async ({ id, event, caller, language }) => {
         const alert = await clickedAlert(id, event, caller);
         const timing = await timingNow();
-        const outcome = await escalateByHand(db, alert.id, actorOf(event, caller), timing);
-        if (outcome.ok && outcome.escalationId !== undefined) {
-          await sendDueNotices({ db, outbox: deps.outbox, timezone, timing }, deps.now(), [
-            outcome.escalationId,
-          ]);
-        }
-        return answer(outcome, language, { zh: "已升级给经理", en: "Escalated to the managers" }, caller);
+        const escalated = escalateByHand(db, alert.id, actorOf(event, caller), timing).then(
+          async (change) => {
+            if (change.escalationId !== undefined) {
+              await sendDueNotices(
+                { db, outbox: deps.outbox, timezone, timing, draw: alertNotice },
+                deps.now(),
+                [change.escalationId],
+              );
+            }
+            return change;
+          },
+        );
+        return answer(escalated, language, { zh: "已升级给经理", en: "Escalated to the managers" }, caller);
       },
     }),
   ];

@@ -1,11 +1,11 @@
 // The alert card, in Chinese and English at once (it goes to groups): what is late, by how much, and its buttons.
-import { buttonValue } from "../../bot/command.ts";
-import type { Card, CardButton, CardField } from "../../chat/card.ts";
-import { localDateOf } from "../calendar/local-time.ts";
-import { formatLocalTime } from "../orders/local-format.ts";
-import { daysLate } from "./conditions.ts";
-import { goesToManagers } from "./levels.ts";
-import { type AlertRow, alertFacts } from "./store.ts";
+import { buttonValue } from "../../src/bot/command.ts";
+import type { Card, CardButton, CardField, OutboundMessage } from "../../src/chat/card.ts";
+import { daysLate } from "../../src/domain/alerts/conditions.ts";
+import { goesToManagers } from "../../src/domain/alerts/levels.ts";
+import { type AlertRow, alertFacts } from "../../src/domain/alerts/store.ts";
+import { localDateOf } from "../../src/domain/calendar/local-time.ts";
+import { formatLocalTime } from "../../src/domain/orders/local-format.ts";
 
 export const ALERT_ACTIONS = {
   ack: "alert.ack",
@@ -151,3 +151,9 @@ export function alertCard(alert: AlertRow, state: AlertCardState): Card {
     note: noteOf(alert, state),
   };
 }
+
+/** An alert's notice as the sweep sends it: its card at `now`. */
+export const alertNotice = (alert: AlertRow, now: Date, timezone: string): OutboundMessage => ({
+  type: "card",
+  card: alertCard(alert, { now, timezone }),
+});

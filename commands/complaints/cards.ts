@@ -1,17 +1,17 @@
 // Complaint cards: the complaint with both deadlines and time left, its form cards, the list, and the words.
-import { buttonValue } from "../src/bot/index.ts";
-import type { Card, CardButton, CardField, CardForm } from "../src/chat/card.ts";
-import type { Language } from "../src/chat/language.ts";
+import { buttonValue } from "../../src/bot/index.ts";
+import type { Card, CardButton, CardField, CardForm } from "../../src/chat/card.ts";
+import type { Language } from "../../src/chat/language.ts";
 import {
   HOUR_MS,
   isoWeekday,
   localDateOf,
   localTimeOfDay,
   MINUTE_MS,
-} from "../src/domain/calendar/local-time.ts";
-import { type ClockState, clockState } from "../src/domain/complaints/clocks.ts";
-import type { ComplaintRefusal } from "../src/domain/complaints/refusal.ts";
-import type { Complaint, ComplaintFilter, ComplaintList } from "../src/domain/complaints/store.ts";
+} from "../../src/domain/calendar/local-time.ts";
+import { type ClockState, clockState } from "../../src/domain/complaints/clocks.ts";
+import type { ComplaintRefusal } from "../../src/domain/complaints/refusal.ts";
+import type { Complaint, ComplaintFilter, ComplaintList } from "../../src/domain/complaints/store.ts";
 
 export const COMPLAINT_ACTIONS = {
   take: "complaint.take",

@@ -5,12 +5,11 @@ import {
   type Command,
   defineAction,
   defineCommand,
-  type Role,
   UserError,
-} from "../src/bot/index.ts";
-import type { ActionResult } from "../src/chat/card.ts";
-import type { InboundAction, InboundMessage } from "../src/chat/events.ts";
-import type { Language } from "../src/chat/language.ts";
+} from "../../src/bot/index.ts";
+import type { ActionResult } from "../../src/chat/card.ts";
+import type { InboundAction, InboundMessage } from "../../src/chat/events.ts";
+import type { Language } from "../../src/chat/language.ts";
 import {
   type ComplaintActor,
   openComplaint,
@@ -18,9 +17,11 @@ import {
   resolveComplaint,
   respondToComplaint,
   takeComplaint,
-} from "../src/domain/complaints/changes.ts";
-import { ComplaintRefused } from "../src/domain/complaints/refusal.ts";
-import { type Complaint, findComplaint, listComplaints } from "../src/domain/complaints/store.ts";
+} from "../../src/domain/complaints/changes.ts";
+import { ComplaintRefused } from "../../src/domain/complaints/refusal.ts";
+import { type Complaint, findComplaint, listComplaints } from "../../src/domain/complaints/store.ts";
+import type { Role } from "../../src/domain/people/role.ts";
+import type { CommandDeps } from "../deps.ts";
 import {
   type CardClock,
   COMPLAINT_ACTIONS,
@@ -30,8 +31,7 @@ import {
   complaintListCard,
   type FormKind,
   refusalText,
-} from "./complaint-cards.ts";
-import type { CommandDeps } from "./deps.ts";
+} from "./cards.ts";
 
 const COMPLAINTS = { zh: "投诉", en: "Complaints" };
 

@@ -1,13 +1,18 @@
 // The morning digest as one neutral card: yesterday and its change, month to date, the five most urgent items.
 
-import type { Card, CardTone } from "../../chat/card.ts";
-import type { Language } from "../../chat/language.ts";
-import { DAY_MS, HOUR_MS, MINUTE_MS } from "../calendar/local-time.ts";
-import { formatRate } from "../kpi/card.ts";
-import { CSAT_TARGET_PERCENT, type DeadlineRatio, type Kpis, type Ratio } from "../kpi/compute.ts";
-import { formatLocalTime } from "../orders/local-format.ts";
-import type { DigestContent } from "./content.ts";
-import type { UrgentItem } from "./urgent-items.ts";
+import type { Card, CardTone } from "../../src/chat/card.ts";
+import type { Language } from "../../src/chat/language.ts";
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "../../src/domain/calendar/local-time.ts";
+import type { DigestContent } from "../../src/domain/digest/content.ts";
+import type { UrgentItem } from "../../src/domain/digest/urgent-items.ts";
+import {
+  CSAT_TARGET_PERCENT,
+  type DeadlineRatio,
+  type Kpis,
+  type Ratio,
+} from "../../src/domain/kpi/compute.ts";
+import { formatLocalTime } from "../../src/domain/orders/local-format.ts";
+import { formatRate } from "../kpi/cards.ts";
 
 type Translate = (zh: string, en: string) => string;
 

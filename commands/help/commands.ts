@@ -1,7 +1,7 @@
 // /help and /帮助: the command list, or one command's usage; its card switches language in place.
-import { arg, buttonValue, defineAction, defineCommand, helpCard } from "../src/bot/index.ts";
-import type { Card } from "../src/chat/card.ts";
-import type { Language } from "../src/chat/language.ts";
+import { arg, buttonValue, defineAction, defineCommand, helpCard } from "../../src/bot/index.ts";
+import type { Card } from "../../src/chat/card.ts";
+import type { Language } from "../../src/chat/language.ts";
 
 export const HELP_LANGUAGE_ACTION = "help.language";
 

@@ -1,16 +1,16 @@
 // The inspection cards: the list of areas, an area's checklist form, the submitted summary and the finding alert.
-import { buttonValue } from "../src/bot/index.ts";
-import type { Card, FormInput } from "../src/chat/card.ts";
-import type { Language } from "../src/chat/language.ts";
-import { localDateOf, localTimeOfDay, MINUTE_MS } from "../src/domain/calendar/local-time.ts";
+import { buttonValue } from "../../src/bot/index.ts";
+import type { Card, FormInput } from "../../src/chat/card.ts";
+import type { Language } from "../../src/chat/language.ts";
+import { localDateOf, localTimeOfDay, MINUTE_MS } from "../../src/domain/calendar/local-time.ts";
 import {
   type ChecklistItem,
   findingDescription,
   type InspectionArea,
   type ItemResult,
   rangeText,
-} from "../src/domain/inspections/checklist.ts";
-import type { InspectionRecord } from "../src/domain/inspections/records.ts";
+} from "../../src/domain/inspections/checklist.ts";
+import type { InspectionRecord } from "../../src/domain/inspections/records.ts";
 
 export const INSPECTION_OPEN_ACTION = "inspection.open";
 export const INSPECTION_SUBMIT_ACTION = "inspection.submit";

@@ -1,9 +1,16 @@
 // /inspect and /巡检: list the areas, show an area's checklist form, take a submission from the form or typed.
-import { type Action, arg, type Command, defineAction, defineCommand, UserError } from "../src/bot/index.ts";
-import type { ChatRef, PlatformId } from "../src/chat/events.ts";
-import type { Language } from "../src/chat/language.ts";
-import { addDays, localDateOf, startOfLocalDay } from "../src/domain/calendar/local-time.ts";
-import { findActiveArea, inspectionsInWindow, listActiveAreas } from "../src/domain/inspections/areas.ts";
+import {
+  type Action,
+  arg,
+  type Command,
+  defineAction,
+  defineCommand,
+  UserError,
+} from "../../src/bot/index.ts";
+import type { ChatRef, PlatformId } from "../../src/chat/events.ts";
+import type { Language } from "../../src/chat/language.ts";
+import { addDays, localDateOf, startOfLocalDay } from "../../src/domain/calendar/local-time.ts";
+import { findActiveArea, inspectionsInWindow, listActiveAreas } from "../../src/domain/inspections/areas.ts";
 import {
   evaluateChecklist,
   type InspectionArea,
@@ -11,9 +18,9 @@ import {
   type Problem,
   splitTypedValues,
   valuesInChecklistOrder,
-} from "../src/domain/inspections/checklist.ts";
-import { submitInspection } from "../src/domain/inspections/submit.ts";
-import type { CommandDeps } from "./deps.ts";
+} from "../../src/domain/inspections/checklist.ts";
+import { submitInspection } from "../../src/domain/inspections/submit.ts";
+import type { CommandDeps } from "../deps.ts";
 import {
   areaListCard,
   findingAlertCard,
@@ -22,7 +29,7 @@ import {
   inspectionFormCard,
   inspectionSummaryCard,
   typedUsage,
-} from "./inspection-cards.ts";
+} from "./cards.ts";
 
 const INSPECTIONS = { zh: "巡检", en: "Inspections" };
 

@@ -1,8 +1,13 @@
 // The KPI block as a neutral card in Chinese or English, for /kpi and the morning digest alike.
 
-import type { Card, CardTone } from "../../chat/card.ts";
-import type { Bilingual, Language } from "../../chat/language.ts";
-import { CSAT_TARGET_PERCENT, type DeadlineRatio, type Kpis, type Ratio } from "./compute.ts";
+import type { Card, CardTone } from "../../src/chat/card.ts";
+import type { Bilingual, Language } from "../../src/chat/language.ts";
+import {
+  CSAT_TARGET_PERCENT,
+  type DeadlineRatio,
+  type Kpis,
+  type Ratio,
+} from "../../src/domain/kpi/compute.ts";
 
 /** "50%", "66.7%"; "—" when there is nothing to count, never 0 % or 100 %. */
 export function formatRate(rate: number | null): string {

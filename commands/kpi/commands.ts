@@ -1,11 +1,11 @@
 // /kpi [today|week|month] (/指标, /日报): the KPI summary of a window in OPS_TIMEZONE, for anyone.
-import { type Action, arg, type Command, defineCommand } from "../src/bot/index.ts";
-import { loadCalendarOverrides } from "../src/domain/calendar/overrides-repository.ts";
-import { createWorkingCalendar } from "../src/domain/calendar/working-calendar.ts";
-import { renderKpiCard } from "../src/domain/kpi/card.ts";
-import { computeKpis } from "../src/domain/kpi/compute.ts";
-import type { KpiPeriod } from "../src/domain/kpi/window.ts";
-import type { CommandDeps } from "./deps.ts";
+import { type Action, arg, type Command, defineCommand } from "../../src/bot/index.ts";
+import { loadCalendarOverrides } from "../../src/domain/calendar/overrides-repository.ts";
+import { createWorkingCalendar } from "../../src/domain/calendar/working-calendar.ts";
+import { computeKpis } from "../../src/domain/kpi/compute.ts";
+import type { KpiPeriod } from "../../src/domain/kpi/window.ts";
+import type { CommandDeps } from "../deps.ts";
+import { renderKpiCard } from "./cards.ts";
 
 const PERIOD_HEADINGS: Record<KpiPeriod, { zh: string; en: string }> = {
   today: { zh: "今天", en: "today" },

@@ -1,19 +1,19 @@
 // The order's cards: the confirmation card (Confirm / Cancel), the card after each change, the form and the list.
 
-import { buttonValue } from "../src/bot/index.ts";
-import type { Card, CardButton, CardTone, FormInput } from "../src/chat/card.ts";
-import type { Language } from "../src/chat/language.ts";
-import { translator } from "../src/chat/language.ts";
-import { calendarDaysBetween, type LocalDate } from "../src/domain/calendar/local-time.ts";
+import { buttonValue } from "../../src/bot/index.ts";
+import type { Card, CardButton, CardTone, FormInput } from "../../src/chat/card.ts";
+import type { Language } from "../../src/chat/language.ts";
+import { translator } from "../../src/chat/language.ts";
+import { calendarDaysBetween, type LocalDate } from "../../src/domain/calendar/local-time.ts";
 import {
   formatLocalTime,
-  lastChange,
   type OrderFilter,
   type OrderPage,
   type OrderRow,
   type OrderStatus,
   type OrderView,
-} from "../src/domain/orders/index.ts";
+} from "../../src/domain/orders/index.ts";
+import { lastChange } from "./refusals.ts";
 
 export const ORDER_ACTIONS = {
   confirm: "order.confirm",

@@ -1,14 +1,21 @@
 // /order new|list|done|delay (/下单 /订单 /完成 /延期) and the order card's Confirm, Cancel and form submit.
-import { convertArg } from "../src/bot/args.ts";
-import type { Caller } from "../src/bot/command.ts";
-import { type Action, arg, type Command, defineAction, defineCommand, UserError } from "../src/bot/index.ts";
-import { formatError, type ParseError } from "../src/bot/parse.ts";
-import { usageLine } from "../src/bot/usage.ts";
-import type { ActionResult, Card } from "../src/chat/card.ts";
-import type { InboundAction, InboundMessage } from "../src/chat/events.ts";
-import type { Language } from "../src/chat/language.ts";
-import type { Db } from "../src/db/database.ts";
-import { localDateOf } from "../src/domain/calendar/local-time.ts";
+import { convertArg } from "../../src/bot/args.ts";
+import type { Caller } from "../../src/bot/command.ts";
+import {
+  type Action,
+  arg,
+  type Command,
+  defineAction,
+  defineCommand,
+  UserError,
+} from "../../src/bot/index.ts";
+import { formatError, type ParseError } from "../../src/bot/parse.ts";
+import { usageLine } from "../../src/bot/usage.ts";
+import type { ActionResult, Card } from "../../src/chat/card.ts";
+import type { InboundAction, InboundMessage } from "../../src/chat/events.ts";
+import type { Language } from "../../src/chat/language.ts";
+import type { Db } from "../../src/db/database.ts";
+import { localDateOf } from "../../src/domain/calendar/local-time.ts";
 import {
   type ChangeRequest,
   cancelOrder,
@@ -21,12 +28,12 @@ import {
   MAY_DELAY,
   type NewOrder,
   type OrderActor,
-  OrderInputError,
-  OrderRefusal,
+  OrderRefused,
   type OrderView,
-} from "../src/domain/orders/index.ts";
-import type { CommandDeps } from "./deps.ts";
-import { type CardView, ORDER_ACTIONS, orderCard, orderFormCard, orderListCard } from "./order-cards.ts";
+} from "../../src/domain/orders/index.ts";
+import type { CommandDeps } from "../deps.ts";
+import { type CardView, ORDER_ACTIONS, orderCard, orderFormCard, orderListCard } from "./cards.ts";
+import { orderRefusalWords, orderUserError } from "./refusals.ts";
 
 const ORDERS = { zh: "订单", en: "Orders" };
 
@@ -77,6 +84,16 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
   const usageOf = (language: Language): string =>
     usageLine(NEW_ORDER_NAMES[language][0], NEW_ORDER_ARGS, language);
 
+  /** Runs an order change at `at`; a refusal becomes the user's reply (a denial when it is one). */
+  async function explained<T>(at: Date, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof OrderRefused)) throw error;
+      throw orderUserError(error.refusal, timezone, localDateOf(at, timezone));
+    }
+  }
+
   /** Stores the draft and draws its confirmation card; a refused field reads "…: abc — 用法: /下单 …". */
   async function takeOrder(
     input: NewOrder,
@@ -94,11 +111,11 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
       );
       return orderCard(drafted.order, viewAt(at, language), { duplicateOf: drafted.duplicateOf });
     } catch (error) {
-      if (!(error instanceof OrderInputError)) throw error;
-      throw new UserError(
-        `${error.messageZh} — 用法: ${usageOf("zh")}`,
-        `${error.messageEn} — usage: ${usageOf("en")}`,
-      );
+      if (!(error instanceof OrderRefused)) throw error;
+      if (error.refusal.kind !== "bad_input")
+        throw orderUserError(error.refusal, timezone, viewAt(at, language).today);
+      const words = orderRefusalWords(error.refusal, timezone, viewAt(at, language).today);
+      throw new UserError(`${words.zh} — 用法: ${usageOf("zh")}`, `${words.en} — usage: ${usageOf("en")}`);
     }
   }
 
@@ -194,7 +211,9 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
     handler: async ({ args, event, caller, language, reply }) => {
       const at = deps.now();
       const number = args.orderNo.toUpperCase();
-      const order = await completeOrder(db, { number, actor: actorOf(event, caller, at), timezone });
+      const order = await explained(at, () =>
+        completeOrder(db, { number, actor: actorOf(event, caller, at), timezone }),
+      );
       return reply.card(orderCard(order, viewAt(at, language)));
     },
   });
@@ -219,13 +238,15 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
     },
     handler: async ({ args, event, caller, language, reply }) => {
       const at = deps.now();
-      const order = await delayOrder(db, {
-        number: args.orderNo.toUpperCase(),
-        newDue: args.newDue,
-        reason: args.reason,
-        actor: actorOf(event, caller, at),
-        timezone,
-      });
+      const order = await explained(at, () =>
+        delayOrder(db, {
+          number: args.orderNo.toUpperCase(),
+          newDue: args.newDue,
+          reason: args.reason,
+          actor: actorOf(event, caller, at),
+          timezone,
+        }),
+      );
       const delay = { reason: args.reason.trim(), by: caller.name, at };
       return reply.card(orderCard(order, viewAt(at, language), { delay }));
     },
@@ -261,11 +282,12 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
             ...toast("success", `${done.zh}订单 ${number}`, `Order ${number} ${done.en}`),
           };
         } catch (error) {
-          if (!(error instanceof OrderRefusal && error.order)) throw error;
-          return {
-            card: orderCard(error.order, view),
-            ...toast("warning", error.messageZh, error.messageEn),
-          };
+          if (!(error instanceof OrderRefused)) throw error;
+          const { refusal } = error;
+          // Someone else changed it first: the card as the order now stands, and who did what.
+          if (refusal.kind !== "wrong_state") throw orderUserError(refusal, timezone, view.today);
+          const words = orderRefusalWords(refusal, timezone, view.today);
+          return { card: orderCard(refusal.order, view), ...toast("warning", words.zh, words.en) };
         }
       },
     });

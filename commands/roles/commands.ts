@@ -1,20 +1,14 @@
 // /role grant|revoke (/角色 授予|撤销): admins give and take roles; the user is an @mention or a user id.
 
-import {
-  type Action,
-  arg,
-  type Command,
-  defineCommand,
-  ROLE_NAMES_ZH,
-  type Role,
-  UserError,
-} from "../src/bot/index.ts";
-import type { InboundMessage, Person } from "../src/chat/events.ts";
-import type { Bilingual, Language } from "../src/chat/language.ts";
-import { knownPerson, personForContact } from "../src/domain/people/people.ts";
-import { grantRole, revokeRole, rolesOf } from "../src/domain/people/roles.ts";
-import type { CommandDeps } from "./deps.ts";
-import { SETTINGS } from "./subscriptions.ts";
+import { type Action, arg, type Command, defineCommand, UserError } from "../../src/bot/index.ts";
+import { ROLE_NAMES_ZH } from "../../src/bot/role-words.ts";
+import type { InboundMessage, Person } from "../../src/chat/events.ts";
+import type { Bilingual, Language } from "../../src/chat/language.ts";
+import { knownPerson, personForContact } from "../../src/domain/people/people.ts";
+import type { Role } from "../../src/domain/people/role.ts";
+import { grantRole, revokeRole, rolesOf } from "../../src/domain/people/roles.ts";
+import type { CommandDeps } from "../deps.ts";
+import { SETTINGS } from "../subscriptions/commands.ts";
 
 /** Platform user ids as the platforms write them: Lark ou_…, DingTalk staff ids, WeCom userids. */
 const USER_ID = /^[A-Za-z0-9_.@:+-]{1,128}$/;

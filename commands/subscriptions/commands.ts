@@ -1,9 +1,10 @@
 // /subscribe and /unsubscribe (/订阅, /退订): which pushes this group receives, confirmed with a card.
 
-import { type Action, arg, type Command, defineCommand, type Role, UserError } from "../src/bot/index.ts";
-import type { Card } from "../src/chat/card.ts";
-import type { InboundMessage } from "../src/chat/events.ts";
-import type { Bilingual, Language } from "../src/chat/language.ts";
+import { type Action, arg, type Command, defineCommand, UserError } from "../../src/bot/index.ts";
+import type { Card } from "../../src/chat/card.ts";
+import type { InboundMessage } from "../../src/chat/events.ts";
+import type { Bilingual, Language } from "../../src/chat/language.ts";
+import type { Role } from "../../src/domain/people/role.ts";
 import {
   type ChatSubscription,
   chatSubscriptions,
@@ -12,10 +13,10 @@ import {
   subscribe,
   type Topic,
   unsubscribe,
-} from "../src/domain/subscriptions/subscriptions.ts";
-import { maskWebhook } from "../src/domain/subscriptions/wecom-webhook.ts";
-import type { CommandDeps } from "./deps.ts";
-import { parseSubscribeOptions } from "./subscription-options.ts";
+} from "../../src/domain/subscriptions/subscriptions.ts";
+import { maskWebhook } from "../../src/domain/subscriptions/wecom-webhook.ts";
+import type { CommandDeps } from "../deps.ts";
+import { parseSubscribeOptions } from "./options.ts";
 
 /** The heading /help lists settings under; /role shares it. */
 export const SETTINGS: Bilingual = { zh: "设置", en: "Settings" };

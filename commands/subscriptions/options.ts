@@ -1,10 +1,10 @@
 // The words after "/subscribe <topic>": an optional HH:MM and, in WeCom, the group robot's webhook (URL or key).
 
-import { UserError } from "../src/bot/index.ts";
-import type { PlatformId } from "../src/chat/events.ts";
-import type { Bilingual } from "../src/chat/language.ts";
-import { DEFAULT_DIGEST_TIME, type Topic } from "../src/domain/subscriptions/subscriptions.ts";
-import { parseWeComWebhook } from "../src/domain/subscriptions/wecom-webhook.ts";
+import { UserError } from "../../src/bot/index.ts";
+import type { PlatformId } from "../../src/chat/events.ts";
+import type { Bilingual } from "../../src/chat/language.ts";
+import { DEFAULT_DIGEST_TIME, type Topic } from "../../src/domain/subscriptions/subscriptions.ts";
+import { parseWeComWebhook } from "../../src/domain/subscriptions/wecom-webhook.ts";
 
 export interface SubscribeOptions {
   /** "HH:MM" for the digest (default 09:00); null for alerts. */

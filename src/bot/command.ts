@@ -2,9 +2,9 @@
 import type { ActionResult, Card, OutboundMessage } from "../chat/card.ts";
 import type { InboundAction, InboundMessage } from "../chat/events.ts";
 import type { Bilingual, Language } from "../chat/language.ts";
+import type { Role } from "../domain/people/role.ts";
 import { type ArgSpecs, type ArgValues, isOptional } from "./args.ts";
 import type { Registry } from "./registry.ts";
-import type { Role } from "./roles.ts";
 
 /** Who sent the event, as the caller loaded them from the database (never from a card's values). */
 export interface Caller {

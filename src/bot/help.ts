@@ -5,7 +5,7 @@ import type { Command } from "./command.ts";
 import { strings } from "./i18n.ts";
 import { formatError } from "./parse.ts";
 import type { Registry } from "./registry.ts";
-import { describeRoles } from "./roles.ts";
+import { describeRoles } from "./role-words.ts";
 import { describeArg, usageLine } from "./usage.ts";
 
 const other = (language: Language): Language => (language === "zh" ? "en" : "zh");

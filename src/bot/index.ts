@@ -4,6 +4,5 @@ export { type Action, buttonValue, type Command, defineAction, defineCommand } f
 export { commandHelpCard, helpCard } from "./help.ts";
 export { parseCommand } from "./parse.ts";
 export { createRegistry, type Registry } from "./registry.ts";
-export { type Authorize, hasAnyRole, ROLE_NAMES_ZH, type Role } from "./roles.ts";
 export { createRouter } from "./router.ts";
 export { UserError } from "./user-error.ts";

@@ -2,11 +2,12 @@
 import type { ActionResult, Card, OutboundMessage } from "../chat/card.ts";
 import type { InboundAction, InboundEvent, InboundMessage } from "../chat/events.ts";
 import { type Language, translator } from "../chat/language.ts";
+import type { Authorize, Role } from "../domain/people/role.ts";
 import { type Caller, LANGUAGE_KEY, type ToastKind } from "./command.ts";
 import { strings } from "./i18n.ts";
 import { formatError, parseCommand, recognisedCommand } from "./parse.ts";
 import type { Registry } from "./registry.ts";
-import { type Authorize, describeRoles, type Role } from "./roles.ts";
+import { describeRoles } from "./role-words.ts";
 import { type Denial, UserError } from "./user-error.ts";
 
 /**

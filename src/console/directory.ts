@@ -1,8 +1,9 @@
 // The console's people and groups: who you can be and where you can talk, seeded into the database at start.
-import type { Role } from "../bot/roles.ts";
+
 import type { PlatformId } from "../chat/events.ts";
 import type { Db } from "../db/database.ts";
 import { grantRole, personForContact } from "../domain/people/people.ts";
+import type { Role } from "../domain/people/role.ts";
 import { DEFAULT_DIGEST_TIME, subscribe } from "../domain/subscriptions/subscriptions.ts";
 
 export interface ConsolePerson {

@@ -1,10 +1,10 @@
 // kpi-digest: every minute, sends each subscribed group's morning digest once its send time has passed today.
 import { inArray } from "drizzle-orm";
+import { renderDigestCard } from "../../commands/digest/cards.ts";
 import type { Db } from "../db/database.ts";
 import { outbox as outboxTable } from "../db/schema/index.ts";
 import { loadCalendarOverrides } from "../domain/calendar/overrides-repository.ts";
 import { createWorkingCalendar } from "../domain/calendar/working-calendar.ts";
-import { renderDigestCard } from "../domain/digest/card.ts";
 import { computeDigest } from "../domain/digest/content.ts";
 import { digestKey, digestRecipients, dueToday } from "../domain/digest/schedule.ts";
 import type { OutboxItem } from "../outbox/outbox.ts";

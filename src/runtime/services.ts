@@ -2,11 +2,11 @@
 import type { Hono } from "hono";
 import { createCommandRegistry } from "../../commands/index.ts";
 import { createApp } from "../app.ts";
-import { hasAnyRole } from "../bot/roles.ts";
 import { createRouter } from "../bot/router.ts";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config/parse-env.ts";
 import type { Database } from "../db/database.ts";
+import { hasAnyRole } from "../domain/people/role.ts";
 import { createBotHandler } from "../events/bot-handler.ts";
 import { createInbox } from "../inbox/inbox.ts";
 import { sweepInbox } from "../inbox/sweep.ts";

@@ -3,13 +3,13 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCommandRegistry } from "../../commands/index.ts";
-import type { Role } from "../../src/bot/roles.ts";
 import type { OutboundMessage } from "../../src/chat/card.ts";
 import { parseEnv } from "../../src/config/parse-env.ts";
 import { alerts, auditLog, chats, subscriptions } from "../../src/db/schema/index.ts";
 import { openComplaint, resolveComplaint } from "../../src/domain/complaints/changes.ts";
 import { confirmOrder, draftOrder } from "../../src/domain/orders/index.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
+import type { Role } from "../../src/domain/people/role.ts";
 import { silentLogger } from "../../src/log.ts";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { createHarness, type Fakes, type Harness, LARK, startFakes } from "../helpers/e2e-harness.ts";

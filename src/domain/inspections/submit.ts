@@ -1,12 +1,11 @@
 // Submitting an inspection: store it with its results and findings, audit it, and alert at once on findings.
 import { and, eq, sql } from "drizzle-orm";
-import type { OutboundMessage } from "../../chat/card.ts";
 import type { ChatRef, PlatformId } from "../../chat/events.ts";
 import type { Db } from "../../db/database.ts";
 import { auditLog, findings, inspectionResults, inspections } from "../../db/schema/index.ts";
 import type { Outbox, OutboxCounts } from "../../outbox/outbox.ts";
 import { audit } from "../audit.ts";
-import { enqueueFanOut, fanOutItems } from "../notifications/fan-out.ts";
+import { type DrawnMessage, enqueueFanOut, fanOutItems } from "../notifications/fan-out.ts";
 import { chatRecipient, subscribedRecipients } from "../notifications/recipients.ts";
 import { nextNumber } from "../numbering.ts";
 import { findingDescription, type InspectionArea, type ItemResult } from "./checklist.ts";
@@ -132,7 +131,7 @@ async function alertItems(
   tx: Db,
   inspection: InspectionRecord,
   { platform, chat }: Submission,
-  message: OutboundMessage,
+  message: DrawnMessage,
 ) {
   if (inspection.findingCount === 0) return [];
   const submitterChat = await chatRecipient(tx, platform, chat);
@@ -150,7 +149,7 @@ async function alertItems(
 export async function submitInspection(
   { db, outbox }: SubmitDeps,
   submission: Submission,
-  alertMessage: (inspection: InspectionRecord) => OutboundMessage,
+  alertMessage: (inspection: InspectionRecord) => DrawnMessage,
 ): Promise<SubmitOutcome> {
   const { platform, source } = submission;
   const stored = await db.transaction(async (tx) => {

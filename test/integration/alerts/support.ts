@@ -3,8 +3,9 @@ import { recordingAdapters, type Sent } from "../../helpers/recording-adapters.t
 
 export type { Sent };
 
-import { createAlertCommands } from "../../../commands/alerts.ts";
-import { createRegistry, createRouter, hasAnyRole } from "../../../src/bot/index.ts";
+import { createAlertCommands } from "../../../commands/alerts/actions.ts";
+import { alertNotice } from "../../../commands/alerts/cards.ts";
+import { createRegistry, createRouter } from "../../../src/bot/index.ts";
 import type { ActionResult, Card, OutboundMessage } from "../../../src/chat/card.ts";
 import type { InboundAction } from "../../../src/chat/events.ts";
 import { parseEnv } from "../../../src/config/parse-env.ts";
@@ -13,6 +14,7 @@ import { chats, complaints, orders, subscriptions } from "../../../src/db/schema
 import { alertCalendar, type SweepSummary, sweepOverdue } from "../../../src/domain/alerts/sweep.ts";
 import { complaintDeadlines } from "../../../src/domain/complaints/deadlines.ts";
 import { grantRole, personForContact } from "../../../src/domain/people/people.ts";
+import { hasAnyRole } from "../../../src/domain/people/role.ts";
 import { createBotHandler } from "../../../src/events/bot-handler.ts";
 import type { EventHandler } from "../../../src/events/event-handler.ts";
 import { silentLogger } from "../../../src/log.ts";
@@ -54,7 +56,7 @@ export function startInstance(database: Database, sent: Sent[], start: Date): In
     handler,
     sweep(at) {
       clock.set(at.toISOString());
-      return sweepOverdue({ db: database.db, outbox, timezone: TIMEZONE }, at);
+      return sweepOverdue({ db: database.db, outbox, timezone: TIMEZONE, draw: alertNotice }, at);
     },
   };
 }

@@ -1,14 +1,15 @@
 // The complaint commands behind the real router over a real database, with a manual clock and real people.
 import { asc, eq } from "drizzle-orm";
-import { createComplaintCommands } from "../../../commands/complaints.ts";
+import { createComplaintCommands } from "../../../commands/complaints/commands.ts";
 import type { Caller } from "../../../src/bot/command.ts";
-import { createRegistry, createRouter, hasAnyRole, type Role } from "../../../src/bot/index.ts";
+import { createRegistry, createRouter } from "../../../src/bot/index.ts";
 import type { ActionResult, Card, OutboundMessage } from "../../../src/chat/card.ts";
 import type { InboundAction, PlatformId } from "../../../src/chat/events.ts";
 import { parseEnv } from "../../../src/config/parse-env.ts";
 import type { Database } from "../../../src/db/database.ts";
 import { auditLog, complaints } from "../../../src/db/schema/index.ts";
 import { grantRole, personForContact } from "../../../src/domain/people/people.ts";
+import { hasAnyRole, type Role } from "../../../src/domain/people/role.ts";
 import { createLogger } from "../../../src/log.ts";
 import { createOutbox } from "../../../src/outbox/outbox.ts";
 import { inboundMessage } from "../../helpers/inbound-message.ts";

@@ -1,8 +1,8 @@
 // Shared set-up of the inspection tests: the bot handler over a real database, recording platform adapters.
 
 import { asc, eq } from "drizzle-orm";
-import { createInspectionCommands } from "../../../commands/inspections.ts";
-import { createRegistry, createRouter, hasAnyRole } from "../../../src/bot/index.ts";
+import { createInspectionCommands } from "../../../commands/inspections/commands.ts";
+import { createRegistry, createRouter } from "../../../src/bot/index.ts";
 import type { OutboundMessage } from "../../../src/chat/card.ts";
 import type { InboundAction, InboundMessage, PlatformId } from "../../../src/chat/events.ts";
 import { parseEnv } from "../../../src/config/parse-env.ts";
@@ -16,6 +16,7 @@ import {
   outbox as outboxTable,
   subscriptions,
 } from "../../../src/db/schema/index.ts";
+import { hasAnyRole } from "../../../src/domain/people/role.ts";
 import { createBotHandler } from "../../../src/events/bot-handler.ts";
 import type { EventHandler } from "../../../src/events/event-handler.ts";
 import { silentLogger } from "../../../src/log.ts";

@@ -1,14 +1,15 @@
 // A bot with the order commands over a real database and a manual clock: people with roles send text and click.
-import { helpCommand } from "../../../commands/help.ts";
-import { createOrderCommands } from "../../../commands/orders.ts";
+import { helpCommand } from "../../../commands/help/commands.ts";
+import { createOrderCommands } from "../../../commands/orders/commands.ts";
 import type { Caller } from "../../../src/bot/command.ts";
-import { createRegistry, hasAnyRole, type Role } from "../../../src/bot/index.ts";
+import { createRegistry } from "../../../src/bot/index.ts";
 import { createRouter } from "../../../src/bot/router.ts";
 import type { Card } from "../../../src/chat/card.ts";
 import type { ChatRef, InboundAction, PlatformId } from "../../../src/chat/events.ts";
 import { parseEnv } from "../../../src/config/parse-env.ts";
 import type { Database } from "../../../src/db/database.ts";
 import { grantRole, personForContact } from "../../../src/domain/people/people.ts";
+import { hasAnyRole, type Role } from "../../../src/domain/people/role.ts";
 import { createLogger } from "../../../src/log.ts";
 import { createOutbox } from "../../../src/outbox/outbox.ts";
 import { inboundMessage } from "../../helpers/inbound-message.ts";

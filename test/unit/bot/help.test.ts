@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { commandHelpCard, createRouter, hasAnyRole, helpCard } from "../../../src/bot/index.ts";
+import { commandHelpCard, createRouter, helpCard } from "../../../src/bot/index.ts";
 import type { InboundMessage } from "../../../src/chat/events.ts";
+import { hasAnyRole } from "../../../src/domain/people/role.ts";
 import { commands, orderNew, registry } from "./fixture-registry.ts";
 
 describe("/help list", () => {

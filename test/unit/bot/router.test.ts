@@ -1,16 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
-  type Authorize,
   arg,
   createRegistry,
   createRouter,
   defineAction,
   defineCommand,
-  hasAnyRole,
-  type Role,
   UserError,
 } from "../../../src/bot/index.ts";
 import type { InboundAction, InboundMessage, Person } from "../../../src/chat/events.ts";
+import { type Authorize, hasAnyRole, type Role } from "../../../src/domain/people/role.ts";
 import { commands, orderConfirm } from "./fixture-registry.ts";
 
 function message(text: string, mentions: Person[] = []): InboundMessage {
