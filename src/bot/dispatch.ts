@@ -1,11 +1,10 @@
-// The bot's EventHandler: who is asking (from the database), the router's answer, and the reply through the outbox.
+// The one dispatch path: an accepted event run to its stored reply. Who is asking (from the database), the
+// router's answer, denials audited, the reply through the outbox; messages a few at a time, card clicks within
+// the callback's deadline, and a retry after a crash that never runs a command twice.
 
 import { and, eq, ne } from "drizzle-orm";
-import type { Caller } from "../bot/command.ts";
-import type { Router } from "../bot/router.ts";
-import type { Denial } from "../bot/user-error.ts";
-import type { OutboundMessage } from "../chat/card.ts";
-import type { InboundEvent, InboundMessage, Person, Target } from "../chat/events.ts";
+import type { ActionResult, OutboundMessage } from "../chat/card.ts";
+import type { InboundAction, InboundEvent, InboundMessage, Person, Target } from "../chat/events.ts";
 import { hasCjk, translator } from "../chat/language.ts";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config/parse-env.ts";
@@ -14,9 +13,32 @@ import { auditLog, outbox as outboxTable } from "../db/schema/index.ts";
 import { audit } from "../domain/audit.ts";
 import { createChatMemory } from "../domain/people/chats.ts";
 import { personForContact } from "../domain/people/people.ts";
+import type { Inbox } from "../inbox/inbox.ts";
+import { createProcessingQueue, type FollowingWork } from "../inbox/processing-queue.ts";
 import type { Logger } from "../log.ts";
 import type { Outbox } from "../outbox/outbox.ts";
-import type { EventHandler, FollowingWork } from "./event-handler.ts";
+import type { PlatformAdapter } from "../platforms/types.ts";
+import type { Caller } from "./command.ts";
+import type { Router } from "./router.ts";
+import type { Denial } from "./user-error.ts";
+
+/** What the dispatcher asks of the bot for each stored event. */
+export interface EventHandler {
+  /**
+   * Handles a chat message; replies go through the outbox. Resolves once the reply is stored, so that the
+   * event can be marked done without waiting for the platform's send limits; the send goes on meanwhile.
+   * `attempt` counts the tries of this event, from 1: a later one may follow a try that did the work but
+   * died before it was marked done.
+   */
+  message(event: InboundMessage, attempt: number): Promise<FollowingWork>;
+  /** Handles a card click or form submit and says how the card should now look. */
+  action(event: InboundAction): Promise<ActionResult>;
+  /**
+   * Shows an action's result when the platform could not take it in the callback answer (or the
+   * answer was too slow): sends the updated card through the outbox.
+   */
+  actionFollowUp(event: InboundAction, result: ActionResult): Promise<void>;
+}
 
 export interface BotHandlerDeps {
   database: Database;
@@ -181,5 +203,133 @@ export function createBotHandler({
         await sending.settled;
       }
     },
+  };
+}
+
+export interface DispatcherDeps {
+  inbox: Inbox;
+  handler: EventHandler;
+  /** Keeps background work alive after the response: waitUntil on Workers, a tracker on Node. */
+  background: (work: Promise<unknown>) => void;
+  log: Logger;
+  /** How long a card click may take before we answer without the new card and update it later. */
+  actionDeadlineMs?: number;
+  /**
+   * How many messages are processed at once after their ack, while no webhook request is being answered
+   * (`idle`) and while some are (`busy`), and how many more wait in memory (`maxWaiting`); the rest wait
+   * their turn in the inbox table.
+   */
+  processing?: { idle: number; busy: number; maxWaiting: number };
+  /** Aborted when the server stops: running work finishes, nothing more starts. */
+  signal?: AbortSignal;
+}
+
+export interface Dispatcher {
+  /**
+   * A newly stored event: a message waits its turn and the ack goes out at once; a click is answered with
+   * its new card when that is ready within the deadline, else acked and its card updated through the outbox.
+   */
+  accepted(adapter: PlatformAdapter, id: number, event: InboundEvent, ack: Response): Promise<Response>;
+  /** Answers one webhook request: while any is being answered, fewer messages are processed (acks first). */
+  answering<T>(work: () => Promise<T>): Promise<T>;
+  /** Runs again every event whose work did not finish (a crash after the ack, a failure). */
+  sweep(): Promise<{ done: number; failed: number }>;
+}
+
+/** Events the sweep takes at a time. */
+const SWEEP_BATCH = 100;
+
+export function createDispatcher(deps: DispatcherDeps): Dispatcher {
+  const { inbox, handler, background, log } = deps;
+  const actionDeadlineMs = deps.actionDeadlineMs ?? 1500;
+  const settings = deps.processing ?? { idle: 4, busy: 1, maxWaiting: 1000 };
+  // Acks first: Lark and DingTalk retry an event whose ack is late, so a burst gets the event loop.
+  let answering = 0;
+  const processing = createProcessingQueue({
+    limit: () => (answering > 0 ? settings.busy : settings.idle),
+    maxWaiting: settings.maxWaiting,
+    // The reply is stored and the event done: its send waits for the platform's limits outside the slot.
+    process: async (id) => {
+      const outcome = await inbox.process(id, (event, attempt) =>
+        event.kind === "message" ? handler.message(event, attempt) : Promise.resolve(undefined),
+      );
+      return outcome.status === "done" ? outcome.value : undefined;
+    },
+    unstarted: (count) => inbox.unstarted(count),
+    background,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    log,
+  });
+
+  async function answerAction(adapter: PlatformAdapter, id: number, event: InboundAction, ack: Response) {
+    const work = inbox.process(id, (stored) => handler.action(stored as InboundAction));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), actionDeadlineMs);
+    });
+    const outcome = await Promise.race([work, late]);
+    clearTimeout(timer);
+    if (outcome === "late") {
+      // Too slow for the callback window: answer now, show the result once it is there.
+      background(
+        work.then((finished) =>
+          finished.status === "done" ? handler.actionFollowUp(event, finished.value) : undefined,
+        ),
+      );
+      return ack;
+    }
+    if (outcome.status !== "done") return ack;
+    const answer = await adapter.answerAction(event, outcome.value);
+    if (answer) return answer;
+    background(handler.actionFollowUp(event, outcome.value));
+    return ack;
+  }
+
+  async function sweep(): Promise<{ done: number; failed: number }> {
+    const counts = { done: 0, failed: 0 };
+    /** The replies' sends, paced to the limits: the sweep ends when they have, not one event at a time. */
+    const sends: Promise<unknown>[] = [];
+    // Batch after batch until none is full: a crash can leave far more than one batch behind, and the next
+    // sweep is a minute away. Every event taken gets a new lease (done, failed or claimed elsewhere), so each
+    // batch holds new ones; a batch that moved nothing ends the sweep all the same.
+    for (;;) {
+      const ids = await inbox.due(SWEEP_BATCH);
+      const before = counts.done + counts.failed;
+      for (const id of ids) {
+        const outcome = await inbox.process(id, async (event, attempt) => {
+          if (event.kind === "message") {
+            sends.push((await handler.message(event, attempt)).settled);
+            return;
+          }
+          // The click's callback answer is long gone: show the result by updating the card.
+          const result = await handler.action(event);
+          await handler.actionFollowUp(event, result);
+        });
+        if (outcome.status === "done") counts.done++;
+        if (outcome.status === "failed") counts.failed++;
+      }
+      if (ids.length < SWEEP_BATCH || counts.done + counts.failed === before) break;
+    }
+    await Promise.all(sends);
+    if (counts.done + counts.failed > 0) log.info("inbox.swept", counts);
+    return counts;
+  }
+
+  return {
+    async accepted(adapter, id, event, ack) {
+      if (event.kind === "action") return answerAction(adapter, id, event, ack);
+      processing.add(id);
+      return ack;
+    },
+    async answering(work) {
+      answering++;
+      try {
+        return await work();
+      } finally {
+        answering--;
+        if (answering === 0) processing.wake();
+      }
+    },
+    sweep,
   };
 }

@@ -5,6 +5,7 @@ export type { Sent };
 
 import { createAlertCommands } from "../../../commands/alerts/actions.ts";
 import { alertNotice } from "../../../commands/alerts/cards.ts";
+import { createBotHandler, type EventHandler } from "../../../src/bot/dispatch.ts";
 import { createRegistry, createRouter } from "../../../src/bot/index.ts";
 import type { ActionResult, Card, OutboundMessage } from "../../../src/chat/card.ts";
 import type { InboundAction } from "../../../src/chat/events.ts";
@@ -15,8 +16,6 @@ import { alertCalendar, type SweepSummary, sweepOverdue } from "../../../src/dom
 import { complaintDeadlines } from "../../../src/domain/complaints/deadlines.ts";
 import { grantRole, personForContact } from "../../../src/domain/people/people.ts";
 import { hasAnyRole } from "../../../src/domain/people/role.ts";
-import { createBotHandler } from "../../../src/events/bot-handler.ts";
-import type { EventHandler } from "../../../src/events/event-handler.ts";
 import { silentLogger } from "../../../src/log.ts";
 import { createOutbox, type Outbox } from "../../../src/outbox/outbox.ts";
 import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";

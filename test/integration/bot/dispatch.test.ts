@@ -3,11 +3,11 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { createCommandRegistry } from "../../../commands/index.ts";
+import { createBotHandler } from "../../../src/bot/dispatch.ts";
 import { createRegistry, createRouter } from "../../../src/bot/index.ts";
 import { parseEnv } from "../../../src/config/parse-env.ts";
 import { orders, outbox as outboxTable } from "../../../src/db/schema/index.ts";
 import { hasAnyRole } from "../../../src/domain/people/role.ts";
-import { createBotHandler } from "../../../src/events/bot-handler.ts";
 import { createLogger, silentLogger } from "../../../src/log.ts";
 import { createOutbox, type Outbox } from "../../../src/outbox/outbox.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";

@@ -2,6 +2,7 @@
 
 import { asc, eq } from "drizzle-orm";
 import { createInspectionCommands } from "../../../commands/inspections/commands.ts";
+import { createBotHandler, type EventHandler } from "../../../src/bot/dispatch.ts";
 import { createRegistry, createRouter } from "../../../src/bot/index.ts";
 import type { OutboundMessage } from "../../../src/chat/card.ts";
 import type { InboundAction, InboundMessage, PlatformId } from "../../../src/chat/events.ts";
@@ -17,8 +18,6 @@ import {
   subscriptions,
 } from "../../../src/db/schema/index.ts";
 import { hasAnyRole } from "../../../src/domain/people/role.ts";
-import { createBotHandler } from "../../../src/events/bot-handler.ts";
-import type { EventHandler } from "../../../src/events/event-handler.ts";
 import { silentLogger } from "../../../src/log.ts";
 import { createOutbox, type Outbox } from "../../../src/outbox/outbox.ts";
 import { inboundMessage } from "../../helpers/inbound-message.ts";

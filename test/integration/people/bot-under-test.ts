@@ -2,6 +2,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { createRoleCommands } from "../../../commands/roles/commands.ts";
 import { createSubscriptionCommands } from "../../../commands/subscriptions/commands.ts";
+import { createBotHandler } from "../../../src/bot/dispatch.ts";
 import { createRegistry, createRouter } from "../../../src/bot/index.ts";
 import type { OutboundMessage } from "../../../src/chat/card.ts";
 import type { ChatRef, Person, PlatformId } from "../../../src/chat/events.ts";
@@ -9,7 +10,6 @@ import { parseEnv } from "../../../src/config/parse-env.ts";
 import type { Database } from "../../../src/db/database.ts";
 import { auditLog, identities } from "../../../src/db/schema/index.ts";
 import { hasAnyRole } from "../../../src/domain/people/role.ts";
-import { createBotHandler } from "../../../src/events/bot-handler.ts";
 import { createLogger } from "../../../src/log.ts";
 import type { Outbox, OutboxItem } from "../../../src/outbox/outbox.ts";
 import { inboundMessage } from "../../helpers/inbound-message.ts";
