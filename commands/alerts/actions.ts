@@ -3,8 +3,8 @@ import { type Action, type Command, defineAction, UserError } from "../../src/bo
 import type { ActionResult } from "../../src/chat/card.ts";
 import type { InboundAction } from "../../src/chat/events.ts";
 import type { Language } from "../../src/chat/language.ts";
+import type { Actor } from "../../src/domain/actor.ts";
 import {
-  type AlertActor,
   type AlertChange,
   AlertRefused,
   ackAlert,
@@ -21,31 +21,17 @@ import { chatSubscriptions } from "../../src/domain/subscriptions/subscriptions.
 import type { CommandDeps } from "../deps.ts";
 import { ALERT_ACTIONS, alertCard, alertNotice } from "./cards.ts";
 
-type Caller = { personId: number; name: string; roles: readonly string[] };
-
 export function createAlertCommands(deps: CommandDeps): { commands: Command[]; actions: Action[] } {
   const { db } = deps.database;
   const { timezone } = deps.config;
   const timingNow = async () => alertTiming(await alertCalendar(db, timezone));
   const at = (instant: Date) => formatLocalTime(instant, timezone, localDateOf(deps.now(), timezone));
 
-  const actorOf = (event: InboundAction, caller: Caller): AlertActor => ({
-    personId: caller.personId,
-    name: caller.name,
-    platform: event.platform,
-    platformMessageId: event.dedupKey,
-    now: deps.now(),
-  });
-
   /**
    * Alerts go to the groups subscribed to alerts and to managers' direct chats: a click from anywhere else
    * is refused (the button's value is never trusted).
    */
-  async function clickedAlert(
-    id: string | undefined,
-    event: InboundAction,
-    caller: Caller,
-  ): Promise<AlertRow> {
+  async function clickedAlert(id: string | undefined, event: InboundAction, actor: Actor): Promise<AlertRow> {
     const alert = /^\d+$/.test(id ?? "") ? await findAlert(db, Number(id)) : undefined;
     if (!alert) {
       throw new UserError("找不到这条告警", "no such alert", {
@@ -55,7 +41,7 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
       });
     }
     const managerChat =
-      event.chat.kind === "direct" && caller.roles.some((role) => role === "manager" || role === "admin");
+      event.chat.kind === "direct" && actor.roles.some((role) => role === "manager" || role === "admin");
     const subscribed = (await chatSubscriptions(db, event.platform, event.chat.id)).some(
       (subscription) => subscription.topic === "alerts",
     );
@@ -74,12 +60,12 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
     change: Promise<AlertChange>,
     language: Language,
     done: { zh: string; en: string },
-    caller: Caller,
+    actor: Actor,
   ): Promise<ActionResult> {
     const t = (zh: string, en: string) => (language === "zh" ? zh : en);
     try {
       const { alert } = await change;
-      const names = { ackedByName: caller.name, snoozedByName: caller.name };
+      const names = { ackedByName: actor.name, snoozedByName: actor.name };
       return {
         card: alertCard(alert, { now: deps.now(), timezone, ...names }),
         toast: { kind: "success", text: t(done.zh, done.en) },
@@ -105,64 +91,62 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
   const actions = [
     defineAction({
       id: ALERT_ACTIONS.ack,
-      handler: async ({ id, event, caller, language }) => {
-        const alert = await clickedAlert(id, event, caller);
+      handler: async ({ id, event, actor, language }) => {
+        const alert = await clickedAlert(id, event, actor);
         return answer(
-          ackAlert(db, alert.id, actorOf(event, caller)),
+          ackAlert(db, alert.id, actor),
           language,
           { zh: "已确认, 不再提醒", en: "Acknowledged: no more reminders" },
-          caller,
+          actor,
         );
       },
     }),
     defineAction({
       id: ALERT_ACTIONS.snoozeHour,
-      handler: async ({ id, event, caller, language }) => {
-        const alert = await clickedAlert(id, event, caller);
+      handler: async ({ id, event, actor, language }) => {
+        const alert = await clickedAlert(id, event, actor);
         const timing = await timingNow();
         const until = timing.snoozeHour(deps.now(), alert.safety);
         const when = at(until);
         return answer(
-          snoozeAlert(db, alert.id, actorOf(event, caller), until, timing),
+          snoozeAlert(db, alert.id, actor, until, timing),
           language,
           { zh: `将于 ${when} 再提醒`, en: `Reminding again at ${when}` },
-          caller,
+          actor,
         );
       },
     }),
     defineAction({
       id: ALERT_ACTIONS.snoozeTomorrow,
-      handler: async ({ id, event, caller, language }) => {
-        const alert = await clickedAlert(id, event, caller);
+      handler: async ({ id, event, actor, language }) => {
+        const alert = await clickedAlert(id, event, actor);
         const timing = await timingNow();
         const until = timing.snoozeTomorrow(deps.now());
         const when = at(until);
         return answer(
-          snoozeAlert(db, alert.id, actorOf(event, caller), until, timing),
+          snoozeAlert(db, alert.id, actor, until, timing),
           language,
           { zh: `将于 ${when} 再提醒`, en: `Reminding again at ${when}` },
-          caller,
+          actor,
         );
       },
     }),
     defineAction({
       id: ALERT_ACTIONS.escalate,
-      handler: async ({ id, event, caller, language }) => {
-        const alert = await clickedAlert(id, event, caller);
+      handler: async ({ id, event, actor, language }) => {
+        const alert = await clickedAlert(id, event, actor);
         const timing = await timingNow();
-        const escalated = escalateByHand(db, alert.id, actorOf(event, caller), timing).then(
-          async (change) => {
-            if (change.escalationId !== undefined) {
-              await sendDueNotices(
-                { db, outbox: deps.outbox, timezone, timing, draw: alertNotice },
-                deps.now(),
-                [change.escalationId],
-              );
-            }
-            return change;
-          },
-        );
-        return answer(escalated, language, { zh: "已升级给经理", en: "Escalated to the managers" }, caller);
+        const escalated = escalateByHand(db, alert.id, actor, timing).then(async (change) => {
+          if (change.escalationId !== undefined) {
+            await sendDueNotices(
+              { db, outbox: deps.outbox, timezone, timing, draw: alertNotice },
+              deps.now(),
+              [change.escalationId],
+            );
+          }
+          return change;
+        });
+        return answer(escalated, language, { zh: "已升级给经理", en: "Escalated to the managers" }, actor);
       },
     }),
   ];

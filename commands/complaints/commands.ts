@@ -8,10 +8,10 @@ import {
   UserError,
 } from "../../src/bot/index.ts";
 import type { ActionResult } from "../../src/chat/card.ts";
-import type { InboundAction, InboundMessage } from "../../src/chat/events.ts";
+import type { InboundAction } from "../../src/chat/events.ts";
 import type { Language } from "../../src/chat/language.ts";
+import type { Actor } from "../../src/domain/actor.ts";
 import {
-  type ComplaintActor,
   openComplaint,
   rateComplaint,
   resolveComplaint,
@@ -50,19 +50,6 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
   const { timezone } = deps.config;
   const clockFor = (language: Language): CardClock => ({ language, now: deps.now(), timezone });
 
-  const messageActor = (event: InboundMessage, personId: number): ComplaintActor => ({
-    personId,
-    platform: event.platform,
-    platformMessageId: event.messageId,
-    now: deps.now(),
-  });
-  const clickActor = (event: InboundAction, personId: number): ComplaintActor => ({
-    personId,
-    platform: event.platform,
-    platformMessageId: event.dedupKey,
-    now: deps.now(),
-  });
-
   /** Runs a domain change; a refusal becomes the user's reply (the router picks its language). */
   async function explained<T>(work: () => Promise<T>): Promise<T> {
     try {
@@ -78,7 +65,7 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
   async function recordText(
     change: typeof respondToComplaint | typeof resolveComplaint,
     args: { complaintNo: string; text: string },
-    actor: ComplaintActor,
+    actor: Actor,
     language: Language,
   ) {
     const { after } = await explained(() => change(db, actor, args.complaintNo.toUpperCase(), args.text));
@@ -96,8 +83,8 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
       },
       example: { zh: "华为 包装破损, 两箱受潮", en: "Huawei two boxes arrived wet" },
       args: { customer: arg.text({ label: { zh: "客户", en: "customer" } }), text },
-      handler: async ({ args, event, caller, language, reply }) => {
-        const complaint = await openComplaint(db, messageActor(event, caller.personId), {
+      handler: async ({ args, event, actor, language, reply }) => {
+        const complaint = await openComplaint(db, actor, {
           customer: args.customer,
           description: args.text,
           chatId: event.chat.id,
@@ -122,10 +109,10 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
           default: "open",
         }),
       },
-      handler: async ({ args, caller, language, reply }) => {
+      handler: async ({ args, actor, language, reply }) => {
         const list = await listComplaints(db, {
           filter: args.filter,
-          personId: caller.personId,
+          personId: actor.personId,
           now: deps.now(),
         });
         return reply.card(complaintListCard(list, args.filter, clockFor(language)));
@@ -145,8 +132,8 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
       },
       roles: HANDLERS,
       args: { complaintNo, text },
-      handler: ({ args, event, caller, language, reply }) =>
-        recordText(respondToComplaint, args, messageActor(event, caller.personId), language).then(reply.card),
+      handler: ({ args, actor, language, reply }) =>
+        recordText(respondToComplaint, args, actor, language).then(reply.card),
     }),
     defineCommand({
       id: "complaint.resolve",
@@ -159,8 +146,8 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
       example: { zh: "C-20261126-001 已补发两箱", en: "C-20261126-001 two boxes resent" },
       roles: HANDLERS,
       args: { complaintNo, text },
-      handler: ({ args, event, caller, language, reply }) =>
-        recordText(resolveComplaint, args, messageActor(event, caller.personId), language).then(reply.card),
+      handler: ({ args, actor, language, reply }) =>
+        recordText(resolveComplaint, args, actor, language).then(reply.card),
     }),
     defineCommand({
       id: "complaint.rate",
@@ -173,9 +160,9 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
       example: "C-20261126-001 5",
       roles: HANDLERS,
       args: { complaintNo, score: arg.integer({ label: { zh: "评分", en: "score" }, min: 1, max: 5 }) },
-      handler: async ({ args, event, caller, language, reply, t }) => {
+      handler: async ({ args, actor, language, reply, t }) => {
         const { before, after } = await explained(() =>
-          rateComplaint(db, messageActor(event, caller.personId), args.complaintNo.toUpperCase(), args.score),
+          rateComplaint(db, actor, args.complaintNo.toUpperCase(), args.score),
         );
         const card = complaintCard(after, clockFor(language));
         if (before.satisfaction === null || before.satisfaction === after.satisfaction)
@@ -245,7 +232,7 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
     defineAction({
       id: kind === "respond" ? COMPLAINT_ACTIONS.respondSubmit : COMPLAINT_ACTIONS.resolveSubmit,
       roles: HANDLERS,
-      handler: async ({ id, event, form, language, caller, t }) => {
+      handler: async ({ id, event, form, language, actor, t }) => {
         const complaint = await clickedComplaint(id, event);
         const typed = (form[COMPLAINT_TEXT_INPUT] ?? "").trim();
         if (typed === "") {
@@ -256,7 +243,7 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
         }
         const record = kind === "respond" ? respondToComplaint : resolveComplaint;
         try {
-          const { after } = await record(db, clickActor(event, caller.personId), complaint.number, typed);
+          const { after } = await record(db, actor, complaint.number, typed);
           return {
             card: complaintCard(after, clockFor(language)),
             toast: {
@@ -275,10 +262,10 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
     defineAction({
       id: COMPLAINT_ACTIONS.take,
       roles: HANDLERS,
-      handler: async ({ id, event, language, caller, t }) => {
+      handler: async ({ id, event, language, actor, t }) => {
         const complaint = await clickedComplaint(id, event);
         try {
-          const { after } = await takeComplaint(db, clickActor(event, caller.personId), complaint.number);
+          const { after } = await takeComplaint(db, actor, complaint.number);
           return {
             card: complaintCard(after, clockFor(language)),
             toast: { kind: "success", text: t(`已认领 ${after.number}`, `You took ${after.number}`) },

@@ -7,8 +7,9 @@ import {
   defineCommand,
   UserError,
 } from "../../src/bot/index.ts";
-import type { ChatRef, PlatformId } from "../../src/chat/events.ts";
+import type { ChatRef } from "../../src/chat/events.ts";
 import type { Language } from "../../src/chat/language.ts";
+import type { Actor } from "../../src/domain/actor.ts";
 import { addDays, localDateOf, startOfLocalDay } from "../../src/domain/calendar/local-time.ts";
 import { findActiveArea, inspectionsInWindow, listActiveAreas } from "../../src/domain/inspections/areas.ts";
 import {
@@ -93,18 +94,16 @@ export const createInspectionCommands = (deps: CommandDeps): { commands: Command
   interface Submitted {
     area: InspectionArea;
     results: ItemResult[];
-    caller: { personId: number; name: string };
-    platform: PlatformId;
+    actor: Actor;
     chat: ChatRef;
-    source: string;
     language: Language;
   }
 
   /** Stores the inspection (once per platform event), alerts on findings and answers with its summary. */
-  async function submit({ area, results, caller, platform, chat, source, language }: Submitted) {
+  async function submit({ area, results, actor, chat, language }: Submitted) {
     const { inspection } = await submitInspection(
       { db, outbox: deps.outbox },
-      { area, results, by: caller, at: deps.now(), timezone, platform, chat, source },
+      { area, results, actor, timezone, chat },
       (stored) => ({ type: "card", card: findingAlertCard(stored, language, timezone) }),
     );
     return inspection;
@@ -124,7 +123,7 @@ export const createInspectionCommands = (deps: CommandDeps): { commands: Command
       values: arg.rest({ label: { zh: "读数和检查", en: "readings-and-checks" }, optional: true }),
     },
     withoutArgs: async ({ language, reply }) => reply.card(await listCard(language)),
-    async handler({ args, language, event, caller, reply }) {
+    async handler({ args, language, event, actor, reply }) {
       const area = await requireArea(args.area);
       if (args.values === undefined || args.values.trim() === "")
         return reply.card(inspectionFormCard(area, language));
@@ -142,10 +141,8 @@ export const createInspectionCommands = (deps: CommandDeps): { commands: Command
       const inspection = await submit({
         area,
         results: evaluation.results,
-        caller,
-        platform: event.platform,
+        actor,
         chat: event.chat,
-        source: event.messageId,
         language,
       });
       return reply.card(inspectionSummaryCard(inspection, language, timezone));
@@ -161,17 +158,15 @@ export const createInspectionCommands = (deps: CommandDeps): { commands: Command
 
   const submitForm = defineAction({
     id: INSPECTION_SUBMIT_ACTION,
-    async handler({ id, form, event, caller, language, t }) {
+    async handler({ id, form, event, actor, language, t }) {
       const area = await requireArea(id, true);
       const evaluation = evaluateChecklist(area.items, form);
       if (!evaluation.ok) throw refusal(evaluation.problems);
       const inspection = await submit({
         area,
         results: evaluation.results,
-        caller,
-        platform: event.platform,
+        actor,
         chat: event.chat,
-        source: event.dedupKey,
         language,
       });
       const findings = inspection.findingCount;

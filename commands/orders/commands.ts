@@ -1,6 +1,5 @@
 // /order new|list|done|delay (/下单 /订单 /完成 /延期) and the order card's Confirm, Cancel and form submit.
 import { convertArg } from "../../src/bot/args.ts";
-import type { Caller } from "../../src/bot/command.ts";
 import {
   type Action,
   arg,
@@ -15,6 +14,7 @@ import type { ActionResult, Card } from "../../src/chat/card.ts";
 import type { InboundAction, InboundMessage } from "../../src/chat/events.ts";
 import type { Language } from "../../src/chat/language.ts";
 import type { Db } from "../../src/db/database.ts";
+import type { Actor } from "../../src/domain/actor.ts";
 import { localDateOf } from "../../src/domain/calendar/local-time.ts";
 import {
   type ChangeRequest,
@@ -27,7 +27,6 @@ import {
   MAY_COMPLETE,
   MAY_DELAY,
   type NewOrder,
-  type OrderActor,
   OrderRefused,
   type OrderView,
 } from "../../src/domain/orders/index.ts";
@@ -59,18 +58,6 @@ const FORM_INPUTS = { customer: "customer", model: "model", qty: "quantity", due
 const NEW_ORDER_NAMES = { en: ["order new"], zh: ["下单"] } as const;
 const NEW_ORDER_EXAMPLE = "华为 X1 100 2026-12-01";
 
-/** Who acts, when, and from which platform message: what every change's audit row records. */
-function actorOf(event: InboundMessage | InboundAction, caller: Caller, at: Date): OrderActor {
-  return {
-    personId: caller.personId,
-    roles: caller.roles,
-    at,
-    platform: event.platform,
-    // A click has no message id of its own; its event key names the platform event it came from.
-    platformMessageId: event.kind === "message" ? event.messageId : event.dedupKey,
-  };
-}
-
 export function createOrderCommands(deps: CommandDeps): { commands: Command[]; actions: Action[] } {
   const { db } = deps.database;
   const { timezone } = deps.config;
@@ -98,17 +85,12 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
   async function takeOrder(
     input: NewOrder,
     event: InboundMessage | InboundAction,
-    caller: Caller,
+    actor: Actor,
     language: Language,
   ): Promise<Card> {
-    const at = deps.now();
+    const { at } = actor;
     try {
-      const drafted = await draftOrder(
-        db,
-        input,
-        { ...actorOf(event, caller, at), chatId: event.chat.id },
-        timezone,
-      );
+      const drafted = await draftOrder(db, input, { ...actor, chatId: event.chat.id }, timezone);
       return orderCard(drafted.order, viewAt(at, language), { duplicateOf: drafted.duplicateOf });
     } catch (error) {
       if (!(error instanceof OrderRefused)) throw error;
@@ -133,9 +115,9 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
       const example = `/${NEW_ORDER_NAMES[language][0]} ${NEW_ORDER_EXAMPLE}`;
       return reply.card(orderFormCard(viewAt(deps.now(), language), usageOf(language), example));
     },
-    handler: async ({ args, event, caller, language, reply }) => {
+    handler: async ({ args, event, actor, language, reply }) => {
       const input = { customer: args.customer, model: args.model, quantity: args.qty, dueDate: args.due };
-      return reply.card(await takeOrder(input, event, caller, language));
+      return reply.card(await takeOrder(input, event, actor, language));
     },
   });
 
@@ -164,8 +146,8 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
 
   const submitAction = defineAction({
     id: ORDER_ACTIONS.submit,
-    handler: async ({ event, caller, form, language }) => ({
-      card: await takeOrder(formOrder(form), event, caller, language),
+    handler: async ({ event, actor, form, language }) => ({
+      card: await takeOrder(formOrder(form), event, actor, language),
     }),
   });
 
@@ -185,11 +167,11 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
         default: "open",
       }),
     },
-    handler: async ({ args, caller, language, reply }) => {
+    handler: async ({ args, actor, language, reply }) => {
       const view = viewAt(deps.now(), language);
       const page = await listOrders(db, {
         filter: args.filter,
-        personId: caller.personId,
+        personId: actor.personId,
         today: view.today,
         limit: ORDER_LIST_LIMIT,
       });
@@ -208,12 +190,10 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
     example: "O-20261126-001",
     roles: MAY_COMPLETE,
     args: { orderNo },
-    handler: async ({ args, event, caller, language, reply }) => {
-      const at = deps.now();
+    handler: async ({ args, actor, language, reply }) => {
+      const { at } = actor;
       const number = args.orderNo.toUpperCase();
-      const order = await explained(at, () =>
-        completeOrder(db, { number, actor: actorOf(event, caller, at), timezone }),
-      );
+      const order = await explained(at, () => completeOrder(db, { number, actor, timezone }));
       return reply.card(orderCard(order, viewAt(at, language)));
     },
   });
@@ -236,18 +216,18 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
       newDue: arg.date({ label: { zh: "新交期", en: "new due date" } }),
       reason: arg.rest({ label: { zh: "原因", en: "reason" } }),
     },
-    handler: async ({ args, event, caller, language, reply }) => {
-      const at = deps.now();
+    handler: async ({ args, actor, language, reply }) => {
+      const { at } = actor;
       const order = await explained(at, () =>
         delayOrder(db, {
           number: args.orderNo.toUpperCase(),
           newDue: args.newDue,
           reason: args.reason,
-          actor: actorOf(event, caller, at),
+          actor,
           timezone,
         }),
       );
-      const delay = { reason: args.reason.trim(), by: caller.name, at };
+      const delay = { reason: args.reason.trim(), by: actor.name, at };
       return reply.card(orderCard(order, viewAt(at, language), { delay }));
     },
   });
@@ -260,7 +240,7 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
   ) =>
     defineAction({
       id,
-      handler: async ({ event, id: number, caller, language, toast }): Promise<ActionResult> => {
+      handler: async ({ event, id: number, actor, language, toast }): Promise<ActionResult> => {
         if (!number) {
           throw new UserError("这个按钮没有订单号", "this button carries no order number", {
             reason: "unknown_entity",
@@ -268,12 +248,12 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
             entityId: id,
           });
         }
-        const at = deps.now();
+        const { at } = actor;
         const view = viewAt(at, language);
         try {
           const order = await change(db, {
             number,
-            actor: actorOf(event, caller, at),
+            actor,
             timezone,
             clickedIn: { platform: event.platform, chatId: event.chat.id },
           });

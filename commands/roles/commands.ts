@@ -4,6 +4,7 @@ import { type Action, arg, type Command, defineCommand, UserError } from "../../
 import { ROLE_NAMES_ZH } from "../../src/bot/role-words.ts";
 import type { InboundMessage, Person } from "../../src/chat/events.ts";
 import type { Bilingual, Language } from "../../src/chat/language.ts";
+import { isBootstrapAdmin } from "../../src/config/parse-env.ts";
 import { knownPerson, personForContact } from "../../src/domain/people/people.ts";
 import type { Role } from "../../src/domain/people/role.ts";
 import { grantRole, revokeRole, rolesOf } from "../../src/domain/people/roles.ts";
@@ -25,7 +26,7 @@ const roleList = (roles: readonly Role[], language: Language): string =>
 
 /**
  * The account the member argument names: the mentioned person for "@Name" (matched by name when the message
- * mentions several), else the typed text as a user id on the caller's platform. WeCom sends no structured
+ * mentions several), else the typed text as a user id on the actor's platform. WeCom sends no structured
  * mentions, so there the user id is the only way.
  */
 function memberOf(typed: string, event: InboundMessage): Person {
@@ -58,10 +59,6 @@ interface RoleRequest {
 
 export function createRoleCommands(deps: CommandDeps): { commands: Command[]; actions: Action[] } {
   const { db } = deps.database;
-
-  /** An OPS_ADMINS account gets admin back at its next message, which the admin revoking it should know. */
-  const isBootstrapAdmin = ({ event, account }: RoleRequest) =>
-    deps.config.admins.some((admin) => admin.platform === event.platform && admin.userId === account.id);
 
   const changeOf = (request: RoleRequest, personId: number) => ({
     personId,
@@ -112,7 +109,8 @@ export function createRoleCommands(deps: CommandDeps): { commands: Command[]; ac
       );
     const roles = await rolesOf(db, member.personId);
     const comeback =
-      role === "admin" && isBootstrapAdmin(request)
+      // An OPS_ADMINS account gets admin back at its next message, which the admin revoking it should know.
+      role === "admin" && isBootstrapAdmin(deps.config, request.event.platform, request.account.id)
         ? {
             zh: " 注意: 此账号在 OPS_ADMINS 中, 下次发消息时会重新成为管理员。",
             en: " Note: this account is in OPS_ADMINS and becomes admin again at its next message.",
@@ -142,12 +140,12 @@ export function createRoleCommands(deps: CommandDeps): { commands: Command[]; ac
       user: arg.text({ label: { zh: "用户", en: "user" } }),
       role: arg.enum({ label: { zh: "角色", en: "role" }, choices: ROLE_NAMES_ZH }),
     },
-    handler: async ({ args, event, caller, reply }) => {
+    handler: async ({ args, event, actor, reply }) => {
       const request = {
         account: memberOf(args.user, event),
         role: args.role,
         event,
-        by: caller.personId,
+        by: actor.personId,
         now: deps.now(),
       };
       const answer = args.change === "grant" ? await grant(request) : await revoke(request);

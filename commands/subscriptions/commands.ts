@@ -121,7 +121,7 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
     example: { zh: "日报 09:00", en: "digest 09:00" },
     roles: SUBSCRIBERS,
     args: { topic, time: arg.rest({ label: { zh: "时间", en: "time" }, optional: true }) },
-    handler: async ({ args, event, caller, language, reply }) => {
+    handler: async ({ args, event, actor, language, reply }) => {
       const options = parseSubscribeOptions(args.time, {
         topic: args.topic,
         platform: event.platform,
@@ -143,7 +143,7 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
         topic: args.topic,
         sendAt: options.sendAt,
         webhookUrl: options.webhookUrl,
-        by: caller.personId,
+        by: actor.personId,
         now: deps.now(),
         platformMessageId: event.messageId,
       });
@@ -159,12 +159,12 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
     example: { zh: "告警", en: "alerts" },
     roles: SUBSCRIBERS,
     args: { topic },
-    handler: async ({ args, event, caller, language, reply }) => {
+    handler: async ({ args, event, actor, language, reply }) => {
       const removed = await unsubscribe(db, {
         platform: event.platform,
         chatId: event.chat.id,
         topic: args.topic,
-        by: caller.personId,
+        by: actor.personId,
         now: deps.now(),
         platformMessageId: event.messageId,
       });

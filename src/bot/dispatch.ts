@@ -7,9 +7,10 @@ import type { ActionResult, OutboundMessage } from "../chat/card.ts";
 import type { InboundAction, InboundEvent, InboundMessage, Person, Target } from "../chat/events.ts";
 import { hasCjk, translator } from "../chat/language.ts";
 import type { Clock } from "../clock.ts";
-import type { Config } from "../config/parse-env.ts";
+import { type Config, isBootstrapAdmin } from "../config/parse-env.ts";
 import type { Database } from "../db/database.ts";
-import { auditLog, outbox as outboxTable } from "../db/schema/index.ts";
+import { auditLog } from "../db/schema/index.ts";
+import { type Actor, auditedBy } from "../domain/actor.ts";
 import { audit } from "../domain/audit.ts";
 import { createChatMemory } from "../domain/people/chats.ts";
 import { personForContact } from "../domain/people/people.ts";
@@ -18,7 +19,6 @@ import { createProcessingQueue, type FollowingWork } from "../inbox/processing-q
 import type { Logger } from "../log.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 import type { PlatformAdapter } from "../platforms/types.ts";
-import type { Caller } from "./command.ts";
 import type { Router } from "./router.ts";
 import type { Denial } from "./user-error.ts";
 
@@ -40,6 +40,23 @@ export interface EventHandler {
   actionFollowUp(event: InboundAction, result: ActionResult): Promise<void>;
 }
 
+/**
+ * The actor of an event: the person the platform account belongs to, at `at`, from this event's message (a
+ * click has no message id of its own; its event key names the platform event it came from).
+ */
+export const eventActor = (
+  event: InboundEvent,
+  person: Pick<Actor, "personId" | "name" | "roles">,
+  at: Date,
+): Actor => ({
+  personId: person.personId,
+  name: person.name,
+  roles: person.roles,
+  platform: event.platform,
+  platformMessageId: event.kind === "message" ? event.messageId : event.dedupKey,
+  at,
+});
+
 export interface BotHandlerDeps {
   database: Database;
   router: Router;
@@ -59,19 +76,18 @@ export function createBotHandler({
 }: BotHandlerDeps): EventHandler {
   const { db } = database;
   const rememberChat = createChatMemory(db);
-  const isBootstrapAdmin = (event: InboundEvent, person: Person) =>
-    config.admins.some((admin) => admin.platform === event.platform && admin.userId === person.id);
-
-  async function callerOf(event: InboundEvent, person: Person) {
+  /** Who is asking, loaded from the database (a bootstrap admin gets the role on first contact), and when. */
+  async function actorOf(event: InboundEvent, account: Person): Promise<Actor> {
     const at = now();
     await rememberChat(event.platform, event.chat, at);
-    return personForContact(db, {
+    const person = await personForContact(db, {
       platform: event.platform,
-      userId: person.id,
-      name: person.name,
-      bootstrapAdmin: isBootstrapAdmin(event, person),
+      userId: account.id,
+      name: account.name,
+      bootstrapAdmin: isBootstrapAdmin(config, event.platform, account.id),
       now: at,
     });
+    return eventActor(event, person, at);
   }
 
   /** Writes the message to the outbox under its key and starts sending it; resolves once it is stored. */
@@ -110,12 +126,9 @@ export function createBotHandler({
    * who, what they tried, from which platform message, and why. A click has no message id of its own; its
    * event key names the platform event.
    */
-  async function auditDenial(event: InboundEvent, caller: Caller, denial: Denial, attempted?: string) {
+  async function auditDenial(event: InboundEvent, actor: Actor, denial: Denial, attempted?: string) {
     await audit(db, {
-      at: now(),
-      actorPersonId: caller.personId,
-      platform: event.platform,
-      platformMessageId: event.kind === "message" ? event.messageId : event.dedupKey,
+      ...auditedBy(actor),
       entityType: denial.entityType,
       entityId: denial.entityId,
       action: "denied",
@@ -124,14 +137,8 @@ export function createBotHandler({
   }
 
   /** Whether the message's reply is already in the outbox: then its command ran to the end before. */
-  async function replied(replyKey: string): Promise<boolean> {
-    const rows = await db
-      .select({ id: outboxTable.id })
-      .from(outboxTable)
-      .where(eq(outboxTable.idempotencyKey, replyKey))
-      .limit(1);
-    return rows.length > 0;
-  }
+  const replied = async (replyKey: string): Promise<boolean> =>
+    (await outbox.stored([replyKey])).has(replyKey);
 
   /**
    * What the message's command changed, if it ran before: every change writes its audit row in its own
@@ -171,18 +178,18 @@ export function createBotHandler({
           });
         }
       }
-      const caller = await callerOf(event, event.sender);
-      const outcome = await router.handle(event, caller);
+      const actor = await actorOf(event, event.sender);
+      const outcome = await router.handle(event, actor);
       logFailure(event, outcome, outcome.commandId);
-      if (outcome.denial) await auditDenial(event, caller, outcome.denial, outcome.commandId);
+      if (outcome.denial) await auditDenial(event, actor, outcome.denial, outcome.commandId);
       return sendNow(replyKey, target, outcome.reply);
     },
 
     async action(event) {
-      const caller = await callerOf(event, event.operator);
-      const outcome = await router.handle(event, caller);
+      const actor = await actorOf(event, event.operator);
+      const outcome = await router.handle(event, actor);
       logFailure(event, outcome, outcome.actionId);
-      if (outcome.denial) await auditDenial(event, caller, outcome.denial, outcome.actionId);
+      if (outcome.denial) await auditDenial(event, actor, outcome.denial, outcome.actionId);
       return outcome.result;
     },
 

@@ -75,6 +75,8 @@ export interface Outbox {
   releaseLeases(): Promise<number>;
   /** What the platform returned for a sent message (its id, the handle to update it), or null. */
   findSent(idempotencyKey: string): Promise<SendResult | null>;
+  /** The keys among `keys` the outbox already holds, in any state: those messages were sent or are on their way. */
+  stored(keys: readonly string[]): Promise<Set<string>>;
 }
 
 export interface OutboxDeps {
@@ -283,5 +285,6 @@ export function createOutbox({
     },
 
     findSent: (idempotencyKey) => store.findSent(idempotencyKey),
+    stored: (keys) => store.stored(keys),
   };
 }

@@ -221,6 +221,15 @@ export function createOutboxStore(db: Db) {
       return released.length;
     },
 
+    async stored(keys: readonly string[]): Promise<Set<string>> {
+      if (keys.length === 0) return new Set();
+      const rows = await db
+        .select({ key: outbox.idempotencyKey })
+        .from(outbox)
+        .where(inArray(outbox.idempotencyKey, [...keys]));
+      return new Set(rows.map((row) => row.key));
+    },
+
     async findSent(idempotencyKey: string): Promise<SendResult | null> {
       const rows = await db
         .select({ result: outbox.result })

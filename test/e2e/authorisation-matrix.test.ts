@@ -118,9 +118,10 @@ afterAll(async () => {
 
 const actorOf = (personId: number, chatId = CHAT) => ({
   personId,
-  roles: [] as string[],
+  name: "fixture",
+  roles: [] as Role[],
   at: h.clock.now(),
-  platform: "lark",
+  platform: "lark" as const,
   platformMessageId: nextId("om_fixture"),
   chatId,
 });
@@ -138,18 +139,18 @@ async function confirmed(personId: number): Promise<string> {
 }
 
 async function complaint(chatId = CHAT): Promise<string> {
-  const opened = await openComplaint(
-    database.db,
-    { personId: personOf.cs, platform: "lark", platformMessageId: nextId("om_fixture"), now: h.clock.now() },
-    { customer: "ACME", description: "two boxes wet", chatId, timezone: TIMEZONE },
-  );
+  const opened = await openComplaint(database.db, actorOf(personOf.cs), {
+    customer: "ACME",
+    description: "two boxes wet",
+    chatId,
+    timezone: TIMEZONE,
+  });
   return opened.number;
 }
 
 async function resolvedComplaint(): Promise<string> {
   const number = await complaint();
-  const actor = { personId: personOf.cs, platform: "lark" as const, platformMessageId: nextId("om_fixture") };
-  await resolveComplaint(database.db, { ...actor, now: h.clock.now() }, number, "resent");
+  await resolveComplaint(database.db, actorOf(personOf.cs), number, "resent");
   return number;
 }
 

@@ -2,19 +2,12 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/database.ts";
 import { alerts } from "../../db/schema/index.ts";
+import { type Actor, auditedBy } from "../actor.ts";
 import { audit } from "../audit.ts";
 import { Refused } from "../refused.ts";
 import { alertEntityId, goesToManagers } from "./levels.ts";
 import { type AlertRow, escalateAlert, findAlert } from "./store.ts";
 import type { AlertTiming } from "./timing.ts";
-
-export interface AlertActor {
-  personId: number;
-  name: string;
-  platform: string;
-  platformMessageId: string;
-  now: Date;
-}
 
 /** Why a click changed nothing: the alert is gone, or someone acted on it first. */
 export type AlertRefusal =
@@ -49,7 +42,7 @@ const open = (alert: AlertRow) => alert.ackedAt === null && alert.closedAt === n
 async function change(
   db: Db,
   id: number,
-  actor: AlertActor,
+  actor: Actor,
   action: string,
   set: (alert: AlertRow) => Partial<typeof alerts.$inferInsert>,
 ): Promise<AlertChange> {
@@ -71,10 +64,7 @@ async function change(
       .returning();
     if (!after) return undefined;
     await audit(tx, {
-      at: actor.now,
-      actorPersonId: actor.personId,
-      platform: actor.platform,
-      platformMessageId: actor.platformMessageId,
+      ...auditedBy(actor),
       entityType: "alert",
       entityId: alertEntityId(after),
       action,
@@ -88,9 +78,9 @@ async function change(
 }
 
 /** Stops the repeats and the escalation of this alert. */
-export const ackAlert = (db: Db, id: number, actor: AlertActor): Promise<AlertChange> =>
+export const ackAlert = (db: Db, id: number, actor: Actor): Promise<AlertChange> =>
   change(db, id, actor, "alert.acked", () => ({
-    ackedAt: actor.now,
+    ackedAt: actor.at,
     ackedBy: actor.personId,
     notifyAt: null,
     escalateAt: null,
@@ -100,7 +90,7 @@ export const ackAlert = (db: Db, id: number, actor: AlertActor): Promise<AlertCh
 export const snoozeAlert = (
   db: Db,
   id: number,
-  actor: AlertActor,
+  actor: Actor,
   until: Date,
   timing: AlertTiming,
 ): Promise<AlertChange> =>
@@ -115,7 +105,7 @@ export const snoozeAlert = (
 export async function escalateByHand(
   db: Db,
   id: number,
-  actor: AlertActor,
+  actor: Actor,
   timing: AlertTiming,
 ): Promise<AlertChange> {
   const source = await findAlert(db, id);
@@ -124,7 +114,7 @@ export async function escalateByHand(
   const escalationId = await escalateAlert(db, source, {
     reason: "button",
     by: actor,
-    now: actor.now,
+    now: actor.at,
     timing,
   });
   const after = await findAlert(db, id);

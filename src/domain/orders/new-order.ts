@@ -1,10 +1,11 @@
 // Taking an order: check it, number it in OPS_TIMEZONE and store it as a draft, noting a likely duplicate.
 import type { Db } from "../../db/database.ts";
 import { orders } from "../../db/schema/index.ts";
+import { type Actor, auditedBy } from "../actor.ts";
 import { audit } from "../audit.ts";
 import { isLocalDate, type LocalDate, localDateOf, MINUTE_MS } from "../calendar/local-time.ts";
 import { nextNumber } from "../numbering.ts";
-import { type OrderActor, type OrderRow, type OrderView, orderSnapshot } from "./order.ts";
+import { type OrderRow, type OrderView, orderSnapshot } from "./order.ts";
 import { findRecentDuplicate, withNames } from "./orders-repository.ts";
 import { type OrderInputProblem, OrderRefused } from "./refusals.ts";
 
@@ -51,7 +52,7 @@ interface DraftedOrder {
 export async function draftOrder(
   db: Db,
   input: NewOrder,
-  actor: OrderActor & { chatId: string },
+  actor: Actor & { chatId: string },
   timezone: string,
 ): Promise<DraftedOrder> {
   const order = checkNewOrder(input, localDateOf(actor.at, timezone));
@@ -76,10 +77,7 @@ export async function draftOrder(
       .returning();
     const created = row as OrderRow;
     await audit(tx, {
-      at: actor.at,
-      actorPersonId: actor.personId,
-      platform: actor.platform,
-      platformMessageId: actor.platformMessageId,
+      ...auditedBy(actor),
       entityType: "order",
       entityId: number,
       action: "order.drafted",

@@ -2,16 +2,10 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/database.ts";
 import { orderDelays, orders } from "../../db/schema/index.ts";
+import { type Actor, auditedBy } from "../actor.ts";
 import { audit } from "../audit.ts";
 import { isLocalDate, type LocalDate, localDateOf } from "../calendar/local-time.ts";
-import {
-  type ClickedChat,
-  type OrderActor,
-  type OrderRow,
-  type OrderStatus,
-  type OrderView,
-  orderSnapshot,
-} from "./order.ts";
+import { type ClickedChat, type OrderRow, type OrderStatus, type OrderView, orderSnapshot } from "./order.ts";
 import { assertMayAct } from "./order-policy.ts";
 import { withNames } from "./orders-repository.ts";
 import { OrderRefused, type OrderVerb } from "./refusals.ts";
@@ -35,7 +29,7 @@ interface Change {
 
 export interface ChangeRequest {
   number: string;
-  actor: OrderActor;
+  actor: Actor;
   timezone: string;
   /** Set for card clicks: the order must belong to this chat. */
   clickedIn?: ClickedChat;
@@ -70,10 +64,7 @@ async function applyChange(db: Db, request: ChangeRequest, change: Change): Prom
       if (!updated) continue;
       await change.alongside?.(tx, row);
       await audit(tx, {
-        at: actor.at,
-        actorPersonId: actor.personId,
-        platform: actor.platform,
-        platformMessageId: actor.platformMessageId,
+        ...auditedBy(actor),
         entityType: "order",
         entityId: number,
         action: change.action,

@@ -1,6 +1,7 @@
 // Who may do what to an order: the roles that act on anyone's order; a creator may always act on their own.
+import type { Actor } from "../actor.ts";
 import type { Role } from "../people/role.ts";
-import type { OrderActor, OrderView } from "./order.ts";
+import type { OrderView } from "./order.ts";
 import { OrderRefused } from "./refusals.ts";
 
 /**
@@ -20,7 +21,7 @@ export const MAY_DELAY: readonly Role[] = ["staff", ...ACTS_ON_ANY_ORDER.delay];
 type Guarded = keyof typeof ACTS_ON_ANY_ORDER;
 
 /** Throws unless the actor created the order or holds a role that acts on anyone's order. */
-export function assertMayAct(order: OrderView, actor: OrderActor, what: Guarded): void {
+export function assertMayAct(order: OrderView, actor: Actor, what: Guarded): void {
   const roles: readonly Role[] = ACTS_ON_ANY_ORDER[what];
   if (order.createdBy === actor.personId || roles.some((role) => actor.roles.includes(role))) return;
   throw new OrderRefused({ kind: "not_creator", order, attempted: what, roles });

@@ -1,7 +1,7 @@
 // The complaint commands behind the real router over a real database, with a manual clock and real people.
 import { asc, eq } from "drizzle-orm";
 import { createComplaintCommands } from "../../../commands/complaints/commands.ts";
-import type { Caller } from "../../../src/bot/command.ts";
+import { eventActor } from "../../../src/bot/dispatch.ts";
 import { createRegistry, createRouter } from "../../../src/bot/index.ts";
 import type { ActionResult, Card, OutboundMessage } from "../../../src/chat/card.ts";
 import type { InboundAction, PlatformId } from "../../../src/chat/events.ts";
@@ -17,17 +17,25 @@ import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
 
 export const GROUP = { id: "oc_complaints", kind: "group" as const };
 
+/** A person known to the database, with the account they write from. */
+interface TestPerson {
+  userId: string;
+  personId: number;
+  name: string;
+  roles: Role[];
+}
+
 export interface ComplaintBot {
   clock: ManualClock;
   /** A person known to the database with these roles, as the router receives them. */
-  person(userId: string, name: string, roles?: Role[]): Promise<Caller & { userId: string }>;
+  person(userId: string, name: string, roles?: Role[]): Promise<TestPerson>;
   say(
-    caller: Caller & { userId: string },
+    caller: TestPerson,
     text: string,
     options?: { chatId?: string; platform?: PlatformId },
   ): Promise<OutboundMessage>;
   click(
-    caller: Caller & { userId: string },
+    caller: TestPerson,
     button: { action: string; value?: Record<string, string> },
     options?: { form?: Record<string, string>; chatId?: string; platform?: PlatformId },
   ): Promise<ActionResult & { status: string }>;
@@ -72,17 +80,15 @@ export function createComplaintBot(
     },
     async say(caller, text, { chatId = GROUP.id, platform = "lark" } = {}) {
       sequence++;
-      const outcome = await router.handle(
-        inboundMessage(`msg_${sequence}`, {
-          platform,
-          dedupKey: `test:msg:${sequence}`,
-          chat: { ...GROUP, id: chatId },
-          sender: { id: caller.userId, name: caller.name },
-          text,
-          reply: {},
-        }),
-        caller,
-      );
+      const event = inboundMessage(`msg_${sequence}`, {
+        platform,
+        dedupKey: `test:msg:${sequence}`,
+        chat: { ...GROUP, id: chatId },
+        sender: { id: caller.userId, name: caller.name },
+        text,
+        reply: {},
+      });
+      const outcome = await router.handle(event, eventActor(event, caller, clock.now()));
       if (outcome.failure) throw outcome.failure.error;
       return outcome.reply;
     },
@@ -99,7 +105,7 @@ export function createComplaintBot(
         chat: { ...GROUP, id: chatId },
         message: {},
       };
-      const outcome = await router.handle(event, caller);
+      const outcome = await router.handle(event, eventActor(event, caller, clock.now()));
       if (outcome.failure) throw outcome.failure.error;
       return { ...outcome.result, status: outcome.status };
     },

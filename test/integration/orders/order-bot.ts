@@ -1,7 +1,7 @@
 // A bot with the order commands over a real database and a manual clock: people with roles send text and click.
 import { helpCommand } from "../../../commands/help/commands.ts";
 import { createOrderCommands } from "../../../commands/orders/commands.ts";
-import type { Caller } from "../../../src/bot/command.ts";
+import { eventActor } from "../../../src/bot/dispatch.ts";
 import { createRegistry } from "../../../src/bot/index.ts";
 import { createRouter } from "../../../src/bot/router.ts";
 import type { Card } from "../../../src/chat/card.ts";
@@ -18,8 +18,11 @@ import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
 export const GROUP: ChatRef = { id: "oc_sales", kind: "group", title: "Sales" };
 export const OTHER_GROUP: ChatRef = { id: "oc_other", kind: "group", title: "Other" };
 
-export interface TestPerson extends Caller {
+export interface TestPerson {
   userId: string;
+  personId: number;
+  name: string;
+  roles: Role[];
 }
 
 export interface Where {
@@ -63,7 +66,7 @@ export function createOrderBot(database: Database, start: string, timezone = "As
         text,
         reply: {},
       });
-      return router.handle(event, who);
+      return router.handle(event, eventActor(event, who, clock.now()));
     },
     async click(
       who: TestPerson,
@@ -83,7 +86,7 @@ export function createOrderBot(database: Database, start: string, timezone = "As
         chat: where.chat ?? GROUP,
         message: { messageId: `om_card_${sequence}` },
       };
-      return router.handle(event, who);
+      return router.handle(event, eventActor(event, who, clock.now()));
     },
   };
 }

@@ -69,6 +69,8 @@ export function botUnderTest(database: Database, env: { OPS_ADMINS?: string } = 
     },
     drain: async () => ({ sent: 0, retried: 0, failed: 0, deferred: 0 }),
     findSent: async () => null,
+    stored: async (keys) =>
+      new Set(sent.map((item) => item.idempotencyKey).filter((key) => keys.includes(key))),
     releaseLeases: async () => 0,
   };
   const deps = { database, config, now: clock.now, outbox, log };
