@@ -2,7 +2,7 @@
 import { createRegistry, type Registry } from "../src/bot/index.ts";
 import { createAlertCommands } from "./alerts/actions.ts";
 import { createComplaintCommands } from "./complaints/commands.ts";
-import type { CommandDeps } from "./deps.ts";
+import { commandDeps, type RuntimeDeps } from "./deps.ts";
 import { helpCommand, helpLanguageAction } from "./help/commands.ts";
 import { createInspectionCommands } from "./inspections/commands.ts";
 import { createKpiCommands } from "./kpi/commands.ts";
@@ -10,7 +10,8 @@ import { createOrderCommands } from "./orders/commands.ts";
 import { createRoleCommands } from "./roles/commands.ts";
 import { createSubscriptionCommands } from "./subscriptions/commands.ts";
 
-export function createCommandRegistry(deps: CommandDeps): Registry {
+export function createCommandRegistry(runtime: RuntimeDeps): Registry {
+  const deps = commandDeps(runtime);
   const areas = [
     { commands: [helpCommand], actions: [helpLanguageAction] },
     createOrderCommands(deps),

@@ -4,27 +4,18 @@ import type { ActionResult } from "../../src/chat/card.ts";
 import type { InboundAction } from "../../src/chat/events.ts";
 import type { Language } from "../../src/chat/language.ts";
 import type { Actor } from "../../src/domain/actor.ts";
-import {
-  type AlertChange,
-  AlertRefused,
-  ackAlert,
-  escalateByHand,
-  snoozeAlert,
-} from "../../src/domain/alerts/changes.ts";
-import { sendDueNotices } from "../../src/domain/alerts/notices.ts";
-import { type AlertRow, findAlert } from "../../src/domain/alerts/store.ts";
-import { alertCalendar } from "../../src/domain/alerts/sweep.ts";
+import { type AlertChange, AlertRefused } from "../../src/domain/alerts/changes.ts";
+import type { AlertRow } from "../../src/domain/alerts/store.ts";
 import { alertTiming } from "../../src/domain/alerts/timing.ts";
 import { localDateOf } from "../../src/domain/calendar/local-time.ts";
 import { formatLocalTime } from "../../src/domain/orders/local-format.ts";
-import { chatSubscriptions } from "../../src/domain/subscriptions/subscriptions.ts";
 import type { CommandDeps } from "../deps.ts";
 import { ALERT_ACTIONS, alertCard, alertNotice } from "./cards.ts";
 
 export function createAlertCommands(deps: CommandDeps): { commands: Command[]; actions: Action[] } {
-  const { db } = deps.database;
+  const { alerts, subscriptions } = deps.services;
   const { timezone } = deps.config;
-  const timingNow = async () => alertTiming(await alertCalendar(db, timezone));
+  const timingNow = async () => alertTiming(await alerts.calendar(timezone));
   const at = (instant: Date) => formatLocalTime(instant, timezone, localDateOf(deps.now(), timezone));
 
   /**
@@ -32,7 +23,7 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
    * is refused (the button's value is never trusted).
    */
   async function clickedAlert(id: string | undefined, event: InboundAction, actor: Actor): Promise<AlertRow> {
-    const alert = /^\d+$/.test(id ?? "") ? await findAlert(db, Number(id)) : undefined;
+    const alert = /^\d+$/.test(id ?? "") ? await alerts.find(Number(id)) : undefined;
     if (!alert) {
       throw new UserError("找不到这条告警", "no such alert", {
         reason: "unknown_entity",
@@ -42,7 +33,7 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
     }
     const managerChat =
       event.chat.kind === "direct" && actor.roles.some((role) => role === "manager" || role === "admin");
-    const subscribed = (await chatSubscriptions(db, event.platform, event.chat.id)).some(
+    const subscribed = (await subscriptions.ofChat(event.platform, event.chat.id)).some(
       (subscription) => subscription.topic === "alerts",
     );
     if (!managerChat && !subscribed) {
@@ -94,7 +85,7 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
       handler: async ({ id, event, actor, language }) => {
         const alert = await clickedAlert(id, event, actor);
         return answer(
-          ackAlert(db, alert.id, actor),
+          alerts.ack(alert.id, actor),
           language,
           { zh: "已确认, 不再提醒", en: "Acknowledged: no more reminders" },
           actor,
@@ -109,7 +100,7 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
         const until = timing.snoozeHour(deps.now(), alert.safety);
         const when = at(until);
         return answer(
-          snoozeAlert(db, alert.id, actor, until, timing),
+          alerts.snooze(alert.id, actor, until, timing),
           language,
           { zh: `将于 ${when} 再提醒`, en: `Reminding again at ${when}` },
           actor,
@@ -124,7 +115,7 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
         const until = timing.snoozeTomorrow(deps.now());
         const when = at(until);
         return answer(
-          snoozeAlert(db, alert.id, actor, until, timing),
+          alerts.snooze(alert.id, actor, until, timing),
           language,
           { zh: `将于 ${when} 再提醒`, en: `Reminding again at ${when}` },
           actor,
@@ -136,13 +127,11 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
       handler: async ({ id, event, actor, language }) => {
         const alert = await clickedAlert(id, event, actor);
         const timing = await timingNow();
-        const escalated = escalateByHand(db, alert.id, actor, timing).then(async (change) => {
+        const escalated = alerts.escalate(alert.id, actor, timing).then(async (change) => {
           if (change.escalationId !== undefined) {
-            await sendDueNotices(
-              { db, outbox: deps.outbox, timezone, timing, draw: alertNotice },
-              deps.now(),
-              [change.escalationId],
-            );
+            await alerts.sendDueNotices({ timezone, timing, draw: alertNotice }, deps.now(), [
+              change.escalationId,
+            ]);
           }
           return change;
         });

@@ -11,15 +11,8 @@ import type { ActionResult } from "../../src/chat/card.ts";
 import type { InboundAction } from "../../src/chat/events.ts";
 import type { Language } from "../../src/chat/language.ts";
 import type { Actor } from "../../src/domain/actor.ts";
-import {
-  openComplaint,
-  rateComplaint,
-  resolveComplaint,
-  respondToComplaint,
-  takeComplaint,
-} from "../../src/domain/complaints/changes.ts";
 import { ComplaintRefused } from "../../src/domain/complaints/refusal.ts";
-import { type Complaint, findComplaint, listComplaints } from "../../src/domain/complaints/store.ts";
+import type { Complaint } from "../../src/domain/complaints/store.ts";
 import type { Role } from "../../src/domain/people/role.ts";
 import type { CommandDeps } from "../deps.ts";
 import {
@@ -46,7 +39,7 @@ const complaintNo = arg.text({
 const text = arg.rest({ label: { zh: "内容", en: "text" } });
 
 export function createComplaintCommands(deps: CommandDeps): { commands: Command[]; actions: Action[] } {
-  const { db } = deps.database;
+  const { complaints } = deps.services;
   const { timezone } = deps.config;
   const clockFor = (language: Language): CardClock => ({ language, now: deps.now(), timezone });
 
@@ -63,12 +56,12 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
 
   /** Respond and resolve: record the typed text on the complaint and show its card. */
   async function recordText(
-    change: typeof respondToComplaint | typeof resolveComplaint,
+    change: typeof complaints.respond | typeof complaints.resolve,
     args: { complaintNo: string; text: string },
     actor: Actor,
     language: Language,
   ) {
-    const { after } = await explained(() => change(db, actor, args.complaintNo.toUpperCase(), args.text));
+    const { after } = await explained(() => change(actor, args.complaintNo.toUpperCase(), args.text));
     return complaintCard(after, clockFor(language));
   }
 
@@ -84,7 +77,7 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
       example: { zh: "华为 包装破损, 两箱受潮", en: "Huawei two boxes arrived wet" },
       args: { customer: arg.text({ label: { zh: "客户", en: "customer" } }), text },
       handler: async ({ args, event, actor, language, reply }) => {
-        const complaint = await openComplaint(db, actor, {
+        const complaint = await complaints.open(actor, {
           customer: args.customer,
           description: args.text,
           chatId: event.chat.id,
@@ -110,7 +103,7 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
         }),
       },
       handler: async ({ args, actor, language, reply }) => {
-        const list = await listComplaints(db, {
+        const list = await complaints.list({
           filter: args.filter,
           personId: actor.personId,
           now: deps.now(),
@@ -133,7 +126,7 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
       roles: HANDLERS,
       args: { complaintNo, text },
       handler: ({ args, actor, language, reply }) =>
-        recordText(respondToComplaint, args, actor, language).then(reply.card),
+        recordText(complaints.respond, args, actor, language).then(reply.card),
     }),
     defineCommand({
       id: "complaint.resolve",
@@ -147,7 +140,7 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
       roles: HANDLERS,
       args: { complaintNo, text },
       handler: ({ args, actor, language, reply }) =>
-        recordText(resolveComplaint, args, actor, language).then(reply.card),
+        recordText(complaints.resolve, args, actor, language).then(reply.card),
     }),
     defineCommand({
       id: "complaint.rate",
@@ -162,7 +155,7 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
       args: { complaintNo, score: arg.integer({ label: { zh: "评分", en: "score" }, min: 1, max: 5 }) },
       handler: async ({ args, actor, language, reply, t }) => {
         const { before, after } = await explained(() =>
-          rateComplaint(db, actor, args.complaintNo.toUpperCase(), args.score),
+          complaints.rate(actor, args.complaintNo.toUpperCase(), args.score),
         );
         const card = complaintCard(after, clockFor(language));
         if (before.satisfaction === null || before.satisfaction === after.satisfaction)
@@ -183,7 +176,7 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
    * acts only on a complaint of that chat. Anything else was not on a card of ours: a denial.
    */
   async function clickedComplaint(id: string | undefined, event: InboundAction): Promise<Complaint> {
-    const complaint = id ? await findComplaint(db, id) : undefined;
+    const complaint = id ? await complaints.find(id) : undefined;
     if (!complaint) {
       throw new UserError(`找不到投诉 ${id ?? ""}`, `no complaint ${id ?? ""}`, {
         reason: "unknown_entity",
@@ -241,9 +234,9 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
             kind === "respond" ? "please enter the response" : "please enter the resolution",
           );
         }
-        const record = kind === "respond" ? respondToComplaint : resolveComplaint;
+        const record = kind === "respond" ? complaints.respond : complaints.resolve;
         try {
-          const { after } = await record(db, actor, complaint.number, typed);
+          const { after } = await record(actor, complaint.number, typed);
           return {
             card: complaintCard(after, clockFor(language)),
             toast: {
@@ -265,7 +258,7 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
       handler: async ({ id, event, language, actor, t }) => {
         const complaint = await clickedComplaint(id, event);
         try {
-          const { after } = await takeComplaint(db, actor, complaint.number);
+          const { after } = await complaints.take(actor, complaint.number);
           return {
             card: complaintCard(after, clockFor(language)),
             toast: { kind: "success", text: t(`已认领 ${after.number}`, `You took ${after.number}`) },

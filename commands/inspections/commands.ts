@@ -11,7 +11,6 @@ import type { ChatRef } from "../../src/chat/events.ts";
 import type { Language } from "../../src/chat/language.ts";
 import type { Actor } from "../../src/domain/actor.ts";
 import { addDays, localDateOf, startOfLocalDay } from "../../src/domain/calendar/local-time.ts";
-import { findActiveArea, inspectionsInWindow, listActiveAreas } from "../../src/domain/inspections/areas.ts";
 import {
   evaluateChecklist,
   type InspectionArea,
@@ -20,7 +19,6 @@ import {
   splitTypedValues,
   valuesInChecklistOrder,
 } from "../../src/domain/inspections/checklist.ts";
-import { submitInspection } from "../../src/domain/inspections/submit.ts";
 import type { CommandDeps } from "../deps.ts";
 import {
   areaListCard,
@@ -58,14 +56,14 @@ function refusal(problems: readonly Problem[], usage?: { zh: string; en: string 
 }
 
 export const createInspectionCommands = (deps: CommandDeps): { commands: Command[]; actions: Action[] } => {
-  const { db } = deps.database;
+  const { inspections } = deps.services;
   const { timezone } = deps.config;
 
   /** The area typed or, from a card, clicked: a clicked area that does not exist was not on a card of ours. */
   async function requireArea(typed: string | undefined, clicked = false): Promise<InspectionArea> {
-    const area = typed ? await findActiveArea(db, typed) : undefined;
+    const area = typed ? await inspections.findActiveArea(typed) : undefined;
     if (area) return area;
-    const known = await listActiveAreas(db);
+    const known = await inspections.listActiveAreas();
     const choices = (language: Language) =>
       known
         .map((candidate) => `${language === "zh" ? candidate.nameZh : candidate.nameEn} (${candidate.code})`)
@@ -80,10 +78,9 @@ export const createInspectionCommands = (deps: CommandDeps): { commands: Command
   }
 
   async function listCard(language: Language) {
-    const areas = await listActiveAreas(db);
+    const areas = await inspections.listActiveAreas();
     const today = localDateOf(deps.now(), timezone);
-    const done = await inspectionsInWindow(
-      db,
+    const done = await inspections.inWindow(
       areas.map((area) => area.id),
       startOfLocalDay(today, timezone),
       startOfLocalDay(addDays(today, 1), timezone),
@@ -101,11 +98,10 @@ export const createInspectionCommands = (deps: CommandDeps): { commands: Command
 
   /** Stores the inspection (once per platform event), alerts on findings and answers with its summary. */
   async function submit({ area, results, actor, chat, language }: Submitted) {
-    const { inspection } = await submitInspection(
-      { db, outbox: deps.outbox },
-      { area, results, actor, timezone, chat },
-      (stored) => ({ type: "card", card: findingAlertCard(stored, language, timezone) }),
-    );
+    const { inspection } = await inspections.submit({ area, results, actor, timezone, chat }, (stored) => ({
+      type: "card",
+      card: findingAlertCard(stored, language, timezone),
+    }));
     return inspection;
   }
 

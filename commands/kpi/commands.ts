@@ -1,8 +1,6 @@
 // /kpi [today|week|month] (/指标, /日报): the KPI summary of a window in OPS_TIMEZONE, for anyone.
 import { type Action, arg, type Command, defineCommand } from "../../src/bot/index.ts";
-import { loadCalendarOverrides } from "../../src/domain/calendar/overrides-repository.ts";
 import { createWorkingCalendar } from "../../src/domain/calendar/working-calendar.ts";
-import { computeKpis } from "../../src/domain/kpi/compute.ts";
 import type { KpiPeriod } from "../../src/domain/kpi/window.ts";
 import type { CommandDeps } from "../deps.ts";
 import { renderKpiCard } from "./cards.ts";
@@ -32,10 +30,10 @@ export const createKpiCommands = (deps: CommandDeps): { commands: Command[]; act
         }),
       },
       async handler({ args, language, reply }) {
-        const { db } = deps.database;
+        const { kpi } = deps.services;
         const { timezone } = deps.config;
-        const calendar = createWorkingCalendar({ timezone, overrides: await loadCalendarOverrides(db) });
-        const kpis = await computeKpis(db, { window: args.window, timezone, now: deps.now(), calendar });
+        const calendar = createWorkingCalendar({ timezone, overrides: await kpi.calendarOverrides() });
+        const kpis = await kpi.compute({ window: args.window, timezone, now: deps.now(), calendar });
         return reply.card(renderKpiCard(kpis, language, PERIOD_HEADINGS[args.window]));
       },
     }),

@@ -13,17 +13,10 @@ import { usageLine } from "../../src/bot/usage.ts";
 import type { ActionResult, Card } from "../../src/chat/card.ts";
 import type { InboundAction, InboundMessage } from "../../src/chat/events.ts";
 import type { Language } from "../../src/chat/language.ts";
-import type { Db } from "../../src/db/database.ts";
 import type { Actor } from "../../src/domain/actor.ts";
 import { localDateOf } from "../../src/domain/calendar/local-time.ts";
 import {
   type ChangeRequest,
-  cancelOrder,
-  completeOrder,
-  confirmOrder,
-  delayOrder,
-  draftOrder,
-  listOrders,
   MAY_COMPLETE,
   MAY_DELAY,
   type NewOrder,
@@ -59,7 +52,7 @@ const NEW_ORDER_NAMES = { en: ["order new"], zh: ["下单"] } as const;
 const NEW_ORDER_EXAMPLE = "华为 X1 100 2026-12-01";
 
 export function createOrderCommands(deps: CommandDeps): { commands: Command[]; actions: Action[] } {
-  const { db } = deps.database;
+  const { orders } = deps.services;
   const { timezone } = deps.config;
 
   const viewAt = (at: Date, language: Language): CardView => ({
@@ -90,7 +83,7 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
   ): Promise<Card> {
     const { at } = actor;
     try {
-      const drafted = await draftOrder(db, input, { ...actor, chatId: event.chat.id }, timezone);
+      const drafted = await orders.draft(input, { ...actor, chatId: event.chat.id }, timezone);
       return orderCard(drafted.order, viewAt(at, language), { duplicateOf: drafted.duplicateOf });
     } catch (error) {
       if (!(error instanceof OrderRefused)) throw error;
@@ -169,7 +162,7 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
     },
     handler: async ({ args, actor, language, reply }) => {
       const view = viewAt(deps.now(), language);
-      const page = await listOrders(db, {
+      const page = await orders.list({
         filter: args.filter,
         personId: actor.personId,
         today: view.today,
@@ -193,7 +186,7 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
     handler: async ({ args, actor, language, reply }) => {
       const { at } = actor;
       const number = args.orderNo.toUpperCase();
-      const order = await explained(at, () => completeOrder(db, { number, actor, timezone }));
+      const order = await explained(at, () => orders.complete({ number, actor, timezone }));
       return reply.card(orderCard(order, viewAt(at, language)));
     },
   });
@@ -219,7 +212,7 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
     handler: async ({ args, actor, language, reply }) => {
       const { at } = actor;
       const order = await explained(at, () =>
-        delayOrder(db, {
+        orders.delay({
           number: args.orderNo.toUpperCase(),
           newDue: args.newDue,
           reason: args.reason,
@@ -235,7 +228,7 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
   /** A Confirm or Cancel click; when someone else changed the order first, its card as it now is and who did. */
   const clickAction = (
     id: string,
-    change: (db: Db, request: ChangeRequest) => Promise<OrderView>,
+    change: (request: ChangeRequest) => Promise<OrderView>,
     done: { zh: string; en: string },
   ) =>
     defineAction({
@@ -251,7 +244,7 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
         const { at } = actor;
         const view = viewAt(at, language);
         try {
-          const order = await change(db, {
+          const order = await change({
             number,
             actor,
             timezone,
@@ -275,8 +268,8 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
   return {
     commands: [newOrder, listCommand, doneCommand, delayCommand],
     actions: [
-      clickAction(ORDER_ACTIONS.confirm, confirmOrder, { zh: "已确认", en: "confirmed" }),
-      clickAction(ORDER_ACTIONS.cancel, cancelOrder, { zh: "已取消", en: "cancelled" }),
+      clickAction(ORDER_ACTIONS.confirm, orders.confirm, { zh: "已确认", en: "confirmed" }),
+      clickAction(ORDER_ACTIONS.cancel, orders.cancel, { zh: "已取消", en: "cancelled" }),
       submitAction,
     ],
   };

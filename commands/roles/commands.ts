@@ -5,9 +5,7 @@ import { ROLE_NAMES_ZH } from "../../src/bot/role-words.ts";
 import type { InboundMessage, Person } from "../../src/chat/events.ts";
 import type { Bilingual, Language } from "../../src/chat/language.ts";
 import { isBootstrapAdmin } from "../../src/config/parse-env.ts";
-import { knownPerson, personForContact } from "../../src/domain/people/people.ts";
 import type { Role } from "../../src/domain/people/role.ts";
-import { grantRole, revokeRole, rolesOf } from "../../src/domain/people/roles.ts";
 import type { CommandDeps } from "../deps.ts";
 import { SETTINGS } from "../subscriptions/commands.ts";
 
@@ -58,7 +56,7 @@ interface RoleRequest {
 }
 
 export function createRoleCommands(deps: CommandDeps): { commands: Command[]; actions: Action[] } {
-  const { db } = deps.database;
+  const { people } = deps.services;
 
   const changeOf = (request: RoleRequest, personId: number) => ({
     personId,
@@ -72,19 +70,19 @@ export function createRoleCommands(deps: CommandDeps): { commands: Command[]; ac
   /** Creates the account of someone who never wrote to the bot, then grants. */
   async function grant(request: RoleRequest): Promise<Bilingual> {
     const { account, role, event, now } = request;
-    const member = await personForContact(db, {
+    const member = await people.forContact({
       platform: event.platform,
       userId: account.id,
       name: account.name,
       bootstrapAdmin: false,
       now,
     });
-    if (!(await grantRole(db, changeOf(request, member.personId))))
+    if (!(await people.grantRole(changeOf(request, member.personId))))
       throw new UserError(
         `${member.name} 已有${ROLE_NAMES_ZH[role]}角色, 未作更改`,
         `${member.name} already has the ${role} role; nothing changed`,
       );
-    const roles = await rolesOf(db, member.personId);
+    const roles = await people.rolesOf(member.personId);
     return {
       zh: `已授予 ${member.name} ${ROLE_NAMES_ZH[role]}角色。现有角色: ${roleList(roles, "zh")}`,
       en: `Granted ${member.name} the ${role} role. Roles now: ${roleList(roles, "en")}`,
@@ -94,9 +92,9 @@ export function createRoleCommands(deps: CommandDeps): { commands: Command[]; ac
   /** Revokes; an account the bot never heard of holds no role, and is not created for the answer. */
   async function revoke(request: RoleRequest): Promise<Bilingual> {
     const { account, role, event } = request;
-    const member = await knownPerson(db, event.platform, account.id);
+    const member = await people.known(event.platform, account.id);
     const name = member?.name ?? account.name ?? account.id;
-    const outcome = member ? await revokeRole(db, changeOf(request, member.personId)) : "not_held";
+    const outcome = member ? await people.revokeRole(changeOf(request, member.personId)) : "not_held";
     if (outcome === "last_admin")
       throw new UserError(
         "你是唯一的管理员, 不能撤销自己的管理员角色 (否则没有人能再授予角色); 请先授予另一位管理员",
@@ -107,7 +105,7 @@ export function createRoleCommands(deps: CommandDeps): { commands: Command[]; ac
         `${name} 没有${ROLE_NAMES_ZH[role]}角色, 未作更改`,
         `${name} does not have the ${role} role; nothing changed`,
       );
-    const roles = await rolesOf(db, member.personId);
+    const roles = await people.rolesOf(member.personId);
     const comeback =
       // An OPS_ADMINS account gets admin back at its next message, which the admin revoking it should know.
       role === "admin" && isBootstrapAdmin(deps.config, request.event.platform, request.account.id)

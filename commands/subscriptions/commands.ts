@@ -5,14 +5,10 @@ import type { Card } from "../../src/chat/card.ts";
 import type { InboundMessage } from "../../src/chat/events.ts";
 import type { Bilingual, Language } from "../../src/chat/language.ts";
 import type { Role } from "../../src/domain/people/role.ts";
-import {
-  type ChatSubscription,
-  chatSubscriptions,
-  chatWebhook,
-  type SubscribeOutcome,
-  subscribe,
-  type Topic,
-  unsubscribe,
+import type {
+  ChatSubscription,
+  SubscribeOutcome,
+  Topic,
 } from "../../src/domain/subscriptions/subscriptions.ts";
 import { maskWebhook } from "../../src/domain/subscriptions/wecom-webhook.ts";
 import type { CommandDeps } from "../deps.ts";
@@ -87,7 +83,7 @@ function subscribedHeadline(outcome: SubscribeOutcome, subscribed: Topic, langua
 }
 
 export function createSubscriptionCommands(deps: CommandDeps): { commands: Command[]; actions: Action[] } {
-  const { db } = deps.database;
+  const { subscriptions } = deps.services;
   const { timezone } = deps.config;
   const wecomApiBase = deps.config.wecomBot?.apiBase ?? deps.config.wecom?.apiBase;
 
@@ -104,8 +100,8 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
   const card = async (event: InboundMessage, headline: string, language: Language) =>
     confirmationCard({
       headline,
-      subscriptions: await chatSubscriptions(db, event.platform, event.chat.id),
-      webhookUrl: await chatWebhook(db, event.platform, event.chat.id),
+      subscriptions: await subscriptions.ofChat(event.platform, event.chat.id),
+      webhookUrl: await subscriptions.chatWebhook(event.platform, event.chat.id),
       timezone,
       language,
     });
@@ -130,14 +126,18 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
       });
       // WeCom groups are pushed to only through their robot's webhook: one typed now or stored before.
       const needsWebhook = event.platform === "wecom" && event.chat.kind === "group";
-      if (needsWebhook && !options.webhookUrl && !(await chatWebhook(db, event.platform, event.chat.id))) {
+      if (
+        needsWebhook &&
+        !options.webhookUrl &&
+        !(await subscriptions.chatWebhook(event.platform, event.chat.id))
+      ) {
         const usage = usageFor(event);
         throw new UserError(
           `企业微信群只能通过群机器人推送: 请在群设置 → 群机器人中添加机器人, 并把它的 Webhook 地址或 key 写在最后 — ${usage.zh}`,
           `a WeCom group is reached only through a group robot: add one in the group settings and put its webhook URL or key last — ${usage.en}`,
         );
       }
-      const outcome = await subscribe(db, {
+      const outcome = await subscriptions.subscribe({
         platform: event.platform,
         chat: event.chat,
         topic: args.topic,
@@ -160,7 +160,7 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
     roles: SUBSCRIBERS,
     args: { topic },
     handler: async ({ args, event, actor, language, reply }) => {
-      const removed = await unsubscribe(db, {
+      const removed = await subscriptions.unsubscribe({
         platform: event.platform,
         chatId: event.chat.id,
         topic: args.topic,

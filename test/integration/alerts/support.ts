@@ -1,4 +1,5 @@
 // Shared set-up of the alert tests: a real database, an outbox over recording adapters, the alert buttons, fixtures.
+import { commandDeps } from "../../../commands/deps.ts";
 import { recordingAdapters, type Sent } from "../../helpers/recording-adapters.ts";
 
 export type { Sent };
@@ -47,7 +48,10 @@ export function startInstance(database: Database, sent: Sent[], start: Date): In
   });
   const config = parseEnv({ OPS_TIMEZONE: TIMEZONE });
   const deps = { database, config, now: clock.now, outbox, log: silentLogger };
-  const router = createRouter({ registry: createRegistry(createAlertCommands(deps)), authorize: hasAnyRole });
+  const router = createRouter({
+    registry: createRegistry(createAlertCommands(commandDeps(deps))),
+    authorize: hasAnyRole,
+  });
   const handler = createBotHandler({ database, router, outbox, config, now: clock.now, log: silentLogger });
   return {
     clock,

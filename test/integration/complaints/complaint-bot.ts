@@ -1,6 +1,8 @@
 // The complaint commands behind the real router over a real database, with a manual clock and real people.
+
 import { asc, eq } from "drizzle-orm";
 import { createComplaintCommands } from "../../../commands/complaints/commands.ts";
+import { commandDeps } from "../../../commands/deps.ts";
 import { eventActor } from "../../../src/bot/dispatch.ts";
 import { createRegistry, createRouter } from "../../../src/bot/index.ts";
 import type { ActionResult, Card, OutboundMessage } from "../../../src/chat/card.ts";
@@ -59,7 +61,7 @@ export function createComplaintBot(
     log,
   };
   const router = createRouter({
-    registry: createRegistry(createComplaintCommands(deps)),
+    registry: createRegistry(createComplaintCommands(commandDeps(deps))),
     authorize: hasAnyRole,
   });
   const { db } = database;

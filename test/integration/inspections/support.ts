@@ -1,6 +1,7 @@
 // Shared set-up of the inspection tests: the bot handler over a real database, recording platform adapters.
 
 import { asc, eq } from "drizzle-orm";
+import { commandDeps } from "../../../commands/deps.ts";
 import { createInspectionCommands } from "../../../commands/inspections/commands.ts";
 import { createBotHandler, type EventHandler } from "../../../src/bot/dispatch.ts";
 import { createRegistry, createRouter } from "../../../src/bot/index.ts";
@@ -48,7 +49,7 @@ export function createBot(database: Database, start = START): Bot {
   });
   const config = parseEnv({ OPS_TIMEZONE: "Asia/Shanghai" });
   const deps = { database, config, now: clock.now, outbox, log: silentLogger };
-  const area = createInspectionCommands(deps);
+  const area = createInspectionCommands(commandDeps(deps));
   const router = createRouter({ registry: createRegistry(area), authorize: hasAnyRole });
   const handler = createBotHandler({ database, router, outbox, config, now: clock.now, log: silentLogger });
   return { clock, handler, outbox, sent };

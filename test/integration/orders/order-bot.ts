@@ -1,4 +1,5 @@
 // A bot with the order commands over a real database and a manual clock: people with roles send text and click.
+import { commandDeps } from "../../../commands/deps.ts";
 import { helpCommand } from "../../../commands/help/commands.ts";
 import { createOrderCommands } from "../../../commands/orders/commands.ts";
 import { eventActor } from "../../../src/bot/dispatch.ts";
@@ -35,7 +36,7 @@ export function createOrderBot(database: Database, start: string, timezone = "As
   const log = createLogger({ write: () => {}, now: clock.now });
   const config = parseEnv({ OPS_TIMEZONE: timezone });
   const outbox = createOutbox({ database, adapters: {}, now: clock.now, log });
-  const area = createOrderCommands({ database, config, now: clock.now, outbox, log });
+  const area = createOrderCommands(commandDeps({ database, config, now: clock.now, outbox, log }));
   const registry = createRegistry({ commands: [helpCommand, ...area.commands], actions: area.actions });
   const router = createRouter({ registry, authorize: hasAnyRole, newErrorId: () => "test-error" });
   let sequence = 0;

@@ -1,5 +1,7 @@
 // The bot handler over a real database with only the /role and /subscribe commands, its replies recorded.
+
 import { and, asc, eq } from "drizzle-orm";
+import { commandDeps } from "../../../commands/deps.ts";
 import { createRoleCommands } from "../../../commands/roles/commands.ts";
 import { createSubscriptionCommands } from "../../../commands/subscriptions/commands.ts";
 import { createBotHandler } from "../../../src/bot/dispatch.ts";
@@ -74,7 +76,8 @@ export function botUnderTest(database: Database, env: { OPS_ADMINS?: string } = 
     releaseLeases: async () => 0,
   };
   const deps = { database, config, now: clock.now, outbox, log };
-  const areas = [createSubscriptionCommands(deps), createRoleCommands(deps)];
+  const bound = commandDeps(deps);
+  const areas = [createSubscriptionCommands(bound), createRoleCommands(bound)];
   const router = createRouter({
     registry: createRegistry({
       commands: areas.flatMap((area) => area.commands),
