@@ -47,6 +47,21 @@ function describeError(error: Error, depth: number): Record<string, unknown> {
   return described;
 }
 
+/**
+ * The causes under an error on one line, each as " ← Name: message" (empty when it has none), for text that
+ * states an error by hand: a stored last error, the console at start-up.
+ */
+export function causeText(error: unknown): string {
+  if (!(error instanceof Error)) return "";
+  let text = "";
+  let cause = describeError(error, 0).cause as Record<string, unknown> | undefined;
+  while (cause) {
+    text += ` ← ${cause.name}${cause.message === undefined ? "" : `: ${cause.message}`}`;
+    cause = cause.cause as Record<string, unknown> | undefined;
+  }
+  return text;
+}
+
 function serialiseError(value: unknown): unknown {
   return value instanceof Error ? describeError(value, 0) : value;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../../../src/log.ts";
+import { causeText, createLogger } from "../../../src/log.ts";
 
 function capture(secrets: string[]) {
   const lines: string[] = [];
@@ -68,6 +68,15 @@ describe("logger", () => {
     expect(line.error.cause.name).toBe("SyntaxError");
     expect(line.error.cause.message).toMatch(/JSON/);
     expect(line.other.cause).toEqual({ name: "NotAnError", type: "object" });
+  });
+
+  it("states the causes under an error on one line for text written by hand", () => {
+    const cause = new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED 127.0.0.1:9") });
+    expect(causeText(new Error("network error", { cause }))).toBe(
+      " ← TypeError: fetch failed ← Error: connect ECONNREFUSED 127.0.0.1:9",
+    );
+    expect(causeText(new Error("alone"))).toBe("");
+    expect(causeText("not an error")).toBe("");
   });
 
   it("ends a cause chain that loops instead of following it for ever", () => {
