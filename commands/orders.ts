@@ -104,6 +104,8 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
       throw new UserError(
         `${error.messageZh} — 用法: ${usageOf("zh")}`,
         `${error.messageEn} — usage: ${usageOf("en")}`,
+        undefined,
+        { cause: error },
       );
     }
   }

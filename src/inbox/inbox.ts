@@ -3,7 +3,7 @@ import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { Clock } from "../clock.ts";
 import type { Database } from "../db/database.ts";
 import { inbox } from "../db/schema/index.ts";
-import type { Logger } from "../log.ts";
+import { causeText, type Logger } from "../log.ts";
 import type { InboundEvent } from "../platforms/types.ts";
 import { createAcceptBatcher } from "./accept-batcher.ts";
 
@@ -87,7 +87,8 @@ export function createInbox({ database, now, log }: { database: Database; now: C
         return { status: "done", value };
       } catch (error) {
         const dead = row.attempts >= MAX_ATTEMPTS;
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        const message =
+          error instanceof Error ? `${error.name}: ${error.message}${causeText(error)}` : String(error);
         await db
           .update(inbox)
           .set({
