@@ -2,6 +2,7 @@
 import type { Hono } from "hono";
 import { createCommandRegistry } from "../../commands/index.ts";
 import { createApp } from "../app.ts";
+import { secretRedactor } from "../bot/redact-secrets.ts";
 import { hasAnyRole } from "../bot/roles.ts";
 import { createRouter } from "../bot/router.ts";
 import type { Clock } from "../clock.ts";
@@ -37,12 +38,10 @@ export function createServices(deps: ServicesDeps) {
   const { config, database, log, now } = deps;
   const adapters =
     deps.adapters ?? createAdapters(config, { now, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
-  const inbox = createInbox({ database, now, log });
   const outbox = createOutbox({ database, adapters, now, log, ...(deps.sleep ? { sleep: deps.sleep } : {}) });
-  const router = createRouter({
-    registry: createCommandRegistry({ database, config, now, outbox, log }),
-    authorize: hasAnyRole,
-  });
+  const registry = createCommandRegistry({ database, config, now, outbox, log });
+  const inbox = createInbox({ database, now, log, redact: secretRedactor(registry) });
+  const router = createRouter({ registry, authorize: hasAnyRole });
   const handler = createBotHandler({ database, router, outbox, config, now, log });
   const app = createApp({
     database,
