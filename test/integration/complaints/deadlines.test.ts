@@ -87,9 +87,9 @@ describe("resolution deadline: 3 working days on the mainland-China calendar", (
 
   it("a deadline that runs into the unpublished year is provisional too; one inside 2026 is not", async () => {
     const late = await openAt("2026-12-30T10:00:00");
-    // 12-31, then 2027-01-01 and 01-04 by the weekday rule.
+    // 12-31, then 2027 by the provisional rule: 01-01 is 元旦, so 01-04 and 01-05.
     expect(late.row).toMatchObject({
-      resolutionDueAt: new Date("2027-01-04T02:00:00Z"),
+      resolutionDueAt: new Date("2027-01-05T02:00:00Z"),
       resolutionDueProvisional: true,
     });
     expect(field(late.card, "解决期限")).toContain("(暂定/provisional)");
