@@ -75,13 +75,13 @@ describe("resolution deadline: 3 working days on the mainland-China calendar", (
     expect(row?.resolutionDueAt).toEqual(new Date("2026-11-18T11:30:00Z"));
   });
 
-  it("a year with no published data (2031) is counted Monday–Friday and shown as provisional", async () => {
+  it("a year with no published data (2031) is counted by the provisional rule and shown as provisional", async () => {
     const { card, row } = await openAt("2031-03-05T10:00:00", "/complaint new Acme broken seal");
     expect(row).toMatchObject({
       resolutionDueAt: new Date("2031-03-10T02:00:00Z"),
       resolutionDueProvisional: true,
     });
-    expect(field(card, "Resolution due")).toBe("2031-03-10 10:00 (Mon) (暂定/provisional) · 5 d left");
+    expect(field(card, "Resolution due")).toBe("2031-03-10 10:00 (Mon) (provisional) · 5 d left");
     expect(field(card, "First response due")).not.toContain("provisional");
   });
 
@@ -92,7 +92,7 @@ describe("resolution deadline: 3 working days on the mainland-China calendar", (
       resolutionDueAt: new Date("2027-01-05T02:00:00Z"),
       resolutionDueProvisional: true,
     });
-    expect(field(late.card, "解决期限")).toContain("(暂定/provisional)");
+    expect(field(late.card, "解决期限")).toContain("（暂定）");
     await truncateAll(database);
     const early = await openAt("2026-12-24T10:00:00");
     expect(early.row?.resolutionDueProvisional).toBe(false);

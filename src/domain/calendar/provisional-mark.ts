@@ -1,0 +1,8 @@
+// The one short mark every deadline, digest, alert, KPI window and cut-off carries when it rests on a provisional day.
+
+export const PROVISIONAL_MARK = { zh: "（暂定）", en: " (provisional)" } as const;
+
+/** The mark for a value that depends on a provisional day, or "" for one that does not. */
+export function provisionalMark(provisional: boolean, language: "zh" | "en"): string {
+  return provisional ? PROVISIONAL_MARK[language] : "";
+}
