@@ -6,3 +6,8 @@ export const PROVISIONAL_MARK = { zh: "（暂定）", en: " (provisional)" } as 
 export function provisionalMark(provisional: boolean, language: "zh" | "en"): string {
   return provisional ? PROVISIONAL_MARK[language] : "";
 }
+
+/** The mark on a card that speaks both languages at once (alerts). */
+export function bilingualProvisionalMark(provisional: boolean): string {
+  return provisional ? `${PROVISIONAL_MARK.zh}${PROVISIONAL_MARK.en}` : "";
+}
