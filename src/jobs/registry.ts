@@ -1,4 +1,5 @@
 // The one list of scheduled jobs: node-cron on Node and Cron Triggers on Workers both read it.
+import { calendarReminderJob } from "./calendar-reminder.ts";
 import { inboxSweepJob, outboxDrainJob } from "./delivery-jobs.ts";
 import { housekeepingJob } from "./housekeeping.ts";
 import type { Job } from "./job.ts";
@@ -11,6 +12,7 @@ export const JOBS: readonly Job[] = [
   housekeepingJob,
   kpiDigestJob,
   overdueSweepJob,
+  calendarReminderJob,
 ];
 
 export function findJob(name: string): Job | undefined {
