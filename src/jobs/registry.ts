@@ -5,6 +5,7 @@ import { housekeepingJob } from "./housekeeping.ts";
 import type { Job } from "./job.ts";
 import { kpiDigestJob } from "./kpi-digest.ts";
 import { overdueSweepJob } from "./overdue-sweep.ts";
+import { provisionalDeadlinesJob } from "./provisional-deadlines.ts";
 
 export const JOBS: readonly Job[] = [
   inboxSweepJob,
@@ -13,6 +14,7 @@ export const JOBS: readonly Job[] = [
   kpiDigestJob,
   overdueSweepJob,
   calendarReminderJob,
+  provisionalDeadlinesJob,
 ];
 
 export function findJob(name: string): Job | undefined {

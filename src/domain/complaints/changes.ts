@@ -167,17 +167,31 @@ export interface MovedDeadline {
   provisional: boolean;
 }
 
+/** Who counts deadlines again: an admin's calendar change, or the system after a calendar-data upgrade. */
+export type DeadlineMover = ComplaintActor | { personId: null; now: Date };
+
 /**
- * After a calendar change: every unresolved complaint's resolution clock counted again on `calendar`.
- * A deadline that moves keeps where it was (the card says so), one audit row each. Pass the transaction
- * of the calendar change, so that both land together or not at all.
+ * After a calendar change: every unresolved complaint's resolution clock counted again on `calendar`
+ * (with `onlyProvisional`, only those still marked provisional). A deadline that moves keeps where it was
+ * (the card says so), one audit row each. Pass the transaction of the calendar change, so that both land
+ * together or not at all.
  */
 export async function moveResolutionDeadlines(
   db: Db,
-  actor: ComplaintActor,
+  actor: DeadlineMover,
   calendar: WorkingCalendar,
+  onlyProvisional = false,
 ): Promise<MovedDeadline[]> {
-  const open = await db.select().from(complaints).where(ne(complaints.status, "resolved")).for("update");
+  const open = await db
+    .select()
+    .from(complaints)
+    .where(
+      and(
+        ne(complaints.status, "resolved"),
+        onlyProvisional ? eq(complaints.resolutionDueProvisional, true) : undefined,
+      ),
+    )
+    .for("update");
   const moved: MovedDeadline[] = [];
   for (const row of open) {
     const { resolutionDueAt, resolutionDueProvisional } = complaintDeadlines(row.receivedAt, calendar);
@@ -194,7 +208,12 @@ export async function moveResolutionDeadlines(
       .where(eq(complaints.id, row.id))
       .returning();
     await audit(db, {
-      ...auditEntry(actor, row.number, "complaint.deadline_moved", null, undefined),
+      at: actor.now,
+      actorPersonId: actor.personId,
+      ...("platform" in actor && { platform: actor.platform, platformMessageId: actor.platformMessageId }),
+      entityType: "complaint",
+      entityId: row.number,
+      action: "complaint.deadline_moved",
       before: deadlineState(row),
       after: after && deadlineState(after),
     });
