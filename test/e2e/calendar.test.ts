@@ -10,11 +10,10 @@ import {
   type Harness,
   LARK,
   sendDingTalkMessage,
+  sendWeComAppMessage,
   startFakes,
-  WECOM,
 } from "../helpers/e2e-harness.ts";
 import { larkMessageEvent, signLarkRequest } from "../helpers/lark-signer.ts";
-import { appCallback } from "../helpers/wecom-signer.ts";
 
 let database: TestDatabase;
 let fakes: Fakes;
@@ -49,26 +48,6 @@ async function postLark(text: string, id: string, sender = "ou_sender"): Promise
   const timestamp = String(Math.floor(h.clock.now().getTime() / 1000));
   const { body, headers } = signLarkRequest(payload, { encryptKey: LARK.encryptKey, timestamp });
   expect((await h.send("/webhooks/lark", { method: "POST", body, headers })).status).toBe(200);
-  await h.settle();
-}
-
-async function postWeCom(text: string, id: string): Promise<void> {
-  const timestamp = String(Math.floor(h.clock.now().getTime() / 1000));
-  const xml =
-    `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName>` +
-    `<CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType>` +
-    `<Content><![CDATA[${text}]]></Content><MsgId>${id}</MsgId><AgentID>${WECOM.agentId}</AgentID></xml>`;
-  const signed = appCallback(
-    { token: WECOM.token, encodingAesKey: WECOM.encodingAesKey, receiveId: WECOM.corpId },
-    xml,
-    { timestamp },
-  );
-  const response = await h.send(signed.path, {
-    method: "POST",
-    body: signed.body,
-    headers: { "content-type": "text/xml" },
-  });
-  expect(response.status).toBe(200);
   await h.settle();
 }
 
@@ -131,7 +110,7 @@ describe("/calendar on DingTalk", () => {
 
 describe("/calendar on WeCom", () => {
   it("answers /calendar for a published make-up workday through message/send", async () => {
-    await postWeCom("/calendar 2026-10-10", messageId("1001"));
+    expect(await sendWeComAppMessage(h, "/calendar 2026-10-10", messageId("1001"))).toBe(200);
     expect(fakes.wecom.delivered).toHaveLength(1);
     expect(JSON.stringify(fakes.wecom.delivered[0]?.body)).toContain(
       "2026-10-10 (Saturday): working day — make-up workday (National Day)",
