@@ -1,6 +1,7 @@
 // Everything the bot can do: the registry of commands and card actions, in /help's order.
 import { createRegistry, type Registry } from "../src/bot/index.ts";
 import { createAlertCommands } from "./alerts.ts";
+import { createCalendarCommands } from "./calendar.ts";
 import { createComplaintCommands } from "./complaints.ts";
 import type { CommandDeps } from "./deps.ts";
 import { helpCommand, helpLanguageAction } from "./help.ts";
@@ -17,6 +18,7 @@ export function createCommandRegistry(deps: CommandDeps): Registry {
     createComplaintCommands(deps),
     createInspectionCommands(deps),
     createKpiCommands(deps),
+    createCalendarCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),
     createAlertCommands(deps),

@@ -1,6 +1,7 @@
 // The inspection cards: the list of areas, an area's checklist form, the submitted summary and the finding alert.
 import { buttonValue, type Language } from "../src/bot/index.ts";
 import { localDateOf, localTimeOfDay, MINUTE_MS } from "../src/domain/calendar/local-time.ts";
+import { provisionalMark } from "../src/domain/calendar/provisional-mark.ts";
 import {
   type ChecklistItem,
   findingDescription,
@@ -96,11 +97,15 @@ export function inspectionFormCard(area: InspectionArea, language: Language): Ca
   };
 }
 
-/** The active areas, their cut-off and whether today's inspection is in, with a button per area. */
+/**
+ * The active areas, their cut-off and whether today's inspection is in, with a button per area; the cut-off
+ * is marked when today is a day of the provisional rule.
+ */
 export function areaListCard(
   areas: readonly InspectionArea[],
   doneToday: ReadonlyMap<number, string>,
   language: Language,
+  todayProvisional: boolean,
 ): Card {
   const t = wordsIn(language);
   const lines = areas.map((area) => {
@@ -108,7 +113,8 @@ export function areaListCard(
     const status = done
       ? t(`✓ 今日已巡检 (${done})`, `✓ done today (${done})`)
       : t("今日未巡检", "not done today");
-    return `• **${areaName(area, language)}** (${area.code}) — ${t("截止", "cut-off")} ${area.cutoff} — ${status}`;
+    const cutoff = `${area.cutoff}${provisionalMark(todayProvisional, language)}`;
+    return `• **${areaName(area, language)}** (${area.code}) — ${t("截止", "cut-off")} ${cutoff} — ${status}`;
   });
   return {
     title: t("巡检区域", "Inspection areas"),

@@ -9,6 +9,8 @@ import {
   UserError,
 } from "../src/bot/index.ts";
 import { addDays, localDateOf, startOfLocalDay } from "../src/domain/calendar/local-time.ts";
+import { loadCalendarOverrides } from "../src/domain/calendar/overrides-repository.ts";
+import { createWorkingCalendar } from "../src/domain/calendar/working-calendar.ts";
 import { findActiveArea, inspectionsInWindow, listActiveAreas } from "../src/domain/inspections/areas.ts";
 import {
   evaluateChecklist,
@@ -87,7 +89,8 @@ export const createInspectionCommands = (deps: CommandDeps): { commands: Command
       startOfLocalDay(today, timezone),
       startOfLocalDay(addDays(today, 1), timezone),
     );
-    return areaListCard(areas, done, language);
+    const calendar = createWorkingCalendar({ timezone, overrides: await loadCalendarOverrides(db) });
+    return areaListCard(areas, done, language, calendar.isWorkingDay(today).provisional);
   }
 
   interface Submitted {

@@ -2,6 +2,7 @@
 import { buttonValue } from "../../bot/command.ts";
 import type { Card, CardButton, CardField } from "../../platforms/types.ts";
 import { localDateOf } from "../calendar/local-time.ts";
+import { bilingualProvisionalMark } from "../calendar/provisional-mark.ts";
 import { formatLocalTime } from "../orders/local-format.ts";
 import { daysLate } from "./conditions.ts";
 import { goesToManagers } from "./levels.ts";
@@ -51,7 +52,12 @@ function subjectFields(alert: AlertRow, { now, timezone }: AlertCardState): Card
       return [
         { label: both("投诉", "Complaint"), value: facts.number },
         { label: both("客户", "Customer"), value: facts.customer },
-        { label: both("期限", "Due"), value: formatLocalTime(new Date(facts.dueAt), timezone, today) },
+        {
+          label: both("期限", "Due"),
+          value:
+            formatLocalTime(new Date(facts.dueAt), timezone, today) +
+            bilingualProvisionalMark(facts.provisional === true),
+        },
       ];
     case "order": {
       const due =
@@ -69,7 +75,10 @@ function subjectFields(alert: AlertRow, { now, timezone }: AlertCardState): Card
     case "inspection":
       return [
         { label: both("区域", "Area"), value: both(facts.nameZh, facts.nameEn) },
-        { label: both("截止", "Cut-off"), value: `${facts.day} ${facts.cutoff}` },
+        {
+          label: both("截止", "Cut-off"),
+          value: `${facts.day} ${facts.cutoff}${bilingualProvisionalMark(facts.provisional === true)}`,
+        },
       ];
   }
 }

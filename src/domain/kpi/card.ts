@@ -1,6 +1,7 @@
 // The KPI block as a neutral card in Chinese or English, for /kpi and the morning digest alike.
 import type { Bilingual, Language } from "../../bot/i18n.ts";
 import type { Card, CardTone } from "../../platforms/types.ts";
+import { provisionalMark } from "../calendar/provisional-mark.ts";
 import { CSAT_TARGET_PERCENT, type DeadlineRatio, type Kpis, type Ratio } from "./compute.ts";
 
 /** "50%", "66.7%"; "—" when there is nothing to count, never 0 % or 100 %. */
@@ -53,7 +54,7 @@ export function renderKpiCard(kpis: Kpis, language: Language, heading?: Bilingua
   const name = heading ? `${t(heading.zh, heading.en)} (${dates})` : dates;
   const { doneVsDue } = inspections;
   return {
-    title: `${t("指标", "KPIs")} · ${name}`,
+    title: `${t("指标", "KPIs")} · ${name}${provisionalMark(kpis.provisional, language)}`,
     tone: tone(kpis),
     markdown: [
       section(t("订单", "Orders"), [

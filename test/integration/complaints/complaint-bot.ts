@@ -1,5 +1,6 @@
-// The complaint commands behind the real router over a real database, with a manual clock and real people.
+// The complaint and calendar commands behind the real router over a real database, with a manual clock and real people.
 import { asc, eq } from "drizzle-orm";
+import { createCalendarCommands } from "../../../commands/calendar.ts";
 import { createComplaintCommands } from "../../../commands/complaints.ts";
 import type { Caller } from "../../../src/bot/command.ts";
 import { createRegistry, createRouter, hasAnyRole, type Role } from "../../../src/bot/index.ts";
@@ -55,7 +56,10 @@ export function createComplaintBot(
     log,
   };
   const router = createRouter({
-    registry: createRegistry(createComplaintCommands(deps)),
+    registry: createRegistry({
+      commands: [...createComplaintCommands(deps).commands, ...createCalendarCommands(deps).commands],
+      actions: createComplaintCommands(deps).actions,
+    }),
     authorize: hasAnyRole,
   });
   const { db } = database;
