@@ -1,6 +1,7 @@
 // Everything the bot can do: the registry of commands and card actions, in /help's order.
 import { createRegistry, type Registry } from "../src/bot/index.ts";
 import { createAlertCommands } from "./alerts/actions.ts";
+import { createCalendarCommands } from "./calendar/commands.ts";
 import { createComplaintCommands } from "./complaints/commands.ts";
 import { commandDeps, type RuntimeDeps } from "./deps.ts";
 import { helpCommand, helpLanguageAction } from "./help/commands.ts";
@@ -18,6 +19,7 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createComplaintCommands(deps),
     createInspectionCommands(deps),
     createKpiCommands(deps),
+    createCalendarCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),
     createAlertCommands(deps),

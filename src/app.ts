@@ -99,6 +99,7 @@ export function createApp(deps: AppDeps): Hono {
         status: error.status,
         code: error.code,
         reason: error.reason,
+        cause: error.cause,
       });
       return c.json({ error: error.code }, error.status);
     }

@@ -5,6 +5,7 @@ import { daysLate } from "../../src/domain/alerts/conditions.ts";
 import { goesToManagers } from "../../src/domain/alerts/levels.ts";
 import { type AlertRow, alertFacts } from "../../src/domain/alerts/store.ts";
 import { localDateOf } from "../../src/domain/calendar/local-time.ts";
+import { bilingualProvisionalMark } from "../../src/domain/calendar/provisional-mark.ts";
 import { formatLocalTime } from "../../src/domain/orders/local-format.ts";
 
 export const ALERT_ACTIONS = {
@@ -51,7 +52,12 @@ function subjectFields(alert: AlertRow, { now, timezone }: AlertCardState): Card
       return [
         { label: both("投诉", "Complaint"), value: facts.number },
         { label: both("客户", "Customer"), value: facts.customer },
-        { label: both("期限", "Due"), value: formatLocalTime(new Date(facts.dueAt), timezone, today) },
+        {
+          label: both("期限", "Due"),
+          value:
+            formatLocalTime(new Date(facts.dueAt), timezone, today) +
+            bilingualProvisionalMark(facts.provisional === true),
+        },
       ];
     case "order": {
       const due =
@@ -69,7 +75,10 @@ function subjectFields(alert: AlertRow, { now, timezone }: AlertCardState): Card
     case "inspection":
       return [
         { label: both("区域", "Area"), value: both(facts.nameZh, facts.nameEn) },
-        { label: both("截止", "Cut-off"), value: `${facts.day} ${facts.cutoff}` },
+        {
+          label: both("截止", "Cut-off"),
+          value: `${facts.day} ${facts.cutoff}${bilingualProvisionalMark(facts.provisional === true)}`,
+        },
       ];
   }
 }

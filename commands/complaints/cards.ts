@@ -9,6 +9,7 @@ import {
   localTimeOfDay,
   MINUTE_MS,
 } from "../../src/domain/calendar/local-time.ts";
+import { provisionalMark } from "../../src/domain/calendar/provisional-mark.ts";
 import { type ClockState, clockState } from "../../src/domain/complaints/clocks.ts";
 import type { ComplaintRefusal } from "../../src/domain/complaints/refusal.ts";
 import type { Complaint, ComplaintFilter, ComplaintList } from "../../src/domain/complaints/store.ts";
@@ -93,8 +94,6 @@ export function describeClock(state: ClockState, language: Language, stoppedZh: 
   }
 }
 
-export const PROVISIONAL_MARK = "(暂定/provisional)";
-
 function clocksOf(complaint: Complaint, now: Date) {
   return {
     response: clockState(complaint.responseDueAt, complaint.respondedAt, now),
@@ -111,7 +110,14 @@ const STATUS_WORDS = {
 function complaintFields(complaint: Complaint, clock: CardClock): CardField[] {
   const { language } = clock;
   const clocks = clocksOf(complaint, clock.now);
-  const provisional = complaint.resolutionDueProvisional ? ` ${PROVISIONAL_MARK}` : "";
+  const provisional = provisionalMark(complaint.resolutionDueProvisional, language);
+  const moved = complaint.resolutionDueMovedFrom
+    ? pick(
+        language,
+        ` · 因日历调整, 原为 ${formatLocal(complaint.resolutionDueMovedFrom, clock.timezone)}`,
+        ` · moved by a calendar change from ${formatLocal(complaint.resolutionDueMovedFrom, clock.timezone)}`,
+      )
+    : "";
   const fields: CardField[] = [
     { label: pick(language, "客户", "Customer"), value: complaint.customer },
     { label: pick(language, "状态", "Status"), value: STATUS_WORDS[complaint.status][language] },
@@ -125,7 +131,7 @@ function complaintFields(complaint: Complaint, clock: CardClock): CardField[] {
     },
     {
       label: pick(language, "解决期限 (3 个工作日)", "Resolution due (3 working days)"),
-      value: `${formatDeadline(complaint.resolutionDueAt, clock)}${provisional} · ${describeClock(clocks.resolution, language, "解决", "resolved")}`,
+      value: `${formatDeadline(complaint.resolutionDueAt, clock)}${provisional} · ${describeClock(clocks.resolution, language, "解决", "resolved")}${moved}`,
     },
   ];
   if (complaint.satisfaction !== null) {

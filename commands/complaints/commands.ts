@@ -50,7 +50,7 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
     } catch (error) {
       if (!(error instanceof ComplaintRefused)) throw error;
       const words = (lang: Language) => refusalText(error.refusal, clockFor(lang));
-      throw new UserError(words("zh"), words("en"));
+      throw new UserError(words("zh"), words("en"), undefined, { cause: error });
     }
   }
 

@@ -3,6 +3,7 @@
 import type { Card, CardTone } from "../../src/chat/card.ts";
 import type { Language } from "../../src/chat/language.ts";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../../src/domain/calendar/local-time.ts";
+import { provisionalMark } from "../../src/domain/calendar/provisional-mark.ts";
 import type { DigestContent } from "../../src/domain/digest/content.ts";
 import type { UrgentItem } from "../../src/domain/digest/urgent-items.ts";
 import {
@@ -188,7 +189,7 @@ export function renderDigestCard(content: DigestContent, language: Language): Ca
       ? [t("没有逾期或临近期限的事项。", "Nothing overdue or close to its deadline.")]
       : urgent.map((item, index) => `${index + 1}. ${urgentLine(item, content, t)}`);
   return {
-    title: `${t("每日运营日报", "Daily operations digest")} · ${content.date}`,
+    title: `${t("每日运营日报", "Daily operations digest")} · ${content.date}${provisionalMark(content.provisional, language)}`,
     tone: tone(urgent, content.asOf),
     markdown: [
       legend,
@@ -197,9 +198,10 @@ export function renderDigestCard(content: DigestContent, language: Language): Ca
       block(t("巡检", "Inspections"), table.inspections.map(metric)),
       block(t("最紧急事项", "Most urgent"), urgentLines),
     ].join("\n\n"),
-    note: t(
-      `数据截至 ${formatLocalTime(content.asOf, content.timezone, content.date)} (${content.timezone})`,
-      `As of ${formatLocalTime(content.asOf, content.timezone, content.date)} (${content.timezone})`,
-    ),
+    note:
+      t(
+        `数据截至 ${formatLocalTime(content.asOf, content.timezone, content.date)} (${content.timezone})`,
+        `As of ${formatLocalTime(content.asOf, content.timezone, content.date)} (${content.timezone})`,
+      ) + (content.provisional ? t("；（暂定）的含义见 /日历", "; (provisional): see /calendar") : ""),
   };
 }

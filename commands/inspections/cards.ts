@@ -3,6 +3,7 @@ import { buttonValue } from "../../src/bot/index.ts";
 import type { Card, FormInput } from "../../src/chat/card.ts";
 import type { Language } from "../../src/chat/language.ts";
 import { localDateOf, localTimeOfDay, MINUTE_MS } from "../../src/domain/calendar/local-time.ts";
+import { provisionalMark } from "../../src/domain/calendar/provisional-mark.ts";
 import {
   type ChecklistItem,
   findingDescription,
@@ -97,11 +98,15 @@ export function inspectionFormCard(area: InspectionArea, language: Language): Ca
   };
 }
 
-/** The active areas, their cut-off and whether today's inspection is in, with a button per area. */
+/**
+ * The active areas, their cut-off and whether today's inspection is in, with a button per area; the cut-off
+ * is marked when today is a day of the provisional rule.
+ */
 export function areaListCard(
   areas: readonly InspectionArea[],
   doneToday: ReadonlyMap<number, string>,
   language: Language,
+  todayProvisional: boolean,
 ): Card {
   const t = wordsIn(language);
   const lines = areas.map((area) => {
@@ -109,7 +114,8 @@ export function areaListCard(
     const status = done
       ? t(`✓ 今日已巡检 (${done})`, `✓ done today (${done})`)
       : t("今日未巡检", "not done today");
-    return `• **${areaName(area, language)}** (${area.code}) — ${t("截止", "cut-off")} ${area.cutoff} — ${status}`;
+    const cutoff = `${area.cutoff}${provisionalMark(todayProvisional, language)}`;
+    return `• **${areaName(area, language)}** (${area.code}) — ${t("截止", "cut-off")} ${cutoff} — ${status}`;
   });
   return {
     title: t("巡检区域", "Inspection areas"),

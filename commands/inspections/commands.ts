@@ -11,6 +11,7 @@ import type { ChatRef } from "../../src/chat/events.ts";
 import type { Language } from "../../src/chat/language.ts";
 import type { Actor } from "../../src/domain/actor.ts";
 import { addDays, localDateOf, startOfLocalDay } from "../../src/domain/calendar/local-time.ts";
+import { createWorkingCalendar } from "../../src/domain/calendar/working-calendar.ts";
 import {
   evaluateChecklist,
   type InspectionArea,
@@ -85,7 +86,8 @@ export const createInspectionCommands = (deps: CommandDeps): { commands: Command
       startOfLocalDay(today, timezone),
       startOfLocalDay(addDays(today, 1), timezone),
     );
-    return areaListCard(areas, done, language);
+    const calendar = createWorkingCalendar({ timezone, overrides: await deps.services.calendar.overrides() });
+    return areaListCard(areas, done, language, calendar.isWorkingDay(today).provisional);
   }
 
   interface Submitted {

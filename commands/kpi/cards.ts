@@ -2,6 +2,7 @@
 
 import type { Card, CardTone } from "../../src/chat/card.ts";
 import type { Bilingual, Language } from "../../src/chat/language.ts";
+import { provisionalMark } from "../../src/domain/calendar/provisional-mark.ts";
 import {
   CSAT_TARGET_PERCENT,
   type DeadlineRatio,
@@ -59,7 +60,7 @@ export function renderKpiCard(kpis: Kpis, language: Language, heading?: Bilingua
   const name = heading ? `${t(heading.zh, heading.en)} (${dates})` : dates;
   const { doneVsDue } = inspections;
   return {
-    title: `${t("指标", "KPIs")} · ${name}`,
+    title: `${t("指标", "KPIs")} · ${name}${provisionalMark(kpis.provisional, language)}`,
     tone: tone(kpis),
     markdown: [
       section(t("订单", "Orders"), [

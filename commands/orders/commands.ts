@@ -70,7 +70,7 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
       return await work();
     } catch (error) {
       if (!(error instanceof OrderRefused)) throw error;
-      throw orderUserError(error.refusal, timezone, localDateOf(at, timezone));
+      throw orderUserError(error, timezone, localDateOf(at, timezone));
     }
   }
 
@@ -87,10 +87,15 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
       return orderCard(drafted.order, viewAt(at, language), { duplicateOf: drafted.duplicateOf });
     } catch (error) {
       if (!(error instanceof OrderRefused)) throw error;
-      if (error.refusal.kind !== "bad_input")
-        throw orderUserError(error.refusal, timezone, viewAt(at, language).today);
-      const words = orderRefusalWords(error.refusal, timezone, viewAt(at, language).today);
-      throw new UserError(`${words.zh} — 用法: ${usageOf("zh")}`, `${words.en} — usage: ${usageOf("en")}`);
+      const today = viewAt(at, language).today;
+      if (error.refusal.kind !== "bad_input") throw orderUserError(error, timezone, today);
+      const words = orderRefusalWords(error.refusal, timezone, today);
+      throw new UserError(
+        `${words.zh} — 用法: ${usageOf("zh")}`,
+        `${words.en} — usage: ${usageOf("en")}`,
+        undefined,
+        { cause: error },
+      );
     }
   }
 
@@ -258,7 +263,7 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
           if (!(error instanceof OrderRefused)) throw error;
           const { refusal } = error;
           // Someone else changed it first: the card as the order now stands, and who did what.
-          if (refusal.kind !== "wrong_state") throw orderUserError(refusal, timezone, view.today);
+          if (refusal.kind !== "wrong_state") throw orderUserError(error, timezone, view.today);
           const words = orderRefusalWords(refusal, timezone, view.today);
           return { card: orderCard(refusal.order, view), ...toast("warning", words.zh, words.en) };
         }

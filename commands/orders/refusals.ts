@@ -6,6 +6,7 @@ import {
   formatLocalTime,
   lastStep,
   type OrderRefusal,
+  type OrderRefused,
   type OrderVerb,
   type OrderView,
 } from "../../src/domain/orders/index.ts";
@@ -127,13 +128,14 @@ export function orderRefusalWords(refusal: OrderRefusal, timezone: string, today
   }
 }
 
-/** The refusal as the kit's UserError: a denial (audited) when the caller may not act on the order. */
-export function orderUserError(refusal: OrderRefusal, timezone: string, today: LocalDate): UserError {
+/** The refusal as the kit's UserError (keeping it as the cause): a denial (audited) when the caller may not act. */
+export function orderUserError(refused: OrderRefused, timezone: string, today: LocalDate): UserError {
+  const { refusal } = refused;
   const { zh, en } = orderRefusalWords(refusal, timezone, today);
   const denied = (reason: "unknown_entity" | "other_chat" | "not_creator", number: string) =>
-    new UserError(zh, en, { reason, entityType: "order", entityId: number });
+    new UserError(zh, en, { reason, entityType: "order", entityId: number }, { cause: refused });
   if (refusal.kind === "not_found" && refusal.clicked) return denied("unknown_entity", refusal.number);
   if (refusal.kind === "other_chat") return denied("other_chat", refusal.order.number);
   if (refusal.kind === "not_creator") return denied("not_creator", refusal.order.number);
-  return new UserError(zh, en);
+  return new UserError(zh, en, undefined, { cause: refused });
 }

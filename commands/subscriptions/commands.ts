@@ -12,7 +12,7 @@ import type {
 } from "../../src/domain/subscriptions/subscriptions.ts";
 import { maskWebhook } from "../../src/domain/subscriptions/wecom-webhook.ts";
 import type { CommandDeps } from "../deps.ts";
-import { parseSubscribeOptions } from "./options.ts";
+import { parseSubscribeOptions, webhookLikeWords } from "./options.ts";
 
 /** The heading /help lists settings under; /role shares it. */
 export const SETTINGS: Bilingual = { zh: "设置", en: "Settings" };
@@ -20,6 +20,8 @@ export const SETTINGS: Bilingual = { zh: "设置", en: "Settings" };
 const SUBSCRIBERS: readonly Role[] = ["manager", "admin"];
 
 const TOPIC_NAMES_ZH = { digest: "日报", alerts: "告警" } as const satisfies Record<Topic, string>;
+/** The topic as it may be typed, in either language. */
+const TOPIC_WORDS = Object.entries(TOPIC_NAMES_ZH).flat();
 const topic = arg.enum({ label: { zh: "订阅内容", en: "topic" }, choices: TOPIC_NAMES_ZH });
 
 const topicName = (value: Topic, language: Language): string =>
@@ -117,6 +119,7 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
     example: { zh: "日报 09:00", en: "digest 09:00" },
     roles: SUBSCRIBERS,
     args: { topic, time: arg.rest({ label: { zh: "时间", en: "time" }, optional: true }) },
+    secretWords: (typed) => webhookLikeWords(typed, TOPIC_WORDS),
     handler: async ({ args, event, actor, language, reply }) => {
       const options = parseSubscribeOptions(args.time, {
         topic: args.topic,

@@ -4,7 +4,7 @@ import { UserError } from "../../src/bot/index.ts";
 import type { PlatformId } from "../../src/chat/events.ts";
 import type { Bilingual } from "../../src/chat/language.ts";
 import { DEFAULT_DIGEST_TIME, type Topic } from "../../src/domain/subscriptions/subscriptions.ts";
-import { parseWeComWebhook } from "../../src/domain/subscriptions/wecom-webhook.ts";
+import { mayBeWebhook, parseWeComWebhook } from "../../src/domain/subscriptions/wecom-webhook.ts";
 
 export interface SubscribeOptions {
   /** "HH:MM" for the digest (default 09:00); null for alerts. */
@@ -33,9 +33,10 @@ function sendAtOf(typed: string, usage: Bilingual): string {
   const hours = Number(match?.[1]);
   const minutes = Number(match?.[2]);
   if (!match || hours > 23 || minutes > 59) {
+    const shown = mayBeWebhook(typed) ? "" : `: ${typed}`;
     throw new UserError(
-      `时间必须是 00:00 到 23:59 之间的 HH:MM: ${typed} — ${usage.zh}`,
-      `the time must be HH:MM between 00:00 and 23:59: ${typed} — ${usage.en}`,
+      `时间必须是 00:00 到 23:59 之间的 HH:MM${shown} — ${usage.zh}`,
+      `the time must be HH:MM between 00:00 and 23:59${shown} — ${usage.en}`,
     );
   }
   return `${String(hours).padStart(2, "0")}:${match[2]}`;
@@ -52,13 +53,27 @@ function webhookOf(typed: string, wecomApiBase: string | undefined, usage: Bilin
   );
 }
 
+const wordsOf = (rest: string | undefined): string[] => (rest ?? "").split(WORD_SEPARATORS).filter(Boolean);
+
+/**
+ * The words that are neither a time nor one of `keep` (the topic): the webhook URL or key where one is
+ * expected, a mistake elsewhere; either way possibly a robot's key, so never stored as typed.
+ */
+export function webhookLikeWords(argumentText: string, keep: readonly string[]): string[] {
+  const kept = new Set(keep.map((word) => word.normalize("NFKC").toLowerCase()));
+  return wordsOf(argumentText).filter((word) => {
+    const folded = word.normalize("NFKC").toLowerCase();
+    return !TIME_LIKE.test(folded) && !kept.has(folded);
+  });
+}
+
 /**
  * Reads "[HH:MM] [webhook]" (either order; the webhook only in WeCom) from the rest of the line. A webhook is
  * never echoed back in an error: it is a secret that lets anyone post to the group.
  */
 export function parseSubscribeOptions(rest: string | undefined, context: OptionsContext): SubscribeOptions {
   const { topic, platform, wecomApiBase, usage } = context;
-  const words = (rest ?? "").split(WORD_SEPARATORS).filter(Boolean);
+  const words = wordsOf(rest);
   let sendAt: string | undefined;
   let webhookUrl: string | undefined;
   for (const word of words) {

@@ -49,6 +49,11 @@ export interface CommandSpec<A extends ArgSpecs> {
   roles?: readonly Role[];
   /** Positional arguments in typing order. */
   args?: A;
+  /**
+   * The words of the argument text that are secrets (a group robot's webhook key): the inbox stores the
+   * message with them redacted, so they rest only where the handler puts them.
+   */
+  secretWords?(argumentText: string): readonly string[];
   /** Runs instead of `handler` when the command comes with no argument at all (/下单 alone opens a form). */
   withoutArgs?(context: CommandContext<undefined>): Reply;
   handler(context: CommandContext<ArgValues<A>>): Reply;

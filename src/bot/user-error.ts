@@ -22,8 +22,10 @@ export class UserError extends Error {
     readonly messageEn: string,
     /** Set when the refusal denies access rather than corrects a mistake. */
     readonly denial?: Denial,
+    /** The domain refusal it puts into words, kept as the cause. */
+    options?: ErrorOptions,
   ) {
-    super(messageEn);
+    super(messageEn, options);
   }
 
   in(language: Language): string {

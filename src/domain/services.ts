@@ -5,7 +5,8 @@ import { ackAlert, escalateByHand, snoozeAlert } from "./alerts/changes.ts";
 import { type NoticeDeps, sendDueNotices } from "./alerts/notices.ts";
 import { findAlert } from "./alerts/store.ts";
 import { alertCalendar } from "./alerts/sweep.ts";
-import { loadCalendarOverrides } from "./calendar/overrides-repository.ts";
+import { setCalendarDays, unsetCalendarDays } from "./calendar/override-changes.ts";
+import { listCalendarOverrides, loadCalendarOverrides } from "./calendar/overrides-repository.ts";
 import {
   openComplaint,
   rateComplaint,
@@ -25,6 +26,7 @@ import {
   draftOrder,
   listOrders,
 } from "./orders/index.ts";
+import { findOrder } from "./orders/orders-repository.ts";
 import { knownPerson, personForContact } from "./people/people.ts";
 import { grantRole, revokeRole, rolesOf } from "./people/roles.ts";
 import { chatSubscriptions, chatWebhook, subscribe, unsubscribe } from "./subscriptions/subscriptions.ts";
@@ -44,6 +46,13 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       complete: bind(completeOrder),
       delay: bind(delayOrder),
       list: bind(listOrders),
+      find: bind(findOrder),
+    },
+    calendar: {
+      overrides: bind(loadCalendarOverrides),
+      list: bind(listCalendarOverrides),
+      set: bind(setCalendarDays),
+      unset: bind(unsetCalendarDays),
     },
     complaints: {
       open: bind(openComplaint),

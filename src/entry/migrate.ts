@@ -1,5 +1,6 @@
 // `npm run db:migrate`: applies pending migrations to DATABASE_URL, or to the embedded database in DATA_DIR.
 import { ConfigError, parseEnv } from "../config/parse-env.ts";
+import { causeText } from "../log.ts";
 import { openConfiguredDatabase } from "../runtime/open-database.ts";
 
 try {
@@ -15,6 +16,10 @@ try {
     await release();
   }
 } catch (error) {
-  console.error(error instanceof ConfigError || error instanceof Error ? error.message : String(error));
+  console.error(
+    error instanceof ConfigError || error instanceof Error
+      ? `${error.message}${causeText(error)}`
+      : String(error),
+  );
   process.exitCode = 1;
 }

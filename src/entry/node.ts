@@ -1,6 +1,6 @@
 // `npm start`: the Node server. With process.env read here and in the config parser only.
 import { ConfigError, parseEnv } from "../config/parse-env.ts";
-import { createLogger } from "../log.ts";
+import { causeText, createLogger } from "../log.ts";
 import { DataDirBusyError } from "../runtime/data-dir-lock.ts";
 import { startNodeServer } from "../runtime/node-server.ts";
 import { secretsOf } from "../runtime/secrets.ts";
@@ -37,7 +37,9 @@ main().catch((error) => {
         "stop it, or point DATA_DIR elsewhere",
     );
   } else {
-    console.error(`opsbot: could not start: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `opsbot: could not start: ${error instanceof Error ? `${error.message}${causeText(error)}` : String(error)}`,
+    );
   }
   process.exit(1);
 });

@@ -142,7 +142,7 @@ export function createOutbox({
       });
       if (verdict.kind === "fail") {
         await record(row, store.markFailed(row, verdict.reason, now(), true));
-        log.error("outbox.failed", { ...fields, attempts: row.attempts + 1, reason: verdict.reason });
+        log.error("outbox.failed", { ...fields, attempts: row.attempts + 1, reason: verdict.reason, error });
         return { outcome: "failed" };
       }
       await record(row, store.markRetry(row, new Date(verdict.at), verdict.reason));
@@ -151,6 +151,7 @@ export function createOutbox({
         attempts: row.attempts + 1,
         reason: verdict.reason,
         retryAt: new Date(verdict.at).toISOString(),
+        error,
       });
       return { outcome: "retried", retryAt: verdict.at, rateLimited: verdict.rateLimited };
     }

@@ -19,14 +19,18 @@ const STATUS: Record<WebhookErrorCode, 400 | 401 | 404> = {
   not_configured: 404,
 };
 
-/** A webhook request we refuse; `reason` is for the log line, never for the response body. */
+/**
+ * A webhook request we refuse; `reason` (and `cause`, the failure underneath) are for the log line, never for
+ * the response body.
+ */
 export class WebhookError extends Error {
   readonly status: 400 | 401 | 404;
   constructor(
     readonly code: WebhookErrorCode,
     readonly reason: string,
+    options?: ErrorOptions,
   ) {
-    super(`${code}: ${reason}`);
+    super(`${code}: ${reason}`, options);
     this.name = "WebhookError";
     this.status = STATUS[code];
   }
@@ -46,8 +50,9 @@ export class SendError extends Error {
     message: string,
     readonly retryAfterMs?: number,
     readonly platformCode?: string | number,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = "SendError";
   }
 }

@@ -3,6 +3,7 @@ import type { Hono } from "hono";
 import { createCommandRegistry } from "../../commands/index.ts";
 import { createApp } from "../app.ts";
 import { createBotHandler, createDispatcher } from "../bot/dispatch.ts";
+import { secretRedactor } from "../bot/redact-secrets.ts";
 import { createRouter } from "../bot/router.ts";
 import type { Clock } from "../clock.ts";
 import type { Config } from "../config/parse-env.ts";
@@ -36,12 +37,10 @@ export function createServices(deps: ServicesDeps) {
   const { config, database, log, now } = deps;
   const adapters =
     deps.adapters ?? createAdapters(config, { now, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
-  const inbox = createInbox({ database, now, log });
   const outbox = createOutbox({ database, adapters, now, log, ...(deps.sleep ? { sleep: deps.sleep } : {}) });
-  const router = createRouter({
-    registry: createCommandRegistry({ database, config, now, outbox, log }),
-    authorize: hasAnyRole,
-  });
+  const registry = createCommandRegistry({ database, config, now, outbox, log });
+  const inbox = createInbox({ database, now, log, redact: secretRedactor(registry) });
+  const router = createRouter({ registry, authorize: hasAnyRole });
   const handler = createBotHandler({ database, router, outbox, config, now, log });
   const dispatch = createDispatcher({
     inbox,

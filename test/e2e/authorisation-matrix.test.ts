@@ -34,7 +34,7 @@ const SETTINGS: Role[] = ["manager", "admin"];
 
 /**
  * Who may run what, written out from DESIGN §1 and the procedure (empty = anyone): /subscribe and /unsubscribe
- * admin or manager, /role admin only, complaints handled by customer service and managers, orders completed by
+ * admin or manager, /role and /calendar set|unset admin only, complaints handled by customer service and managers, orders completed by
  * the warehouse (staff their own), due dates moved by managers (staff their own). The registry must agree.
  */
 const EXPECTED_ROLES: Record<string, readonly Role[]> = {
@@ -50,6 +50,9 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   "complaint.rate": COMPLAINT_HANDLERS,
   inspect: [],
   kpi: [],
+  calendar: [],
+  "calendar.set": ["admin"],
+  "calendar.unset": ["admin"],
   subscribe: SETTINGS,
   unsubscribe: SETTINGS,
   role: ["admin"],
@@ -258,6 +261,10 @@ const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
   "complaint.rate": async () => `/complaint rate ${await resolvedComplaint()} 5`,
   inspect: async () => "/inspect",
   kpi: async () => "/kpi",
+  calendar: async () => "/calendar 2027-02-05",
+  // Far from every case's dates, so that no deadline moves under another case.
+  "calendar.set": async () => "/calendar set 2030-03-01 holiday matrix",
+  "calendar.unset": async () => "/calendar unset 2030-03-01",
   subscribe: async () => "/subscribe digest 09:00",
   // Not alerts: the alert buttons below are pressed in this group.
   unsubscribe: async () => "/unsubscribe digest",

@@ -12,6 +12,7 @@ import { type FakeWeCom, startFakeWeCom } from "../fakes/wecom.ts";
 import { dingtalkRobotMessage, signDingTalk } from "./dingtalk-signer.ts";
 import { LARK_SIGNED_AT } from "./lark-signer.ts";
 import { type ManualClock, manualClock } from "./manual-clock.ts";
+import { appCallback } from "./wecom-signer.ts";
 
 export const LARK = {
   appId: "cli_e2e_0001",
@@ -232,6 +233,27 @@ export async function sendDingTalkMessage(
     method: "POST",
     body: JSON.stringify(body),
     headers: { "content-type": "application/json", ...signDingTalk(now, DINGTALK.clientSecret) },
+  });
+  await h.settle();
+  return response.status;
+}
+
+/** A signed WeCom self-built-app text message from `zhangsan`; resolves with the answer's status once settled. */
+export async function sendWeComAppMessage(h: Harness, text: string, msgId: string): Promise<number> {
+  const timestamp = String(Math.floor(h.clock.now().getTime() / 1000));
+  const xml =
+    `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName>` +
+    `<CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType>` +
+    `<Content><![CDATA[${text}]]></Content><MsgId>${msgId}</MsgId><AgentID>${WECOM.agentId}</AgentID></xml>`;
+  const signed = appCallback(
+    { token: WECOM.token, encodingAesKey: WECOM.encodingAesKey, receiveId: WECOM.corpId },
+    xml,
+    { timestamp },
+  );
+  const response = await h.send(signed.path, {
+    method: "POST",
+    body: signed.body,
+    headers: { "content-type": "text/xml" },
   });
   await h.settle();
   return response.status;

@@ -1,11 +1,11 @@
 // Every state change of a complaint: open, take, respond, resolve, rate; optimistic version, one audit row each.
-import { and, eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { Db } from "../../db/database.ts";
 import { complaints } from "../../db/schema/index.ts";
 import { type Actor, auditedBy } from "../actor.ts";
 import { audit } from "../audit.ts";
 import { loadCalendarOverrides } from "../calendar/overrides-repository.ts";
-import { createWorkingCalendar } from "../calendar/working-calendar.ts";
+import { createWorkingCalendar, type WorkingCalendar } from "../calendar/working-calendar.ts";
 import { nextNumber } from "../numbering.ts";
 import { complaintDeadlines } from "./deadlines.ts";
 import { ComplaintRefused } from "./refusal.ts";
@@ -150,6 +150,83 @@ export const rateComplaint = (db: Db, actor: Actor, number: string, score: numbe
     return { satisfaction: score, ratedAt: actor.at, ratedBy: actor.personId };
   });
 };
+
+/** An open complaint whose resolution deadline a calendar change moved. */
+export interface MovedDeadline {
+  number: string;
+  from: Date;
+  to: Date;
+  provisional: boolean;
+}
+
+/** Who counts deadlines again: an admin's calendar change, or the system after a calendar-data upgrade. */
+export type DeadlineMover = Actor | { personId: null; at: Date };
+
+/**
+ * After a calendar change: every unresolved complaint's resolution clock counted again on `calendar`
+ * (with `onlyProvisional`, only those still marked provisional). A deadline that moves keeps where it was
+ * (the card says so), one audit row each. Pass the transaction of the calendar change, so that both land
+ * together or not at all.
+ */
+export async function moveResolutionDeadlines(
+  db: Db,
+  actor: DeadlineMover,
+  calendar: WorkingCalendar,
+  onlyProvisional = false,
+): Promise<MovedDeadline[]> {
+  const open = await db
+    .select()
+    .from(complaints)
+    .where(
+      and(
+        ne(complaints.status, "resolved"),
+        onlyProvisional ? eq(complaints.resolutionDueProvisional, true) : undefined,
+      ),
+    )
+    .for("update");
+  const moved: MovedDeadline[] = [];
+  for (const row of open) {
+    const { resolutionDueAt, resolutionDueProvisional } = complaintDeadlines(row.receivedAt, calendar);
+    const timeMoved = resolutionDueAt.getTime() !== row.resolutionDueAt.getTime();
+    if (!timeMoved && resolutionDueProvisional === row.resolutionDueProvisional) continue;
+    const [after] = await db
+      .update(complaints)
+      .set({
+        resolutionDueAt,
+        resolutionDueProvisional,
+        ...(timeMoved && { resolutionDueMovedFrom: row.resolutionDueAt }),
+        version: row.version + 1,
+      })
+      .where(eq(complaints.id, row.id))
+      .returning();
+    await audit(db, {
+      at: actor.at,
+      actorPersonId: actor.personId,
+      ...("platform" in actor && { platform: actor.platform, platformMessageId: actor.platformMessageId }),
+      entityType: "complaint",
+      entityId: row.number,
+      action: "complaint.deadline_moved",
+      before: deadlineState(row),
+      after: after && deadlineState(after),
+    });
+    if (timeMoved)
+      moved.push({
+        number: row.number,
+        from: row.resolutionDueAt,
+        to: resolutionDueAt,
+        provisional: resolutionDueProvisional,
+      });
+  }
+  return moved;
+}
+
+function deadlineState(row: ComplaintRow) {
+  return {
+    resolutionDueAt: row.resolutionDueAt,
+    resolutionDueProvisional: row.resolutionDueProvisional,
+    version: row.version,
+  };
+}
 
 async function mustFind(db: Db, number: string): Promise<Complaint> {
   const complaint = await findComplaint(db, number);

@@ -103,6 +103,9 @@ export function createDingTalkApi({ config, fetch, now }: DingTalkApiOptions): D
       throw new SendError(
         "transient",
         `${what} failed: ${error instanceof Error ? error.name : "network error"}`,
+        undefined,
+        undefined,
+        { cause: error },
       );
     }
   }

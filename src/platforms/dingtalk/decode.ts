@@ -15,8 +15,8 @@ const isObject = (value: unknown): value is Json =>
 const text = (value: unknown): string | undefined =>
   typeof value === "string" && value !== "" ? value : undefined;
 
-function malformed(reason: string): never {
-  throw new WebhookError("malformed", reason);
+function malformed(reason: string, cause?: unknown): never {
+  throw new WebhookError("malformed", reason, cause === undefined ? undefined : { cause });
 }
 
 /** The JSON body of a verified request; anything unparseable is a 400. */
@@ -24,8 +24,8 @@ export function parseJsonBody(body: Uint8Array): Json {
   let parsed: unknown;
   try {
     parsed = JSON.parse(utf8Decode(body));
-  } catch {
-    malformed("body is not UTF-8 JSON");
+  } catch (error) {
+    malformed("body is not UTF-8 JSON", error);
   }
   return isObject(parsed) ? parsed : malformed("body is not a JSON object");
 }
@@ -142,8 +142,8 @@ export function decodeCardCallback(body: Json, signatureTimestamp: string): Inbo
   if (typeof content === "string") {
     try {
       content = JSON.parse(content);
-    } catch {
-      malformed("content is not JSON");
+    } catch (error) {
+      malformed("content is not JSON", error);
     }
   }
   const privateData = isObject(content) && isObject(content.cardPrivateData) ? content.cardPrivateData : {};

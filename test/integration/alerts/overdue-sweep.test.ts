@@ -203,3 +203,26 @@ describe("exactly once", () => {
     expect(alert).toMatchObject({ level: "breach", sentCount: 1, closedAt: null });
   });
 });
+
+describe("the provisional mark", () => {
+  it("a resolution deadline and an inspection cut-off on provisional days say so; the response clock does not", async () => {
+    // Mon 2027-02-01 10:00: 02-02, 02-03, 02-04 → due Thu 02-04 10:00 by 2027's provisional rule.
+    const number = "C-20270201-001";
+    await complaintReceived(database, number, local("2027-02-01", "10:00"), staff);
+    // Past three quarters of the clock (2.25 working days: 02-03 16:00) and past the 10:00 cut-off.
+    await bot.sweep(local("2027-02-03", "17:00"));
+    const byKind = (prefix: string) =>
+      cardOf(sent.find((item) => item.key.startsWith(prefix))?.message).fields?.find(
+        (field) => field.label === "期限 / Due" || field.label === "截止 / Cut-off",
+      )?.value;
+    expect(byKind("alert:response")).not.toContain("暂定");
+    expect(byKind("alert:resolution")).toBe("2027-02-04 10:00（暂定） (provisional)");
+    expect(byKind("alert:inspection")).toBe("2027-02-03 10:00（暂定） (provisional)");
+  });
+
+  it("a published day carries no mark", async () => {
+    await bot.sweep(local("2026-11-26", "10:00"));
+    const card = cardOf(sent.find((item) => item.key.startsWith("alert:inspection"))?.message);
+    expect(card.fields).toContainEqual({ label: "截止 / Cut-off", value: "2026-11-26 10:00" });
+  });
+});

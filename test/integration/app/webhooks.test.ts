@@ -12,6 +12,7 @@ import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/
 import {
   LARK_SIGNED_AT,
   larkCardAction,
+  larkEncrypt,
   larkMessageEvent,
   signLarkRequest,
 } from "../../helpers/lark-signer.ts";
@@ -187,6 +188,29 @@ describe("webhook routes", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('"event":"webhook.rejected"');
     expect(lines.join("\n")).not.toContain(LARK.encryptKey);
+  });
+
+  it("answers 400 to a body sealed with another key, and the log line says why it did not decrypt", async () => {
+    const { app, messages, lines } = setup();
+    const plain = JSON.stringify(
+      larkMessageEvent({ token: LARK.verificationToken, text: "/help", messageId: "om_other_key" }),
+    );
+    const body = JSON.stringify({ encrypt: larkEncrypt(plain, "another-apps-encrypt-key") });
+    const { path, init } = post(
+      "/webhooks/lark",
+      signLarkRequest(body, { encryptKey: LARK.encryptKey, encrypt: false }),
+    );
+    const response = await app.request(path, init);
+    expect(response.status).toBe(400);
+    expect(messages).toEqual([]);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      event: "webhook.rejected",
+      code: "malformed",
+      reason: "encrypt does not decrypt",
+      cause: { name: "OperationError" },
+    });
+    expect(lines[0]).not.toContain(plain.slice(0, 20));
   });
 
   it("refuses a request with no signature headers with 401", async () => {

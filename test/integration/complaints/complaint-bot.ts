@@ -1,5 +1,4 @@
-// The complaint commands behind the real router over a real database, with a manual clock and real people.
-
+// The complaint and calendar commands behind the real router over a real database, with a manual clock and real people.
 import { asc, eq } from "drizzle-orm";
 import { createComplaintCommands } from "../../../commands/complaints/commands.ts";
 import { commandDeps } from "../../../commands/deps.ts";

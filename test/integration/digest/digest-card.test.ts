@@ -15,6 +15,7 @@ function kpis(from: string, to: string, n: number, pending = 0): Kpis {
   return {
     window: { from, to },
     today: "2026-11-26",
+    provisional: false,
     orders: { received: n, completed: n, onTime: share, overdue: n, delayedOverFiveDays: n },
     complaints: {
       opened: n,
@@ -35,6 +36,7 @@ function content(urgent: UrgentItem[], big = 9): DigestContent {
     dayBefore: kpis("2026-11-24", "2026-11-24", 4),
     monthToDate: kpis("2026-11-01", "2026-11-26", big, big),
     urgent,
+    provisional: false,
   };
 }
 
@@ -48,6 +50,20 @@ describe("change against the day before", () => {
     expect(rateDelta(ratio(1, 3), ratio(2, 3))).toBe("▼33.3pt");
     expect(rateDelta(ratio(1, 2), ratio(2, 4))).toBe("±0pt");
     expect(rateDelta(ratio(1, 2), ratio(0, 0))).toBe("");
+  });
+});
+
+describe("the provisional mark", () => {
+  it("marks the title of a digest on a provisional day and points to /calendar; none otherwise", () => {
+    const provisional = { ...content([]), provisional: true };
+    expect(renderDigestCard(provisional, "zh").title).toBe("每日运营日报 · 2026-11-26（暂定）");
+    expect(renderDigestCard(provisional, "zh").note).toContain("（暂定）的含义见 /日历");
+    expect(renderDigestCard(provisional, "en").title).toBe(
+      "Daily operations digest · 2026-11-26 (provisional)",
+    );
+    expect(renderDigestCard(provisional, "en").note).toContain("(provisional): see /calendar");
+    expect(renderDigestCard(content([]), "en").title).toBe("Daily operations digest · 2026-11-26");
+    expect(renderDigestCard(content([]), "en").note).not.toContain("provisional");
   });
 });
 

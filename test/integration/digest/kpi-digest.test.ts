@@ -267,6 +267,35 @@ describe("working days only", () => {
     expect(holiday?.summary).toBe("2026-10-05 is not a working day");
   });
 
+  it("in a provisional year: no digest on the law's holidays, and the ones sent are marked provisional", async () => {
+    const wang = await insertPerson(database.db);
+    await subscribeGroups(wang, [larkGroup()]);
+    const bot = startInstance("a", shanghai("2026-12-31T08:00"));
+    for (const day of [
+      "2026-12-31",
+      "2027-01-01",
+      "2027-01-04",
+      "2027-02-04",
+      "2027-02-05",
+      "2027-02-10",
+      "2027-02-11",
+    ])
+      await bot.scheduledTick(`${day}T09:00`);
+    expect(await digestKeys()).toEqual([
+      keyOf(larkGroup(), "2026-12-31"),
+      keyOf(larkGroup(), "2027-01-04"),
+      keyOf(larkGroup(), "2027-02-04"),
+      keyOf(larkGroup(), "2027-02-11"),
+    ]);
+    const titles = (await digestRows()).map((row) => cardOf(row).title);
+    expect(titles).toEqual([
+      "每日运营日报 · 2026-12-31",
+      "每日运营日报 · 2027-01-04（暂定）",
+      "每日运营日报 · 2027-02-04（暂定）",
+      "每日运营日报 · 2027-02-11（暂定）",
+    ]);
+  });
+
   it("follows the company's calendar overrides: a day off sends nothing, an extra working day does", async () => {
     const wang = await insertPerson(database.db);
     await subscribeGroups(wang, [larkGroup()]);

@@ -1,6 +1,8 @@
 // computeKpis against a real database: every number of a hand-computed fixture, per window, and the card.
+import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { renderKpiCard } from "../../../commands/kpi/cards.ts";
+import { inspectionAreas } from "../../../src/db/schema/index.ts";
 import {
   createWorkingCalendar,
   type WorkingCalendar,
@@ -281,6 +283,25 @@ describe("windows with nothing to count", () => {
     expect(en.markdown).toContain("CSAT: — (target 85%)");
     // The only percentage left is the target itself.
     for (const card of [zh, en]) expect(card.markdown?.replaceAll("85%", "")).not.toContain("%");
+  });
+
+  it("marks a window that touches a provisional year, and only such a window", async () => {
+    // 2027 has no published notice: its working days (hence inspections due) follow the provisional rule.
+    const spring = await kpisFor({ from: "2027-02-01", to: "2027-02-14" }, new Date("2027-02-15T02:00:00Z"));
+    expect(spring.provisional).toBe(true);
+    // 02-01…02-04 and 02-11, 02-12: six working days × the active areas.
+    const areas = await database.db.$count(inspectionAreas, eq(inspectionAreas.active, true));
+    expect(spring.inspections.doneVsDue.denominator).toBe(6 * areas);
+    expect(renderKpiCard(spring, "zh", { zh: "本周", en: "this week" }).title).toBe(
+      "指标 · 本周 (2027-02-01 – 2027-02-14)（暂定）",
+    );
+    expect(renderKpiCard(spring, "en").title).toBe("KPIs · 2027-02-01 – 2027-02-14 (provisional)");
+    const lastYear = await kpisFor(
+      { from: "2026-12-28", to: "2026-12-31" },
+      new Date("2027-01-04T02:00:00Z"),
+    );
+    expect(lastYear.provisional).toBe(false);
+    expect(renderKpiCard(lastYear, "en").title).toBe("KPIs · 2026-12-28 – 2026-12-31");
   });
 
   it("refuses a window that ends before it starts", async () => {
