@@ -1,5 +1,6 @@
 // The complaint and calendar commands behind the real router over a real database, with a manual clock and real people.
 import { asc, eq } from "drizzle-orm";
+import { createCalendarCommands } from "../../../commands/calendar/commands.ts";
 import { createComplaintCommands } from "../../../commands/complaints/commands.ts";
 import { commandDeps } from "../../../commands/deps.ts";
 import { eventActor } from "../../../src/bot/dispatch.ts";
@@ -59,8 +60,12 @@ export function createComplaintBot(
     outbox: createOutbox({ database, adapters: {}, now: clock.now, log }),
     log,
   };
+  const bound = commandDeps(deps);
   const router = createRouter({
-    registry: createRegistry(createComplaintCommands(commandDeps(deps))),
+    registry: createRegistry({
+      commands: [...createComplaintCommands(bound).commands, ...createCalendarCommands(bound).commands],
+      actions: createComplaintCommands(bound).actions,
+    }),
     authorize: hasAnyRole,
   });
   const { db } = database;
