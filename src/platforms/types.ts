@@ -1,6 +1,8 @@
 // The platform boundary: neutral inbound events, the neutral card, and the adapter interface.
 // Handlers and domain code only ever see these types; platform payloads stay in src/platforms/<p>/.
 
+import type { RichText } from "./shared/rich-text.ts";
+
 export const PLATFORMS = ["lark", "dingtalk", "wecom"] as const;
 export type PlatformId = (typeof PLATFORMS)[number];
 
@@ -93,12 +95,16 @@ export interface CardForm {
   inputs: FormInput[];
 }
 
+/**
+ * A card. Title, field labels and values, note, button and form labels are text: every platform renders them
+ * as typed, never as markup. Only `markdown` carries opsbot's own markup (**bold**, line breaks, lists), and
+ * the user text inside it is marked as such (rich-text.ts), so each platform escapes it at its render boundary.
+ */
 export interface Card {
   title: string;
   tone: CardTone;
   fields?: CardField[];
-  /** Lark-flavoured markdown subset: **bold**, line breaks, lists. */
-  markdown?: string;
+  markdown?: RichText;
   buttons?: CardButton[];
   form?: CardForm;
   /** Small grey line at the bottom, e.g. "Confirmed by Wang Wei at 10:02". */
