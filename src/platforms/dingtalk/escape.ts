@@ -6,7 +6,7 @@ import { defuseMarkdown } from "../shared/zero-width.ts";
  * bold / italic, headings, quotes, lists, inline HTML such as <font>, and entities. DingTalk documents no
  * escape syntax, so every one of these characters is defused instead.
  */
-const SYNTAX = /[[\]()<>!`*_~#|\\&]|:(?=\/)/g;
+const SYNTAX = /[[\]`*_~|\\]|<(?=[A-Za-z/!?@])|&(?=[#A-Za-z])|:(?=\/)/g;
 
 /** `text` as it reads, never as DingTalk markup. */
 export const escapeDingTalkText = (text: string): string => defuseMarkdown(text, SYNTAX);

@@ -20,5 +20,6 @@ export const escapeLarkMarkdown = (text: string): string =>
       mark ? `${indent}${reference(mark)}` : `${indent}${number}${reference(".")}`,
     );
 
-/** Text messages interpret only <at user_id=…> tags; a zero-width space after "<" keeps any from forming. */
-export const escapeLarkText = (text: string): string => text.replace(/</g, `<${ZERO_WIDTH_SPACE}`);
+/** Text messages interpret only <at user_id=…> tags; a zero-width space after their "<" keeps any from forming. */
+export const escapeLarkText = (text: string): string =>
+  text.replace(/<(?=\s*at\b)/gi, `<${ZERO_WIDTH_SPACE}`);

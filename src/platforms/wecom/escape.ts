@@ -5,10 +5,10 @@ import { defuseMarkdown, ZERO_WIDTH_SPACE } from "../shared/zero-width.ts";
  * WeCom markdown interprets links ([]()), bold, headings, quotes, inline code, <font color> and <@userid>
  * mentions; text messages interpret <@userid>. Neither documents an escape syntax, so these are defused.
  */
-const SYNTAX = /[[\]()<>!`*_~#|\\&@]|:(?=\/)/g;
+const SYNTAX = /[[\]`*_~|\\]|<(?=[A-Za-z/!?@])|&(?=[#A-Za-z])|:(?=\/)/g;
 
 /** `text` as it reads inside WeCom markdown, never as markup or a mention. */
 export const escapeWeComText = (text: string): string => defuseMarkdown(text, SYNTAX);
 
-/** Text messages interpret only <@userid> mentions; a zero-width space after "<" keeps any from forming. */
-export const escapeWeComPlainText = (text: string): string => text.replace(/</g, `<${ZERO_WIDTH_SPACE}`);
+/** Text messages interpret only <@userid> mentions; a zero-width space after their "<" keeps any from forming. */
+export const escapeWeComPlainText = (text: string): string => text.replace(/<(?=@)/g, `<${ZERO_WIDTH_SPACE}`);
