@@ -12,6 +12,7 @@ import {
   type OrderStatus,
   type OrderView,
 } from "../src/domain/orders/index.ts";
+import { joinRich, md, type RichText } from "../src/platforms/shared/rich-text.ts";
 import type { Card, CardButton, CardTone, FormInput } from "../src/platforms/types.ts";
 
 export const ORDER_ACTIONS = {
@@ -132,7 +133,7 @@ export function orderCard(order: OrderView, view: CardView, extras: OrderCardExt
       : t(`订单 ${order.number}`, `Order ${order.number}`),
     tone: tone(order, duplicate !== undefined, today),
     fields,
-    ...(duplicateWarning && { markdown: duplicateWarning }),
+    ...(duplicateWarning && { markdown: md`${duplicateWarning}` }),
     ...(buttons.length > 0 && { buttons }),
     note: change
       ? t(change.zh, capitalised(change.en))
@@ -165,7 +166,10 @@ export function orderFormCard(view: CardView, usage: string, example: string): C
   return {
     title: t("下单", "New order"),
     tone: "info",
-    markdown: t(`也可以直接发送: ${usage}\n例如: ${example}`, `Or type: ${usage}\nFor example: ${example}`),
+    markdown:
+      view.language === "zh"
+        ? md`也可以直接发送: ${usage}\n例如: ${example}`
+        : md`Or type: ${usage}\nFor example: ${example}`,
     form: {
       action: ORDER_ACTIONS.submit,
       value: buttonValue("", view.language),
@@ -181,9 +185,9 @@ const FILTER_WORDS: Record<OrderFilter, { zh: string; en: string; emptyZh: strin
   mine: { zh: "我的", en: "mine", emptyZh: "你还没有下过订单", emptyEn: "You have not taken any orders" },
 };
 
-function listLine(order: OrderRow, view: CardView): string {
+function listLine(order: OrderRow, view: CardView): RichText {
   const t = translator(view.language);
-  return `**${order.number}** ${order.customer} · ${order.model} × ${order.quantity} · ${t("交期", "due")} ${order.dueDate} · ${statusText(order, view)}`;
+  return md`**${order.number}** ${order.customer} · ${order.model} × ${order.quantity} · ${t("交期", "due")} ${order.dueDate} · ${statusText(order, view)}`;
 }
 
 /** The orders of one filter, capped; says how many more there are. */
@@ -196,8 +200,11 @@ export function orderListCard(filter: OrderFilter, page: OrderPage, view: CardVi
     tone: filter === "overdue" && page.total > 0 ? "danger" : "info",
     markdown:
       page.orders.length > 0
-        ? page.orders.map((order) => `- ${listLine(order, view)}`).join("\n")
-        : t(words.emptyZh, words.emptyEn),
+        ? joinRich(
+            page.orders.map((order) => md`- ${listLine(order, view)}`),
+            "\n",
+          )
+        : md`${t(words.emptyZh, words.emptyEn)}`,
     ...(more > 0 && {
       note: t(`还有 ${more} 条未显示`, `${more} more not shown`),
     }),

@@ -19,6 +19,7 @@ import {
   unsubscribe,
 } from "../src/domain/subscriptions/subscriptions.ts";
 import { maskWebhook } from "../src/domain/subscriptions/wecom-webhook.ts";
+import { md } from "../src/platforms/shared/rich-text.ts";
 import type { Card, InboundMessage } from "../src/platforms/types.ts";
 import type { CommandDeps } from "./deps.ts";
 import { parseSubscribeOptions, webhookLikeWords } from "./subscription-options.ts";
@@ -72,8 +73,8 @@ function confirmationCard({
     tone: subscriptions.length > 0 ? "success" : "neutral",
     markdown:
       subscriptions.length > 0
-        ? headline
-        : `${headline}\n${t("本群不再接收推送。", "This group receives no pushes now.")}`,
+        ? md`${headline}`
+        : md`${headline}\n${t("本群不再接收推送。", "This group receives no pushes now.")}`,
     fields,
   };
 }

@@ -6,6 +6,7 @@ import type { Database } from "./db/database.ts";
 import type { EventHandler } from "./events/event-handler.ts";
 import type { Inbox } from "./inbox/inbox.ts";
 import { createProcessingQueue } from "./inbox/processing-queue.ts";
+import { claimSignature } from "./inbox/signature-uses.ts";
 import type { Logger } from "./log.ts";
 import { WebhookError } from "./platforms/errors.ts";
 import type { InboundAction, PlatformAdapter, PlatformId, WebhookOutcome } from "./platforms/types.ts";
@@ -102,9 +103,23 @@ export function createApp(deps: AppDeps): Hono {
     return ack;
   };
 
-  const respond = async (adapter: PlatformAdapter, outcome: WebhookOutcome): Promise<Response> => {
+  const respond = async (
+    adapter: PlatformAdapter,
+    outcome: WebhookOutcome,
+    body: Uint8Array<ArrayBuffer>,
+  ): Promise<Response> => {
     if (outcome.kind !== "event") return outcome.response;
-    const { event, ack } = outcome;
+    const { event, ack, signature } = outcome;
+    if (signature) {
+      const use = await claimSignature(database.db, {
+        platform: event.platform,
+        signature,
+        body,
+        now: now(),
+      });
+      if (use === "other_body")
+        throw new WebhookError("replayed_signature", "signed pair already used with another body");
+    }
     const stored = await inbox.accept(event);
     // A redelivery: the first delivery owns the work (or the sweep does, if that one died).
     if (!stored.inserted) return ack;
@@ -148,7 +163,7 @@ export function createApp(deps: AppDeps): Hono {
         body,
         now: now(),
       });
-      return respond(adapter, outcome);
+      return respond(adapter, outcome, body);
     },
   );
 

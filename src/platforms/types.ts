@@ -1,6 +1,8 @@
 // The platform boundary: neutral inbound events, the neutral card, and the adapter interface.
 // Handlers and domain code only ever see these types; platform payloads stay in src/platforms/<p>/.
 
+import type { RichText } from "./shared/rich-text.ts";
+
 export const PLATFORMS = ["lark", "dingtalk", "wecom"] as const;
 export type PlatformId = (typeof PLATFORMS)[number];
 
@@ -93,12 +95,16 @@ export interface CardForm {
   inputs: FormInput[];
 }
 
+/**
+ * A card. Title, field labels and values, note, button and form labels are text: every platform renders them
+ * as typed, never as markup. Only `markdown` carries opsbot's own markup (**bold**, line breaks, lists), and
+ * the user text inside it is marked as such (rich-text.ts), so each platform escapes it at its render boundary.
+ */
 export interface Card {
   title: string;
   tone: CardTone;
   fields?: CardField[];
-  /** Lark-flavoured markdown subset: **bold**, line breaks, lists. */
-  markdown?: string;
+  markdown?: RichText;
   buttons?: CardButton[];
   form?: CardForm;
   /** Small grey line at the bottom, e.g. "Confirmed by Wang Wei at 10:02". */
@@ -120,8 +126,12 @@ export type Target =
 export type WebhookOutcome =
   /** A handshake (url verification): answer this body, store nothing. */
   | { kind: "handshake"; response: Response }
-  /** A verified event to store in the inbox; `ack` is the response to send once stored. */
-  | { kind: "event"; event: InboundEvent; ack: Response }
+  /**
+   * A verified event to store in the inbox; `ack` is the response to send once stored. `signature` is set when
+   * the platform's signature does not cover the body (DingTalk): the signed header pair, which is then accepted
+   * with one body only.
+   */
+  | { kind: "event"; event: InboundEvent; ack: Response; signature?: string }
   /** Verified but not something we handle: 200, no effect. */
   | { kind: "ignored"; response: Response };
 

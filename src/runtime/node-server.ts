@@ -15,6 +15,14 @@ import { createBackgroundTracker } from "./background-tracker.ts";
 import { openConfiguredDatabase } from "./open-database.ts";
 import { createServices } from "./services.ts";
 
+/**
+ * A webhook request is small (at most 1 MiB) and platforms answer-time out after a few seconds, so a request
+ * still sending its headers after 10 s, or its body after 15 s, is cut instead of holding processing at its
+ * busy setting for Node's defaults (60 s headers, 300 s request).
+ */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+
 export interface NodeServerOptions {
   config: Config;
   log: Logger;
@@ -52,6 +60,12 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     fetch: (request, bindings) => handle(request, bindings),
     port: config.port,
     hostname: options.hostname ?? "0.0.0.0",
+    serverOptions: {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      // How often Node looks for requests past those limits (30 s by default).
+      connectionsCheckingInterval: 1_000,
+    },
   });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);

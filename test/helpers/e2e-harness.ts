@@ -218,6 +218,7 @@ export async function sendDingTalkMessage(
   fakes: Fakes,
   text: string,
   msgId: string,
+  overrides: Record<string, unknown> = {},
 ): Promise<number> {
   const now = h.clock.now().getTime();
   const body = dingtalkRobotMessage({
@@ -225,6 +226,7 @@ export async function sendDingTalkMessage(
     msgId,
     createAt: now,
     overrides: {
+      ...overrides,
       sessionWebhook: fakes.dingtalk.sessionWebhookUrl(`s-${msgId}`),
       sessionWebhookExpiredTime: now + 5_400_000,
     },

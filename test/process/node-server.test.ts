@@ -1,5 +1,6 @@
 // The real `npm start` process on the embedded database: start-up, hand-off of jobs, crash and clean stop.
 import { mkdtempSync, rmSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -77,4 +78,29 @@ describe("npm start on the embedded database", () => {
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/PORT: must be a port number.*OPS_TIMEZONE: not an IANA time zone/);
   });
+});
+
+describe("webhook request time on the Node server", () => {
+  it("cuts a request whose body never finishes instead of holding it for Node's default 300 s", async () => {
+    const server = await startServer({ DATA_DIR: mkdtempSync(join(tmpdir(), "opsbot-slow-")) });
+    try {
+      const { hostname, port } = new URL(server.url);
+      const socket = connect(Number(port), hostname);
+      const answer = new Promise<string>((resolve) => {
+        let received = "";
+        socket.on("data", (chunk) => {
+          received += chunk.toString();
+        });
+        socket.on("close", () => resolve(received));
+      });
+      // Headers promise 100 bytes; only 10 come, and then nothing.
+      socket.write(
+        'POST /webhooks/lark HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":1234',
+      );
+      expect(await answer).toMatch(/^HTTP\/1\.1 408/);
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.exited;
+    }
+  }, 40_000);
 });

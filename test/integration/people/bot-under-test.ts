@@ -12,6 +12,7 @@ import type { Outbox, OutboxItem } from "../../../src/outbox/outbox.ts";
 import type { ChatRef, OutboundMessage, Person, PlatformId } from "../../../src/platforms/types.ts";
 import { inboundMessage } from "../../helpers/inbound-message.ts";
 import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 
 export const WECOM_API_BASE = "https://qyapi.weixin.qq.com";
 
@@ -38,7 +39,7 @@ export const GROUP: ChatRef = { id: "oc_ops", kind: "group", title: "Ops" };
 export function replyText(message: OutboundMessage): string {
   if (message.type === "text") return message.text;
   const { title, markdown, fields } = message.card;
-  return [title, markdown ?? "", ...(fields ?? []).map((field) => `${field.label}: ${field.value}`)].join(
+  return [title, sourceOf(markdown), ...(fields ?? []).map((field) => `${field.label}: ${field.value}`)].join(
     "\n",
   );
 }
