@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { parseEnv } from "../src/config/parse-env.ts";
+import { startNodeServer } from "../src/entry/node/server.ts";
 import { createLogger } from "../src/log.ts";
-import { startNodeServer } from "../src/runtime/node-server.ts";
 
 const output = process.argv[2] ?? "docs/console.png";
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

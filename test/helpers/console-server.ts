@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Clock } from "../../src/clock.ts";
 import { parseEnv } from "../../src/config/parse-env.ts";
+import { startNodeServer } from "../../src/entry/node/server.ts";
 import { createLogger } from "../../src/log.ts";
-import { startNodeServer } from "../../src/runtime/node-server.ts";
 import { openTestDatabase, type TestDatabase } from "./database.ts";
 
 export interface ConsoleServer {

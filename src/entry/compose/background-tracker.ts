@@ -1,5 +1,5 @@
 // Background work on Node: every promise handed over is tracked so graceful shutdown can await it.
-import type { Logger } from "../log.ts";
+import type { Logger } from "../../log.ts";
 
 export interface BackgroundTracker {
   track(work: Promise<unknown>): void;

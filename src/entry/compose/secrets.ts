@@ -1,5 +1,5 @@
 // Every configured secret, token and key: what the logger must never print.
-import type { Config } from "../config/parse-env.ts";
+import type { Config } from "../../config/parse-env.ts";
 
 export function secretsOf(config: Config): string[] {
   const values = [

@@ -1,20 +1,20 @@
 // Wires one runtime's services from config and database: adapters, inbox, outbox, the bot and the app.
 import type { Hono } from "hono";
-import { createCommandRegistry } from "../../commands/index.ts";
-import { createApp } from "../app.ts";
-import { hasAnyRole } from "../bot/roles.ts";
-import { createRouter } from "../bot/router.ts";
-import type { Clock } from "../clock.ts";
-import type { Config } from "../config/parse-env.ts";
-import type { Database } from "../db/database.ts";
-import { createBotHandler } from "../events/bot-handler.ts";
-import { createInbox } from "../inbox/inbox.ts";
-import { sweepInbox } from "../inbox/sweep.ts";
-import type { JobContext } from "../jobs/job.ts";
-import { findJob } from "../jobs/registry.ts";
-import { runJob } from "../jobs/run-job.ts";
-import type { Logger } from "../log.ts";
-import { createOutbox } from "../outbox/outbox.ts";
+import { createCommandRegistry } from "../../../commands/index.ts";
+import { createApp } from "../../app.ts";
+import { hasAnyRole } from "../../bot/roles.ts";
+import { createRouter } from "../../bot/router.ts";
+import type { Clock } from "../../clock.ts";
+import type { Config } from "../../config/parse-env.ts";
+import type { Database } from "../../db/database.ts";
+import { createBotHandler } from "../../events/bot-handler.ts";
+import { createInbox } from "../../inbox/inbox.ts";
+import { sweepInbox } from "../../inbox/sweep.ts";
+import type { JobContext } from "../../jobs/job.ts";
+import { findJob } from "../../jobs/registry.ts";
+import { runJob } from "../../jobs/run-job.ts";
+import type { Logger } from "../../log.ts";
+import { createOutbox } from "../../outbox/outbox.ts";
 import { type Adapters, createAdapters } from "./adapters.ts";
 
 export interface ServicesDeps {

@@ -1,7 +1,7 @@
 // Loopback-only admin routes of a Node server that owns an embedded database: `npm run job` hands jobs here.
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { Hono } from "hono";
-import { timingSafeEqual } from "../platforms/shared/web-crypto.ts";
+import { timingSafeEqual } from "../../platforms/shared/web-crypto.ts";
 
 export interface AdminDeps {
   token: string;

@@ -1,7 +1,7 @@
 // `npm run dingtalk:register-cards -- https://<your-host>`: registers the card callback URL with DingTalk, once.
-import { systemClock } from "../clock.ts";
-import { parseEnv } from "../config/parse-env.ts";
-import { createDingTalkApi } from "../platforms/dingtalk/api.ts";
+import { systemClock } from "../../clock.ts";
+import { parseEnv } from "../../config/parse-env.ts";
+import { createDingTalkApi } from "../../platforms/dingtalk/api.ts";
 
 async function main(): Promise<number> {
   const host = process.argv[2];

@@ -1,13 +1,13 @@
 // `npm run job -- <job> [--at <ISO time>]`: runs one scheduled job once, now or as if the clock read --at.
 import { parseArgs } from "node:util";
-import { systemClock } from "../clock.ts";
-import { ConfigError, parseEnv } from "../config/parse-env.ts";
-import { JOBS } from "../jobs/registry.ts";
-import { createLogger } from "../log.ts";
-import { readLockOwner } from "../runtime/data-dir-lock.ts";
-import { openConfiguredDatabase } from "../runtime/open-database.ts";
-import { secretsOf } from "../runtime/secrets.ts";
-import { createServices } from "../runtime/services.ts";
+import { systemClock } from "../../clock.ts";
+import { ConfigError, parseEnv } from "../../config/parse-env.ts";
+import { JOBS } from "../../jobs/registry.ts";
+import { createLogger } from "../../log.ts";
+import { secretsOf } from "../compose/secrets.ts";
+import { createServices } from "../compose/services.ts";
+import { readLockOwner } from "./data-dir-lock.ts";
+import { openConfiguredDatabase } from "./open-database.ts";
 
 const usage = `usage: npm run job -- <job> [--at <ISO 8601 time>]\njobs: ${JOBS.map((job) => job.name).join(", ")}`;
 

@@ -1,6 +1,6 @@
 // `npm run db:migrate`: applies pending migrations to DATABASE_URL, or to the embedded database in DATA_DIR.
-import { ConfigError, parseEnv } from "../config/parse-env.ts";
-import { openConfiguredDatabase } from "../runtime/open-database.ts";
+import { ConfigError, parseEnv } from "../../config/parse-env.ts";
+import { openConfiguredDatabase } from "./open-database.ts";
 
 try {
   const config = parseEnv(process.env);

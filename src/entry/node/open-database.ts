@@ -1,10 +1,10 @@
 // Opens the database the configuration names: Postgres at DATABASE_URL, else PGlite in DATA_DIR (locked).
 import { join } from "node:path";
-import type { Config } from "../config/parse-env.ts";
-import type { Database } from "../db/database.ts";
-import { MIGRATIONS_FOLDER } from "../db/migrations-folder.ts";
-import { openPglite } from "../db/pglite.ts";
-import { openPostgres } from "../db/postgres.ts";
+import type { Config } from "../../config/parse-env.ts";
+import type { Database } from "../../db/database.ts";
+import { MIGRATIONS_FOLDER } from "../../db/migrations-folder.ts";
+import { openPglite } from "../../db/pglite.ts";
+import { openPostgres } from "../../db/postgres.ts";
 import { acquireDataDirLock, type DataDirLock } from "./data-dir-lock.ts";
 
 export interface OpenedDatabase {

@@ -1,9 +1,10 @@
-// `npm start`: the Node server. With process.env read here and in the config parser only.
-import { ConfigError, parseEnv } from "../config/parse-env.ts";
-import { createLogger } from "../log.ts";
-import { DataDirBusyError } from "../runtime/data-dir-lock.ts";
-import { startNodeServer } from "../runtime/node-server.ts";
-import { secretsOf } from "../runtime/secrets.ts";
+// The Node server as a process: configuration from process.env (read here and in the config parser only),
+// signals, and the exit code and message when it cannot start.
+import { ConfigError, parseEnv } from "../../config/parse-env.ts";
+import { createLogger } from "../../log.ts";
+import { secretsOf } from "../compose/secrets.ts";
+import { DataDirBusyError } from "./data-dir-lock.ts";
+import { startNodeServer } from "./server.ts";
 
 async function main(): Promise<void> {
   const config = parseEnv(process.env);
@@ -28,16 +29,18 @@ async function main(): Promise<void> {
   process.on("SIGTERM", stop);
 }
 
-main().catch((error) => {
-  if (error instanceof ConfigError) {
-    console.error(`opsbot: ${error.message}`);
-  } else if (error instanceof DataDirBusyError) {
-    console.error(
-      `opsbot: ${error.message} (another opsbot is running on it${error.owner.port ? ` at port ${error.owner.port}` : ""}); ` +
-        "stop it, or point DATA_DIR elsewhere",
-    );
-  } else {
-    console.error(`opsbot: could not start: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  process.exit(1);
-});
+export function runNode(): void {
+  main().catch((error) => {
+    if (error instanceof ConfigError) {
+      console.error(`opsbot: ${error.message}`);
+    } else if (error instanceof DataDirBusyError) {
+      console.error(
+        `opsbot: ${error.message} (another opsbot is running on it${error.owner.port ? ` at port ${error.owner.port}` : ""}); ` +
+          "stop it, or point DATA_DIR elsewhere",
+      );
+    } else {
+      console.error(`opsbot: could not start: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    process.exit(1);
+  });
+}

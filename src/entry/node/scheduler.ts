@@ -1,9 +1,9 @@
 // node-cron on Node: one task per job, with a Postgres-backed run coordinator so each tick runs once.
 import cron, { type Logger as CronLogger, type RunCoordinator, type ScheduledTask } from "node-cron";
-import type { Clock } from "../clock.ts";
-import type { Logger } from "../log.ts";
-import type { Job, JobContext } from "./job.ts";
-import { claimTick, runJob } from "./run-job.ts";
+import type { Clock } from "../../clock.ts";
+import type { Job, JobContext } from "../../jobs/job.ts";
+import { claimTick, runJob } from "../../jobs/run-job.ts";
+import type { Logger } from "../../log.ts";
 
 export interface NodeScheduler {
   stop(): Promise<void>;

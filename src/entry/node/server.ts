@@ -3,17 +3,17 @@ import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
-import { type Clock, systemClock } from "../clock.ts";
-import { type Config, configuredPlatforms } from "../config/parse-env.ts";
-import { createLocalConsole } from "../console/local-console.ts";
-import { startNodeScheduler } from "../jobs/node-scheduler.ts";
-import { JOBS } from "../jobs/registry.ts";
-import type { Logger } from "../log.ts";
-import { startOutboxLoop } from "../outbox/drain-loop.ts";
+import { type Clock, systemClock } from "../../clock.ts";
+import { type Config, configuredPlatforms } from "../../config/parse-env.ts";
+import { createLocalConsole } from "../../console/local-console.ts";
+import { JOBS } from "../../jobs/registry.ts";
+import type { Logger } from "../../log.ts";
+import { startOutboxLoop } from "../../outbox/drain-loop.ts";
+import { createBackgroundTracker } from "../compose/background-tracker.ts";
+import { createServices } from "../compose/services.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
-import { createBackgroundTracker } from "./background-tracker.ts";
 import { openConfiguredDatabase } from "./open-database.ts";
-import { createServices } from "./services.ts";
+import { startNodeScheduler } from "./scheduler.ts";
 
 export interface NodeServerOptions {
   config: Config;

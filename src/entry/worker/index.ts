@@ -1,13 +1,13 @@
 // Cloudflare Workers entry: the same Hono app per request, and Cron Triggers running the job registry.
-import { type Config, ConfigError, parseEnv } from "../config/parse-env.ts";
-import { openPostgres } from "../db/postgres.ts";
-import { JOBS } from "../jobs/registry.ts";
-import { claimTick, runJob } from "../jobs/run-job.ts";
-import { createLogger } from "../log.ts";
-import { type Adapters, createAdapters } from "../runtime/adapters.ts";
-import { createBackgroundTracker } from "../runtime/background-tracker.ts";
-import { secretsOf } from "../runtime/secrets.ts";
-import { createServices } from "../runtime/services.ts";
+import { type Config, ConfigError, parseEnv } from "../../config/parse-env.ts";
+import { openPostgres } from "../../db/postgres.ts";
+import { JOBS } from "../../jobs/registry.ts";
+import { claimTick, runJob } from "../../jobs/run-job.ts";
+import { createLogger } from "../../log.ts";
+import { type Adapters, createAdapters } from "../compose/adapters.ts";
+import { createBackgroundTracker } from "../compose/background-tracker.ts";
+import { secretsOf } from "../compose/secrets.ts";
+import { createServices } from "../compose/services.ts";
 
 interface WorkerEnv {
   HYPERDRIVE?: { connectionString: string };

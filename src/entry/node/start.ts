@@ -1,0 +1,4 @@
+// `npm start`: the Node server.
+import { runNode } from "./run.ts";
+
+runNode();
