@@ -1,8 +1,8 @@
 // What the console needs from each platform: its fake API, signed webhook requests, and reading payloads back.
-import type { PlatformId } from "../platforms/types.ts";
+import type { PlatformId } from "../src/platforms/types.ts";
+import type { FakeAnswer, FakeApi, FakeRequest } from "../test/fakes/fake-api.ts";
 import type { ChatMessage, Conversations } from "./conversations.ts";
 import type { MessageView } from "./message-view.ts";
-import type { FakeAnswer, FakeApi, FakeRequest } from "./platform-fakes/fake-api.ts";
 
 /** A webhook request ready to post to the server's own URL. */
 export interface SignedRequest {

@@ -1,12 +1,10 @@
 // The local chat console as one piece: which platforms it drives, their config, its routes and its seed data.
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { Hono, type MiddlewareHandler } from "hono";
-import type { Clock } from "../clock.ts";
-import type { Config } from "../config/parse-env.ts";
-import type { Db } from "../db/database.ts";
-import { isLoopback } from "../entry/node/admin-routes.ts";
-import type { Logger } from "../log.ts";
-import type { PlatformId } from "../platforms/types.ts";
+import type { Config } from "../src/config/parse-env.ts";
+import { isLoopback } from "../src/entry/node/admin-routes.ts";
+import type { MountedDevTool } from "../src/entry/node/dev-tools.ts";
+import type { PlatformId } from "../src/platforms/types.ts";
 import { createConsoleApiRoutes } from "./api-routes.ts";
 import { consolePlatforms } from "./console-mode.ts";
 import { createConversations } from "./conversations.ts";
@@ -19,30 +17,17 @@ import { createLarkDriver } from "./lark/driver.ts";
 import { createPageRoutes } from "./page-routes.ts";
 import { createWeComDriver } from "./wecom/driver.ts";
 
-export interface ConsoleRouteDeps {
-  fetch: typeof fetch;
-  now: Clock;
-  log: Logger;
-  runJob(name: string, at: Date): Promise<{ ok: boolean; summary: string } | undefined>;
-}
-
-export interface LocalConsole {
-  readonly platforms: readonly PlatformId[];
-  /** The configuration with the console platforms switched on. */
-  readonly config: Config;
-  /** Page, API and fake platform APIs; loopback callers only (the console acts as any of its people). */
-  routes(deps: ConsoleRouteDeps): Hono;
-  /** Console people, roles and the first group's subscriptions. */
-  seed(db: Db, now: Date): Promise<void>;
-}
-
 const loopbackOnly: MiddlewareHandler = async (c, next) => {
   if (!isLoopback(getConnInfo(c).remote.address)) return c.json({ error: "forbidden" }, 403);
   await next();
 };
 
-/** The console for a server reachable at `selfUrl`, or undefined when it is off (see console-mode.ts). */
-export function createLocalConsole(config: Config, selfUrl: string): LocalConsole | undefined {
+/**
+ * The console for a server reachable at `selfUrl`, or undefined when it is off (see console-mode.ts): the
+ * configuration with the console platforms switched on; page, API and fake platform APIs, for loopback callers
+ * only (the console acts as any of its people); console people, roles and the first group's subscriptions.
+ */
+export function createLocalConsole(config: Config, selfUrl: string): MountedDevTool | undefined {
   const platforms = consolePlatforms(config);
   if (platforms.length === 0) return undefined;
   const credentials = createConsoleCredentials();
@@ -60,7 +45,6 @@ export function createLocalConsole(config: Config, selfUrl: string): LocalConsol
   const conversations = createConversations();
 
   return {
-    platforms,
     config: withConsolePlatforms(config, platforms, credentials, apiBase),
     routes(deps) {
       const routes = new Hono();
@@ -78,5 +62,6 @@ export function createLocalConsole(config: Config, selfUrl: string): LocalConsol
         wecomWebhookUrl: (group) =>
           `${apiBase("wecom")}/cgi-bin/webhook/send?key=${consoleWebhookKey(group)}`,
       }),
+    startupFields: (url) => ({ console: `${url}/console`, consolePlatforms: platforms }),
   };
 }

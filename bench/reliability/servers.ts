@@ -16,7 +16,7 @@ export async function startServer(
   /** Sees every line too (e.g. to count errors). */
   watch: (line: string) => void = () => {},
 ): Promise<ChildServer> {
-  const server = await startChildServer("src/entry/node/start.ts", { ...env, ...store.env }, [], (line) => {
+  const server = await startChildServer("console/start.ts", { ...env, ...store.env }, [], (line) => {
     scan.scan(line);
     watch(line);
   });

@@ -1,9 +1,10 @@
 // The console's DingTalk: signed robot messages and card callbacks in; the fake API's cards and messages out.
+
+import { createFakeDingTalkApi } from "../../test/fakes/dingtalk-api.ts";
+import { signDingTalk, signDingTalkCard } from "../../test/helpers/dingtalk-signer.ts";
 import type { ConsoleCredentials } from "../credentials.ts";
 import type { ConsoleDriver } from "../driver.ts";
 import { isRecord, parseJson, stringOf } from "../message-view.ts";
-import { createFakeDingTalkApi } from "../platform-fakes/dingtalk.ts";
-import { signDingTalk, signDingTalkCard } from "../signing/dingtalk.ts";
 import { type DingTalkPayload, dingtalkView } from "./view.ts";
 
 const CORP_ID = "dingconsolecorp";

@@ -1,10 +1,10 @@
 // The console's Lark: encrypted, signed events and card callbacks in; the fake open platform's deliveries out.
 import { randomBytes } from "node:crypto";
+import { createFakeLarkApi } from "../../test/fakes/lark-api.ts";
+import { larkEncrypt, larkSign } from "../../test/helpers/lark-signer.ts";
 import type { ConsoleCredentials } from "../credentials.ts";
 import type { ConsoleDriver, SignedRequest } from "../driver.ts";
 import { isRecord, parseJson, stringOf } from "../message-view.ts";
-import { createFakeLarkApi } from "../platform-fakes/lark.ts";
-import { larkEncrypt, larkSign } from "../signing/lark.ts";
 import { type LarkPayload, larkView } from "./view.ts";
 
 const TENANT = "console";

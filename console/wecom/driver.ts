@@ -1,10 +1,10 @@
 // The console's WeCom: the intelligent robot's encrypted callbacks in; response_url posts and group webhooks out.
 import { randomBytes } from "node:crypto";
+import { createFakeWeComApi } from "../../test/fakes/wecom-api.ts";
+import { nodeDecrypt, nodeEncrypt, nodeSignature } from "../../test/helpers/wecom-signer.ts";
 import type { ConsoleCredentials } from "../credentials.ts";
 import type { ConsoleDriver, SignedRequest } from "../driver.ts";
 import { isRecord, parseJson, stringOf } from "../message-view.ts";
-import { createFakeWeComApi } from "../platform-fakes/wecom.ts";
-import { nodeDecrypt, nodeEncrypt, nodeSignature } from "../signing/wecom.ts";
 import { wecomView } from "./view.ts";
 
 const ROBOT_ID = "console-robot";

@@ -30,7 +30,7 @@ describe("npm start on the embedded database", () => {
     expect(job.code).toBe(0);
 
     // A second server on the same directory is refused with a clear message, not a corrupted database.
-    const second = await runEntry("src/entry/node/start.ts", [], { ...env, PORT: "0" });
+    const second = await runEntry("console/start.ts", [], { ...env, PORT: "0" });
     expect(second.code).toBe(1);
     expect(second.output).toMatch(/in use by process \d+ .*stop it, or point DATA_DIR elsewhere/);
 
@@ -69,7 +69,7 @@ describe("npm start on the embedded database", () => {
   });
 
   it("refuses to start with a bad configuration, naming the variable", async () => {
-    const result = await runEntry("src/entry/node/start.ts", [], {
+    const result = await runEntry("console/start.ts", [], {
       ...env,
       PORT: "http",
       OPS_TIMEZONE: "Moon/Base",

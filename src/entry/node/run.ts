@@ -4,12 +4,13 @@ import { ConfigError, parseEnv } from "../../config/parse-env.ts";
 import { createLogger } from "../../log.ts";
 import { secretsOf } from "../compose/secrets.ts";
 import { DataDirBusyError } from "./data-dir-lock.ts";
+import type { DevTools } from "./dev-tools.ts";
 import { startNodeServer } from "./server.ts";
 
-async function main(): Promise<void> {
+async function main(devTools: DevTools | undefined): Promise<void> {
   const config = parseEnv(process.env);
   const log = createLogger({ secrets: secretsOf(config) });
-  const server = await startNodeServer({ config, log });
+  const server = await startNodeServer({ config, log, ...(devTools ? { devTools } : {}) });
   let signals = 0;
   const stop = (signal: NodeJS.Signals) => {
     signals++;
@@ -29,8 +30,9 @@ async function main(): Promise<void> {
   process.on("SIGTERM", stop);
 }
 
-export function runNode(): void {
-  main().catch((error) => {
+/** Starts the server, with the development tool `devTools` mounted when given. */
+export function runNode(devTools?: DevTools): void {
+  main(devTools).catch((error) => {
     if (error instanceof ConfigError) {
       console.error(`opsbot: ${error.message}`);
     } else if (error instanceof DataDirBusyError) {

@@ -5,13 +5,13 @@ import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { type Clock, systemClock } from "../../clock.ts";
 import { type Config, configuredPlatforms } from "../../config/parse-env.ts";
-import { createLocalConsole } from "../../console/local-console.ts";
 import { JOBS } from "../../jobs/registry.ts";
 import type { Logger } from "../../log.ts";
 import { startOutboxLoop } from "../../outbox/drain-loop.ts";
 import { createBackgroundTracker } from "../compose/background-tracker.ts";
 import { createServices } from "../compose/services.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
+import type { DevTools } from "./dev-tools.ts";
 import { openConfiguredDatabase } from "./open-database.ts";
 import { startNodeScheduler } from "./scheduler.ts";
 
@@ -24,6 +24,8 @@ export interface NodeServerOptions {
   schedule?: boolean;
   /** Address to listen on; platforms call in from outside, so all interfaces by default. */
   hostname?: string;
+  /** A development tool to mount (the local console); none in production. */
+  devTools?: DevTools;
 }
 
 export interface RunningServer {
@@ -45,7 +47,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     await release();
     throw error;
   }
-  // Listen first: the console's fake platform APIs live on this server, so their base URL needs the port.
+  // Listen first: a development tool's fake platform APIs live on this server, so their base URL needs the port.
   let handle: Hono["fetch"] = () => new Response("starting", { status: 503 });
   const server = serve({
     // The Node bindings (the socket, for the loopback checks) travel as the second argument.
@@ -58,8 +60,8 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     server.once("error", reject);
   });
   const port = (server.address() as AddressInfo).port;
-  const localConsole = createLocalConsole(config, `http://127.0.0.1:${port}`);
-  const servedConfig = localConsole?.config ?? config;
+  const devTool = options.devTools?.(config, `http://127.0.0.1:${port}`);
+  const servedConfig = devTool?.config ?? config;
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
 
   const tracker = createBackgroundTracker(log);
@@ -73,10 +75,10 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
         runJob: (name, at) => services.runJobNow(name, at ?? now(), `admin:${instanceId}`),
       }),
     );
-  if (localConsole)
+  if (devTool)
     extraRoutes.route(
       "/",
-      localConsole.routes({
+      devTool.routes({
         fetch: fetchFn,
         now,
         log,
@@ -94,7 +96,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     extraRoutes,
   });
   try {
-    await localConsole?.seed(database.db, now());
+    await devTool?.seed(database.db, now());
   } catch (error) {
     server.close();
     await database.close();
@@ -128,7 +130,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     url,
     database: database.mode === "postgres" ? "postgres" : `embedded PGlite in ${config.dataDir}`,
     platforms: platforms.length ? platforms : "none",
-    ...(localConsole && { console: `${url}/console`, consolePlatforms: localConsole.platforms }),
+    ...devTool?.startupFields(url),
   });
   for (const { platform, missing } of config.incomplete) {
     log.warn("config.platform_incomplete", { platform, missing });
