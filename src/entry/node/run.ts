@@ -1,5 +1,4 @@
-// The Node server as a process: configuration from process.env (read here and in the config parser only),
-// signals, and the exit code and message when it cannot start.
+// The Node server as a process. With process.env read here and in the config parser only.
 import { ConfigError, parseEnv } from "../../config/parse-env.ts";
 import { createLogger } from "../../log.ts";
 import { secretsOf } from "../compose/secrets.ts";
@@ -32,17 +31,19 @@ async function main(devTools: DevTools | undefined): Promise<void> {
 
 /** Starts the server, with the development tool `devTools` mounted when given. */
 export function runNode(devTools?: DevTools): void {
-  main(devTools).catch((error) => {
-    if (error instanceof ConfigError) {
-      console.error(`opsbot: ${error.message}`);
-    } else if (error instanceof DataDirBusyError) {
-      console.error(
-        `opsbot: ${error.message} (another opsbot is running on it${error.owner.port ? ` at port ${error.owner.port}` : ""}); ` +
-          "stop it, or point DATA_DIR elsewhere",
-      );
-    } else {
-      console.error(`opsbot: could not start: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    process.exit(1);
-  });
+  main(devTools).catch(failedToStart);
+}
+
+function failedToStart(error: unknown): never {
+  if (error instanceof ConfigError) {
+    console.error(`opsbot: ${error.message}`);
+  } else if (error instanceof DataDirBusyError) {
+    console.error(
+      `opsbot: ${error.message} (another opsbot is running on it${error.owner.port ? ` at port ${error.owner.port}` : ""}); ` +
+        "stop it, or point DATA_DIR elsewhere",
+    );
+  } else {
+    console.error(`opsbot: could not start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  process.exit(1);
 }
