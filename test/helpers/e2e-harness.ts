@@ -3,9 +3,12 @@ import { asc } from "drizzle-orm";
 import { parseEnv } from "../../src/config/parse-env.ts";
 import type { Database } from "../../src/db/database.ts";
 import { chats, identities, inbox, outbox, people } from "../../src/db/schema/index.ts";
+import {
+  type BackgroundTracker,
+  createBackgroundTracker,
+} from "../../src/entry/compose/background-tracker.ts";
+import { createServices, type Services } from "../../src/entry/compose/services.ts";
 import { createLogger } from "../../src/log.ts";
-import { type BackgroundTracker, createBackgroundTracker } from "../../src/runtime/background-tracker.ts";
-import { createServices, type Services } from "../../src/runtime/services.ts";
 import { type FakeDingTalk, startFakeDingTalk } from "../fakes/dingtalk.ts";
 import { type FakeLark, startFakeLark } from "../fakes/lark.ts";
 import { type FakeWeCom, startFakeWeCom } from "../fakes/wecom.ts";

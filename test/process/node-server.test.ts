@@ -23,7 +23,7 @@ describe("npm start on the embedded database", () => {
 
     // `npm run job` while the server owns the database: the server runs it.
     const job = await runEntry(
-      "src/entry/job.ts",
+      "src/entry/node/job.ts",
       ["housekeeping", "--at", "2026-11-26T03:00:00+08:00"],
       env,
     );
@@ -31,7 +31,7 @@ describe("npm start on the embedded database", () => {
     expect(job.code).toBe(0);
 
     // A second server on the same directory is refused with a clear message, not a corrupted database.
-    const second = await runEntry("src/entry/node.ts", [], { ...env, PORT: "0" });
+    const second = await runEntry("console/start.ts", [], { ...env, PORT: "0" });
     expect(second.code).toBe(1);
     expect(second.output).toMatch(/in use by process \d+ .*stop it, or point DATA_DIR elsewhere/);
 
@@ -59,18 +59,18 @@ describe("npm start on the embedded database", () => {
   }, 120_000);
 
   it("rejects bad arguments to npm run job with the usage", async () => {
-    const unknown = await runEntry("src/entry/job.ts", ["no-such-job"], env);
+    const unknown = await runEntry("src/entry/node/job.ts", ["no-such-job"], env);
     expect(unknown.code).toBe(2);
     expect(unknown.output).toContain('unknown job "no-such-job"');
     expect(unknown.output).toContain(`jobs: ${JOBS.map((job) => job.name).join(", ")}`);
     expect(unknown.output).toMatch(/jobs: .*kpi-digest.*overdue-sweep/);
-    const badAt = await runEntry("src/entry/job.ts", ["housekeeping", "--at", "yesterday"], env);
+    const badAt = await runEntry("src/entry/node/job.ts", ["housekeeping", "--at", "yesterday"], env);
     expect(badAt.code).toBe(2);
     expect(badAt.output).toContain("--at must be an ISO 8601 time");
   });
 
   it("refuses to start with a bad configuration, naming the variable", async () => {
-    const result = await runEntry("src/entry/node.ts", [], {
+    const result = await runEntry("console/start.ts", [], {
       ...env,
       PORT: "http",
       OPS_TIMEZONE: "Moon/Base",

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app.ts";
 import { openPostgres } from "../../../src/db/postgres.ts";
 import { inbox as inboxTable } from "../../../src/db/schema/index.ts";
+import { createBackgroundTracker } from "../../../src/entry/compose/background-tracker.ts";
 import type { EventHandler } from "../../../src/events/event-handler.ts";
 import { createInbox } from "../../../src/inbox/inbox.ts";
 import { createLogger, silentLogger } from "../../../src/log.ts";
 import { createLarkAdapter } from "../../../src/platforms/lark/adapter.ts";
 import type { InboundAction, InboundMessage } from "../../../src/platforms/types.ts";
-import { createBackgroundTracker } from "../../../src/runtime/background-tracker.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
 import {
   LARK_SIGNED_AT,
