@@ -7,6 +7,7 @@ import { PLATFORMS } from "./chat/events.ts";
 import type { Clock } from "./clock.ts";
 import type { Database } from "./db/database.ts";
 import type { Inbox } from "./inbox/inbox.ts";
+import { claimSignature } from "./inbox/signature-uses.ts";
 import type { Logger } from "./log.ts";
 import { WebhookError } from "./platforms/errors.ts";
 import type { PlatformAdapter, WebhookOutcome } from "./platforms/types.ts";
@@ -48,9 +49,23 @@ export function createApp(deps: AppDeps): Hono {
     }
   });
 
-  const respond = async (adapter: PlatformAdapter, outcome: WebhookOutcome): Promise<Response> => {
+  const respond = async (
+    adapter: PlatformAdapter,
+    outcome: WebhookOutcome,
+    body: Uint8Array<ArrayBuffer>,
+  ): Promise<Response> => {
     if (outcome.kind !== "event") return outcome.response;
-    const { event, ack } = outcome;
+    const { event, ack, signature } = outcome;
+    if (signature) {
+      const use = await claimSignature(database.db, {
+        platform: event.platform,
+        signature,
+        body,
+        now: now(),
+      });
+      if (use === "other_body")
+        throw new WebhookError("replayed_signature", "signed pair already used with another body");
+    }
     const stored = await inbox.accept(event);
     // A redelivery: the first delivery owns the work (or the sweep does, if that one died).
     if (!stored.inserted) return ack;
@@ -84,7 +99,7 @@ export function createApp(deps: AppDeps): Hono {
         body,
         now: now(),
       });
-      return respond(adapter, outcome);
+      return respond(adapter, outcome, body);
     },
   );
 

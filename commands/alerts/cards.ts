@@ -1,6 +1,7 @@
 // The alert card, in Chinese and English at once (it goes to groups): what is late, by how much, and its buttons.
 import { buttonValue } from "../../src/bot/command.ts";
 import type { Card, CardButton, CardField, OutboundMessage } from "../../src/chat/card.ts";
+import { markup, md, type RichText } from "../../src/chat/rich-text.ts";
 import { daysLate } from "../../src/domain/alerts/conditions.ts";
 import { goesToManagers } from "../../src/domain/alerts/levels.ts";
 import { type AlertRow, alertFacts } from "../../src/domain/alerts/store.ts";
@@ -84,25 +85,22 @@ function subjectFields(alert: AlertRow, { now, timezone }: AlertCardState): Card
 }
 
 /** The meeting request of an order review, or why an alert was escalated. */
-function markdownOf(alert: AlertRow, { now, timezone }: AlertCardState): string | undefined {
+function markdownOf(alert: AlertRow, { now, timezone }: AlertCardState): RichText | undefined {
   const facts = alertFacts(alert);
   if (facts.type === "order" && alert.level === "review") {
     const days = daysLate(facts.originalDueDate, localDateOf(now, timezone));
-    return [
-      `**请召开专项评审会**: 订单 ${facts.number} (客户 ${facts.customer}) 已逾期 ${days} 天。`,
-      `**Call a special review meeting**: order ${facts.number} (customer ${facts.customer}) is ${days} days late.`,
-    ].join("\n");
+    return md`**请召开专项评审会**: 订单 ${facts.number} (客户 ${facts.customer}) 已逾期 ${days} 天。
+**Call a special review meeting**: order ${facts.number} (customer ${facts.customer}) is ${days} days late.`;
   }
   const escalation = facts.escalation;
   if (!escalation) return undefined;
   return escalation.reason === "button"
-    ? both(
-        `**已由 ${escalation.by ?? "?"} 升级给经理**`,
-        `**Escalated to the managers by ${escalation.by ?? "?"}**`,
-      )
-    : both(
-        "**1 个工作日内无人确认, 已升级给经理**",
-        "**Unacknowledged for 1 working day: escalated to the managers**",
+    ? md`**已由 ${escalation.by ?? "?"} 升级给经理** / **Escalated to the managers by ${escalation.by ?? "?"}**`
+    : markup(
+        both(
+          "**1 个工作日内无人确认, 已升级给经理**",
+          "**Unacknowledged for 1 working day: escalated to the managers**",
+        ),
       );
 }
 

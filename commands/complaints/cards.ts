@@ -2,6 +2,7 @@
 import { buttonValue } from "../../src/bot/index.ts";
 import type { Card, CardButton, CardField, CardForm } from "../../src/chat/card.ts";
 import type { Language } from "../../src/chat/language.ts";
+import { joinRich, md, type RichText } from "../../src/chat/rich-text.ts";
 import {
   HOUR_MS,
   isoWeekday,
@@ -143,17 +144,17 @@ function complaintFields(complaint: Complaint, clock: CardClock): CardField[] {
   return fields;
 }
 
-function complaintMarkdown(complaint: Complaint, { language, timezone }: CardClock): string {
-  const blocks = [`**${pick(language, "投诉内容", "Complaint")}**\n${complaint.description}`];
+function complaintMarkdown(complaint: Complaint, { language, timezone }: CardClock): RichText {
+  const blocks = [md`**${pick(language, "投诉内容", "Complaint")}**\n${complaint.description}`];
   if (complaint.response && complaint.respondedAt) {
     const by = `${complaint.respondedByName ?? ""} · ${formatLocal(complaint.respondedAt, timezone)}`;
-    blocks.push(`**${pick(language, "首次回复", "First response")}** (${by})\n${complaint.response}`);
+    blocks.push(md`**${pick(language, "首次回复", "First response")}** (${by})\n${complaint.response}`);
   }
   if (complaint.resolution && complaint.resolvedAt) {
     const by = `${complaint.resolvedByName ?? ""} · ${formatLocal(complaint.resolvedAt, timezone)}`;
-    blocks.push(`**${pick(language, "解决方案", "Resolution")}** (${by})\n${complaint.resolution}`);
+    blocks.push(md`**${pick(language, "解决方案", "Resolution")}** (${by})\n${complaint.resolution}`);
   }
-  return blocks.join("\n\n");
+  return joinRich(blocks, "\n\n");
 }
 
 /** The latest thing that happened, for the small line at the bottom. */
@@ -259,10 +260,13 @@ const FILTER_WORDS: Record<ComplaintFilter, { zh: string; en: string }> = {
   mine: { zh: "我的", en: "mine" },
 };
 
-function listLine(complaint: Complaint, clock: CardClock): string {
+function listLine(complaint: Complaint, clock: CardClock): RichText {
   const { language } = clock;
   const clocks = clocksOf(complaint, clock.now);
-  const parts = [`**${complaint.number}** ${complaint.customer}`, STATUS_WORDS[complaint.status][language]];
+  const parts: (string | RichText)[] = [
+    md`**${complaint.number}** ${complaint.customer}`,
+    STATUS_WORDS[complaint.status][language],
+  ];
   if (clocks.response.kind !== "met")
     parts.push(`${pick(language, "回复", "response")} ${describeClock(clocks.response, language, "", "")}`);
   if (clocks.resolution.kind !== "met")
@@ -270,7 +274,7 @@ function listLine(complaint: Complaint, clock: CardClock): string {
       `${pick(language, "解决", "resolution")} ${describeClock(clocks.resolution, language, "", "")}`,
     );
   if (complaint.ownerName) parts.push(complaint.ownerName);
-  return `- ${parts.join(" · ")}`;
+  return md`- ${joinRich(parts, " · ")}`;
 }
 
 export function complaintListCard(list: ComplaintList, filter: ComplaintFilter, clock: CardClock): Card {
@@ -281,8 +285,11 @@ export function complaintListCard(list: ComplaintList, filter: ComplaintFilter, 
     tone: filter === "overdue" && list.total > 0 ? "danger" : "info",
     markdown:
       shown === 0
-        ? pick(language, "没有投诉", "No complaints")
-        : list.complaints.map((complaint) => listLine(complaint, clock)).join("\n"),
+        ? md`${pick(language, "没有投诉", "No complaints")}`
+        : joinRich(
+            list.complaints.map((complaint) => listLine(complaint, clock)),
+            "\n",
+          ),
     ...(list.total > shown && {
       note: pick(language, `显示前 ${shown} 条, 共 ${list.total} 条`, `Showing ${shown} of ${list.total}`),
     }),

@@ -1,7 +1,7 @@
 // The morning digest as one neutral card: yesterday and its change, month to date, the five most urgent items.
-
 import type { Card, CardTone } from "../../src/chat/card.ts";
 import type { Language } from "../../src/chat/language.ts";
+import { joinRich, markup, md, type RichText } from "../../src/chat/rich-text.ts";
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../../src/domain/calendar/local-time.ts";
 import { provisionalMark } from "../../src/domain/calendar/provisional-mark.ts";
 import type { DigestContent } from "../../src/domain/digest/content.ts";
@@ -142,13 +142,14 @@ function span(ms: number, t: Translate): string {
   return t(`${days} 天`, `${days} days`);
 }
 
-function urgentLine(item: UrgentItem, content: DigestContent, t: Translate): string {
-  const who = `${item.number} ${shorten(item.customer)}`;
-  const owner = `@${shorten(item.owner)}`;
+/** One urgent item: opsbot's own words, with the customer and owner names (typed by users) as text. */
+function urgentLine(item: UrgentItem, content: DigestContent, t: Translate): RichText {
+  const who = md`${markup(item.number)} ${shorten(item.customer)}`;
+  const owner = md`@${shorten(item.owner)}`;
   if (item.kind === "order") {
     const late = t(`延误 ${item.daysLate} 天`, `${item.daysLate} days late`);
     const flag = item.daysLate > ESCALATION_DAYS ? ` ⚠ ${t("需召开专项评审", "special review due")}` : "";
-    return `${t("订单", "Order")} ${who} · ${late}${flag} · ${owner}`;
+    return md`${markup(t("订单", "Order"))} ${who} · ${markup(`${late}${flag}`)} · ${owner}`;
   }
   const clock = item.clock === "response" ? t("首次响应", "first response") : t("解决", "resolution");
   const left = item.deadline.getTime() - content.asOf.getTime();
@@ -157,7 +158,7 @@ function urgentLine(item: UrgentItem, content: DigestContent, t: Translate): str
     left <= 0
       ? t(`${clock}已超时 ${span(-left, t)}`, `${clock} overdue by ${span(-left, t)}`)
       : t(`${clock}还剩 ${span(left, t)} (${due} 截止)`, `${clock} due in ${span(left, t)} (${due})`);
-  return `${t("投诉", "Complaint")} ${who} · ${state} · ${owner}`;
+  return md`${markup(t("投诉", "Complaint"))} ${who} · ${markup(state)} · ${owner}`;
 }
 
 /** Warning when something is already past its deadline, danger when an order needs its special review. */
@@ -167,7 +168,7 @@ function tone(urgent: readonly UrgentItem[], asOf: Date): CardTone {
   return "info";
 }
 
-/** The digest card; plain lines and bold headings only, which every platform's markdown renders. */
+/** The digest card; plain lines under bold headings, which every platform's markdown renders. */
 export function renderDigestCard(content: DigestContent, language: Language): Card {
   const t: Translate = (zh, en) => (language === "zh" ? zh : en);
   const { yesterday, dayBefore, monthToDate, urgent } = content;
@@ -178,7 +179,12 @@ export function renderDigestCard(content: DigestContent, language: Language): Ca
       [pick(kpis), ...extras, flag?.(kpis)].filter(Boolean).join(" ");
     return `${label}: ${value(yesterday, change?.(yesterday, dayBefore))} ｜ ${mtd} ${value(monthToDate)}`;
   };
-  const block = (heading: string, lines: string[]) => [`**${heading}**`, ...lines].join("\n");
+  // Headings, figures and dates are opsbot's own; only the urgent items' names are user text.
+  const block = (heading: string, lines: (string | RichText)[]) =>
+    md`**${markup(heading)}**\n${joinRich(
+      lines.map((line) => (typeof line === "string" ? markup(line) : line)),
+      "\n",
+    )}`;
   const table = rows(t);
   const legend = t(
     `昨日 ${yesterday.window.from} (▲▼ 较前日 ${dayBefore.window.from}) ｜ ${mtd} ${monthToDate.window.from} 至 ${monthToDate.window.to}`,
@@ -187,17 +193,20 @@ export function renderDigestCard(content: DigestContent, language: Language): Ca
   const urgentLines =
     urgent.length === 0
       ? [t("没有逾期或临近期限的事项。", "Nothing overdue or close to its deadline.")]
-      : urgent.map((item, index) => `${index + 1}. ${urgentLine(item, content, t)}`);
+      : urgent.map((item, index) => md`${markup(`${index + 1}.`)} ${urgentLine(item, content, t)}`);
   return {
     title: `${t("每日运营日报", "Daily operations digest")} · ${content.date}${provisionalMark(content.provisional, language)}`,
     tone: tone(urgent, content.asOf),
-    markdown: [
-      legend,
-      block(t("订单", "Orders"), table.orders.map(metric)),
-      block(t("投诉", "Complaints"), table.complaints.map(metric)),
-      block(t("巡检", "Inspections"), table.inspections.map(metric)),
-      block(t("最紧急事项", "Most urgent"), urgentLines),
-    ].join("\n\n"),
+    markdown: joinRich(
+      [
+        markup(legend),
+        block(t("订单", "Orders"), table.orders.map(metric)),
+        block(t("投诉", "Complaints"), table.complaints.map(metric)),
+        block(t("巡检", "Inspections"), table.inspections.map(metric)),
+        block(t("最紧急事项", "Most urgent"), urgentLines),
+      ],
+      "\n\n",
+    ),
     note:
       t(
         `数据截至 ${formatLocalTime(content.asOf, content.timezone, content.date)} (${content.timezone})`,

@@ -2,6 +2,7 @@
 import { buttonValue } from "../../src/bot/index.ts";
 import type { Card, FormInput } from "../../src/chat/card.ts";
 import type { Language } from "../../src/chat/language.ts";
+import { joinRich, md, type RichText } from "../../src/chat/rich-text.ts";
 import { localDateOf, localTimeOfDay, MINUTE_MS } from "../../src/domain/calendar/local-time.ts";
 import { provisionalMark } from "../../src/domain/calendar/provisional-mark.ts";
 import {
@@ -85,10 +86,10 @@ export function inspectionFormCard(area: InspectionArea, language: Language): Ca
   return {
     title: t(`巡检: ${area.nameZh}`, `Inspection: ${area.nameEn}`),
     tone: "info",
-    markdown: t(
-      `逐项填写后提交。也可以直接发送 (检查项填 合格/不合格):\n${typedUsage(area, language)}`,
-      `Fill in every item and submit. Or send (checks as ok/fail):\n${typedUsage(area, language)}`,
-    ),
+    markdown:
+      language === "zh"
+        ? md`逐项填写后提交。也可以直接发送 (检查项填 合格/不合格):\n${typedUsage(area, language)}`
+        : md`Fill in every item and submit. Or send (checks as ok/fail):\n${typedUsage(area, language)}`,
     form: {
       action: INSPECTION_SUBMIT_ACTION,
       value: buttonValue(area.code, language),
@@ -115,12 +116,13 @@ export function areaListCard(
       ? t(`✓ 今日已巡检 (${done})`, `✓ done today (${done})`)
       : t("今日未巡检", "not done today");
     const cutoff = `${area.cutoff}${provisionalMark(todayProvisional, language)}`;
-    return `• **${areaName(area, language)}** (${area.code}) — ${t("截止", "cut-off")} ${cutoff} — ${status}`;
+    return md`• **${areaName(area, language)}** (${area.code}) — ${t("截止", "cut-off")} ${cutoff} — ${status}`;
   });
   return {
     title: t("巡检区域", "Inspection areas"),
     tone: "neutral",
-    markdown: lines.length > 0 ? lines.join("\n") : t("没有启用的巡检区域", "No active inspection areas"),
+    markdown:
+      lines.length > 0 ? joinRich(lines, "\n") : md`${t("没有启用的巡检区域", "No active inspection areas")}`,
     buttons: areas.map((area) => ({
       label: areaName(area, language),
       action: INSPECTION_OPEN_ACTION,
@@ -130,7 +132,7 @@ export function areaListCard(
   };
 }
 
-function resultLine(result: ItemResult, language: Language): string {
+function resultLine(result: ItemResult, language: Language): RichText {
   const t = wordsIn(language);
   const { item } = result;
   const value =
@@ -140,7 +142,7 @@ function resultLine(result: ItemResult, language: Language): string {
         : t("不合格", "fail")
       : `${result.value}${item.unit ? ` ${item.unit}` : ""} (${rangeText(item)})`;
   const line = `${result.passed ? "✓" : "✗"} ${itemLabel(item, language)}: ${value}`;
-  return result.passed ? line : `**${line}**`;
+  return result.passed ? md`${line}` : md`**${line}**`;
 }
 
 function commonFields(inspection: InspectionRecord, language: Language, timezone: string) {
@@ -172,7 +174,10 @@ export function inspectionSummaryCard(
     ),
     tone: inspection.findingCount > 0 ? "danger" : "success",
     fields: commonFields(inspection, language, timezone),
-    markdown: inspection.results.map((result) => resultLine(result, language)).join("\n"),
+    markdown: joinRich(
+      inspection.results.map((result) => resultLine(result, language)),
+      "\n",
+    ),
     note: t(`由 ${submittedBy.name} 于 ${when} 提交`, `Submitted by ${submittedBy.name} at ${when}`),
   };
 }
@@ -185,7 +190,7 @@ export function findingAlertCard(inspection: InspectionRecord, language: Languag
     .map((result) => {
       const description = findingDescription(result);
       const safety = result.item.safety ? t(" (安全项)", " (safety)") : "";
-      return `**✗ ${t(description.zh, description.en)}${safety}**`;
+      return md`**✗ ${t(description.zh, description.en)}${safety}**`;
     });
   return {
     title: t(
@@ -194,7 +199,7 @@ export function findingAlertCard(inspection: InspectionRecord, language: Languag
     ),
     tone: "danger",
     fields: commonFields(inspection, language, timezone),
-    markdown: lines.join("\n"),
+    markdown: joinRich(lines, "\n"),
     note: t("请尽快处理", "Please deal with it promptly"),
   };
 }

@@ -1,7 +1,7 @@
 // The KPI block as a neutral card in Chinese or English, for /kpi and the morning digest alike.
-
 import type { Card, CardTone } from "../../src/chat/card.ts";
 import type { Bilingual, Language } from "../../src/chat/language.ts";
+import { joinRich, markup, type RichText } from "../../src/chat/rich-text.ts";
 import { provisionalMark } from "../../src/domain/calendar/provisional-mark.ts";
 import {
   CSAT_TARGET_PERCENT,
@@ -46,8 +46,9 @@ function tone(kpis: Kpis): CardTone {
   return "info";
 }
 
-const section = (heading: string, lines: [string, string | number][]): string =>
-  [`**${heading}**`, ...lines.map(([label, value]) => `${label}: ${value}`)].join("\n");
+// Labels and figures are opsbot's own: markup, nothing to escape.
+const section = (heading: string, lines: [string, string | number][]): RichText =>
+  markup([`**${heading}**`, ...lines.map(([label, value]) => `${label}: ${value}`)].join("\n"));
 
 /**
  * The card for one window. `heading` names it ("今天" / "today"); the dates follow in the title either way,
@@ -62,27 +63,30 @@ export function renderKpiCard(kpis: Kpis, language: Language, heading?: Bilingua
   return {
     title: `${t("指标", "KPIs")} · ${name}${provisionalMark(kpis.provisional, language)}`,
     tone: tone(kpis),
-    markdown: [
-      section(t("订单", "Orders"), [
-        [t("接单", "Received"), orders.received],
-        [t("完成", "Completed"), orders.completed],
-        [t("按期完成率", "On-time completion"), deadlineLine(orders.onTime, t)],
-        [t("当前逾期", "Overdue now"), orders.overdue],
-        [t("延期超过 5 天", "Delayed > 5 days"), orders.delayedOverFiveDays],
-      ]),
-      section(t("投诉", "Complaints"), [
-        [t("新增", "Opened"), complaints.opened],
-        [t("首次响应及时率", "First response on time"), deadlineLine(complaints.firstResponseOnTime, t)],
-        [t("解决及时率", "Resolved on time"), deadlineLine(complaints.resolutionOnTime, t)],
-        [t("客户满意度", "CSAT"), satisfactionLine(kpis, t)],
-      ]),
-      section(t("巡检", "Inspections"), [
-        [
-          t("已检/应检", "Done / due"),
-          `${doneVsDue.numerator}/${doneVsDue.denominator} (${formatRate(doneVsDue.rate)})`,
-        ],
-        [t("发现问题", "Findings"), inspections.findings],
-      ]),
-    ].join("\n\n"),
+    markdown: joinRich(
+      [
+        section(t("订单", "Orders"), [
+          [t("接单", "Received"), orders.received],
+          [t("完成", "Completed"), orders.completed],
+          [t("按期完成率", "On-time completion"), deadlineLine(orders.onTime, t)],
+          [t("当前逾期", "Overdue now"), orders.overdue],
+          [t("延期超过 5 天", "Delayed > 5 days"), orders.delayedOverFiveDays],
+        ]),
+        section(t("投诉", "Complaints"), [
+          [t("新增", "Opened"), complaints.opened],
+          [t("首次响应及时率", "First response on time"), deadlineLine(complaints.firstResponseOnTime, t)],
+          [t("解决及时率", "Resolved on time"), deadlineLine(complaints.resolutionOnTime, t)],
+          [t("客户满意度", "CSAT"), satisfactionLine(kpis, t)],
+        ]),
+        section(t("巡检", "Inspections"), [
+          [
+            t("已检/应检", "Done / due"),
+            `${doneVsDue.numerator}/${doneVsDue.denominator} (${formatRate(doneVsDue.rate)})`,
+          ],
+          [t("发现问题", "Findings"), inspections.findings],
+        ]),
+      ],
+      "\n\n",
+    ),
   };
 }

@@ -4,6 +4,7 @@ import { buttonValue } from "../../src/bot/index.ts";
 import type { Card, CardButton, CardTone, FormInput } from "../../src/chat/card.ts";
 import type { Language } from "../../src/chat/language.ts";
 import { translator } from "../../src/chat/language.ts";
+import { joinRich, md, type RichText } from "../../src/chat/rich-text.ts";
 import { calendarDaysBetween, type LocalDate } from "../../src/domain/calendar/local-time.ts";
 import {
   formatLocalTime,
@@ -133,7 +134,7 @@ export function orderCard(order: OrderView, view: CardView, extras: OrderCardExt
       : t(`订单 ${order.number}`, `Order ${order.number}`),
     tone: tone(order, duplicate !== undefined, today),
     fields,
-    ...(duplicateWarning && { markdown: duplicateWarning }),
+    ...(duplicateWarning && { markdown: md`${duplicateWarning}` }),
     ...(buttons.length > 0 && { buttons }),
     note: change
       ? t(change.zh, capitalised(change.en))
@@ -166,7 +167,10 @@ export function orderFormCard(view: CardView, usage: string, example: string): C
   return {
     title: t("下单", "New order"),
     tone: "info",
-    markdown: t(`也可以直接发送: ${usage}\n例如: ${example}`, `Or type: ${usage}\nFor example: ${example}`),
+    markdown:
+      view.language === "zh"
+        ? md`也可以直接发送: ${usage}\n例如: ${example}`
+        : md`Or type: ${usage}\nFor example: ${example}`,
     form: {
       action: ORDER_ACTIONS.submit,
       value: buttonValue("", view.language),
@@ -182,9 +186,9 @@ const FILTER_WORDS: Record<OrderFilter, { zh: string; en: string; emptyZh: strin
   mine: { zh: "我的", en: "mine", emptyZh: "你还没有下过订单", emptyEn: "You have not taken any orders" },
 };
 
-function listLine(order: OrderRow, view: CardView): string {
+function listLine(order: OrderRow, view: CardView): RichText {
   const t = translator(view.language);
-  return `**${order.number}** ${order.customer} · ${order.model} × ${order.quantity} · ${t("交期", "due")} ${order.dueDate} · ${statusText(order, view)}`;
+  return md`**${order.number}** ${order.customer} · ${order.model} × ${order.quantity} · ${t("交期", "due")} ${order.dueDate} · ${statusText(order, view)}`;
 }
 
 /** The orders of one filter, capped; says how many more there are. */
@@ -197,8 +201,11 @@ export function orderListCard(filter: OrderFilter, page: OrderPage, view: CardVi
     tone: filter === "overdue" && page.total > 0 ? "danger" : "info",
     markdown:
       page.orders.length > 0
-        ? page.orders.map((order) => `- ${listLine(order, view)}`).join("\n")
-        : t(words.emptyZh, words.emptyEn),
+        ? joinRich(
+            page.orders.map((order) => md`- ${listLine(order, view)}`),
+            "\n",
+          )
+        : md`${t(words.emptyZh, words.emptyEn)}`,
     ...(more > 0 && {
       note: t(`还有 ${more} 条未显示`, `${more} more not shown`),
     }),

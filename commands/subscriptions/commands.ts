@@ -1,9 +1,9 @@
 // /subscribe and /unsubscribe (/订阅, /退订): which pushes this group receives, confirmed with a card.
-
 import { type Action, arg, type Command, defineCommand, UserError } from "../../src/bot/index.ts";
 import type { Card } from "../../src/chat/card.ts";
 import type { InboundMessage } from "../../src/chat/events.ts";
 import type { Bilingual, Language } from "../../src/chat/language.ts";
+import { md } from "../../src/chat/rich-text.ts";
 import type { Role } from "../../src/domain/people/role.ts";
 import type {
   ChatSubscription,
@@ -63,8 +63,8 @@ function confirmationCard({
     tone: subscriptions.length > 0 ? "success" : "neutral",
     markdown:
       subscriptions.length > 0
-        ? headline
-        : `${headline}\n${t("本群不再接收推送。", "This group receives no pushes now.")}`,
+        ? md`${headline}`
+        : md`${headline}\n${t("本群不再接收推送。", "This group receives no pushes now.")}`,
     fields,
   };
 }

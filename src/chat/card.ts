@@ -1,5 +1,6 @@
 // What the bot says: a text or a neutral card (fields, buttons, a form), and the answer to a card click.
 // Each platform renders it in its own card format; commands draw it, the domain never does.
+import type { RichText } from "./rich-text.ts";
 
 export type CardTone = "neutral" | "info" | "success" | "warning" | "danger";
 
@@ -36,12 +37,16 @@ export interface CardForm {
   inputs: FormInput[];
 }
 
+/**
+ * A card. Title, field labels and values, note, button and form labels are text: every platform renders them
+ * as typed, never as markup. Only `markdown` carries opsbot's own markup (**bold**, line breaks, lists), and
+ * the user text inside it is marked as such (rich-text.ts), so each platform escapes it at its render boundary.
+ */
 export interface Card {
   title: string;
   tone: CardTone;
   fields?: CardField[];
-  /** Lark-flavoured markdown subset: **bold**, line breaks, lists. */
-  markdown?: string;
+  markdown?: RichText;
   buttons?: CardButton[];
   form?: CardForm;
   /** Small grey line at the bottom, e.g. "Confirmed by Wang Wei at 10:02". */

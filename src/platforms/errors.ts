@@ -4,6 +4,7 @@ export type WebhookErrorCode =
   | "bad_signature"
   | "missing_signature"
   | "stale_timestamp"
+  | "replayed_signature"
   | "bad_token"
   | "bad_receiver"
   | "malformed"
@@ -13,6 +14,7 @@ const STATUS: Record<WebhookErrorCode, 400 | 401 | 404> = {
   bad_signature: 401,
   missing_signature: 401,
   stale_timestamp: 401,
+  replayed_signature: 401,
   bad_token: 401,
   bad_receiver: 401,
   malformed: 400,

@@ -7,8 +7,12 @@ import type { InboundAction, InboundEvent, PlatformId, ReplyHandle, Target } fro
 export type WebhookOutcome =
   /** A handshake (url verification): answer this body, store nothing. */
   | { kind: "handshake"; response: Response }
-  /** A verified event to store in the inbox; `ack` is the response to send once stored. */
-  | { kind: "event"; event: InboundEvent; ack: Response }
+  /**
+   * A verified event to store in the inbox; `ack` is the response to send once stored. `signature` is set when
+   * the platform's signature does not cover the body (DingTalk): the signed header pair, which is then accepted
+   * with one body only.
+   */
+  | { kind: "event"; event: InboundEvent; ack: Response; signature?: string }
   /** Verified but not something we handle: 200, no effect. */
   | { kind: "ignored"; response: Response };
 

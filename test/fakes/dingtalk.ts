@@ -1,9 +1,5 @@
-// A fake DingTalk API over real HTTP: the shared fake API (src/console/platform-fakes) on a loopback server.
-import {
-  createFakeDingTalkApi,
-  type FakeDingTalkApi,
-  type FakeDingTalkOptions,
-} from "../../src/console/platform-fakes/dingtalk.ts";
+// A fake DingTalk API over real HTTP: the shared fake API (dingtalk-api.ts) on a loopback server.
+import { createFakeDingTalkApi, type FakeDingTalkApi, type FakeDingTalkOptions } from "./dingtalk-api.ts";
 import { type FakePlatform, type FakeServerOptions, startFakeServer } from "./fake-platform.ts";
 
 export type { FakeDingTalkOptions };

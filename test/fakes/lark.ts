@@ -1,6 +1,7 @@
-// A fake Lark open platform over real HTTP: the shared fake API (src/console/platform-fakes) on a loopback server.
-import { createFakeLarkApi, type FakeLarkOptions } from "../../src/console/platform-fakes/lark.ts";
+// A fake Lark open platform over real HTTP: the shared fake API (lark-api.ts) on a loopback server.
+
 import { type FakePlatform, type FakeServerOptions, startFakeServer } from "./fake-platform.ts";
+import { createFakeLarkApi, type FakeLarkOptions } from "./lark-api.ts";
 
 export type { FakeLarkOptions };
 

@@ -3,9 +3,12 @@ import { asc } from "drizzle-orm";
 import { parseEnv } from "../../src/config/parse-env.ts";
 import type { Database } from "../../src/db/database.ts";
 import { chats, identities, inbox, outbox, people } from "../../src/db/schema/index.ts";
+import {
+  type BackgroundTracker,
+  createBackgroundTracker,
+} from "../../src/entry/compose/background-tracker.ts";
+import { createServices, type Services } from "../../src/entry/compose/services.ts";
 import { createLogger } from "../../src/log.ts";
-import { type BackgroundTracker, createBackgroundTracker } from "../../src/runtime/background-tracker.ts";
-import { createServices, type Services } from "../../src/runtime/services.ts";
 import { type FakeDingTalk, startFakeDingTalk } from "../fakes/dingtalk.ts";
 import { type FakeLark, startFakeLark } from "../fakes/lark.ts";
 import { type FakeWeCom, startFakeWeCom } from "../fakes/wecom.ts";
@@ -218,6 +221,7 @@ export async function sendDingTalkMessage(
   fakes: Fakes,
   text: string,
   msgId: string,
+  overrides: Record<string, unknown> = {},
 ): Promise<number> {
   const now = h.clock.now().getTime();
   const body = dingtalkRobotMessage({
@@ -225,6 +229,7 @@ export async function sendDingTalkMessage(
     msgId,
     createAt: now,
     overrides: {
+      ...overrides,
       sessionWebhook: fakes.dingtalk.sessionWebhookUrl(`s-${msgId}`),
       sessionWebhookExpiredTime: now + 5_400_000,
     },

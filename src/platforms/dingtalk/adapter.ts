@@ -46,20 +46,26 @@ export function createDingTalkAdapter({
   const api = createDingTalkApi({ config, fetch, now });
 
   async function receiveRobotMessage(request: WebhookRequest): Promise<WebhookOutcome> {
-    await verifyRobotRequest(request.headers, config.clientSecret, request.now);
+    const signature = await verifyRobotRequest(request.headers, config.clientSecret, request.now);
     const event = decodeRobotMessage(parseJsonBody(request.body));
-    return event ? { kind: "event", event, ack: emptyOk() } : { kind: "ignored", response: emptyOk() };
+    return event
+      ? { kind: "event", event, ack: emptyOk(), signature: `robot:${signature}` }
+      : { kind: "ignored", response: emptyOk() };
   }
 
   /** Cards only call back when they were built from our template, so without one the route does not exist. */
   async function receiveCardCallback(request: WebhookRequest): Promise<WebhookOutcome> {
     if (!config.cardTemplateId)
       throw new WebhookError("not_configured", "DINGTALK_CARD_TEMPLATE_ID is not set");
-    const timestamp = await verifyCardCallback(request.headers, config.cardCallbackSecret, request.now);
+    const { timestamp, pair } = await verifyCardCallback(
+      request.headers,
+      config.cardCallbackSecret,
+      request.now,
+    );
     const event = decodeCardCallback(parseJsonBody(request.body), timestamp);
     // `{}` leaves the card as it is; the handler's answer (answerAction) replaces it when it comes in time.
     return event
-      ? { kind: "event", event, ack: Response.json({}) }
+      ? { kind: "event", event, ack: Response.json({}), signature: `card:${pair}` }
       : { kind: "ignored", response: Response.json({}) };
   }
 

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { alerts, complaints, inspectionAreas, inspections } from "../../../src/db/schema/index.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 import {
   cardOf,
   complaintReceived,
@@ -136,10 +137,10 @@ describe("orders", () => {
     const toBoss = sent.find((item) => item.key.endsWith(":ou_boss"));
     expect(toBoss?.target).toEqual({ kind: "chat", platform: "lark", chatId: "ou_boss", chatKind: "direct" });
     const card = cardOf(toBoss?.message);
-    expect(card.markdown).toContain("请召开专项评审会");
-    expect(card.markdown).toContain("订单 O-20261110-001 (客户 比亚迪) 已逾期 6 天");
-    expect(card.markdown).toContain("Call a special review meeting");
-    expect(card.markdown).toContain("is 6 days late");
+    expect(sourceOf(card.markdown)).toContain("请召开专项评审会");
+    expect(sourceOf(card.markdown)).toContain("订单 O-20261110-001 (客户 比亚迪) 已逾期 6 天");
+    expect(sourceOf(card.markdown)).toContain("Call a special review meeting");
+    expect(sourceOf(card.markdown)).toContain("is 6 days late");
     expect(card.buttons?.map((button) => button.action)).not.toContain("alert.escalate");
   });
 

@@ -4,10 +4,10 @@ import { createDispatcher, type EventHandler } from "../../../src/bot/dispatch.t
 import type { InboundAction, InboundMessage } from "../../../src/chat/events.ts";
 import { openPostgres } from "../../../src/db/postgres.ts";
 import { inbox as inboxTable } from "../../../src/db/schema/index.ts";
+import { createBackgroundTracker } from "../../../src/entry/compose/background-tracker.ts";
 import { createInbox } from "../../../src/inbox/inbox.ts";
 import { createLogger, silentLogger } from "../../../src/log.ts";
 import { createLarkAdapter } from "../../../src/platforms/lark/adapter.ts";
-import { createBackgroundTracker } from "../../../src/runtime/background-tracker.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
 import {
   LARK_SIGNED_AT,

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { HOUR_MS } from "../../../src/domain/calendar/local-time.ts";
 import { setCalendarOverride } from "../../../src/domain/calendar/overrides-repository.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 import { cardOf, createComplaintBot, field, numberOf } from "./complaint-bot.ts";
 
 let database: TestDatabase;
@@ -166,14 +167,14 @@ describe("time left on the card, from the injected clock", () => {
     expect(card.tone).toBe("info");
     bot.clock.advance(19 * HOUR_MS);
     const soon = cardOf(await bot.say(clerk, "/complaint list"));
-    expect(soon.markdown).toContain(
+    expect(sourceOf(soon.markdown)).toContain(
       `**${number}** Acme · awaiting response · response 5 h left · resolution`,
     );
     bot.clock.advance(7 * HOUR_MS + 10 * 60_000);
     const late = cardOf(await bot.say(clerk, "/投诉列表 已超时"));
     expect(late.title).toBe("投诉 · 已超时 (1)");
-    expect(late.markdown).toContain("回复 已超时 2 小时");
+    expect(sourceOf(late.markdown)).toContain("回复 已超时 2 小时");
     const english = cardOf(await bot.say(clerk, "/complaint list overdue"));
-    expect(english.markdown).toContain("response 2 h overdue");
+    expect(sourceOf(english.markdown)).toContain("response 2 h overdue");
   });
 });

@@ -5,6 +5,7 @@ import type { DigestContent } from "../../../src/domain/digest/content.ts";
 import type { UrgentItem } from "../../../src/domain/digest/urgent-items.ts";
 import { type Kpis, ratio } from "../../../src/domain/kpi/compute.ts";
 import { renderMessage } from "../../../src/platforms/wecom/render.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 import { shanghai } from "../kpi/kpi-fixture.ts";
 
 const AS_OF = shanghai("2026-11-26T09:00");
@@ -78,10 +79,10 @@ describe("urgent items", () => {
       deadline: shanghai("2026-11-26T08:20"),
     };
     const withLate = renderDigestCard(content([late]), "zh");
-    expect(withLate.markdown).toContain("1. 投诉 C-20261125-001 小米 · 解决已超时 40 分钟 · @李娜");
+    expect(sourceOf(withLate.markdown)).toContain("1. 投诉 C-20261125-001 小米 · 解决已超时 40 分钟 · @李娜");
     expect(withLate.tone).toBe("warning");
     const calm = renderDigestCard(content([]), "zh");
-    expect(calm.markdown).toContain("**最紧急事项**\n没有逾期或临近期限的事项。");
+    expect(sourceOf(calm.markdown)).toContain("**最紧急事项**\n没有逾期或临近期限的事项。");
     expect(calm.tone).toBe("info");
   });
 
@@ -96,11 +97,11 @@ describe("urgent items", () => {
     };
     const card = renderDigestCard(content([order]), "en");
     expect(card.title).toBe("Daily operations digest · 2026-11-26");
-    expect(card.markdown).toContain("Received: 9 ▲5 ｜ MTD 9");
-    expect(card.markdown).toContain(
+    expect(sourceOf(card.markdown)).toContain("Received: 9 ▲5 ｜ MTD 9");
+    expect(sourceOf(card.markdown)).toContain(
       "CSAT (target 85%): 44.4% (4/9) ▼5.6pt ⚠ below target ｜ MTD 44.4% (4/9) ⚠ below target",
     );
-    expect(card.markdown).toContain("1. Order O-20261118-002 Huawei · 3 days late · @Wang Wei");
+    expect(sourceOf(card.markdown)).toContain("1. Order O-20261118-002 Huawei · 3 days late · @Wang Wei");
     expect(card.note).toBe("As of 09:00 (Asia/Shanghai)");
   });
 });
@@ -134,7 +135,7 @@ describe("size", () => {
     expect(bytes).toBeLessThanOrEqual(4096);
     // Not cut: the last urgent line and the note are still there, and the names were shortened instead.
     expect(body.markdown.content).toContain("5. 投诉 C-20261126-904");
-    expect(body.markdown.content).toContain("数据截至 09:00 (Asia/Shanghai)");
-    expect(card.markdown).toContain(`@${[...long].slice(0, 15).join("")}…`);
+    expect(body.markdown.content.replaceAll("\u200B", "")).toContain("数据截至 09:00 (Asia/Shanghai)");
+    expect(sourceOf(card.markdown)).toContain(`@${[...long].slice(0, 15).join("")}…`);
   });
 });

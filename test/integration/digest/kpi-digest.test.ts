@@ -19,6 +19,7 @@ import { silentLogger } from "../../../src/log.ts";
 import { createOutbox } from "../../../src/outbox/outbox.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
 import { createHarness, type Fakes, startFakes } from "../../helpers/e2e-harness.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 import { insertPerson, setAreaActive, shanghai, TIMEZONE } from "../kpi/kpi-fixture.ts";
 import { DIGEST_AT, insertDigestScenario } from "./digest-scenario.ts";
 
@@ -190,7 +191,7 @@ describe("a day in the life", () => {
     const card = cardOf(rows[0]);
     expect(card.title).toBe("每日运营日报 · 2026-11-26");
     expect(card.tone).toBe("danger");
-    expect(card.markdown).toBe(EXPECTED_MARKDOWN);
+    expect(sourceOf(card.markdown)).toBe(EXPECTED_MARKDOWN);
     expect(card.note).toBe("数据截至 09:00 (Asia/Shanghai)");
     for (const row of rows) expect(row.message).toEqual(rows[0]?.message);
 

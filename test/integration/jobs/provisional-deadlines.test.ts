@@ -4,11 +4,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { parseEnv } from "../../../src/config/parse-env.ts";
 import { auditLog, complaints } from "../../../src/db/schema/index.ts";
 import { setCalendarOverride } from "../../../src/domain/calendar/overrides-repository.ts";
+import { createServices } from "../../../src/entry/compose/services.ts";
 import { provisionalDeadlinesJob } from "../../../src/jobs/provisional-deadlines.ts";
 import { findJob } from "../../../src/jobs/registry.ts";
 import { runJob } from "../../../src/jobs/run-job.ts";
 import { silentLogger } from "../../../src/log.ts";
-import { createServices } from "../../../src/runtime/services.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
 import { complaintReceived, person } from "../alerts/support.ts";
 

@@ -16,6 +16,7 @@ import { createLogger } from "../../../src/log.ts";
 import type { Outbox, OutboxItem } from "../../../src/outbox/outbox.ts";
 import { inboundMessage } from "../../helpers/inbound-message.ts";
 import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 
 export const WECOM_API_BASE = "https://qyapi.weixin.qq.com";
 
@@ -42,7 +43,7 @@ export const GROUP: ChatRef = { id: "oc_ops", kind: "group", title: "Ops" };
 export function replyText(message: OutboundMessage): string {
   if (message.type === "text") return message.text;
   const { title, markdown, fields } = message.card;
-  return [title, markdown ?? "", ...(fields ?? []).map((field) => `${field.label}: ${field.value}`)].join(
+  return [title, sourceOf(markdown), ...(fields ?? []).map((field) => `${field.label}: ${field.value}`)].join(
     "\n",
   );
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { commandHelpCard, createRouter, helpCard } from "../../../src/bot/index.ts";
 import type { InboundMessage } from "../../../src/chat/events.ts";
+import { markup, md } from "../../../src/chat/rich-text.ts";
 import { hasAnyRole } from "../../../src/domain/people/role.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 import { commands, orderNew, registry } from "./fixture-registry.ts";
 
 const tester = {
@@ -18,14 +20,14 @@ describe("/help list", () => {
     const card = helpCard(registry, language);
     expect(card.title).toBe(language === "zh" ? "命令列表" : "Commands");
     for (const command of commands) {
-      expect(card.markdown).toContain(`/${command.names.zh[0]}`);
-      expect(card.markdown).toContain(`/${command.names.en[0]}`);
-      expect(card.markdown).toContain(command.description[language]);
+      expect(sourceOf(card.markdown)).toContain(`/${command.names.zh[0]}`);
+      expect(sourceOf(card.markdown)).toContain(`/${command.names.en[0]}`);
+      expect(sourceOf(card.markdown)).toContain(command.description[language]);
     }
   });
 
   it("groups commands under their headings, ungrouped ones last, and marks restricted ones", () => {
-    const lines = helpCard(registry, "zh").markdown?.split("\n") ?? [];
+    const lines = sourceOf(helpCard(registry, "zh").markdown).split("\n");
     expect(lines.slice(0, 5)).toEqual([
       "**订单**",
       "**/下单 · /order new** — 检查订单并发出确认卡片",
@@ -48,7 +50,7 @@ describe("/help <command>", () => {
     expect(commandHelpCard(orderNew, "zh")).toEqual({
       title: "/下单 · /order new",
       tone: "info",
-      markdown: "检查订单并发出确认卡片",
+      markdown: markup("检查订单并发出确认卡片"),
       fields: [
         { label: "用法", value: "/下单 <客户> <型号> <数量> <交期>" },
         { label: "参数", value: "客户: 文字\n型号: 文字\n数量: 正整数\n交期: 日期 YYYY-MM-DD" },
@@ -80,7 +82,7 @@ describe("/help <command>", () => {
     expect(helpCard(registry, "zh", "投述")).toEqual({
       title: "没有这个命令",
       tone: "warning",
-      markdown: "未知命令: /投述 — 你是不是想用 /投诉? 发送 /帮助 查看全部命令",
+      markdown: md`${"未知命令: /投述 — 你是不是想用 /投诉? 发送 /帮助 查看全部命令"}`,
     });
   });
 });

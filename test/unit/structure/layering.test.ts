@@ -19,27 +19,15 @@ const ALLOWED: Record<string, readonly string[]> = {
   db: [],
   config: ["chat"],
   domain: ["chat", "clock", "db", "log", "outbox"],
-  inbox: ["chat", "clock", "db", "log"],
+  inbox: ["chat", "clock", "db", "log", "platforms"],
   outbox: ["chat", "chat-card", "clock", "db", "log", "platforms"],
   platforms: ["chat", "chat-card", "clock", "config", "log"],
   bot: ["chat", "chat-card", "clock", "config", "db", "domain", "inbox", "log", "outbox", "platforms"],
   commands: ["bot", "chat", "chat-card", "clock", "config", "db", "domain", "log", "outbox"],
   jobs: ["bot", "chat", "chat-card", "clock", "commands", "config", "db", "domain", "log", "outbox"],
   app: ["bot", "chat", "clock", "db", "hono", "inbox", "log", "platforms"],
-  console: [
-    "bot",
-    "chat",
-    "chat-card",
-    "clock",
-    "config",
-    "db",
-    "domain",
-    "hono",
-    "log",
-    "platforms",
-    "runtime",
-  ],
-  runtime: [
+  /** The composition root: how it starts on Node and on Workers; the one part that wires every other. */
+  entry: [
     "app",
     "bot",
     "chat",
@@ -47,7 +35,6 @@ const ALLOWED: Record<string, readonly string[]> = {
     "clock",
     "commands",
     "config",
-    "console",
     "db",
     "domain",
     "hono",
@@ -57,13 +44,26 @@ const ALLOWED: Record<string, readonly string[]> = {
     "outbox",
     "platforms",
   ],
-  entry: ["clock", "config", "db", "hono", "jobs", "log", "platforms", "runtime"],
+  /** The development console at the root: it drives the product from outside; no part imports it. */
+  console: [
+    "bot",
+    "chat",
+    "chat-card",
+    "clock",
+    "config",
+    "db",
+    "domain",
+    "entry",
+    "hono",
+    "log",
+    "platforms",
+  ],
 };
 
 /** The part a repository file belongs to (undefined outside src/ and commands/), by its path from the root. */
 function partOf(path: string): string | undefined {
   const [top, second, third] = path.split("/");
-  if (top === "commands") return "commands";
+  if (top === "commands" || top === "console") return top;
   if (top !== "src" || !second) return undefined;
   if (second === "chat" && third === "card.ts") return "chat-card";
   return second.replace(/\.tsx?$/, "");
@@ -115,9 +115,10 @@ describe("the layering table", () => {
         "src/chat/card.ts",
         "src/app.ts",
         "commands/orders/cards.ts",
+        "console/page.tsx",
         "test/unit/x.test.ts",
       ].map(partOf),
-    ).toEqual(["domain", "chat", "chat-card", "app", "commands", undefined]);
+    ).toEqual(["domain", "chat", "chat-card", "app", "commands", "console", undefined]);
   });
 
   it("catches the domain importing the kit, a platform, a card, Hono or a command, and lets the rest pass", () => {
@@ -143,17 +144,22 @@ describe("the layering table", () => {
     ]);
   });
 
-  it("keeps the chat model a leaf, and a part the table does not know allows nothing", () => {
+  it("keeps the chat model a leaf and the console outside, and a part the table does not know allows nothing", () => {
     expect(
       violations([
         { path: "src/chat/events.ts", source: 'import type { Role } from "../domain/people/role.ts";' },
+        { path: "src/entry/node/x.ts", source: 'import { startConsole } from "../../../console/start.ts";' },
         { path: "src/newpart/x.ts", source: 'import type { Clock } from "../clock.ts";' },
       ]),
-    ).toEqual(["src/chat/events.ts: chat -> domain", "src/newpart/x.ts: newpart -> clock"]);
+    ).toEqual([
+      "src/chat/events.ts: chat -> domain",
+      "src/entry/node/x.ts: entry -> console",
+      "src/newpart/x.ts: newpart -> clock",
+    ]);
   });
 
-  it("holds for every file under src/ and commands/", () => {
-    const files = [...sourceFiles("src"), ...sourceFiles("commands")];
+  it("holds for every file under src/, commands/ and console/", () => {
+    const files = [...sourceFiles("src"), ...sourceFiles("commands"), ...sourceFiles("console")];
     expect(files.length).toBeGreaterThan(100);
     const found = violations(files.map((path) => ({ path, source: readFileSync(join(ROOT, path), "utf8") })));
     expect(found).toEqual([]);
