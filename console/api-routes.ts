@@ -2,9 +2,9 @@
 import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
 import { z } from "zod";
+import { PLATFORMS, type PlatformId } from "../src/chat/events.ts";
 import type { Clock } from "../src/clock.ts";
 import type { Logger } from "../src/log.ts";
-import { PLATFORMS, type PlatformId } from "../src/platforms/types.ts";
 import type { ChatMessage, Conversations } from "./conversations.ts";
 import {
   CONSOLE_GROUPS,

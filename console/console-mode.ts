@@ -1,6 +1,6 @@
 // Which platforms the local console stands in for: all when none is configured, the missing ones with OPS_CONSOLE=on.
+import { PLATFORMS, type PlatformId } from "../src/chat/events.ts";
 import type { Config } from "../src/config/parse-env.ts";
-import { PLATFORMS, type PlatformId } from "../src/platforms/types.ts";
 
 const isConfigured = (config: Config, platform: PlatformId): boolean =>
   platform === "wecom" ? !!(config.wecom || config.wecomBot) : !!config[platform];

@@ -1,5 +1,5 @@
 // What the console's chats hold: the messages typed and the platform payloads the bot delivered, per chat.
-import type { PlatformId } from "../src/platforms/types.ts";
+import type { PlatformId } from "../src/chat/events.ts";
 
 /** Messages kept per chat; older ones drop off, the console is a window, not an archive. */
 const MAX_MESSAGES_PER_CHAT = 200;

@@ -1,7 +1,7 @@
 // Console credentials: random per process, for the platforms the console stands in for, aimed at its fake APIs.
 import { randomBytes } from "node:crypto";
+import type { PlatformId } from "../src/chat/events.ts";
 import type { Config } from "../src/config/parse-env.ts";
-import type { PlatformId } from "../src/platforms/types.ts";
 
 const secret = (bytes = 16): string => randomBytes(bytes).toString("hex");
 /** 32 random bytes as WeCom's 43-character EncodingAESKey (base64 without its "="). */

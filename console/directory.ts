@@ -1,9 +1,9 @@
 // The console's people and groups: who you can be and where you can talk, seeded into the database at start.
-import type { Role } from "../src/bot/roles.ts";
+import type { PlatformId } from "../src/chat/events.ts";
 import type { Db } from "../src/db/database.ts";
 import { grantRole, personForContact } from "../src/domain/people/people.ts";
+import type { Role } from "../src/domain/people/role.ts";
 import { DEFAULT_DIGEST_TIME, subscribe } from "../src/domain/subscriptions/subscriptions.ts";
-import type { PlatformId } from "../src/platforms/types.ts";
 
 export interface ConsolePerson {
   key: string;

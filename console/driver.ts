@@ -1,5 +1,5 @@
 // What the console needs from each platform: its fake API, signed webhook requests, and reading payloads back.
-import type { PlatformId } from "../src/platforms/types.ts";
+import type { PlatformId } from "../src/chat/events.ts";
 import type { FakeAnswer, FakeApi, FakeRequest } from "../test/fakes/fake-api.ts";
 import type { ChatMessage, Conversations } from "./conversations.ts";
 import type { MessageView } from "./message-view.ts";

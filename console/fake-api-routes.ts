@@ -1,6 +1,6 @@
 // Mounts each console platform's fake API at /console/platform/<platform>/…: the bot's outbound calls land here.
 import { Hono } from "hono";
-import type { PlatformId } from "../src/platforms/types.ts";
+import type { PlatformId } from "../src/chat/events.ts";
 import type { Conversations } from "./conversations.ts";
 import type { ConsoleDriver } from "./driver.ts";
 

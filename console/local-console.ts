@@ -1,10 +1,10 @@
 // The local chat console as one piece: which platforms it drives, their config, its routes and its seed data.
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { Hono, type MiddlewareHandler } from "hono";
+import type { PlatformId } from "../src/chat/events.ts";
 import type { Config } from "../src/config/parse-env.ts";
 import { isLoopback } from "../src/entry/node/admin-routes.ts";
 import type { MountedDevTool } from "../src/entry/node/dev-tools.ts";
-import type { PlatformId } from "../src/platforms/types.ts";
 import { createConsoleApiRoutes } from "./api-routes.ts";
 import { consolePlatforms } from "./console-mode.ts";
 import { createConversations } from "./conversations.ts";

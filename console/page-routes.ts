@@ -1,7 +1,7 @@
 // GET /console and its two assets (script and style), served from this folder.
 import { readFileSync } from "node:fs";
 import { Hono } from "hono";
-import type { PlatformId } from "../src/platforms/types.ts";
+import type { PlatformId } from "../src/chat/events.ts";
 import { ConsolePage } from "./page.tsx";
 import { UI_STRINGS } from "./ui-strings.ts";
 

@@ -1,6 +1,6 @@
 // GET /console: the chat page's markup; console.js fills it from the console API and keeps it current.
 import { raw } from "hono/html";
-import { PLATFORMS, type PlatformId } from "../src/platforms/types.ts";
+import { PLATFORMS, type PlatformId } from "../src/chat/events.ts";
 import type { UI_STRINGS } from "./ui-strings.ts";
 
 type UiStrings = typeof UI_STRINGS;

@@ -1,8 +1,8 @@
 // Hostile-input run of the reliability suite: runsPerRoute fuzz cases on every webhook route, tallied per route.
 
+import type { Card } from "../../src/chat/card.ts";
 import { renderCardParams, renderRobotMessage } from "../../src/platforms/dingtalk/render.ts";
 import { renderLarkCard } from "../../src/platforms/lark/render.ts";
-import type { Card } from "../../src/platforms/types.ts";
 import { renderMessage } from "../../src/platforms/wecom/render.ts";
 import {
   dingTalkMarkdownOf,

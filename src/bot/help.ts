@@ -1,12 +1,12 @@
 // /help as a neutral card: every command grouped the way users scan them, or one command's usage and example.
-
-import { markup, md } from "../platforms/shared/rich-text.ts";
-import type { Card } from "../platforms/types.ts";
+import type { Card } from "../chat/card.ts";
+import type { Bilingual, Language } from "../chat/language.ts";
+import { markup, md } from "../chat/rich-text.ts";
 import type { Command } from "./command.ts";
-import { type Bilingual, type Language, strings } from "./i18n.ts";
+import { strings } from "./i18n.ts";
 import { formatError } from "./parse.ts";
 import type { Registry } from "./registry.ts";
-import { describeRoles } from "./roles.ts";
+import { describeRoles } from "./role-words.ts";
 import { describeArg, usageLine } from "./usage.ts";
 
 const other = (language: Language): Language => (language === "zh" ? "en" : "zh");

@@ -1,5 +1,6 @@
 // Message text → a command and its typed arguments, or a typed error that formatError turns into a reply.
-import type { Person } from "../platforms/types.ts";
+import type { Person } from "../chat/events.ts";
+import { hasCjk, joinOr, type Language } from "../chat/language.ts";
 import {
   type ArgSpec,
   type ArgSpecs,
@@ -9,7 +10,7 @@ import {
   type ValueProblem,
 } from "./args.ts";
 import type { Command } from "./command.ts";
-import { hasCjk, joinOr, type Language, strings } from "./i18n.ts";
+import { strings } from "./i18n.ts";
 import type { Registry } from "./registry.ts";
 import { restOfLine, type Token, tokenize } from "./tokenizer.ts";
 import { usageLine } from "./usage.ts";

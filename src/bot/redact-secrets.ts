@@ -1,5 +1,5 @@
 // A message as the inbox may keep it: the secrets typed into a command (its `secretWords`) replaced.
-import type { InboundEvent } from "../platforms/types.ts";
+import type { InboundEvent } from "../chat/events.ts";
 import { typedSecrets } from "./parse.ts";
 import type { Registry } from "./registry.ts";
 

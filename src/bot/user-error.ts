@@ -1,5 +1,5 @@
 // A refusal a handler explains to the user ("交期不能早于今天"): becomes a reply, never a stack trace.
-import type { Language } from "./i18n.ts";
+import type { Language } from "../chat/language.ts";
 
 /**
  * Why a caller was denied (not merely corrected): the role check, an entity of another chat, someone else's

@@ -1,5 +1,5 @@
 // parseEnv(record): the typed configuration, or one error naming every bad variable.
-import type { PlatformId } from "../platforms/types.ts";
+import type { PlatformId } from "../chat/events.ts";
 import { type Env, envSchema } from "./schema.ts";
 
 export class ConfigError extends Error {
@@ -140,3 +140,7 @@ export function parseEnv(record: Record<string, string | undefined>): Config {
 export function configuredPlatforms(config: Config): string[] {
   return (["lark", "dingtalk", "wecom", "wecomBot"] as const).filter((key) => config[key] !== undefined);
 }
+
+/** Whether this platform account is one of OPS_ADMINS: it gets the admin role on first contact. */
+export const isBootstrapAdmin = (config: Config, platform: PlatformId, userId: string): boolean =>
+  config.admins.some((admin) => admin.platform === platform && admin.userId === userId);

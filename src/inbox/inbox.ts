@@ -1,10 +1,10 @@
 // The durable inbox: a verified event is stored once before the ack, then processed, retried or parked dead.
 import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
+import type { InboundEvent } from "../chat/events.ts";
 import type { Clock } from "../clock.ts";
 import type { Database } from "../db/database.ts";
 import { inbox } from "../db/schema/index.ts";
 import { causeText, type Logger } from "../log.ts";
-import type { InboundEvent } from "../platforms/types.ts";
 import { createAcceptBatcher } from "./accept-batcher.ts";
 
 /** After this many failed attempts an event is parked as dead with its last error. */

@@ -1,9 +1,9 @@
 // Accepts a signed header pair with one body only, for platforms whose signature does not cover the body.
 import { and, eq, lt } from "drizzle-orm";
+import type { PlatformId } from "../chat/events.ts";
 import type { Db } from "../db/database.ts";
 import { signatureUses } from "../db/schema/index.ts";
 import { hexEncode, sha256 } from "../platforms/shared/web-crypto.ts";
-import type { PlatformId } from "../platforms/types.ts";
 
 /** DingTalk accepts a timestamp up to one hour either side of now, so a pair verifies for two hours at most. */
 const PAIR_VALID_MS = 2 * 60 * 60 * 1000;

@@ -15,7 +15,7 @@ export const provisionalDeadlinesJob: Job = {
   async run({ database: { db }, config: { timezone }, now }) {
     const calendar = createWorkingCalendar({ timezone, overrides: await loadCalendarOverrides(db) });
     const changed = await db.transaction((tx) =>
-      moveResolutionDeadlines(tx, { personId: null, now }, calendar, true),
+      moveResolutionDeadlines(tx, { personId: null, at: now }, calendar, true),
     );
     return changed.length === 0
       ? "no provisional deadline moved"

@@ -3,14 +3,14 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCommandRegistry } from "../../commands/index.ts";
-import type { Role } from "../../src/bot/roles.ts";
+import type { OutboundMessage } from "../../src/chat/card.ts";
 import { parseEnv } from "../../src/config/parse-env.ts";
 import { alerts, auditLog, chats, subscriptions } from "../../src/db/schema/index.ts";
 import { openComplaint, resolveComplaint } from "../../src/domain/complaints/changes.ts";
 import { confirmOrder, draftOrder } from "../../src/domain/orders/index.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
+import type { Role } from "../../src/domain/people/role.ts";
 import { silentLogger } from "../../src/log.ts";
-import type { OutboundMessage } from "../../src/platforms/types.ts";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { createHarness, type Fakes, type Harness, LARK, startFakes } from "../helpers/e2e-harness.ts";
 import { larkCardAction, larkMessageEvent, signLarkRequest } from "../helpers/lark-signer.ts";
@@ -121,9 +121,10 @@ afterAll(async () => {
 
 const actorOf = (personId: number, chatId = CHAT) => ({
   personId,
-  roles: [] as string[],
+  name: "fixture",
+  roles: [] as Role[],
   at: h.clock.now(),
-  platform: "lark",
+  platform: "lark" as const,
   platformMessageId: nextId("om_fixture"),
   chatId,
 });
@@ -141,18 +142,18 @@ async function confirmed(personId: number): Promise<string> {
 }
 
 async function complaint(chatId = CHAT): Promise<string> {
-  const opened = await openComplaint(
-    database.db,
-    { personId: personOf.cs, platform: "lark", platformMessageId: nextId("om_fixture"), now: h.clock.now() },
-    { customer: "ACME", description: "two boxes wet", chatId, timezone: TIMEZONE },
-  );
+  const opened = await openComplaint(database.db, actorOf(personOf.cs), {
+    customer: "ACME",
+    description: "two boxes wet",
+    chatId,
+    timezone: TIMEZONE,
+  });
   return opened.number;
 }
 
 async function resolvedComplaint(): Promise<string> {
   const number = await complaint();
-  const actor = { personId: personOf.cs, platform: "lark" as const, platformMessageId: nextId("om_fixture") };
-  await resolveComplaint(database.db, { ...actor, now: h.clock.now() }, number, "resent");
+  await resolveComplaint(database.db, actorOf(personOf.cs), number, "resent");
   return number;
 }
 

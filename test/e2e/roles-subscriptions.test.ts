@@ -1,12 +1,13 @@
 // /role and /subscribe end to end on Lark, DingTalk and WeCom: signed webhooks → bot → database and replies.
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { OutboundMessage } from "../../src/chat/card.ts";
+import type { PlatformId } from "../../src/chat/events.ts";
 import { rowsOf } from "../../src/db/database.ts";
 import { chats, subscriptions } from "../../src/db/schema/index.ts";
 import { personForContact } from "../../src/domain/people/people.ts";
 import { grantRole, rolesOf } from "../../src/domain/people/roles.ts";
 import { listSubscriptions } from "../../src/domain/subscriptions/subscriptions.ts";
-import type { OutboundMessage, PlatformId } from "../../src/platforms/types.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../helpers/database.ts";
 import { dingtalkRobotMessage, signDingTalk } from "../helpers/dingtalk-signer.ts";
 import {

@@ -1,6 +1,7 @@
 // Hostile user text (markup, links, mentions, tags) and a count of the markup a rendered card holds.
-import { md } from "../../src/platforms/shared/rich-text.ts";
-import type { Card } from "../../src/platforms/types.ts";
+
+import type { Card } from "../../src/chat/card.ts";
+import { md } from "../../src/chat/rich-text.ts";
 
 /** Strings a user could type as a customer, complaint, reason or display name to plant markup in a card. */
 export const HOSTILE_TEXTS: readonly string[] = [

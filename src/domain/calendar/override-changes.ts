@@ -1,6 +1,6 @@
 // `/calendar set|unset`: company overrides written with their audit rows, and open deadlines counted again.
 import type { Db } from "../../db/database.ts";
-import type { PlatformId } from "../../platforms/types.ts";
+import { type Actor, auditedBy } from "../actor.ts";
 import { audit } from "../audit.ts";
 import { type MovedDeadline, moveResolutionDeadlines } from "../complaints/changes.ts";
 import type { LocalDate } from "./local-time.ts";
@@ -12,24 +12,14 @@ import {
 } from "./overrides-repository.ts";
 import { createWorkingCalendar } from "./working-calendar.ts";
 
-export interface CalendarActor {
-  personId: number;
-  platform: PlatformId;
-  platformMessageId: string;
-  now: Date;
-}
-
 export interface CalendarChangeOutcome {
   /** Days whose override was written or removed (a removal of a day without one is not counted). */
   changed: LocalDate[];
   moved: MovedDeadline[];
 }
 
-const auditOf = (actor: CalendarActor, day: LocalDate, action: string, before: unknown, after: unknown) => ({
-  at: actor.now,
-  actorPersonId: actor.personId,
-  platform: actor.platform,
-  platformMessageId: actor.platformMessageId,
+const auditOf = (actor: Actor, day: LocalDate, action: string, before: unknown, after: unknown) => ({
+  ...auditedBy(actor),
   entityType: "calendar_day",
   entityId: day,
   action,
@@ -40,7 +30,7 @@ const auditOf = (actor: CalendarActor, day: LocalDate, action: string, before: u
 /** Overrides, audit rows and moved deadlines in one transaction: all entries land or none. */
 async function changeCalendar(
   db: Db,
-  actor: CalendarActor,
+  actor: Actor,
   timezone: string,
   apply: (tx: Db) => Promise<LocalDate[]>,
 ): Promise<CalendarChangeOutcome> {
@@ -54,7 +44,7 @@ async function changeCalendar(
 
 export function setCalendarDays(
   db: Db,
-  actor: CalendarActor,
+  actor: Actor,
   timezone: string,
   entries: readonly CalendarEntry[],
 ): Promise<CalendarChangeOutcome> {
@@ -63,7 +53,7 @@ export function setCalendarDays(
       const { before, after } = await setCalendarOverride(tx, {
         ...entry,
         by: actor.personId,
-        now: actor.now,
+        now: actor.at,
       });
       await audit(tx, auditOf(actor, entry.day, "calendar.override_set", before, after));
     }
@@ -73,7 +63,7 @@ export function setCalendarDays(
 
 export function unsetCalendarDays(
   db: Db,
-  actor: CalendarActor,
+  actor: Actor,
   timezone: string,
   days: readonly LocalDate[],
 ): Promise<CalendarChangeOutcome> {

@@ -1,9 +1,10 @@
 // Builds the adapter of every configured platform from the typed configuration.
+import type { PlatformId } from "../../chat/events.ts";
 import type { Clock } from "../../clock.ts";
 import type { Config } from "../../config/parse-env.ts";
 import { createDingTalkAdapter } from "../../platforms/dingtalk/adapter.ts";
 import { createLarkAdapter } from "../../platforms/lark/adapter.ts";
-import type { PlatformAdapter, PlatformId } from "../../platforms/types.ts";
+import type { PlatformAdapter } from "../../platforms/types.ts";
 import { createWeComAdapter } from "../../platforms/wecom/adapter.ts";
 
 export type Adapters = Partial<Record<PlatformId, PlatformAdapter>>;

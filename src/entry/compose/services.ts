@@ -2,15 +2,14 @@
 import type { Hono } from "hono";
 import { createCommandRegistry } from "../../../commands/index.ts";
 import { createApp } from "../../app.ts";
+import { createBotHandler, createDispatcher } from "../../bot/dispatch.ts";
 import { secretRedactor } from "../../bot/redact-secrets.ts";
-import { hasAnyRole } from "../../bot/roles.ts";
 import { createRouter } from "../../bot/router.ts";
 import type { Clock } from "../../clock.ts";
 import type { Config } from "../../config/parse-env.ts";
 import type { Database } from "../../db/database.ts";
-import { createBotHandler } from "../../events/bot-handler.ts";
+import { hasAnyRole } from "../../domain/people/role.ts";
 import { createInbox } from "../../inbox/inbox.ts";
-import { sweepInbox } from "../../inbox/sweep.ts";
 import type { JobContext } from "../../jobs/job.ts";
 import { findJob } from "../../jobs/registry.ts";
 import { runJob } from "../../jobs/run-job.ts";
@@ -43,16 +42,21 @@ export function createServices(deps: ServicesDeps) {
   const inbox = createInbox({ database, now, log, redact: secretRedactor(registry) });
   const router = createRouter({ registry, authorize: hasAnyRole });
   const handler = createBotHandler({ database, router, outbox, config, now, log });
+  const dispatch = createDispatcher({
+    inbox,
+    handler,
+    background: deps.background,
+    log,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  });
   const app = createApp({
     database,
     adapters,
     inbox,
-    handler,
-    background: deps.background,
+    dispatch,
     now,
     log,
     ...(deps.extraRoutes ? { extraRoutes: deps.extraRoutes } : {}),
-    ...(deps.signal ? { signal: deps.signal } : {}),
   });
 
   const jobContext = (tick: Date): JobContext => ({
@@ -60,9 +64,8 @@ export function createServices(deps: ServicesDeps) {
     config,
     log,
     now: tick,
-    inbox,
     outbox,
-    handler,
+    dispatch,
   });
 
   return {
@@ -79,7 +82,7 @@ export function createServices(deps: ServicesDeps) {
       return runJob(jobContext(at), job, { trigger: "manual", by, finishedAt: now });
     },
     /** Finishes events a previous process acked but never completed. */
-    recover: () => sweepInbox({ inbox, handler, log }),
+    recover: () => dispatch.sweep(),
   };
 }
 export type Services = ReturnType<typeof createServices>;

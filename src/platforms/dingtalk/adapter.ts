@@ -1,16 +1,10 @@
 // The DingTalk PlatformAdapter: robot messages and card callbacks in, robot messages and interactive cards out.
+
+import type { OutboundMessage } from "../../chat/card.ts";
+import type { InboundAction, Target } from "../../chat/events.ts";
 import type { DingTalkConfig } from "../../config/parse-env.ts";
 import { SendError, WebhookError } from "../errors.ts";
-import type {
-  InboundAction,
-  OutboundMessage,
-  PlatformAdapter,
-  RateLimits,
-  SendResult,
-  Target,
-  WebhookOutcome,
-  WebhookRequest,
-} from "../types.ts";
+import type { PlatformAdapter, RateLimits, SendResult, WebhookOutcome, WebhookRequest } from "../types.ts";
 import { createDingTalkApi } from "./api.ts";
 import { decodeCardCallback, decodeRobotMessage, parseJsonBody } from "./decode.ts";
 import { type DingTalkHandle, outTrackIdFor, readHandle } from "./handle.ts";

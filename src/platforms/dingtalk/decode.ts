@@ -1,9 +1,9 @@
 // DingTalk payloads → neutral events: robot messages (commands and reserved action texts) and card callbacks.
 
+import type { ChatRef, InboundAction, InboundEvent, InboundMessage, Person } from "../../chat/events.ts";
 import { WebhookError } from "../errors.ts";
 import { scalarText } from "../shared/scalar-text.ts";
 import { utf8Decode } from "../shared/web-crypto.ts";
-import type { ChatRef, InboundAction, InboundEvent, InboundMessage, Person } from "../types.ts";
 import { parseActionText } from "./action-link.ts";
 import { chatOfOutTrackId, type DingTalkHandle } from "./handle.ts";
 

@@ -13,9 +13,8 @@
 //            required, placeholder, initial, options: [{ value, label }] }] } or ""; the submit button is
 //            回传请求 with params { "action": form.action, "value": form.value, <input name>: <input value> … }
 //   toast    (private data of the clicking user) a short result line after a click, may be ""
-
-import { renderRich } from "../shared/rich-text.ts";
-import type { ActionResult, Card, CardButton, CardForm, CardTone, OutboundMessage } from "../types.ts";
+import type { ActionResult, Card, CardButton, CardForm, CardTone, OutboundMessage } from "../../chat/card.ts";
+import { renderRich } from "../../chat/rich-text.ts";
 import { actionText, sendMessageLink } from "./action-link.ts";
 import { escapeDingTalkText } from "./escape.ts";
 

@@ -1,8 +1,8 @@
 // Renders neutral cards and texts as Lark message content: Card JSON 2.0 (kept under 30 KB) or msg_type text.
 
-import { renderRich } from "../shared/rich-text.ts";
+import type { Card, CardButton, CardForm, CardTone, FormInput, OutboundMessage } from "../../chat/card.ts";
+import { renderRich } from "../../chat/rich-text.ts";
 import { utf8Encode } from "../shared/web-crypto.ts";
-import type { Card, CardButton, CardForm, CardTone, FormInput, OutboundMessage } from "../types.ts";
 import { escapeLarkMarkdown, escapeLarkText } from "./escape.ts";
 
 type Json = Record<string, unknown>;

@@ -1,8 +1,8 @@
 // Neutral cards and texts → WeCom message bodies: template_card for interaction, markdown or text otherwise.
 
-import { renderRich, richPlain } from "../shared/rich-text.ts";
+import type { Card, CardButton, CardForm, CardTone, OutboundMessage } from "../../chat/card.ts";
+import { renderRich, richPlain } from "../../chat/rich-text.ts";
 import { hexEncode, sha1, utf8Encode } from "../shared/web-crypto.ts";
-import type { Card, CardButton, CardForm, CardTone, OutboundMessage } from "../types.ts";
 import { encodeButtonKey, SETTLED_KEY } from "./button-key.ts";
 import { escapeWeComPlainText, escapeWeComText } from "./escape.ts";
 

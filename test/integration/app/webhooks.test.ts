@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app.ts";
+import { createDispatcher, type EventHandler } from "../../../src/bot/dispatch.ts";
+import type { InboundAction, InboundMessage } from "../../../src/chat/events.ts";
 import { openPostgres } from "../../../src/db/postgres.ts";
 import { inbox as inboxTable } from "../../../src/db/schema/index.ts";
 import { createBackgroundTracker } from "../../../src/entry/compose/background-tracker.ts";
-import type { EventHandler } from "../../../src/events/event-handler.ts";
 import { createInbox } from "../../../src/inbox/inbox.ts";
 import { createLogger, silentLogger } from "../../../src/log.ts";
 import { createLarkAdapter } from "../../../src/platforms/lark/adapter.ts";
-import type { InboundAction, InboundMessage } from "../../../src/platforms/types.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
 import {
   LARK_SIGNED_AT,
@@ -60,16 +60,22 @@ function setup(
       followUps.push(event);
     },
   };
-  const app = createApp({
-    database,
-    adapters: { lark: createLarkAdapter({ config: LARK, now }) },
-    inbox: createInbox({ database, now, log }),
+  const inbox = createInbox({ database, now, log });
+  const dispatch = createDispatcher({
+    inbox,
     handler,
     background: tracker.track,
-    now,
     log,
     ...(options.actionDeadlineMs !== undefined ? { actionDeadlineMs: options.actionDeadlineMs } : {}),
     ...(options.processing ? { processing: options.processing } : {}),
+  });
+  const app = createApp({
+    database,
+    adapters: { lark: createLarkAdapter({ config: LARK, now }) },
+    inbox,
+    dispatch,
+    now,
+    log,
   });
   return { app, tracker, messages, actions, followUps, lines };
 }
@@ -95,16 +101,22 @@ describe("GET /healthz", () => {
   it("answers 503 when the database does not", async () => {
     const unreachable = openPostgres("postgres://nobody@127.0.0.1:1/none", { max: 1 });
     const tracker = createBackgroundTracker(silentLogger);
-    const app = createApp({
-      database: unreachable,
-      adapters: {},
-      inbox: createInbox({ database: unreachable, now: () => LARK_SIGNED_AT, log: silentLogger }),
+    const inbox = createInbox({ database: unreachable, now: () => LARK_SIGNED_AT, log: silentLogger });
+    const dispatch = createDispatcher({
+      inbox,
       handler: {
         message: async () => ({ settled: Promise.resolve() }),
         action: async () => ({}),
         actionFollowUp: async () => {},
       },
       background: tracker.track,
+      log: silentLogger,
+    });
+    const app = createApp({
+      database: unreachable,
+      adapters: {},
+      inbox,
+      dispatch,
       now: () => LARK_SIGNED_AT,
       log: silentLogger,
     });

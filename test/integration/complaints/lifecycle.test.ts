@@ -1,9 +1,9 @@
 // Complaint commands and card buttons end to end over a real database: states, refusals, roles, races, audit.
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { md } from "../../../src/chat/rich-text.ts";
 import { complaints } from "../../../src/db/schema/index.ts";
 import { MINUTE_MS } from "../../../src/domain/calendar/local-time.ts";
-import { md } from "../../../src/platforms/shared/rich-text.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
 import { sourceOf } from "../../helpers/rich-text.ts";
 import {

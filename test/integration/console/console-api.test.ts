@@ -1,7 +1,7 @@
 // The console API on a real server: a typed message is signed, sent to the real webhook, and the reply captured.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PlatformId } from "../../../src/chat/events.ts";
 import { HOUR_MS } from "../../../src/domain/calendar/local-time.ts";
-import type { PlatformId } from "../../../src/platforms/types.ts";
 import { type ConsoleServer, startConsoleServer } from "../../helpers/console-server.ts";
 import { clockFrom, testInstant, workingDayAt } from "../../helpers/test-instant.ts";
 

@@ -1,6 +1,6 @@
 // The digest card on its own: the change arrows, the urgent lines, English, and WeCom's 4096-byte markdown.
 import { describe, expect, it } from "vitest";
-import { countDelta, rateDelta, renderDigestCard } from "../../../src/domain/digest/card.ts";
+import { countDelta, rateDelta, renderDigestCard } from "../../../commands/digest/cards.ts";
 import type { DigestContent } from "../../../src/domain/digest/content.ts";
 import type { UrgentItem } from "../../../src/domain/digest/urgent-items.ts";
 import { type Kpis, ratio } from "../../../src/domain/kpi/compute.ts";

@@ -1,6 +1,8 @@
 // The kpi-digest job against a real database and the fake platforms: content, working days, exactly once.
 import { asc, like } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Card } from "../../../src/chat/card.ts";
+import type { PlatformId } from "../../../src/chat/events.ts";
 import { jobRuns, outbox as outboxTable } from "../../../src/db/schema/index.ts";
 import { setCalendarOverride } from "../../../src/domain/calendar/overrides-repository.ts";
 import { createWorkingCalendar } from "../../../src/domain/calendar/working-calendar.ts";
@@ -15,7 +17,6 @@ import { findJob } from "../../../src/jobs/registry.ts";
 import { claimTick, runJob } from "../../../src/jobs/run-job.ts";
 import { silentLogger } from "../../../src/log.ts";
 import { createOutbox } from "../../../src/outbox/outbox.ts";
-import type { Card, PlatformId } from "../../../src/platforms/types.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
 import { createHarness, type Fakes, startFakes } from "../../helpers/e2e-harness.ts";
 import { sourceOf } from "../../helpers/rich-text.ts";

@@ -1,12 +1,12 @@
 // computeKpis against a real database: every number of a hand-computed fixture, per window, and the card.
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { renderKpiCard } from "../../../commands/kpi/cards.ts";
 import { inspectionAreas } from "../../../src/db/schema/index.ts";
 import {
   createWorkingCalendar,
   type WorkingCalendar,
 } from "../../../src/domain/calendar/working-calendar.ts";
-import { renderKpiCard } from "../../../src/domain/kpi/card.ts";
 import { computeKpis, type Kpis } from "../../../src/domain/kpi/compute.ts";
 import {
   type KpiPeriod,

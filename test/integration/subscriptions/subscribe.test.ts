@@ -2,10 +2,10 @@
 
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { ChatRef } from "../../../src/chat/events.ts";
+import { md } from "../../../src/chat/rich-text.ts";
 import { chats, subscriptions } from "../../../src/db/schema/index.ts";
 import { listSubscriptions } from "../../../src/domain/subscriptions/subscriptions.ts";
-import { md } from "../../../src/platforms/shared/rich-text.ts";
-import type { ChatRef } from "../../../src/platforms/types.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
 import { type BotUnderTest, botUnderTest, GROUP, WECOM_API_BASE } from "../people/bot-under-test.ts";
 

@@ -1,9 +1,19 @@
 import { describe, expect, it } from "vitest";
-import { commandHelpCard, createRouter, hasAnyRole, helpCard } from "../../../src/bot/index.ts";
-import { markup, md } from "../../../src/platforms/shared/rich-text.ts";
-import type { InboundMessage } from "../../../src/platforms/types.ts";
+import { commandHelpCard, createRouter, helpCard } from "../../../src/bot/index.ts";
+import type { InboundMessage } from "../../../src/chat/events.ts";
+import { markup, md } from "../../../src/chat/rich-text.ts";
+import { hasAnyRole } from "../../../src/domain/people/role.ts";
 import { sourceOf } from "../../helpers/rich-text.ts";
 import { commands, orderNew, registry } from "./fixture-registry.ts";
+
+const tester = {
+  roles: [],
+  personId: 1,
+  name: "Test",
+  platform: "lark" as const,
+  platformMessageId: "om_test",
+  at: new Date("2026-11-26T02:00:00Z"),
+};
 
 describe("/help list", () => {
   it.each(["zh", "en"] as const)("lists every command by its names in both languages (%s)", (language) => {
@@ -92,9 +102,9 @@ describe("/help through the router", () => {
   });
 
   it("answers /帮助 with the Chinese list card and /help order list with that command's card", async () => {
-    const list = await router.handle(message("/帮助"), { roles: [], personId: 1, name: "Test" });
+    const list = await router.handle(message("/帮助"), tester);
     expect(list.reply).toEqual({ type: "card", card: helpCard(registry, "zh") });
-    const one = await router.handle(message("/help order list"), { roles: [], personId: 1, name: "Test" });
+    const one = await router.handle(message("/help order list"), tester);
     expect(one.reply).toMatchObject({ type: "card", card: { title: "/order list · /订单" } });
   });
 });

@@ -4,13 +4,13 @@ import { dingtalkView } from "../../../console/dingtalk/view.ts";
 import { larkView } from "../../../console/lark/view.ts";
 import type { CardView } from "../../../console/message-view.ts";
 import { wecomView } from "../../../console/wecom/view.ts";
+import type { Card } from "../../../src/chat/card.ts";
 import {
   renderCardParams,
   renderRobotMessage,
   toRobotApiParams,
 } from "../../../src/platforms/dingtalk/render.ts";
 import { renderLarkMessage } from "../../../src/platforms/lark/render.ts";
-import type { Card } from "../../../src/platforms/types.ts";
 import { renderMessage } from "../../../src/platforms/wecom/render.ts";
 
 const orderCard: Card = {

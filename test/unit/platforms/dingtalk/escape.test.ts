@@ -1,8 +1,8 @@
 // DingTalk: user text renders as text in robot markdown, actionCards and the card template's content.
 import { describe, expect, it } from "vitest";
+import type { Card } from "../../../../src/chat/card.ts";
 import { escapeDingTalkText } from "../../../../src/platforms/dingtalk/escape.ts";
 import { renderCardParams, renderRobotMessage } from "../../../../src/platforms/dingtalk/render.ts";
-import type { Card } from "../../../../src/platforms/types.ts";
 import {
   dingTalkMarkdownOf,
   HOSTILE_TEXTS,

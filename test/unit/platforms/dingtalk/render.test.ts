@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { Card, CardButton } from "../../../../src/chat/card.ts";
+import { markup } from "../../../../src/chat/rich-text.ts";
 import { parseActionText } from "../../../../src/platforms/dingtalk/action-link.ts";
 import {
   renderCardCallbackAnswer,
@@ -6,8 +8,6 @@ import {
   renderRobotMessage,
   toRobotApiParams,
 } from "../../../../src/platforms/dingtalk/render.ts";
-import { markup } from "../../../../src/platforms/shared/rich-text.ts";
-import type { Card, CardButton } from "../../../../src/platforms/types.ts";
 
 const confirmCard: Card = {
   title: "确认订单 O-20261126-001",

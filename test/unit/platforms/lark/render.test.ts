@@ -1,8 +1,8 @@
 // renderLarkCard / renderLarkMessage: Card JSON 2.0 shape, callback values, forms, the 30 KB cap.
 import { describe, expect, it } from "vitest";
+import type { Card } from "../../../../src/chat/card.ts";
+import { markup } from "../../../../src/chat/rich-text.ts";
 import { renderLarkCard, renderLarkMessage } from "../../../../src/platforms/lark/render.ts";
-import { markup } from "../../../../src/platforms/shared/rich-text.ts";
-import type { Card } from "../../../../src/platforms/types.ts";
 
 const orderCard: Card = {
   title: "Confirm order",

@@ -1,6 +1,6 @@
 // WeCom: user text renders as text in markdown (app, robot, group webhook), template cards and texts.
 import { describe, expect, it } from "vitest";
-import type { Card } from "../../../../src/platforms/types.ts";
+import type { Card } from "../../../../src/chat/card.ts";
 import { escapeWeComPlainText, escapeWeComText } from "../../../../src/platforms/wecom/escape.ts";
 import { renderMessage } from "../../../../src/platforms/wecom/render.ts";
 import { HOSTILE_TEXTS, PLAIN_TEXTS, plantedMarkup, weComMarkdownOf } from "../../../helpers/hostile-text.ts";

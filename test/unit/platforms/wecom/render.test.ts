@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { markup } from "../../../../src/platforms/shared/rich-text.ts";
-import type { Card } from "../../../../src/platforms/types.ts";
+import type { Card } from "../../../../src/chat/card.ts";
+import { markup } from "../../../../src/chat/rich-text.ts";
 import { decodeButtonKey, SETTLED_KEY } from "../../../../src/platforms/wecom/button-key.ts";
 import {
   renderCardMarkdown,

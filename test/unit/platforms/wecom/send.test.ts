@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Card } from "../../../../src/chat/card.ts";
+import type { InboundAction, Target } from "../../../../src/chat/events.ts";
 import { SendError } from "../../../../src/platforms/errors.ts";
-import type { Card, InboundAction, PlatformAdapter, Target } from "../../../../src/platforms/types.ts";
+import type { PlatformAdapter } from "../../../../src/platforms/types.ts";
 import { createWeComAdapter } from "../../../../src/platforms/wecom/adapter.ts";
 import { type FakeWeCom, startFakeWeCom } from "../../../fakes/wecom.ts";
 import { nodeDecrypt, nodeSignature } from "../../../helpers/wecom-signer.ts";
