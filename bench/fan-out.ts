@@ -2,6 +2,7 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
+import type { PlatformId } from "../src/chat/events.ts";
 import type { Config } from "../src/config/parse-env.ts";
 import type { Database } from "../src/db/database.ts";
 import { chats, subscriptions } from "../src/db/schema/index.ts";
@@ -12,7 +13,7 @@ import { startOutboxLoop } from "../src/outbox/drain-loop.ts";
 import { createOutbox } from "../src/outbox/outbox.ts";
 import { createDingTalkAdapter } from "../src/platforms/dingtalk/adapter.ts";
 import { createLarkAdapter } from "../src/platforms/lark/adapter.ts";
-import type { PlatformAdapter, PlatformId } from "../src/platforms/types.ts";
+import type { PlatformAdapter } from "../src/platforms/types.ts";
 import { createWeComAdapter } from "../src/platforms/wecom/adapter.ts";
 import type { Arrival, FakeSpec, FromFake, ToFake } from "./fan-out-fake.ts";
 

@@ -206,7 +206,7 @@ async function main(): Promise<void> {
     };
     console.log(`bench: database ${database.name}, fake Lark at ${fake.url}`);
     const ours = await startChildServer(
-      "src/entry/node.ts",
+      "console/start.ts",
       { ...larkEnv, DATABASE_URL: database.url, LARK_API_BASE: fake.url },
       CPU_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", CPU_PROFILE_DIR] : [],
     );

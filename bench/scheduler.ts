@@ -1,6 +1,7 @@
 // The scheduler benchmark: the digest's KPI queries and the overdue sweep on two years of seeded data.
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { alertNotice } from "../commands/alerts/cards.ts";
 import type { Db } from "../src/db/database.ts";
 import { MIGRATIONS_FOLDER } from "../src/db/migrations-folder.ts";
 import { openPostgres } from "../src/db/postgres.ts";
@@ -198,13 +199,13 @@ export async function runSchedulerBench(adminUrl: string, resultsPath: string): 
     );
     const sweepRuns: number[] = [];
     const firstStarted = performance.now();
-    const first = await sweepOverdue({ db, outbox, timezone: TIMEZONE }, NOW);
+    const first = await sweepOverdue({ db, outbox, timezone: TIMEZONE, draw: alertNotice }, NOW);
     const firstMs = performance.now() - firstStarted;
     console.log(
       `bench: first sweep ${firstMs.toFixed(1)} ms, ${first.raised} raised, ${first.notices} notices`,
     );
     const sweep = await time("sweepOverdue (alerts already raised)", async () => {
-      const summary = await sweepOverdue({ db, outbox, timezone: TIMEZONE }, NOW);
+      const summary = await sweepOverdue({ db, outbox, timezone: TIMEZONE, draw: alertNotice }, NOW);
       sweepRuns.push(summary.raised);
     });
     const kpisAgain = await kpis(db, "month");
@@ -213,7 +214,7 @@ export async function runSchedulerBench(adminUrl: string, resultsPath: string): 
       ...(await explainQueries(database.url, "computeKpis yesterday", (d) => kpis(d, "yesterday"))),
       ...(await explainQueries(database.url, "computeKpis month to date", (d) => kpis(d, "month"))),
       ...(await explainQueries(database.url, "sweepOverdue", (d) =>
-        sweepOverdue({ db: d, outbox, timezone: TIMEZONE }, NOW),
+        sweepOverdue({ db: d, outbox, timezone: TIMEZONE, draw: alertNotice }, NOW),
       )),
     ];
     const fanOut: FanOutResult[] = [];

@@ -1,22 +1,25 @@
 // Everything the bot can do: the registry of commands and card actions, in /help's order.
 import { createRegistry, type Registry } from "../src/bot/index.ts";
-import { createAlertCommands } from "./alerts.ts";
-import { createComplaintCommands } from "./complaints.ts";
-import type { CommandDeps } from "./deps.ts";
-import { helpCommand, helpLanguageAction } from "./help.ts";
-import { createInspectionCommands } from "./inspections.ts";
-import { createKpiCommands } from "./kpi.ts";
-import { createOrderCommands } from "./orders.ts";
-import { createRoleCommands } from "./roles.ts";
-import { createSubscriptionCommands } from "./subscriptions.ts";
+import { createAlertCommands } from "./alerts/actions.ts";
+import { createCalendarCommands } from "./calendar/commands.ts";
+import { createComplaintCommands } from "./complaints/commands.ts";
+import { commandDeps, type RuntimeDeps } from "./deps.ts";
+import { helpCommand, helpLanguageAction } from "./help/commands.ts";
+import { createInspectionCommands } from "./inspections/commands.ts";
+import { createKpiCommands } from "./kpi/commands.ts";
+import { createOrderCommands } from "./orders/commands.ts";
+import { createRoleCommands } from "./roles/commands.ts";
+import { createSubscriptionCommands } from "./subscriptions/commands.ts";
 
-export function createCommandRegistry(deps: CommandDeps): Registry {
+export function createCommandRegistry(runtime: RuntimeDeps): Registry {
+  const deps = commandDeps(runtime);
   const areas = [
     { commands: [helpCommand], actions: [helpLanguageAction] },
     createOrderCommands(deps),
     createComplaintCommands(deps),
     createInspectionCommands(deps),
     createKpiCommands(deps),
+    createCalendarCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),
     createAlertCommands(deps),

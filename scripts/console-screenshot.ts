@@ -4,9 +4,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
+import { createLocalConsole } from "../console/local-console.ts";
 import { parseEnv } from "../src/config/parse-env.ts";
+import { startNodeServer } from "../src/entry/node/server.ts";
 import { createLogger } from "../src/log.ts";
-import { startNodeServer } from "../src/runtime/node-server.ts";
 
 const output = process.argv[2] ?? "docs/console.png";
 const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -16,6 +17,7 @@ const server = await startNodeServer({
   log: createLogger({ write: () => {} }),
   schedule: false,
   hostname: "127.0.0.1",
+  devTools: createLocalConsole,
 });
 const browser = await chromium.launch({
   executablePath: chromiumPath,

@@ -1,22 +1,16 @@
-// createApp(deps): the Hono app, and the only place errors become HTTP statuses.
+// createApp(deps): receive → verify → accept → ack or answer; the only place errors become HTTP statuses.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { Dispatcher } from "./bot/dispatch.ts";
+import type { PlatformId } from "./chat/events.ts";
+import { PLATFORMS } from "./chat/events.ts";
 import type { Clock } from "./clock.ts";
 import type { Database } from "./db/database.ts";
-import type { EventHandler } from "./events/event-handler.ts";
 import type { Inbox } from "./inbox/inbox.ts";
-import { createProcessingQueue } from "./inbox/processing-queue.ts";
+import { claimSignature } from "./inbox/signature-uses.ts";
 import type { Logger } from "./log.ts";
 import { WebhookError } from "./platforms/errors.ts";
-import type { AcceptEvent } from "./platforms/long-connection.ts";
-import type {
-  ActionResult,
-  InboundAction,
-  PlatformAdapter,
-  PlatformId,
-  WebhookOutcome,
-} from "./platforms/types.ts";
-import { PLATFORMS } from "./platforms/types.ts";
+import type { PlatformAdapter, WebhookOutcome } from "./platforms/types.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -31,21 +25,10 @@ export interface AppDeps {
   database: Database;
   adapters: Partial<Record<PlatformId, PlatformAdapter>>;
   inbox: Inbox;
-  handler: EventHandler;
-  /** Keeps background work alive after the response: waitUntil on Workers, a tracker on Node. */
-  background: (work: Promise<unknown>) => void;
+  /** Runs each accepted event to its stored reply, and answers card clicks. */
+  dispatch: Dispatcher;
   now: Clock;
   log: Logger;
-  /** How long a card click may take before we answer without the new card and update it later. */
-  actionDeadlineMs?: number;
-  /**
-   * How many messages are processed at once after their ack, while no webhook request is being answered
-   * (`idle`) and while some are (`busy`), and how many more wait in memory (`maxWaiting`); the rest wait
-   * their turn in the inbox table.
-   */
-  processing?: { idle: number; busy: number; maxWaiting: number };
-  /** Aborted when the server stops: running work finishes, nothing more starts. */
-  signal?: AbortSignal;
   /** Extra routes of one runtime (the Node admin routes), mounted as they are. */
   extraRoutes?: Hono;
   /** The long connections' states, reported by /healthz (Node only). */
@@ -54,28 +37,8 @@ export interface AppDeps {
 
 const isPlatform = (name: string): name is PlatformId => (PLATFORMS as readonly string[]).includes(name);
 
-/** The app, and the same intake for events that arrive over a long connection instead of a webhook. */
-export function createApp(deps: AppDeps): Hono & { acceptEvent: AcceptEvent } {
-  const { database, adapters, inbox, handler, background, now, log } = deps;
-  const actionDeadlineMs = deps.actionDeadlineMs ?? 1500;
-  const settings = deps.processing ?? { idle: 4, busy: 1, maxWaiting: 1000 };
-  // Acks first: Lark and DingTalk retry an event whose ack is late, so a burst gets the event loop.
-  let answering = 0;
-  const processing = createProcessingQueue({
-    limit: () => (answering > 0 ? settings.busy : settings.idle),
-    maxWaiting: settings.maxWaiting,
-    // The reply is stored and the event done: its send waits for the platform's limits outside the slot.
-    process: async (id) => {
-      const outcome = await inbox.process(id, (event, attempt) =>
-        event.kind === "message" ? handler.message(event, attempt) : Promise.resolve(undefined),
-      );
-      return outcome.status === "done" ? outcome.value : undefined;
-    },
-    unstarted: (count) => inbox.unstarted(count),
-    background,
-    ...(deps.signal ? { signal: deps.signal } : {}),
-    log,
-  });
+export function createApp(deps: AppDeps): Hono {
+  const { database, adapters, inbox, dispatch, now, log } = deps;
   const app = new Hono();
 
   app.get("/healthz", async (c) => {
@@ -91,58 +54,27 @@ export function createApp(deps: AppDeps): Hono & { acceptEvent: AcceptEvent } {
     return c.json({ status: "ok", db: "ok", ...connections });
   });
 
-  const answerAction = async <A>(
-    id: number,
-    event: InboundAction,
-    answer: (action: InboundAction, result: ActionResult) => Promise<A | null>,
-  ): Promise<A | undefined> => {
-    const work = inbox.process(id, (stored) => handler.action(stored as InboundAction));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<"late">((resolve) => {
-      timer = setTimeout(() => resolve("late"), actionDeadlineMs);
-    });
-    const outcome = await Promise.race([work, late]);
-    clearTimeout(timer);
-    if (outcome === "late") {
-      // Too slow for the callback window: answer now, show the result once it is there.
-      background(
-        work.then((finished) =>
-          finished.status === "done" ? handler.actionFollowUp(event, finished.value) : undefined,
-        ),
-      );
-      return undefined;
+  const respond = async (
+    adapter: PlatformAdapter,
+    outcome: WebhookOutcome,
+    body: Uint8Array<ArrayBuffer>,
+  ): Promise<Response> => {
+    if (outcome.kind !== "event") return outcome.response;
+    const { event, ack, signature } = outcome;
+    if (signature) {
+      const use = await claimSignature(database.db, {
+        platform: event.platform,
+        signature,
+        body,
+        now: now(),
+      });
+      if (use === "other_body")
+        throw new WebhookError("replayed_signature", "signed pair already used with another body");
     }
-    if (outcome.status !== "done") return undefined;
-    const shown = await answer(event, outcome.value);
-    if (shown !== null) return shown;
-    background(handler.actionFollowUp(event, outcome.value));
-    return undefined;
-  };
-
-  const acceptEvent: AcceptEvent = async (event, answer) => {
     const stored = await inbox.accept(event);
     // A redelivery: the first delivery owns the work (or the sweep does, if that one died).
-    if (!stored.inserted) return undefined;
-    if (event.kind === "action") return answerAction(stored.id, event, answer);
-    processing.add(stored.id);
-    return undefined;
-  };
-
-  const respond = async (adapter: PlatformAdapter, outcome: WebhookOutcome): Promise<Response> => {
-    if (outcome.kind !== "event") return outcome.response;
-    const answer = (action: InboundAction, result: ActionResult) => adapter.answerAction(action, result);
-    return (await acceptEvent(outcome.event, answer)) ?? outcome.ack;
-  };
-
-  /** Counts an event being answered, so that processing gives way to acks (webhook requests or frames). */
-  const answeringWhile = async <T>(work: () => Promise<T>): Promise<T> => {
-    answering++;
-    try {
-      return await work();
-    } finally {
-      answering--;
-      if (answering === 0) processing.wake();
-    }
+    if (!stored.inserted) return ack;
+    return dispatch.accepted(adapter, stored.id, event, ack);
   };
 
   app.all(
@@ -154,7 +86,7 @@ export function createApp(deps: AppDeps): Hono & { acceptEvent: AcceptEvent } {
         return c.json({ error: "too_large" }, 413);
       },
     }),
-    (_c, next) => answeringWhile(next),
+    (_c, next) => dispatch.answering(next),
     async (c) => {
       const name = c.req.param("platform");
       const route = c.req.param("route") ?? "";
@@ -172,7 +104,7 @@ export function createApp(deps: AppDeps): Hono & { acceptEvent: AcceptEvent } {
         body,
         now: now(),
       });
-      return respond(adapter, outcome);
+      return respond(adapter, outcome, body);
     },
   );
 
@@ -187,6 +119,7 @@ export function createApp(deps: AppDeps): Hono & { acceptEvent: AcceptEvent } {
         status: error.status,
         code: error.code,
         reason: error.reason,
+        cause: error.cause,
       });
       return c.json({ error: error.code }, error.status);
     }
@@ -194,7 +127,5 @@ export function createApp(deps: AppDeps): Hono & { acceptEvent: AcceptEvent } {
     return c.json({ error: "internal" }, 500);
   });
 
-  return Object.assign(app, {
-    acceptEvent: ((event, answer) => answeringWhile(() => acceptEvent(event, answer))) as AcceptEvent,
-  });
+  return app;
 }

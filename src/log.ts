@@ -25,9 +25,45 @@ const defaultWrite = (line: string, level: LogLevel) => {
   else console.log(line);
 };
 
-function serialiseError(error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
-  return { name: error.name, message: error.message, code: (error as { code?: unknown }).code };
+/** How deep a cause chain is followed; a longer one (or a loop) ends in a marker. */
+const MAX_CAUSES = 8;
+
+/**
+ * An error as name, message and code, then the same for each cause underneath it. A cause that is not an Error
+ * shows only its type, and a SyntaxError loses the input it quotes: payloads never go into a log line.
+ */
+function describeError(error: Error, depth: number): Record<string, unknown> {
+  const described: Record<string, unknown> = {
+    name: error.name,
+    // JSON.parse quotes the text around the mistake: that is payload, so only the mistake stays.
+    message: error instanceof SyntaxError ? error.message.replace(/"[\s\S]*"/u, '"[input]"') : error.message,
+    code: (error as { code?: unknown }).code,
+  };
+  if (!("cause" in error) || error.cause === undefined) return described;
+  const { cause } = error;
+  if (depth >= MAX_CAUSES) described.cause = { name: "CauseChainTooDeep" };
+  else if (cause instanceof Error) described.cause = describeError(cause, depth + 1);
+  else described.cause = { name: "NotAnError", type: typeof cause };
+  return described;
+}
+
+/**
+ * The causes under an error on one line, each as " ← Name: message" (empty when it has none), for text that
+ * states an error by hand: a stored last error, the console at start-up.
+ */
+export function causeText(error: unknown): string {
+  if (!(error instanceof Error)) return "";
+  let text = "";
+  let cause = describeError(error, 0).cause as Record<string, unknown> | undefined;
+  while (cause) {
+    text += ` ← ${cause.name}${cause.message === undefined ? "" : `: ${cause.message}`}`;
+    cause = cause.cause as Record<string, unknown> | undefined;
+  }
+  return text;
+}
+
+function serialiseError(value: unknown): unknown {
+  return value instanceof Error ? describeError(value, 0) : value;
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {

@@ -1,10 +1,59 @@
 // Hostile-input run of the reliability suite: runsPerRoute fuzz cases on every webhook route, tallied per route.
+
+import type { Card } from "../../src/chat/card.ts";
+import { renderCardParams, renderRobotMessage } from "../../src/platforms/dingtalk/render.ts";
+import { renderLarkCard } from "../../src/platforms/lark/render.ts";
+import { renderMessage } from "../../src/platforms/wecom/render.ts";
+import {
+  dingTalkMarkdownOf,
+  HOSTILE_TEXTS,
+  larkMarkdownOf,
+  plantedMarkup,
+  weComMarkdownOf,
+} from "../../test/helpers/hostile-text.ts";
 import {
   FUZZED_ROUTES,
   fuzzRoute,
   type RouteTally,
   startFuzzTarget,
 } from "../../test/helpers/webhook-fuzz.ts";
+
+/** Every way a card reaches a platform's markdown, for the hostile-text corpus. */
+const RENDERINGS: {
+  name: string;
+  platform: "lark" | "dingtalk" | "wecom";
+  render: (card: Card) => string;
+}[] = [
+  { name: "lark card", platform: "lark", render: (card) => larkMarkdownOf(renderLarkCard(card)) },
+  {
+    name: "dingtalk robot",
+    platform: "dingtalk",
+    render: (card) => dingTalkMarkdownOf(renderRobotMessage({ type: "card", card })),
+  },
+  {
+    name: "dingtalk template",
+    platform: "dingtalk",
+    render: (card) => renderCardParams(card)?.content ?? "",
+  },
+  ...(["app", "bot", "webhook"] as const).map((channel) => ({
+    name: `wecom ${channel}`,
+    platform: "wecom" as const,
+    render: (card: Card) => weComMarkdownOf(renderMessage({ type: "card", card }, channel, "fuzz")),
+  })),
+];
+
+/** Renders the hostile-text corpus in every card slot on every platform; lines naming any planted markup. */
+export function hostileTextFindings(): string[] {
+  const findings: string[] = [];
+  for (const { name, platform, render } of RENDERINGS)
+    for (const text of HOSTILE_TEXTS)
+      for (const withButtons of [false, true]) {
+        const planted = plantedMarkup(render, platform, text, withButtons);
+        if (Object.keys(planted).length > 0)
+          findings.push(`${name}: ${JSON.stringify(text)} → ${JSON.stringify(planted)}`);
+      }
+  return findings;
+}
 
 export interface FuzzRouteReport extends RouteTally {
   durationMs: number;
@@ -16,6 +65,8 @@ export interface FuzzReport {
   /** "postgres" when TEST_DATABASE_URL is set, else "pglite". */
   database: "postgres" | "pglite";
   routes: FuzzRouteReport[];
+  /** Hostile user text that became a link, mention or markup in some platform's rendered card. */
+  hostileText: { cases: number; findings: string[] };
   /** Every route answered every case with a 4xx or a 200 that did nothing: no 5xx, crash, leak, row or call. */
   passed: boolean;
 }
@@ -45,12 +96,17 @@ export async function runFuzz({
     route.badAnswers === 0 &&
     Object.keys(route.rowsWritten).length === 0 &&
     route.platformCalls === 0;
+  const hostileText = {
+    cases: RENDERINGS.length * HOSTILE_TEXTS.length * 2,
+    findings: hostileTextFindings(),
+  };
   return {
     runsPerRoute,
     seed,
     database: process.env.TEST_DATABASE_URL ? "postgres" : "pglite",
     routes,
-    passed: routes.every(clean),
+    hostileText,
+    passed: routes.every(clean) && hostileText.findings.length === 0,
   };
 }
 
@@ -69,7 +125,12 @@ export function formatFuzzReport(report: FuzzReport): string {
       route.examples.map((example) => `\n    ${example}`).join("")
     );
   });
-  return [header, ...lines, report.passed ? "fuzz: passed" : "fuzz: FAILED"].join("\n");
+  const { hostileText } = report;
+  const text =
+    `hostile text: ${hostileText.cases} renderings (${HOSTILE_TEXTS.length} strings × ${RENDERINGS.length} card forms × with/without buttons), ` +
+    `planted markup ${hostileText.findings.length}` +
+    hostileText.findings.map((finding) => `\n    ${finding}`).join("");
+  return [header, ...lines, text, report.passed ? "fuzz: passed" : "fuzz: FAILED"].join("\n");
 }
 
 // `npm run reliability:fuzz [-- <runs per route> [seed]]`: the full run is 10,000 cases per route.

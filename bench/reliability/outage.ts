@@ -2,7 +2,9 @@
 import { randomBytes } from "node:crypto";
 import { inArray, like, or } from "drizzle-orm";
 import { outbox } from "../../src/db/schema/index.ts";
-import { localDateOf } from "../../src/domain/calendar/local-time.ts";
+import { HOUR_MS, MINUTE_MS } from "../../src/domain/calendar/local-time.ts";
+import { createWorkingCalendar } from "../../src/domain/calendar/working-calendar.ts";
+import { FIRST_RESPONSE_HOURS } from "../../src/domain/complaints/deadlines.ts";
 import { createLoadClient } from "../load.ts";
 import type { ChildServer } from "../processes.ts";
 import { dueDateAhead } from "./crash.ts";
@@ -67,13 +69,14 @@ export interface OutageResult {
 const DIGEST_TIME = "23:59";
 const DIGEST_AT = new Date("2026-11-26T23:59:30+08:00");
 
-/** 10:00 in Shanghai on the first Monday-to-Friday at least three days on: the complaints are late, and it is working hours. */
+/**
+ * The first moment inside working hours (China's calendar, holidays and make-up days included) a minute after
+ * the complaints' 24-hour response clocks ran out: the server opened them on its own clock, now, and a
+ * non-safety alert goes out only inside working hours.
+ */
 function alertSweepAt(): Date {
-  for (let days = 3; ; days++) {
-    const date = localDateOf(new Date(Date.now() + days * 86_400_000), "Asia/Shanghai");
-    const weekday = new Date(`${date}T12:00:00Z`).getUTCDay();
-    if (weekday >= 1 && weekday <= 5) return new Date(`${date}T10:00:00+08:00`);
-  }
+  const calendar = createWorkingCalendar({ timezone: "Asia/Shanghai" });
+  return calendar.addWorkingHours(new Date(Date.now() + FIRST_RESPONSE_HOURS * HOUR_MS + MINUTE_MS), 0).due;
 }
 const GROUPS = { lark: "oc_ops_group", dingtalk: "cidopsgroup==" };
 

@@ -166,7 +166,7 @@ export function renderReliabilitySection(run: ReliabilityRun): string {
   return [
     "## Reliability",
     "",
-    "Written by `npm run reliability` (bench/reliability/run.ts): the real server (`src/entry/node.ts`) in child processes,",
+    "Written by `npm run reliability` (bench/reliability/run.ts): the real server (`console/start.ts`) in child processes,",
     "the fake Lark, DingTalk and WeCom APIs behind loopback proxies that record every call and play outages, signed",
     "traffic over all five webhook routes (Lark messages and card clicks, DingTalk robot messages and card callbacks,",
     "WeCom app and robot messages; every fifth request a byte-for-byte redelivery). Each message is `/order new`,",

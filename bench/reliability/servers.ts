@@ -1,7 +1,7 @@
 // Starts opsbot servers for a scenario (every output line scanned for secrets) and waits for their work to drain.
 import { count, inArray, min } from "drizzle-orm";
 import { inbox, outbox } from "../../src/db/schema/index.ts";
-import { readLockOwner } from "../../src/runtime/data-dir-lock.ts";
+import { readLockOwner } from "../../src/entry/node/data-dir-lock.ts";
 import { runEntry } from "../../test/helpers/node-process.ts";
 import { type ChildServer, startChildServer } from "../processes.ts";
 import type { SecretScan } from "./secret-scan.ts";
@@ -16,7 +16,7 @@ export async function startServer(
   /** Sees every line too (e.g. to count errors). */
   watch: (line: string) => void = () => {},
 ): Promise<ChildServer> {
-  const server = await startChildServer("src/entry/node.ts", { ...env, ...store.env }, [], (line) => {
+  const server = await startChildServer("console/start.ts", { ...env, ...store.env }, [], (line) => {
     scan.scan(line);
     watch(line);
   });
@@ -138,7 +138,7 @@ export async function runJobAt(
     const { summary, error } = (await answer.json()) as { summary?: string; error?: string };
     return summary ?? `failed: ${error}`;
   }
-  const { output } = await runEntry("src/entry/job.ts", [job, "--at", at.toISOString()], {
+  const { output } = await runEntry("src/entry/node/job.ts", [job, "--at", at.toISOString()], {
     ...env,
     ...store.env,
   });

@@ -8,7 +8,7 @@ import { MIGRATIONS_FOLDER } from "../../src/db/migrations-folder.ts";
 import { openPglite } from "../../src/db/pglite.ts";
 import { openPostgres } from "../../src/db/postgres.ts";
 import { inbox, outbox } from "../../src/db/schema/index.ts";
-import { readLockOwner } from "../../src/runtime/data-dir-lock.ts";
+import { readLockOwner } from "../../src/entry/node/data-dir-lock.ts";
 import { createBenchDatabase } from "../bench-database.ts";
 
 export type StoreKind = "pglite" | "postgres";

@@ -1,6 +1,6 @@
 // Typed positional arguments: the spec a command declares, and the conversion of one typed token into a value.
-import type { Person } from "../platforms/types.ts";
-import type { Bilingual } from "./i18n.ts";
+import type { Person } from "../chat/events.ts";
+import type { Bilingual } from "../chat/language.ts";
 import type { Token } from "./tokenizer.ts";
 
 interface ArgCommon {

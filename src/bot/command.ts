@@ -1,27 +1,16 @@
 // defineCommand / defineAction: what a command or card action declares, and what its handler is given.
-import type {
-  ActionResult,
-  Card,
-  InboundAction,
-  InboundMessage,
-  OutboundMessage,
-} from "../platforms/types.ts";
+import type { ActionResult, Card, OutboundMessage } from "../chat/card.ts";
+import type { InboundAction, InboundMessage } from "../chat/events.ts";
+import type { Bilingual, Language } from "../chat/language.ts";
+import type { Actor } from "../domain/actor.ts";
+import type { Role } from "../domain/people/role.ts";
 import { type ArgSpecs, type ArgValues, isOptional } from "./args.ts";
-import type { Bilingual, Language } from "./i18n.ts";
 import type { Registry } from "./registry.ts";
-import type { Role } from "./roles.ts";
-
-/** Who sent the event, as the caller loaded them from the database (never from a card's values). */
-export interface Caller {
-  readonly roles: readonly Role[];
-  /** The person behind the platform account (people.id), for audit rows and ownership. */
-  readonly personId: number;
-  readonly name: string;
-}
 
 interface HandlerContext {
   language: Language;
-  caller: Caller;
+  /** Who sent the event (loaded from the database, never from a card's values), when, from which message. */
+  actor: Actor;
   registry: Registry;
   /** The text in the user's language. */
   t(zh: string, en: string): string;
@@ -60,6 +49,11 @@ export interface CommandSpec<A extends ArgSpecs> {
   roles?: readonly Role[];
   /** Positional arguments in typing order. */
   args?: A;
+  /**
+   * The words of the argument text that are secrets (a group robot's webhook key): the inbox stores the
+   * message with them redacted, so they rest only where the handler puts them.
+   */
+  secretWords?(argumentText: string): readonly string[];
   /** Runs instead of `handler` when the command comes with no argument at all (/下单 alone opens a form). */
   withoutArgs?(context: CommandContext<undefined>): Reply;
   handler(context: CommandContext<ArgValues<A>>): Reply;

@@ -1,10 +1,12 @@
 // /help as a neutral card: every command grouped the way users scan them, or one command's usage and example.
-import type { Card } from "../platforms/types.ts";
+import type { Card } from "../chat/card.ts";
+import type { Bilingual, Language } from "../chat/language.ts";
+import { markup, md } from "../chat/rich-text.ts";
 import type { Command } from "./command.ts";
-import { type Bilingual, type Language, strings } from "./i18n.ts";
+import { strings } from "./i18n.ts";
 import { formatError } from "./parse.ts";
 import type { Registry } from "./registry.ts";
-import { describeRoles } from "./roles.ts";
+import { describeRoles } from "./role-words.ts";
 import { describeArg, usageLine } from "./usage.ts";
 
 const other = (language: Language): Language => (language === "zh" ? "en" : "zh");
@@ -33,7 +35,12 @@ function commandListCard(registry: Registry, language: Language): Card {
       ...commands.map((command) => listLine(command, language)),
     ].join("\n"),
   );
-  return { title: words.helpTitle, tone: "info", markdown: sections.join("\n\n"), note: words.helpNote };
+  return {
+    title: words.helpTitle,
+    tone: "info",
+    markdown: markup(sections.join("\n\n")),
+    note: words.helpNote,
+  };
 }
 
 const exampleIn = ({ example }: Command, language: Language): string =>
@@ -55,7 +62,12 @@ export function commandHelpCard(command: Command, language: Language): Card {
       value: command.roles.length > 0 ? describeRoles(command.roles, language) : words.everyone,
     },
   ];
-  return { title: namesOf(command, language), tone: "info", markdown: command.description[language], fields };
+  return {
+    title: namesOf(command, language),
+    tone: "info",
+    markdown: markup(command.description[language]),
+    fields,
+  };
 }
 
 /**
@@ -76,6 +88,6 @@ export function helpCard(registry: Registry, language: Language, topic?: string)
   return {
     title: strings(language).unknownTopicTitle,
     tone: "warning",
-    markdown: formatError({ kind: "unknown_command", typed: `/${typed}`, suggestions: names }, language),
+    markdown: md`${formatError({ kind: "unknown_command", typed: `/${typed}`, suggestions: names }, language)}`,
   };
 }

@@ -2,9 +2,7 @@
 export { arg } from "./args.ts";
 export { type Action, buttonValue, type Command, defineAction, defineCommand } from "./command.ts";
 export { commandHelpCard, helpCard } from "./help.ts";
-export type { Language } from "./i18n.ts";
 export { parseCommand } from "./parse.ts";
 export { createRegistry, type Registry } from "./registry.ts";
-export { type Authorize, hasAnyRole, ROLE_NAMES_ZH, type Role } from "./roles.ts";
 export { createRouter } from "./router.ts";
 export { UserError } from "./user-error.ts";

@@ -1,5 +1,6 @@
 // Message text → a command and its typed arguments, or a typed error that formatError turns into a reply.
-import type { Person } from "../platforms/types.ts";
+import type { Person } from "../chat/events.ts";
+import { hasCjk, joinOr, type Language } from "../chat/language.ts";
 import {
   type ArgSpec,
   type ArgSpecs,
@@ -9,7 +10,7 @@ import {
   type ValueProblem,
 } from "./args.ts";
 import type { Command } from "./command.ts";
-import { hasCjk, joinOr, type Language, strings } from "./i18n.ts";
+import { strings } from "./i18n.ts";
 import type { Registry } from "./registry.ts";
 import { restOfLine, type Token, tokenize } from "./tokenizer.ts";
 import { usageLine } from "./usage.ts";
@@ -83,30 +84,48 @@ const gluedRest = (word: Token, length: number): Token => ({
   end: word.end,
 });
 
-export function parseCommand(text: string, mentions: readonly Person[], registry: Registry): ParseResult {
-  const textLanguage: Language = hasCjk(text) ? "zh" : "en";
+type Matched =
+  | { ok: true; command: Command; name: string; language: Language; argTokens: Token[]; source: string }
+  | { ok: false; error: ParseError };
+
+/** The command the leading words name, and the tokens after its name. */
+function matchCommand(text: string, mentions: readonly Person[], registry: Registry): Matched {
   const { command: head, args: tokens, source } = tokenize(text, mentions);
-  if (!head) return { ok: false, error: { kind: "not_a_command" }, language: textLanguage };
+  if (!head) return { ok: false, error: { kind: "not_a_command" } };
   // A quoted word is always an argument, never part of a command name.
   const nameEnd = tokens.findIndex((token) => token.quoted);
   const words = [head, ...(nameEnd === -1 ? tokens : tokens.slice(0, nameEnd))].map((token) => token.text);
   const match = registry.match(words);
   if (!match) {
     const { typed, names } = registry.suggest(words);
-    return {
-      ok: false,
-      error: { kind: "unknown_command", typed: `/${typed}`, suggestions: names },
-      language: textLanguage,
-    };
+    return { ok: false, error: { kind: "unknown_command", typed: `/${typed}`, suggestions: names } };
   }
   const { command, name, language } = match;
   const argTokens = match.glued ? [gluedRest(head, match.glued), ...tokens] : tokens.slice(match.words - 1);
+  return { ok: true, command, name, language, argTokens, source };
+}
+
+export function parseCommand(text: string, mentions: readonly Person[], registry: Registry): ParseResult {
+  const matched = matchCommand(text, mentions, registry);
+  if (!matched.ok) return { ok: false, error: matched.error, language: hasCjk(text) ? "zh" : "en" };
+  const { command, name, language, argTokens, source } = matched;
   if (argTokens.length === 0 && command.withoutArgs) {
     return { ok: true, command, name, args: {}, bare: true, language };
   }
   const parsed = parseArgs({ command, name }, argTokens, source);
   if (!parsed.ok) return { ok: false, error: parsed.error, language };
   return { ok: true, command, name, args: parsed.args, bare: false, language };
+}
+
+/** The secrets typed into a command (its `secretWords`), whether or not its arguments parse. */
+export function typedSecrets(
+  text: string,
+  mentions: readonly Person[],
+  registry: Registry,
+): readonly string[] {
+  const matched = matchCommand(text, mentions, registry);
+  if (!matched.ok || !matched.command.secretWords || matched.argTokens.length === 0) return [];
+  return matched.command.secretWords(restOfLine(matched.source, matched.argTokens));
 }
 
 /** The command the text named, parsed or not, with the name as typed: the router checks roles on it. */

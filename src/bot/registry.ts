@@ -1,6 +1,7 @@
 // Commands and card actions by id, and the lookup of a typed command name (longest name first, then typos).
+
+import { hasCjk, type Language } from "../chat/language.ts";
 import type { Action, Command } from "./command.ts";
-import { hasCjk, type Language } from "./i18n.ts";
 import { typoDistance } from "./suggest.ts";
 
 interface NameEntry {

@@ -1,22 +1,19 @@
 // Runs one inbound event: parse or look up, check the role, call the handler; every outcome becomes a reply.
-import type {
-  ActionResult,
-  Card,
-  InboundAction,
-  InboundEvent,
-  InboundMessage,
-  OutboundMessage,
-} from "../platforms/types.ts";
-import { type Caller, LANGUAGE_KEY, type ToastKind } from "./command.ts";
-import { type Language, strings, translator } from "./i18n.ts";
+import type { ActionResult, Card, OutboundMessage } from "../chat/card.ts";
+import type { InboundAction, InboundEvent, InboundMessage } from "../chat/events.ts";
+import { type Language, translator } from "../chat/language.ts";
+import type { Actor } from "../domain/actor.ts";
+import type { Authorize, Role } from "../domain/people/role.ts";
+import { LANGUAGE_KEY, type ToastKind } from "./command.ts";
+import { strings } from "./i18n.ts";
 import { formatError, parseCommand, recognisedCommand } from "./parse.ts";
 import type { Registry } from "./registry.ts";
-import { type Authorize, describeRoles, type Role } from "./roles.ts";
+import { describeRoles } from "./role-words.ts";
 import { type Denial, UserError } from "./user-error.ts";
 
 /**
  * ok: the handler answered · invalid: not a command, unknown command or bad arguments · unknown: no such
- * action · refused: the caller is denied (the role, or a UserError carrying a denial; see `denial`) · declined:
+ * action · refused: the actor is denied (the role, or a UserError carrying a denial; see `denial`) · declined:
  * the handler threw another UserError · failed: it threw anything else (see `failure`).
  */
 type HandleStatus = "ok" | "invalid" | "unknown" | "refused" | "declined" | "failed";
@@ -33,7 +30,7 @@ interface MessageOutcome {
   reply: OutboundMessage;
   commandId?: string;
   failure?: Failure;
-  /** Set when the caller was denied, for the audit trail. */
+  /** Set when the actor was denied, for the audit trail. */
   denial?: Denial;
 }
 
@@ -43,19 +40,19 @@ interface ActionOutcome {
   result: ActionResult;
   actionId: string;
   failure?: Failure;
-  /** Set when the caller was denied (also for an action id no card of ours carries), for the audit trail. */
+  /** Set when the actor was denied (also for an action id no card of ours carries), for the audit trail. */
   denial?: Denial;
 }
 
 export interface Router {
-  handle(event: InboundMessage, caller: Caller): Promise<MessageOutcome>;
-  handle(event: InboundAction, caller: Caller): Promise<ActionOutcome>;
-  handle(event: InboundEvent, caller: Caller): Promise<MessageOutcome | ActionOutcome>;
+  handle(event: InboundMessage, actor: Actor): Promise<MessageOutcome>;
+  handle(event: InboundAction, actor: Actor): Promise<ActionOutcome>;
+  handle(event: InboundEvent, actor: Actor): Promise<MessageOutcome | ActionOutcome>;
 }
 
 export interface RouterOptions {
   registry: Registry;
-  /** Decides with the roles the caller loaded from the database; see `hasAnyRole`. */
+  /** Decides with the roles the dispatcher loaded from the database; see `hasAnyRole`. */
   authorize: Authorize;
   /** Id of an unexpected error, shown to the user so that a report can be matched with the log. */
   newErrorId?: () => string;
@@ -81,8 +78,8 @@ type Ran<T> = {
 };
 
 export function createRouter({ registry, authorize, newErrorId = randomErrorId }: RouterOptions): Router {
-  const allowed = (caller: Caller, required: readonly Role[]): boolean =>
-    required.length === 0 || authorize(caller.roles, required);
+  const allowed = (actor: Actor, required: readonly Role[]): boolean =>
+    required.length === 0 || authorize(actor.roles, required);
 
   /** Runs a handler; a UserError becomes its message, anything else an apology with an error id. */
   async function run<T>(
@@ -106,13 +103,13 @@ export function createRouter({ registry, authorize, newErrorId = randomErrorId }
     }
   }
 
-  async function handleMessage(event: InboundMessage, caller: Caller): Promise<MessageOutcome> {
+  async function handleMessage(event: InboundMessage, actor: Actor): Promise<MessageOutcome> {
     const text = (value: string): OutboundMessage => ({ type: "text", text: value });
     const parsed = parseCommand(event.text, event.mentions, registry);
     const recognised = recognisedCommand(parsed);
     const base = { kind: "message", ...(recognised && { commandId: recognised.command.id }) } as const;
     // The role comes before argument errors: whoever may not run a command needs no lesson in its usage.
-    if (recognised && !allowed(caller, recognised.command.roles)) {
+    if (recognised && !allowed(actor, recognised.command.roles)) {
       const words = strings(parsed.language);
       const roles = describeRoles(recognised.command.roles, parsed.language);
       const reason = `${words.notAllowed(`/${recognised.name}`)} — ${words.needsRoles(roles)}`;
@@ -129,7 +126,7 @@ export function createRouter({ registry, authorize, newErrorId = randomErrorId }
       language,
       name: parsed.name,
       event,
-      caller,
+      actor,
       registry,
       t,
       reply: {
@@ -146,7 +143,7 @@ export function createRouter({ registry, authorize, newErrorId = randomErrorId }
     return { ...base, ...outcomeOf(ran), reply: ran.value };
   }
 
-  async function handleAction(event: InboundAction, caller: Caller): Promise<ActionOutcome> {
+  async function handleAction(event: InboundAction, actor: Actor): Promise<ActionOutcome> {
     const carried = event.value[LANGUAGE_KEY];
     const language: Language = carried === "en" || carried === "zh" ? carried : DEFAULT_ACTION_LANGUAGE;
     const words = strings(language);
@@ -165,7 +162,7 @@ export function createRouter({ registry, authorize, newErrorId = randomErrorId }
         denial,
       };
     }
-    if (!allowed(caller, action.roles)) {
+    if (!allowed(actor, action.roles)) {
       return {
         ...base,
         status: "refused",
@@ -181,7 +178,7 @@ export function createRouter({ registry, authorize, newErrorId = randomErrorId }
           id: event.value.id,
           form: event.form,
           language,
-          caller,
+          actor,
           registry,
           t,
           toast: (kind, zh, en) => toast(kind, t(zh, en)),
@@ -193,9 +190,9 @@ export function createRouter({ registry, authorize, newErrorId = randomErrorId }
   }
 
   return {
-    handle: ((event: InboundEvent, caller: Caller) =>
+    handle: ((event: InboundEvent, actor: Actor) =>
       event.kind === "message"
-        ? handleMessage(event, caller)
-        : handleAction(event, caller)) as Router["handle"],
+        ? handleMessage(event, actor)
+        : handleAction(event, actor)) as Router["handle"],
   };
 }

@@ -1,5 +1,5 @@
 // Splits chat text into a command word and argument tokens the way people type in Chinese and English chats.
-import type { Person } from "../platforms/types.ts";
+import type { Person } from "../chat/events.ts";
 
 export interface Token {
   /** The word as typed, without enclosing quotes. */

@@ -1,6 +1,8 @@
 // Usage lines and argument descriptions, generated from the argument specs for errors and /help.
+
+import { joinOr, type Language } from "../chat/language.ts";
 import { type ArgSpec, type ArgSpecs, isOptional } from "./args.ts";
-import { joinOr, type Language, strings } from "./i18n.ts";
+import { strings } from "./i18n.ts";
 
 /** "qtyMax" → "qty-max": English placeholders read like the DESIGN table (<order-no>, <new-due>). */
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);

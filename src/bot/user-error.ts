@@ -1,5 +1,5 @@
 // A refusal a handler explains to the user ("交期不能早于今天"): becomes a reply, never a stack trace.
-import type { Language } from "./i18n.ts";
+import type { Language } from "../chat/language.ts";
 
 /**
  * Why a caller was denied (not merely corrected): the role check, an entity of another chat, someone else's
@@ -22,8 +22,10 @@ export class UserError extends Error {
     readonly messageEn: string,
     /** Set when the refusal denies access rather than corrects a mistake. */
     readonly denial?: Denial,
+    /** The domain refusal it puts into words, kept as the cause. */
+    options?: ErrorOptions,
   ) {
-    super(messageEn);
+    super(messageEn, options);
   }
 
   in(language: Language): string {

@@ -1,5 +1,5 @@
 // parseEnv(record): the typed configuration, or one error naming every bad variable.
-import type { PlatformId } from "../platforms/types.ts";
+import type { PlatformId } from "../chat/events.ts";
 import { type Env, envSchema } from "./schema.ts";
 
 export class ConfigError extends Error {
@@ -208,3 +208,7 @@ export function configuredPlatforms(config: Config): string[] {
     (key) => config[key] !== undefined || (key === "wecomBot" && config.wecomBotConnection !== undefined),
   );
 }
+
+/** Whether this platform account is one of OPS_ADMINS: it gets the admin role on first contact. */
+export const isBootstrapAdmin = (config: Config, platform: PlatformId, userId: string): boolean =>
+  config.admins.some((admin) => admin.platform === platform && admin.userId === userId);

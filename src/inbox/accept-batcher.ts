@@ -1,9 +1,9 @@
 // Stores acked events in as few statements as possible: while one INSERT is in flight, the events that
 // arrive wait and go in the next one together, so a burst costs one commit per batch, not per event.
 import { sql } from "drizzle-orm";
+import type { InboundEvent } from "../chat/events.ts";
 import { type Db, rowsOf } from "../db/database.ts";
 import { inbox } from "../db/schema/index.ts";
-import type { InboundEvent } from "../platforms/types.ts";
 
 export interface Accepted {
   id: number;

@@ -1,10 +1,10 @@
 // The durable inbox: a verified event is stored once before the ack, then processed, retried or parked dead.
 import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
+import type { InboundEvent } from "../chat/events.ts";
 import type { Clock } from "../clock.ts";
 import type { Database } from "../db/database.ts";
 import { inbox } from "../db/schema/index.ts";
-import type { Logger } from "../log.ts";
-import type { InboundEvent } from "../platforms/types.ts";
+import { causeText, type Logger } from "../log.ts";
 import { createAcceptBatcher } from "./accept-batcher.ts";
 
 /** After this many failed attempts an event is parked as dead with its last error. */
@@ -44,15 +44,40 @@ export interface Inbox {
   releaseLeases(): Promise<number>;
 }
 
-export function createInbox({ database, now, log }: { database: Database; now: Clock; log: Logger }): Inbox {
+/**
+ * Events whose secrets the stored row lacks, held in memory until this process has run them. Bounded: a row
+ * that another instance runs is never finished here, and the oldest goes first.
+ */
+const MAX_HELD = 1_000;
+
+interface InboxDeps {
+  database: Database;
+  now: Clock;
+  log: Logger;
+  /** The event as it may rest in the database: secrets typed into a command taken out. Default: as it is. */
+  redact?: (event: InboundEvent) => InboundEvent;
+}
+
+export function createInbox({ database, now, log, redact = (event) => event }: InboxDeps): Inbox {
   const { db } = database;
   const batcher = createAcceptBatcher(db);
+  /**
+   * The whole event of a redacted row, by id, for its first run in this process. A retry from the row alone
+   * (after a crash, or on another instance) sees the redacted text and answers as if the secret was not typed.
+   */
+  const held = new Map<number, InboundEvent>();
 
   return {
-    accept(event) {
+    async accept(event) {
       const receivedAt = now();
+      const stored = redact(event);
       // A fresh row is leased to the request that stored it; the sweep takes it only once that runs out.
-      return batcher.accept(event, receivedAt, new Date(receivedAt.getTime() + LEASE_MS));
+      const accepted = await batcher.accept(stored, receivedAt, new Date(receivedAt.getTime() + LEASE_MS));
+      if (stored !== event && accepted.inserted) {
+        held.set(accepted.id, event);
+        if (held.size > MAX_HELD) held.delete(held.keys().next().value as number);
+      }
+      return accepted;
     },
 
     async process(id, work) {
@@ -79,7 +104,8 @@ export function createInbox({ database, now, log }: { database: Database; now: C
       const row = claimed[0];
       if (!row) return { status: "busy" };
       try {
-        const value = await work(row.event as InboundEvent, row.attempts);
+        const value = await work(held.get(id) ?? (row.event as InboundEvent), row.attempts);
+        held.delete(id);
         await db
           .update(inbox)
           .set({ status: "done", finishedAt: now(), leaseUntil: null, lastError: null })
@@ -87,7 +113,9 @@ export function createInbox({ database, now, log }: { database: Database; now: C
         return { status: "done", value };
       } catch (error) {
         const dead = row.attempts >= MAX_ATTEMPTS;
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        if (dead) held.delete(id);
+        const message =
+          error instanceof Error ? `${error.name}: ${error.message}${causeText(error)}` : String(error);
         await db
           .update(inbox)
           .set({

@@ -1,8 +1,12 @@
 // Runs acked messages' work a few at a time. Only ids wait in memory, and at most `maxWaiting` of them:
 // beyond that an event waits as its inbox row, and the queue reads such rows back once it has room, so a
 // backlog costs rows in the table, not memory in the process.
-import type { FollowingWork } from "../events/event-handler.ts";
 import type { Logger } from "../log.ts";
+
+/** Work that goes on after an event is handled: the sends of its stored replies, paced to the limits. */
+export interface FollowingWork {
+  settled: Promise<unknown>;
+}
 
 export interface ProcessingQueueOptions {
   /** How many tasks run at once; read each time one could start. */

@@ -1,13 +1,12 @@
 // Jobs that keep the message flow moving: the inbox sweep and the outbox drain, every minute.
-import { sweepInbox } from "../inbox/sweep.ts";
 import type { Job } from "./job.ts";
 
 export const inboxSweepJob: Job = {
   name: "inbox-sweep",
   cron: "* * * * *",
   description: "run again the inbound events whose processing did not finish",
-  async run({ inbox, handler, log }) {
-    const { done, failed } = await sweepInbox({ inbox, handler, log });
+  async run({ dispatch }) {
+    const { done, failed } = await dispatch.sweep();
     return `${done} events processed, ${failed} failed`;
   },
 };

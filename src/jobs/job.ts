@@ -1,8 +1,8 @@
 // What a scheduled job is: a name, a UTC cron expression and a run function given the tick's time.
+
+import type { Dispatcher } from "../bot/dispatch.ts";
 import type { Config } from "../config/parse-env.ts";
 import type { Database } from "../db/database.ts";
-import type { EventHandler } from "../events/event-handler.ts";
-import type { Inbox } from "../inbox/inbox.ts";
 import type { Logger } from "../log.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 
@@ -12,9 +12,8 @@ export interface JobContext {
   log: Logger;
   /** The tick being run: the scheduled time, or `--at` for a manual run. Jobs never read the wall clock. */
   now: Date;
-  inbox: Inbox;
   outbox: Outbox;
-  handler: EventHandler;
+  dispatch: Dispatcher;
 }
 
 export interface Job {

@@ -1,10 +1,7 @@
 // kpi-digest: every minute, sends each subscribed group's morning digest once its send time has passed today.
-import { inArray } from "drizzle-orm";
-import type { Db } from "../db/database.ts";
-import { outbox as outboxTable } from "../db/schema/index.ts";
+import { renderDigestCard } from "../../commands/digest/cards.ts";
 import { loadCalendarOverrides } from "../domain/calendar/overrides-repository.ts";
 import { createWorkingCalendar } from "../domain/calendar/working-calendar.ts";
-import { renderDigestCard } from "../domain/digest/card.ts";
 import { computeDigest } from "../domain/digest/content.ts";
 import { digestKey, digestRecipients, dueToday } from "../domain/digest/schedule.ts";
 import type { OutboxItem } from "../outbox/outbox.ts";
@@ -12,16 +9,6 @@ import type { Job } from "./job.ts";
 
 /** The digest speaks the company's language; /kpi answers in English to whoever asks in English. */
 const DIGEST_LANGUAGE = "zh";
-
-/** The keys among `keys` the outbox already holds, in any state: those digests were sent or are on their way. */
-async function alreadyQueued(db: Db, keys: string[]): Promise<Set<string>> {
-  if (keys.length === 0) return new Set();
-  const rows = await db
-    .select({ key: outboxTable.idempotencyKey })
-    .from(outboxTable)
-    .where(inArray(outboxTable.idempotencyKey, keys));
-  return new Set(rows.map((row) => row.key));
-}
 
 export const kpiDigestJob: Job = {
   name: "kpi-digest",
@@ -31,10 +18,8 @@ export const kpiDigestJob: Job = {
     const calendar = createWorkingCalendar({ timezone, overrides: await loadCalendarOverrides(db) });
     const { date, working, due } = dueToday(await digestRecipients(db), now, calendar);
     if (!working) return `${date} is not a working day`;
-    const queued = await alreadyQueued(
-      db,
-      due.map((recipient) => digestKey(recipient, date)),
-    );
+    // Digests the outbox already holds were sent or are on their way.
+    const queued = await outbox.stored(due.map((recipient) => digestKey(recipient, date)));
     const owed = due.filter((recipient) => !queued.has(digestKey(recipient, date)));
     if (owed.length === 0) return `no digest owed for ${date}`;
 

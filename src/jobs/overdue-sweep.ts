@@ -1,4 +1,5 @@
 // The overdue-sweep job: every 5 minutes, alerts on late complaints, orders and inspections (src/domain/alerts).
+import { alertNotice } from "../../commands/alerts/cards.ts";
 import { sweepOverdue } from "../domain/alerts/sweep.ts";
 import type { Job } from "./job.ts";
 
@@ -8,7 +9,7 @@ export const overdueSweepJob: Job = {
   description:
     "alert on complaint clocks, late orders and missed inspections; repeat and escalate unacked alerts",
   async run({ database: { db }, config, outbox, now }) {
-    const s = await sweepOverdue({ db, outbox, timezone: config.timezone }, now);
+    const s = await sweepOverdue({ db, outbox, timezone: config.timezone, draw: alertNotice }, now);
     return `${s.raised} raised, ${s.cleared} cleared, ${s.superseded} superseded, ${s.escalated} escalated, ${s.notices} notices (${s.sent} messages sent)`;
   },
 };

@@ -1,9 +1,11 @@
 // The one list of scheduled jobs: node-cron on Node and Cron Triggers on Workers both read it.
+import { calendarReminderJob } from "./calendar-reminder.ts";
 import { inboxSweepJob, outboxDrainJob } from "./delivery-jobs.ts";
 import { housekeepingJob } from "./housekeeping.ts";
 import type { Job } from "./job.ts";
 import { kpiDigestJob } from "./kpi-digest.ts";
 import { overdueSweepJob } from "./overdue-sweep.ts";
+import { provisionalDeadlinesJob } from "./provisional-deadlines.ts";
 
 export const JOBS: readonly Job[] = [
   inboxSweepJob,
@@ -11,6 +13,8 @@ export const JOBS: readonly Job[] = [
   housekeepingJob,
   kpiDigestJob,
   overdueSweepJob,
+  calendarReminderJob,
+  provisionalDeadlinesJob,
 ];
 
 export function findJob(name: string): Job | undefined {

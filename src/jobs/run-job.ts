@@ -1,6 +1,7 @@
 // Runs one job for one tick and records it in job_runs; a scheduled tick is claimed first so it runs once.
 import { eq } from "drizzle-orm";
 import { jobRuns } from "../db/schema/index.ts";
+import { causeText } from "../log.ts";
 import type { Job, JobContext } from "./job.ts";
 
 export type Trigger = "schedule" | "manual";
@@ -53,7 +54,7 @@ export async function runJob(
     ctx.log.info("job.done", { job: job.name, tick: ctx.now.toISOString(), trigger: run.trigger, summary });
     return { ok: true, summary };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? `${error.message}${causeText(error)}` : String(error);
     await db
       .update(jobRuns)
       .set({ status: "failed", finishedAt: run.finishedAt(), error: message.slice(0, 2000) })

@@ -1,8 +1,11 @@
 // The outbox: every outbound message is a row with an idempotency key, sent once under the platforms' limits.
+
+import type { OutboundMessage } from "../chat/card.ts";
+import type { PlatformId, Target } from "../chat/events.ts";
 import type { Clock } from "../clock.ts";
 import type { Database, Db } from "../db/database.ts";
 import type { Logger } from "../log.ts";
-import type { OutboundMessage, PlatformAdapter, PlatformId, SendResult, Target } from "../platforms/types.ts";
+import type { PlatformAdapter, SendResult } from "../platforms/types.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
 import { judgeFailure } from "./retry-policy.ts";
 import { type AttemptResult, createScheduler, type Outcome, type RoutedRow } from "./scheduler.ts";
@@ -72,6 +75,8 @@ export interface Outbox {
   releaseLeases(): Promise<number>;
   /** What the platform returned for a sent message (its id, the handle to update it), or null. */
   findSent(idempotencyKey: string): Promise<SendResult | null>;
+  /** The keys among `keys` the outbox already holds, in any state: those messages were sent or are on their way. */
+  stored(keys: readonly string[]): Promise<Set<string>>;
 }
 
 export interface OutboxDeps {
@@ -137,7 +142,7 @@ export function createOutbox({
       });
       if (verdict.kind === "fail") {
         await record(row, store.markFailed(row, verdict.reason, now(), true));
-        log.error("outbox.failed", { ...fields, attempts: row.attempts + 1, reason: verdict.reason });
+        log.error("outbox.failed", { ...fields, attempts: row.attempts + 1, reason: verdict.reason, error });
         return { outcome: "failed" };
       }
       await record(row, store.markRetry(row, new Date(verdict.at), verdict.reason));
@@ -146,6 +151,7 @@ export function createOutbox({
         attempts: row.attempts + 1,
         reason: verdict.reason,
         retryAt: new Date(verdict.at).toISOString(),
+        error,
       });
       return { outcome: "retried", retryAt: verdict.at, rateLimited: verdict.rateLimited };
     }
@@ -280,5 +286,6 @@ export function createOutbox({
     },
 
     findSent: (idempotencyKey) => store.findSent(idempotencyKey),
+    stored: (keys) => store.stored(keys),
   };
 }

@@ -1,5 +1,6 @@
 // In-process send budgets, one per platform (the app limit) and one per destination, spent before each send.
-import type { PlatformId, RateLimits } from "../platforms/types.ts";
+import type { PlatformId } from "../chat/events.ts";
+import type { RateLimits } from "../platforms/types.ts";
 
 /**
  * Pace 3 % under each published limit, so that jitter never pushes a window over it: budgets count starts,

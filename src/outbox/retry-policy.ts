@@ -1,4 +1,5 @@
 // What happens after a failed send: when to try again (backoff with jitter), or that it is over and why.
+import { causeText } from "../log.ts";
 import { SendError } from "../platforms/errors.ts";
 
 const BACKOFF_BASE_MS = 2_000;
@@ -24,13 +25,13 @@ export interface FailedAttempt {
   random: () => number;
 }
 
-/** The SendError message and platform code, for `last_error` and the logs. */
+/** The SendError message, platform code and causes, for `last_error` and the logs. */
 export function describeFailure(error: unknown): string {
   const text =
     error instanceof SendError
       ? `${error.kind}: ${error.message}${error.platformCode === undefined ? "" : ` [platform code ${error.platformCode}]`}`
       : `unexpected: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
-  return text.slice(0, MAX_REASON_LENGTH);
+  return `${text}${causeText(error)}`.slice(0, MAX_REASON_LENGTH);
 }
 
 /** 2 s, 4 s, 8 s … capped at 10 min, each ±20 %. */

@@ -1,7 +1,8 @@
 // The dispatcher of one outbox instance: starts each send when the budgets allow it, one at a time per destination.
+
+import type { PlatformId } from "../chat/events.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
-import type { PlatformId } from "../platforms/types.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
 import type { ClaimedRow } from "./store.ts";
 

@@ -1,9 +1,11 @@
 // The outbox table: insert once per key, claim with FOR UPDATE SKIP LOCKED under a lease, record outcomes.
 import { and, asc, eq, gt, inArray, lt, lte, notExists, type SQL, sql } from "drizzle-orm";
 import { type AnyPgColumn, alias } from "drizzle-orm/pg-core";
+import type { OutboundMessage } from "../chat/card.ts";
+import type { Target } from "../chat/events.ts";
 import type { Db } from "../db/database.ts";
 import { outbox } from "../db/schema/index.ts";
-import type { OutboundMessage, SendResult, Target } from "../platforms/types.ts";
+import type { SendResult } from "../platforms/types.ts";
 
 /** A row this sender holds: only the holder of this exact lease may record its outcome. */
 export interface ClaimedRow {
@@ -217,6 +219,15 @@ export function createOutboxStore(db: Db) {
         .where(eq(outbox.status, "sending"))
         .returning({ id: outbox.id });
       return released.length;
+    },
+
+    async stored(keys: readonly string[]): Promise<Set<string>> {
+      if (keys.length === 0) return new Set();
+      const rows = await db
+        .select({ key: outbox.idempotencyKey })
+        .from(outbox)
+        .where(inArray(outbox.idempotencyKey, [...keys]));
+      return new Set(rows.map((row) => row.key));
     },
 
     async findSent(idempotencyKey: string): Promise<SendResult | null> {

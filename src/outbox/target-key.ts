@@ -1,6 +1,7 @@
 // The rate-limit bucket of a destination: the chat a message lands in, so sends, replies and updates share it.
+
+import type { ReplyHandle, Target } from "../chat/events.ts";
 import { hexEncode, sha256 } from "../platforms/shared/web-crypto.ts";
-import type { ReplyHandle, Target } from "../platforms/types.ts";
 
 const text = (handle: ReplyHandle, name: string): string | undefined => {
   const value = handle[name];

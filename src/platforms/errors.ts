@@ -4,6 +4,7 @@ export type WebhookErrorCode =
   | "bad_signature"
   | "missing_signature"
   | "stale_timestamp"
+  | "replayed_signature"
   | "bad_token"
   | "bad_receiver"
   | "malformed"
@@ -13,20 +14,25 @@ const STATUS: Record<WebhookErrorCode, 400 | 401 | 404> = {
   bad_signature: 401,
   missing_signature: 401,
   stale_timestamp: 401,
+  replayed_signature: 401,
   bad_token: 401,
   bad_receiver: 401,
   malformed: 400,
   not_configured: 404,
 };
 
-/** A webhook request we refuse; `reason` is for the log line, never for the response body. */
+/**
+ * A webhook request we refuse; `reason` (and `cause`, the failure underneath) are for the log line, never for
+ * the response body.
+ */
 export class WebhookError extends Error {
   readonly status: 400 | 401 | 404;
   constructor(
     readonly code: WebhookErrorCode,
     readonly reason: string,
+    options?: ErrorOptions,
   ) {
-    super(`${code}: ${reason}`);
+    super(`${code}: ${reason}`, options);
     this.name = "WebhookError";
     this.status = STATUS[code];
   }
@@ -46,8 +52,9 @@ export class SendError extends Error {
     message: string,
     readonly retryAfterMs?: number,
     readonly platformCode?: string | number,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = "SendError";
   }
 }

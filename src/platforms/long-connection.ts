@@ -1,5 +1,6 @@
 // What a long connection (a transport the bot opens itself) needs from the bot and tells about itself.
-import type { ActionResult, InboundAction, InboundEvent, PlatformId } from "./types.ts";
+import type { ActionResult } from "../chat/card.ts";
+import type { InboundAction, InboundEvent, PlatformId } from "../chat/events.ts";
 
 /**
  * Takes one decoded event the way a webhook event is taken: stored in the inbox before this resolves

@@ -1,127 +1,18 @@
-// The platform boundary: neutral inbound events, the neutral card, and the adapter interface.
-// Handlers and domain code only ever see these types; platform payloads stay in src/platforms/<p>/.
-
-export const PLATFORMS = ["lark", "dingtalk", "wecom"] as const;
-export type PlatformId = (typeof PLATFORMS)[number];
-
-export type ChatKind = "group" | "direct";
-
-export interface ChatRef {
-  /** Lark chat_id, DingTalk openConversationId, WeCom chat id (robot) or the user id for app 1:1 chats. */
-  id: string;
-  kind: ChatKind;
-  title?: string;
-}
-
-export interface Person {
-  /** Lark open_id, DingTalk senderStaffId, WeCom userid. */
-  id: string;
-  name?: string;
-}
-
-/**
- * How to answer this very event. Opaque to handlers; each adapter reads back what it wrote.
- * Kept as plain JSON so it survives the inbox row.
- */
-export type ReplyHandle = Record<string, string | number | undefined>;
-
-export interface InboundMessage {
-  kind: "message";
-  platform: PlatformId;
-  /** Unique per platform event; the inbox key. */
-  dedupKey: string;
-  chat: ChatRef;
-  sender: Person;
-  /** Text with leading mentions of the bot removed and whitespace trimmed. */
-  text: string;
-  /** Other people mentioned in the message, in order. */
-  mentions: Person[];
-  messageId: string;
-  reply: ReplyHandle;
-}
-
-export interface InboundAction {
-  kind: "action";
-  platform: PlatformId;
-  dedupKey: string;
-  /** The action id carried by the button or form, e.g. "order.confirm". */
-  actionId: string;
-  /** Values the button carried; never trusted for authorisation. */
-  value: Record<string, string>;
-  /** Form inputs by name, for form submissions. */
-  form: Record<string, string>;
-  operator: Person;
-  chat: ChatRef;
-  /** Reference to the card message that was clicked (message id, card token, out-track id…). */
-  message: ReplyHandle;
-}
-
-export type InboundEvent = InboundMessage | InboundAction;
-
-export type CardTone = "neutral" | "info" | "success" | "warning" | "danger";
-
-export interface CardField {
-  label: string;
-  value: string;
-}
-
-export interface CardButton {
-  label: string;
-  action: string;
-  value?: Record<string, string>;
-  style?: "primary" | "danger" | "default";
-  /** When set, the platform asks the user to confirm before sending the click. */
-  confirm?: string;
-}
-
-export type FormInputType = "text" | "number" | "date" | "select";
-
-export interface FormInput {
-  name: string;
-  label: string;
-  type: FormInputType;
-  required?: boolean;
-  placeholder?: string;
-  initial?: string;
-  options?: { value: string; label: string }[];
-}
-
-export interface CardForm {
-  action: string;
-  value?: Record<string, string>;
-  submitLabel: string;
-  inputs: FormInput[];
-}
-
-export interface Card {
-  title: string;
-  tone: CardTone;
-  fields?: CardField[];
-  /** Lark-flavoured markdown subset: **bold**, line breaks, lists. */
-  markdown?: string;
-  buttons?: CardButton[];
-  form?: CardForm;
-  /** Small grey line at the bottom, e.g. "Confirmed by Wang Wei at 10:02". */
-  note?: string;
-}
-
-export type OutboundMessage = { type: "text"; text: string } | { type: "card"; card: Card };
-
-/** Where an outbound message goes. */
-export type Target =
-  | { kind: "chat"; platform: PlatformId; chatId: string; chatKind: ChatKind }
-  | { kind: "reply"; platform: PlatformId; handle: ReplyHandle }
-  /** Replace a card that was sent earlier (after a click). */
-  | { kind: "update"; platform: PlatformId; handle: ReplyHandle }
-  /** A group reachable only by its robot webhook (WeCom group robot). */
-  | { kind: "webhook"; platform: PlatformId; url: string };
+// The platform boundary: the adapter interface every platform implements (receive, answer, send).
+// It speaks HTTP and rate limits; the neutral chat model it carries lives in src/chat/.
+import type { ActionResult, OutboundMessage } from "../chat/card.ts";
+import type { InboundAction, InboundEvent, PlatformId, ReplyHandle, Target } from "../chat/events.ts";
 
 /** What a webhook route answers before the background work starts. */
 export type WebhookOutcome =
   /** A handshake (url verification): answer this body, store nothing. */
   | { kind: "handshake"; response: Response }
-  /** A verified event to store in the inbox; `ack` is the response to send once stored. */
-  | { kind: "event"; event: InboundEvent; ack: Response }
+  /**
+   * A verified event to store in the inbox; `ack` is the response to send once stored. `signature` is set when
+   * the platform's signature does not cover the body (DingTalk): the signed header pair, which is then accepted
+   * with one body only.
+   */
+  | { kind: "event"; event: InboundEvent; ack: Response; signature?: string }
   /** Verified but not something we handle: 200, no effect. */
   | { kind: "ignored"; response: Response };
 
@@ -134,13 +25,6 @@ export interface WebhookRequest {
   headers: Headers;
   body: Uint8Array<ArrayBuffer>;
   now: Date;
-}
-
-/** What a handler decided after a card click, for the platform to show at once. */
-export interface ActionResult {
-  toast?: { kind: "success" | "info" | "warning" | "error"; text: string };
-  /** The card as it should now look (replaces the clicked card). */
-  card?: Card;
 }
 
 export interface SendResult {

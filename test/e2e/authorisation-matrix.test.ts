@@ -3,14 +3,14 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCommandRegistry } from "../../commands/index.ts";
-import type { Role } from "../../src/bot/roles.ts";
+import type { OutboundMessage } from "../../src/chat/card.ts";
 import { parseEnv } from "../../src/config/parse-env.ts";
 import { alerts, auditLog, chats, subscriptions } from "../../src/db/schema/index.ts";
 import { openComplaint, resolveComplaint } from "../../src/domain/complaints/changes.ts";
 import { confirmOrder, draftOrder } from "../../src/domain/orders/index.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
+import type { Role } from "../../src/domain/people/role.ts";
 import { silentLogger } from "../../src/log.ts";
-import type { OutboundMessage } from "../../src/platforms/types.ts";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { createHarness, type Fakes, type Harness, LARK, startFakes } from "../helpers/e2e-harness.ts";
 import { larkCardAction, larkMessageEvent, signLarkRequest } from "../helpers/lark-signer.ts";
@@ -34,7 +34,7 @@ const SETTINGS: Role[] = ["manager", "admin"];
 
 /**
  * Who may run what, written out from DESIGN §1 and the procedure (empty = anyone): /subscribe and /unsubscribe
- * admin or manager, /role admin only, complaints handled by customer service and managers, orders completed by
+ * admin or manager, /role and /calendar set|unset admin only, complaints handled by customer service and managers, orders completed by
  * the warehouse (staff their own), due dates moved by managers (staff their own). The registry must agree.
  */
 const EXPECTED_ROLES: Record<string, readonly Role[]> = {
@@ -50,6 +50,9 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   "complaint.rate": COMPLAINT_HANDLERS,
   inspect: [],
   kpi: [],
+  calendar: [],
+  "calendar.set": ["admin"],
+  "calendar.unset": ["admin"],
   subscribe: SETTINGS,
   unsubscribe: SETTINGS,
   role: ["admin"],
@@ -118,9 +121,10 @@ afterAll(async () => {
 
 const actorOf = (personId: number, chatId = CHAT) => ({
   personId,
-  roles: [] as string[],
+  name: "fixture",
+  roles: [] as Role[],
   at: h.clock.now(),
-  platform: "lark",
+  platform: "lark" as const,
   platformMessageId: nextId("om_fixture"),
   chatId,
 });
@@ -138,18 +142,18 @@ async function confirmed(personId: number): Promise<string> {
 }
 
 async function complaint(chatId = CHAT): Promise<string> {
-  const opened = await openComplaint(
-    database.db,
-    { personId: personOf.cs, platform: "lark", platformMessageId: nextId("om_fixture"), now: h.clock.now() },
-    { customer: "ACME", description: "two boxes wet", chatId, timezone: TIMEZONE },
-  );
+  const opened = await openComplaint(database.db, actorOf(personOf.cs), {
+    customer: "ACME",
+    description: "two boxes wet",
+    chatId,
+    timezone: TIMEZONE,
+  });
   return opened.number;
 }
 
 async function resolvedComplaint(): Promise<string> {
   const number = await complaint();
-  const actor = { personId: personOf.cs, platform: "lark" as const, platformMessageId: nextId("om_fixture") };
-  await resolveComplaint(database.db, { ...actor, now: h.clock.now() }, number, "resent");
+  await resolveComplaint(database.db, actorOf(personOf.cs), number, "resent");
   return number;
 }
 
@@ -257,6 +261,10 @@ const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
   "complaint.rate": async () => `/complaint rate ${await resolvedComplaint()} 5`,
   inspect: async () => "/inspect",
   kpi: async () => "/kpi",
+  calendar: async () => "/calendar 2027-02-05",
+  // Far from every case's dates, so that no deadline moves under another case.
+  "calendar.set": async () => "/calendar set 2030-03-01 holiday matrix",
+  "calendar.unset": async () => "/calendar unset 2030-03-01",
   subscribe: async () => "/subscribe digest 09:00",
   // Not alerts: the alert buttons below are pressed in this group.
   unsubscribe: async () => "/unsubscribe digest",

@@ -1,8 +1,8 @@
 // Complaints end to end on Lark, DingTalk and WeCom: signed webhooks → inbox → bot → outbox → the fake platforms.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Role } from "../../src/bot/index.ts";
+import type { PlatformId } from "../../src/chat/events.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
-import type { PlatformId } from "../../src/platforms/types.ts";
+import type { Role } from "../../src/domain/people/role.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../helpers/database.ts";
 import { dingtalkCardCallback, signDingTalkCard } from "../helpers/dingtalk-signer.ts";
 import {

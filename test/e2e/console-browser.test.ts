@@ -5,7 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DAY_MS, HOUR_MS } from "../../src/domain/calendar/local-time.ts";
 import { type ConsoleServer, startConsoleServer } from "../helpers/console-server.ts";
+import { clockFrom, dateAfter, testInstant, workingDayAt } from "../helpers/test-instant.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -14,8 +16,12 @@ if (!hasChromium)
     `console-browser: skipped, no Chromium at ${CHROMIUM} (install Debian's chromium or set CHROMIUM_PATH)`,
   );
 
-/** Wednesday 2026-11-25 10:00 in Shanghai, a working day; the server's clock runs on from there. */
-const START = Date.parse("2026-11-25T02:00:00Z");
+/** 10:00 in Shanghai on a working day, from the chosen test instant; the server's clock runs on from there. */
+const START = workingDayAt(testInstant(), 10 * HOUR_MS);
+/** How the bot numbers the day's first order and complaint: O-20261125-001. */
+const DAY_NUMBER = `${dateAfter(START, 0).replaceAll("-", "")}-001`;
+/** A working day two days on, 10:00: the complaint's 24-hour response clock has run out. */
+const SWEEP_DAY = dateAfter(workingDayAt(new Date(START.getTime() + 2 * DAY_MS), 10 * HOUR_MS), 0);
 
 // A loaded CI machine (every test file in parallel on two cores) can take a while to run the sweep.
 describe.skipIf(!hasChromium)("console in Chromium", { timeout: 60_000 }, () => {
@@ -27,8 +33,7 @@ describe.skipIf(!hasChromium)("console in Chromium", { timeout: 60_000 }, () => 
 
   beforeAll(async () => {
     // Process-level test: the server's clock starts at START and moves with the monotonic clock.
-    const origin = performance.now();
-    server = await startConsoleServer({ now: () => new Date(START + (performance.now() - origin)) });
+    server = await startConsoleServer({ now: clockFrom(START) });
     profile = await mkdtemp(join(tmpdir(), "opsbot-chromium-"));
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
@@ -76,10 +81,10 @@ describe.skipIf(!hasChromium)("console in Chromium", { timeout: 60_000 }, () => 
   });
 
   it("creates an order and confirms it with the button; the card updates in place", async () => {
-    await send("/order new 华东五金 M8 100 2026-12-31");
-    const draft = card("Confirm order O-20261125-001");
+    await send(`/order new 华东五金 M8 100 ${dateAfter(START, 30)}`);
+    const draft = card(`Confirm order O-${DAY_NUMBER}`);
     await draft.getByRole("button", { name: "Confirm" }).click();
-    const confirmed = card("Order O-20261125-001");
+    const confirmed = card(`Order O-${DAY_NUMBER}`);
     await confirmed.waitFor();
     expect(await confirmed.getAttribute("class")).toContain("color-green");
     expect(await confirmed.textContent()).toContain("confirmed");
@@ -90,13 +95,13 @@ describe.skipIf(!hasChromium)("console in Chromium", { timeout: 60_000 }, () => 
   it("opens a complaint, runs the sweep two days on, and shows the alert in the group", async () => {
     await page.getByLabel("我是").selectOption("cs");
     await send("/complaint new 华东五金 发货延迟");
-    await card("Complaint C-20261125-001").waitFor();
+    await card(`Complaint C-${DAY_NUMBER}`).waitFor();
 
-    await page.getByLabel("巡查时间（留空为现在）").fill("2026-11-27T10:00");
+    await page.getByLabel("巡查时间（留空为现在）").fill(`${SWEEP_DAY}T10:00`);
     await page.getByRole("button", { name: "立即运行超期巡查" }).click();
     const alert = card(/投诉首次回复已超时/);
     await alert.waitFor();
-    expect(await alert.textContent()).toContain("C-20261125-001");
+    expect(await alert.textContent()).toContain(`C-${DAY_NUMBER}`);
     expect(await alert.getAttribute("class")).toContain("color-red");
   });
 

@@ -1,8 +1,8 @@
 // Inspections end to end through signed webhooks on Lark, DingTalk and WeCom: list, form, submit, alert fan-out.
 import { asc, count } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { PlatformId } from "../../src/chat/events.ts";
 import { chats, inspections, subscriptions } from "../../src/db/schema/index.ts";
-import type { PlatformId } from "../../src/platforms/types.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../helpers/database.ts";
 import {
   dingtalkCardCallback,

@@ -1,11 +1,13 @@
 // /role and /subscribe end to end on Lark, DingTalk and WeCom: signed webhooks → bot → database and replies.
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { OutboundMessage } from "../../src/chat/card.ts";
+import type { PlatformId } from "../../src/chat/events.ts";
+import { rowsOf } from "../../src/db/database.ts";
 import { chats, subscriptions } from "../../src/db/schema/index.ts";
 import { personForContact } from "../../src/domain/people/people.ts";
 import { grantRole, rolesOf } from "../../src/domain/people/roles.ts";
 import { listSubscriptions } from "../../src/domain/subscriptions/subscriptions.ts";
-import type { OutboundMessage, PlatformId } from "../../src/platforms/types.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../helpers/database.ts";
 import { dingtalkRobotMessage, signDingTalk } from "../helpers/dingtalk-signer.ts";
 import {
@@ -271,5 +273,43 @@ describe("WeCom", () => {
     expect((await subscriptionRows("wecom")).map((row) => [row.chatId, row.topic, row.sendAt])).toEqual([
       ["laoban", "digest", "09:00"],
     ]);
+  });
+});
+
+/** Every text or JSON column of every table, as "table.column", whose value holds `secret` in some row. */
+async function columnsHolding(secret: string): Promise<string[]> {
+  const columns = await database.db.execute(sql`
+    select table_name, column_name from information_schema.columns
+    where table_schema = 'public' and data_type in ('text', 'character varying', 'json', 'jsonb')
+    order by table_name, column_name`);
+  const holding: string[] = [];
+  for (const { table_name, column_name } of rowsOf<{ table_name: string; column_name: string }>(columns)) {
+    const found = await database.db.execute(
+      sql`select 1 from ${sql.identifier(table_name)} where strpos(${sql.identifier(column_name)}::text, ${secret}) > 0 limit 1`,
+    );
+    if (rowsOf(found).length > 0) holding.push(`${table_name}.${column_name}`);
+  }
+  return holding;
+}
+
+describe("a robot's key typed into /subscribe", () => {
+  it("rests nowhere in the database but the chat's webhook, whichever platform it was typed in", async () => {
+    await makeAdmin("wecom", "laoban");
+    await makeAdmin("lark", "ou_admin");
+    await makeAdmin("dingtalk", "manager4511");
+    const key = fakes.wecom.webhookKey;
+    const webhook = `${fakes.wecom.url}/cgi-bin/webhook/send?key=${key}`;
+
+    expect(await replyTo(wecomGroup(`/订阅 告警 ${webhook}`, "laoban"))).toMatch(/^本群订阅\n已订阅告警/);
+    expect(await replyTo(wecomGroup(`/subscribe digest 08:00 ${key}`, "laoban"))).toMatch(/Subscribed/);
+    // Where no webhook belongs it is refused, without being echoed back.
+    expect(await replyTo(lark(`/subscribe digest 08:00 ${key}`, "ou_admin"))).toMatch(/^too many arguments/);
+    expect(await replyTo(dingtalk(`/订阅 告警 ${webhook}`, "manager4511"))).toMatch(
+      /^时间必须是 00:00 到 23:59 之间的 HH:MM — 用法/,
+    );
+
+    expect(await columnsHolding(key)).toEqual(["chats.webhook_url"]);
+    // The messages are kept, with the key taken out.
+    expect(await columnsHolding("[redacted]")).toEqual(["inbox.event"]);
   });
 });

@@ -1,6 +1,6 @@
 // A fake of DingTalk Stream's side: `POST /v1.0/gateway/connections/open`, then JSON frames over the shared push
 // gateway (CALLBACK pushes, acks `{code, headers: {messageId}, data}`, SYSTEM ping echoed).
-import type { FakeAnswer, FakeRequest } from "../../src/console/platform-fakes/fake-api.ts";
+import type { FakeAnswer, FakeRequest } from "./fake-api.ts";
 import { type PushGateway, startPushGateway } from "./push-gateway.ts";
 
 export const DINGTALK_TOPICS = {

@@ -1,11 +1,7 @@
-// A fake DingTalk API over real HTTP: the shared fake API (src/console/platform-fakes) on a loopback server.
-import {
-  createFakeDingTalkApi,
-  type FakeDingTalkApi,
-  type FakeDingTalkOptions,
-} from "../../src/console/platform-fakes/dingtalk.ts";
-import type { FakeRequest } from "../../src/console/platform-fakes/fake-api.ts";
+// A fake DingTalk API over real HTTP: the shared fake API (dingtalk-api.ts) on a loopback server.
+import { createFakeDingTalkApi, type FakeDingTalkApi, type FakeDingTalkOptions } from "./dingtalk-api.ts";
 import type { FakeDingTalkGateway } from "./dingtalk-gateway.ts";
+import type { FakeRequest } from "./fake-api.ts";
 import { type FakePlatform, type FakeServerOptions, startFakeServer } from "./fake-platform.ts";
 
 export type { FakeDingTalkOptions };

@@ -1,7 +1,7 @@
 // What every fake platform API server offers the tests: a base URL, the recorded requests, and outages.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { FakeAnswer, FakeRequest, Route } from "../../src/console/platform-fakes/fake-api.ts";
+import type { FakeAnswer, FakeRequest, Route } from "./fake-api.ts";
 
 export interface RecordedRequest {
   method: string;

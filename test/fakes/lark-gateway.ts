@@ -1,6 +1,6 @@
 // A fake of Lark's long-connection side: the endpoint exchange, then protobuf frames (pbbp2.Frame) over the
 // shared push gateway, with the ack's payload `{code, data: base64 JSON}` read back.
-import type { FakeAnswer, FakeRequest } from "../../src/console/platform-fakes/fake-api.ts";
+import type { FakeAnswer, FakeRequest } from "./fake-api.ts";
 import { decodeFrame, encodeFrame, headerOf } from "./lark-frame.ts";
 import { type PushGateway, startPushGateway } from "./push-gateway.ts";
 

@@ -1,7 +1,8 @@
-// A fake Lark open platform over real HTTP: the shared fake API (src/console/platform-fakes) on a loopback server.
-import type { FakeRequest } from "../../src/console/platform-fakes/fake-api.ts";
-import { createFakeLarkApi, type FakeLarkOptions } from "../../src/console/platform-fakes/lark.ts";
+// A fake Lark open platform over real HTTP: the shared fake API (lark-api.ts) on a loopback server.
+
+import type { FakeRequest } from "./fake-api.ts";
 import { type FakePlatform, type FakeServerOptions, startFakeServer } from "./fake-platform.ts";
+import { createFakeLarkApi, type FakeLarkOptions } from "./lark-api.ts";
 import type { FakeLarkGateway } from "./lark-gateway.ts";
 
 export type { FakeLarkOptions };

@@ -1,5 +1,5 @@
 // The platforms' documented send limits as the fakes enforce them on request (FakeServerOptions.rateLimits).
-import type { FakeRequest } from "../../src/console/platform-fakes/fake-api.ts";
+import type { FakeRequest } from "./fake-api.ts";
 import type { FakeRateLimit } from "./fake-platform.ts";
 
 const isLarkSend = (request: FakeRequest) =>

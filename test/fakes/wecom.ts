@@ -1,6 +1,7 @@
-// Fake WeCom server API over real HTTP: the shared fake API (src/console/platform-fakes) on a loopback server.
-import { createFakeWeComApi } from "../../src/console/platform-fakes/wecom.ts";
+// Fake WeCom server API over real HTTP: the shared fake API (wecom-api.ts) on a loopback server.
+
 import { type FakePlatform, type FakeServerOptions, startFakeServer } from "./fake-platform.ts";
+import { createFakeWeComApi } from "./wecom-api.ts";
 
 export interface FakeWeComOptions {
   corpId: string;

@@ -2,10 +2,11 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createLocalConsole } from "../../console/local-console.ts";
 import type { Clock } from "../../src/clock.ts";
 import { parseEnv } from "../../src/config/parse-env.ts";
+import { startNodeServer } from "../../src/entry/node/server.ts";
 import { createLogger } from "../../src/log.ts";
-import { startNodeServer } from "../../src/runtime/node-server.ts";
 import { openTestDatabase, type TestDatabase } from "./database.ts";
 
 export interface ConsoleServer {
@@ -15,7 +16,12 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-export async function startConsoleServer(options: { now?: Clock } = {}): Promise<ConsoleServer> {
+export async function startConsoleServer(
+  options: {
+    now?: Clock /** Mount the console (default); false starts the bare Node server. */;
+    console?: boolean;
+  } = {},
+): Promise<ConsoleServer> {
   const dataDir = await mkdtemp(join(tmpdir(), "opsbot-console-"));
   // Postgres: a fresh database, dropped on close; its own connection stays open until then.
   const database: TestDatabase | undefined = process.env.TEST_DATABASE_URL
@@ -32,6 +38,7 @@ export async function startConsoleServer(options: { now?: Clock } = {}): Promise
     log: createLogger({ write: (line) => logLines.push(line), minLevel: "debug" }),
     schedule: false,
     hostname: "127.0.0.1",
+    ...(options.console === false ? {} : { devTools: createLocalConsole }),
     ...(options.now ? { now: options.now } : {}),
   });
   return {

@@ -1,7 +1,25 @@
-// DingTalk signing for tests (node:crypto, src/console/signing), plus robot-message and card-callback body fixtures.
+// DingTalk's request signatures as DingTalk computes them, with node:crypto, plus robot-message and card-callback
+// body fixtures.
+import { createHmac } from "node:crypto";
 import type { WebhookRequest } from "../../src/platforms/types.ts";
 
-export { signDingTalk, signDingTalkCard } from "../../src/console/signing/dingtalk.ts";
+/** Robot message headers: sign = base64(HMAC-SHA256(secret, timestamp + "\n" + secret)). */
+export function signDingTalk(timestamp: number | string, secret: string): Record<string, string> {
+  const ts = String(timestamp);
+  return {
+    timestamp: ts,
+    sign: createHmac("sha256", secret).update(`${ts}\n${secret}`, "utf8").digest("base64"),
+  };
+}
+
+/** Card callback headers: x-ddpaas-signature = base64(HMAC-SHA256(apiSecret, timestamp)). */
+export function signDingTalkCard(timestamp: number | string, apiSecret: string): Record<string, string> {
+  const ts = String(timestamp);
+  return {
+    "x-ddpaas-signature-timestamp": ts,
+    "x-ddpaas-signature": createHmac("sha256", apiSecret).update(ts, "utf8").digest("base64"),
+  };
+}
 
 export const BOT_DINGTALK_ID = "$:LWCP_v1:$botBOTbot";
 

@@ -3,15 +3,19 @@ import { asc } from "drizzle-orm";
 import { parseEnv } from "../../src/config/parse-env.ts";
 import type { Database } from "../../src/db/database.ts";
 import { chats, identities, inbox, outbox, people } from "../../src/db/schema/index.ts";
+import {
+  type BackgroundTracker,
+  createBackgroundTracker,
+} from "../../src/entry/compose/background-tracker.ts";
+import { createServices, type Services } from "../../src/entry/compose/services.ts";
 import { createLogger } from "../../src/log.ts";
-import { type BackgroundTracker, createBackgroundTracker } from "../../src/runtime/background-tracker.ts";
-import { createServices, type Services } from "../../src/runtime/services.ts";
 import { type FakeDingTalk, startFakeDingTalk } from "../fakes/dingtalk.ts";
 import { type FakeLark, startFakeLark } from "../fakes/lark.ts";
 import { type FakeWeCom, startFakeWeCom } from "../fakes/wecom.ts";
 import { dingtalkRobotMessage, signDingTalk } from "./dingtalk-signer.ts";
 import { LARK_SIGNED_AT } from "./lark-signer.ts";
 import { type ManualClock, manualClock } from "./manual-clock.ts";
+import { appCallback } from "./wecom-signer.ts";
 
 export const LARK = {
   appId: "cli_e2e_0001",
@@ -217,6 +221,7 @@ export async function sendDingTalkMessage(
   fakes: Fakes,
   text: string,
   msgId: string,
+  overrides: Record<string, unknown> = {},
 ): Promise<number> {
   const now = h.clock.now().getTime();
   const body = dingtalkRobotMessage({
@@ -224,6 +229,7 @@ export async function sendDingTalkMessage(
     msgId,
     createAt: now,
     overrides: {
+      ...overrides,
       sessionWebhook: fakes.dingtalk.sessionWebhookUrl(`s-${msgId}`),
       sessionWebhookExpiredTime: now + 5_400_000,
     },
@@ -232,6 +238,27 @@ export async function sendDingTalkMessage(
     method: "POST",
     body: JSON.stringify(body),
     headers: { "content-type": "application/json", ...signDingTalk(now, DINGTALK.clientSecret) },
+  });
+  await h.settle();
+  return response.status;
+}
+
+/** A signed WeCom self-built-app text message from `zhangsan`; resolves with the answer's status once settled. */
+export async function sendWeComAppMessage(h: Harness, text: string, msgId: string): Promise<number> {
+  const timestamp = String(Math.floor(h.clock.now().getTime() / 1000));
+  const xml =
+    `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName>` +
+    `<CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType>` +
+    `<Content><![CDATA[${text}]]></Content><MsgId>${msgId}</MsgId><AgentID>${WECOM.agentId}</AgentID></xml>`;
+  const signed = appCallback(
+    { token: WECOM.token, encodingAesKey: WECOM.encodingAesKey, receiveId: WECOM.corpId },
+    xml,
+    { timestamp },
+  );
+  const response = await h.send(signed.path, {
+    method: "POST",
+    body: signed.body,
+    headers: { "content-type": "text/xml" },
   });
   await h.settle();
   return response.status;

@@ -1,5 +1,5 @@
 // A chat message as a platform adapter decodes it, for tests that hand events to the inbox, bot or router.
-import type { InboundMessage } from "../../src/platforms/types.ts";
+import type { InboundMessage } from "../../src/chat/events.ts";
 
 /** `id` is the platform's message id; the dedup key and reply handle follow from it unless given. */
 export function inboundMessage(id: string, fields: Partial<InboundMessage> = {}): InboundMessage {

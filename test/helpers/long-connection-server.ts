@@ -8,8 +8,8 @@ import type { Database } from "../../src/db/database.ts";
 import { MIGRATIONS_FOLDER } from "../../src/db/migrations-folder.ts";
 import { openPglite } from "../../src/db/pglite.ts";
 import { inbox, outbox } from "../../src/db/schema/index.ts";
+import { type RunningServer, startNodeServer } from "../../src/entry/node/server.ts";
 import { createLogger } from "../../src/log.ts";
-import { type RunningServer, startNodeServer } from "../../src/runtime/node-server.ts";
 import { openTestDatabase, type TestDatabase } from "./database.ts";
 import { LARK_SIGNED_AT } from "./lark-signer.ts";
 

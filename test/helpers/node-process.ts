@@ -34,7 +34,7 @@ function launch(entry: string, args: string[], env: Record<string, string>) {
 
 /** Starts `npm start`'s entry and resolves once it printed its start-up line (or rejects when it exits). */
 export function startServer(env: Record<string, string>): Promise<Started> {
-  const launched = launch("src/entry/node.ts", [], { PORT: "0", ...env });
+  const launched = launch("console/start.ts", [], { PORT: "0", ...env });
   return new Promise((resolve, reject) => {
     const onData = () => {
       const match = /"event":"server\.started","url":"([^"]+)"/.exec(launched.output());

@@ -1,5 +1,7 @@
 // Adapters that only record what the outbox sends through them, for tests about what goes where.
-import type { OutboundMessage, PlatformAdapter, PlatformId, Target } from "../../src/platforms/types.ts";
+import type { OutboundMessage } from "../../src/chat/card.ts";
+import type { PlatformId, Target } from "../../src/chat/events.ts";
+import type { PlatformAdapter } from "../../src/platforms/types.ts";
 
 export interface Sent {
   platform: PlatformId;

@@ -1,11 +1,10 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createDispatcher, type EventHandler } from "../../src/bot/dispatch.ts";
+import type { InboundAction } from "../../src/chat/events.ts";
 import { inbox as inboxTable } from "../../src/db/schema/index.ts";
-import type { EventHandler } from "../../src/events/event-handler.ts";
 import { createInbox, LEASE_MS, MAX_ATTEMPTS } from "../../src/inbox/inbox.ts";
-import { sweepInbox } from "../../src/inbox/sweep.ts";
 import { silentLogger } from "../../src/log.ts";
-import type { InboundAction } from "../../src/platforms/types.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../helpers/database.ts";
 import { inboundMessage } from "../helpers/inbound-message.ts";
 import { manualClock } from "../helpers/manual-clock.ts";
@@ -114,7 +113,8 @@ describe("inbox", () => {
         return { settled: Promise.resolve() };
       },
     } as unknown as EventHandler;
-    expect(await sweepInbox({ inbox, handler, log: silentLogger })).toEqual({ done: 250, failed: 0 });
+    const dispatch = createDispatcher({ inbox, handler, background: () => {}, log: silentLogger });
+    expect(await dispatch.sweep()).toEqual({ done: 250, failed: 0 });
     expect(handled).toBe(250);
     expect(await inbox.due(1000)).toEqual([]);
   });

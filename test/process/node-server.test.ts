@@ -1,5 +1,6 @@
 // The real `npm start` process on the embedded database: start-up, hand-off of jobs, crash and clean stop.
 import { mkdtempSync, rmSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -22,7 +23,7 @@ describe("npm start on the embedded database", () => {
 
     // `npm run job` while the server owns the database: the server runs it.
     const job = await runEntry(
-      "src/entry/job.ts",
+      "src/entry/node/job.ts",
       ["housekeeping", "--at", "2026-11-26T03:00:00+08:00"],
       env,
     );
@@ -30,7 +31,7 @@ describe("npm start on the embedded database", () => {
     expect(job.code).toBe(0);
 
     // A second server on the same directory is refused with a clear message, not a corrupted database.
-    const second = await runEntry("src/entry/node.ts", [], { ...env, PORT: "0" });
+    const second = await runEntry("console/start.ts", [], { ...env, PORT: "0" });
     expect(second.code).toBe(1);
     expect(second.output).toMatch(/in use by process \d+ .*stop it, or point DATA_DIR elsewhere/);
 
@@ -58,18 +59,18 @@ describe("npm start on the embedded database", () => {
   }, 120_000);
 
   it("rejects bad arguments to npm run job with the usage", async () => {
-    const unknown = await runEntry("src/entry/job.ts", ["no-such-job"], env);
+    const unknown = await runEntry("src/entry/node/job.ts", ["no-such-job"], env);
     expect(unknown.code).toBe(2);
     expect(unknown.output).toContain('unknown job "no-such-job"');
     expect(unknown.output).toContain(`jobs: ${JOBS.map((job) => job.name).join(", ")}`);
     expect(unknown.output).toMatch(/jobs: .*kpi-digest.*overdue-sweep/);
-    const badAt = await runEntry("src/entry/job.ts", ["housekeeping", "--at", "yesterday"], env);
+    const badAt = await runEntry("src/entry/node/job.ts", ["housekeeping", "--at", "yesterday"], env);
     expect(badAt.code).toBe(2);
     expect(badAt.output).toContain("--at must be an ISO 8601 time");
   });
 
   it("refuses to start with a bad configuration, naming the variable", async () => {
-    const result = await runEntry("src/entry/node.ts", [], {
+    const result = await runEntry("console/start.ts", [], {
       ...env,
       PORT: "http",
       OPS_TIMEZONE: "Moon/Base",
@@ -77,4 +78,29 @@ describe("npm start on the embedded database", () => {
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/PORT: must be a port number.*OPS_TIMEZONE: not an IANA time zone/);
   });
+});
+
+describe("webhook request time on the Node server", () => {
+  it("cuts a request whose body never finishes instead of holding it for Node's default 300 s", async () => {
+    const server = await startServer({ DATA_DIR: mkdtempSync(join(tmpdir(), "opsbot-slow-")) });
+    try {
+      const { hostname, port } = new URL(server.url);
+      const socket = connect(Number(port), hostname);
+      const answer = new Promise<string>((resolve) => {
+        let received = "";
+        socket.on("data", (chunk) => {
+          received += chunk.toString();
+        });
+        socket.on("close", () => resolve(received));
+      });
+      // Headers promise 100 bytes; only 10 come, and then nothing.
+      socket.write(
+        'POST /webhooks/lark HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":1234',
+      );
+      expect(await answer).toMatch(/^HTTP\/1\.1 408/);
+    } finally {
+      server.child.kill("SIGTERM");
+      await server.exited;
+    }
+  }, 40_000);
 });

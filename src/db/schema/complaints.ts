@@ -19,6 +19,8 @@ export const complaints = pgTable(
     resolutionDueAt: timestamptz("resolution_due_at").notNull(),
     /** The resolution deadline was counted Monday–Friday beyond the published holiday data. */
     resolutionDueProvisional: boolean("resolution_due_provisional").notNull().default(false),
+    /** The resolution deadline before a calendar change (`/calendar set|unset`) last moved it; null if never. */
+    resolutionDueMovedFrom: timestamptz("resolution_due_moved_from"),
     /** Who took it (the "Take" button); may differ from whoever responds. */
     ownerId: integer("owner_id").references(() => people.id),
     respondedAt: timestamptz("responded_at"),

@@ -190,3 +190,18 @@ export const calendarOverrides = pgTable("calendar_overrides", {
   createdBy: integer("created_by").references(() => people.id),
   createdAt: timestamptz("created_at").notNull(),
 });
+
+/**
+ * Signed header pairs whose signature does not cover the body (DingTalk), with the body each was first seen
+ * with: a pair is accepted with that body only. Rows past the platform's timestamp window are deleted.
+ */
+export const signatureUses = pgTable(
+  "signature_uses",
+  {
+    platform: text("platform").notNull(),
+    signature: text("signature").notNull(),
+    bodyDigest: text("body_digest").notNull(),
+    seenAt: timestamptz("seen_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.signature] }), index("signature_uses_seen_idx").on(t.seenAt)],
+);

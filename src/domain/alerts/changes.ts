@@ -2,18 +2,12 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Db } from "../../db/database.ts";
 import { alerts } from "../../db/schema/index.ts";
+import { type Actor, auditedBy } from "../actor.ts";
 import { audit } from "../audit.ts";
+import { Refused } from "../refused.ts";
 import { alertEntityId, goesToManagers } from "./levels.ts";
 import { type AlertRow, escalateAlert, findAlert } from "./store.ts";
 import type { AlertTiming } from "./timing.ts";
-
-export interface AlertActor {
-  personId: number;
-  name: string;
-  platform: string;
-  platformMessageId: string;
-  now: Date;
-}
 
 /** Why a click changed nothing: the alert is gone, or someone acted on it first. */
 export type AlertRefusal =
@@ -22,14 +16,24 @@ export type AlertRefusal =
   | { kind: "closed"; alert: AlertRow }
   | { kind: "already_escalated"; alert: AlertRow };
 
-export type AlertChange =
-  | { ok: true; alert: AlertRow; escalationId?: number }
-  | { ok: false; refusal: AlertRefusal };
+export class AlertRefused extends Refused<AlertRefusal> {
+  override readonly name = "AlertRefused";
 
-function refusalFor(alert: AlertRow | undefined): AlertChange {
-  if (!alert) return { ok: false, refusal: { kind: "not_found" } };
-  if (alert.ackedAt) return { ok: false, refusal: { kind: "already_acked", alert } };
-  return { ok: false, refusal: { kind: "closed", alert } };
+  constructor(refusal: AlertRefusal) {
+    super("alert", refusal);
+  }
+}
+
+/** The alert after the change; `escalationId` is the managers' alert a hand escalation raised. */
+export interface AlertChange {
+  alert: AlertRow;
+  escalationId?: number;
+}
+
+function refusalFor(alert: AlertRow | undefined): AlertRefused {
+  if (!alert) return new AlertRefused({ kind: "not_found" });
+  if (alert.ackedAt) return new AlertRefused({ kind: "already_acked", alert });
+  return new AlertRefused({ kind: "closed", alert });
 }
 
 const open = (alert: AlertRow) => alert.ackedAt === null && alert.closedAt === null;
@@ -38,12 +42,12 @@ const open = (alert: AlertRow) => alert.ackedAt === null && alert.closedAt === n
 async function change(
   db: Db,
   id: number,
-  actor: AlertActor,
+  actor: Actor,
   action: string,
   set: (alert: AlertRow) => Partial<typeof alerts.$inferInsert>,
 ): Promise<AlertChange> {
   const before = await findAlert(db, id);
-  if (!before || !open(before)) return refusalFor(before);
+  if (!before || !open(before)) throw refusalFor(before);
   const updated = await db.transaction(async (tx) => {
     const values = set(before);
     const [after] = await tx
@@ -60,10 +64,7 @@ async function change(
       .returning();
     if (!after) return undefined;
     await audit(tx, {
-      at: actor.now,
-      actorPersonId: actor.personId,
-      platform: actor.platform,
-      platformMessageId: actor.platformMessageId,
+      ...auditedBy(actor),
       entityType: "alert",
       entityId: alertEntityId(after),
       action,
@@ -72,13 +73,14 @@ async function change(
     });
     return after;
   });
-  return updated ? { ok: true, alert: updated } : refusalFor(await findAlert(db, id));
+  if (!updated) throw refusalFor(await findAlert(db, id));
+  return { alert: updated };
 }
 
 /** Stops the repeats and the escalation of this alert. */
-export const ackAlert = (db: Db, id: number, actor: AlertActor): Promise<AlertChange> =>
+export const ackAlert = (db: Db, id: number, actor: Actor): Promise<AlertChange> =>
   change(db, id, actor, "alert.acked", () => ({
-    ackedAt: actor.now,
+    ackedAt: actor.at,
     ackedBy: actor.personId,
     notifyAt: null,
     escalateAt: null,
@@ -88,7 +90,7 @@ export const ackAlert = (db: Db, id: number, actor: AlertActor): Promise<AlertCh
 export const snoozeAlert = (
   db: Db,
   id: number,
-  actor: AlertActor,
+  actor: Actor,
   until: Date,
   timing: AlertTiming,
 ): Promise<AlertChange> =>
@@ -103,23 +105,22 @@ export const snoozeAlert = (
 export async function escalateByHand(
   db: Db,
   id: number,
-  actor: AlertActor,
+  actor: Actor,
   timing: AlertTiming,
 ): Promise<AlertChange> {
   const source = await findAlert(db, id);
-  if (!source || !open(source)) return refusalFor(source);
-  if (goesToManagers(source.level))
-    return { ok: false, refusal: { kind: "already_escalated", alert: source } };
+  if (!source || !open(source)) throw refusalFor(source);
+  if (goesToManagers(source.level)) throw new AlertRefused({ kind: "already_escalated", alert: source });
   const escalationId = await escalateAlert(db, source, {
     reason: "button",
     by: actor,
-    now: actor.now,
+    now: actor.at,
     timing,
   });
   const after = await findAlert(db, id);
-  if (escalationId !== undefined && after) return { ok: true, alert: after, escalationId };
+  if (escalationId !== undefined && after) return { alert: after, escalationId };
   // The subject had been escalated before (its escalation is kept once): this alert is closed all the same.
   if (after?.closedReason === "escalated")
-    return { ok: false, refusal: { kind: "already_escalated", alert: after } };
-  return refusalFor(after);
+    throw new AlertRefused({ kind: "already_escalated", alert: after });
+  throw refusalFor(after);
 }

@@ -23,8 +23,16 @@ export const WARNING_SHARE = 0.75;
 /** DESIGN §1: more than 5 days past the original due date → special review meeting. */
 export const REVIEW_AFTER_DAYS = 5;
 
+/** `provisional`: the deadline or cut-off rests on a day of the provisional rule (absent on older alerts). */
 export type SubjectFacts =
-  | { type: "complaint"; number: string; customer: string; receivedAt: string; dueAt: string }
+  | {
+      type: "complaint";
+      number: string;
+      customer: string;
+      receivedAt: string;
+      dueAt: string;
+      provisional?: boolean;
+    }
   | {
       type: "order";
       number: string;
@@ -34,7 +42,15 @@ export type SubjectFacts =
       dueDate: LocalDate;
       originalDueDate: LocalDate;
     }
-  | { type: "inspection"; area: string; nameZh: string; nameEn: string; day: LocalDate; cutoff: string };
+  | {
+      type: "inspection";
+      area: string;
+      nameZh: string;
+      nameEn: string;
+      day: LocalDate;
+      cutoff: string;
+      provisional?: boolean;
+    };
 
 /** What the card shows; an escalation also says why and from which level. */
 export type AlertFacts = SubjectFacts & {
@@ -98,6 +114,7 @@ async function complaintConditions(
     receivedAt: complaints.receivedAt,
     responseDueAt: complaints.responseDueAt,
     resolutionDueAt: complaints.resolutionDueAt,
+    resolutionDueProvisional: complaints.resolutionDueProvisional,
   };
   const responseLevel = breachOr(complaints.responseDueAt, now);
   const resolutionLevel = breachOr(complaints.resolutionDueAt, now);
@@ -113,7 +130,12 @@ async function complaintConditions(
       .where(and(holding.resolution, notRaised("resolution", complaints.number, resolutionLevel)))
       .orderBy(asc(complaints.id)),
   ]);
-  const condition = (row: (typeof response)[number], kind: AlertKind, dueAt: Date): AlertCondition => ({
+  const condition = (
+    row: (typeof response)[number],
+    kind: AlertKind,
+    dueAt: Date,
+    provisional: boolean,
+  ): AlertCondition => ({
     kind,
     entity: row.number,
     level: row.level,
@@ -124,13 +146,15 @@ async function complaintConditions(
       customer: row.customer,
       receivedAt: row.receivedAt.toISOString(),
       dueAt: dueAt.toISOString(),
+      provisional,
     },
   });
   return [
-    ...response.map((row) => condition(row, "response", row.responseDueAt)),
+    // The first response is 24 clock hours: no calendar, never provisional.
+    ...response.map((row) => condition(row, "response", row.responseDueAt, false)),
     ...resolution
       .filter((row) => calendar.addWorkingDays(row.receivedAt, RESOLUTION_WARNING_DAYS).due <= now)
-      .map((row) => condition(row, "resolution", row.resolutionDueAt)),
+      .map((row) => condition(row, "resolution", row.resolutionDueAt, row.resolutionDueProvisional)),
   ];
 }
 
@@ -167,7 +191,8 @@ export async function inspectionConditions(
   calendar: WorkingCalendar,
 ): Promise<AlertCondition[]> {
   const today = localDateOf(now, calendar.timezone);
-  if (!calendar.isWorkingDay(today).working) return [];
+  const status = calendar.isWorkingDay(today);
+  if (!status.working) return [];
   const { timezone } = calendar;
   const areas = await db
     .select()
@@ -195,6 +220,7 @@ export async function inspectionConditions(
         nameEn: area.nameEn,
         day: today,
         cutoff: area.cutoff,
+        provisional: status.provisional,
       },
     }));
 }

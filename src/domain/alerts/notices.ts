@@ -4,9 +4,8 @@ import { inJsonList } from "../../db/any-of.ts";
 import type { Db } from "../../db/database.ts";
 import { alerts } from "../../db/schema/index.ts";
 import type { Outbox, OutboxCounts } from "../../outbox/outbox.ts";
-import { enqueueFanOut, fanOutItems } from "../notifications/fan-out.ts";
+import { type DrawnMessage, enqueueFanOut, fanOutItems } from "../notifications/fan-out.ts";
 import { type Recipient, subscribedRecipients } from "../notifications/recipients.ts";
-import { alertCard } from "./card.ts";
 import { goesToManagers, noticeKeyPrefix } from "./levels.ts";
 import { managerRecipients } from "./recipients.ts";
 import type { AlertRow } from "./store.ts";
@@ -17,6 +16,8 @@ export interface NoticeDeps {
   outbox: Outbox;
   timezone: string;
   timing: AlertTiming;
+  /** The notice of an alert as it stands at `now` (commands/alerts draws it). */
+  draw: (alert: AlertRow, now: Date, timezone: string) => DrawnMessage;
 }
 
 /** Outbox rows per transaction at most: well under the bind parameters one INSERT may carry. */
@@ -78,7 +79,7 @@ async function claimNotices(
       fanOutItems(
         noticeKeyPrefix(alert, alert.sentCount - 1),
         goesToManagers(alert.level) ? recipients.withManagers : recipients.groups,
-        { type: "card", card: alertCard(alert, { now, timezone: deps.timezone }) },
+        deps.draw(alert, now, deps.timezone),
       ),
     );
     return { claimed: claimed.length, keys: await enqueueFanOut(deps.outbox, items, tx) };

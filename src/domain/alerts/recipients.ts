@@ -1,8 +1,8 @@
 // Who an alert goes to: the groups subscribed to alerts and, for reviews and escalations, each manager directly.
 import { asc, eq } from "drizzle-orm";
+import type { PlatformId } from "../../chat/events.ts";
 import type { Db } from "../../db/database.ts";
 import { identities, personRoles } from "../../db/schema/index.ts";
-import type { PlatformId } from "../../platforms/types.ts";
 import type { Recipient } from "../notifications/recipients.ts";
 
 /**

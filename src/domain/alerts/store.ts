@@ -4,6 +4,7 @@ import { alias, type PgColumn } from "drizzle-orm/pg-core";
 import { inJsonList } from "../../db/any-of.ts";
 import { type Db, rowsOf } from "../../db/database.ts";
 import { alerts, complaints, orders } from "../../db/schema/index.ts";
+import type { Actor } from "../actor.ts";
 import { audit } from "../audit.ts";
 import type { LocalDate } from "../calendar/local-time.ts";
 import { type AlertCondition, type AlertFacts, holdingSubjects } from "./conditions.ts";
@@ -161,14 +162,6 @@ async function supersedeOutranked(
   return superseded.length;
 }
 
-/** Who pressed Escalate, from which platform message: the escalation's audit row. */
-export interface EscalatingPerson {
-  personId: number;
-  name: string;
-  platform: string;
-  platformMessageId: string;
-}
-
 /**
  * Closes `source` as escalated and raises the escalation of its subject, in one transaction. Returns the
  * new escalation's id, or undefined when the source was no longer open or its subject had already been
@@ -177,7 +170,7 @@ export interface EscalatingPerson {
 export async function escalateAlert(
   db: Db,
   source: AlertRow,
-  escalation: { reason: EscalationReason; by?: EscalatingPerson; now: Date; timing: AlertTiming },
+  escalation: { reason: EscalationReason; by?: Actor; now: Date; timing: AlertTiming },
 ): Promise<number | undefined> {
   const { now, timing } = escalation;
   return db.transaction(async (tx) => {

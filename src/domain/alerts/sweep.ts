@@ -1,19 +1,14 @@
 // One pass of the overdue sweep: raise what became overdue, close what ended, escalate the unacked, send what is due.
 import type { Db } from "../../db/database.ts";
-import type { Outbox } from "../../outbox/outbox.ts";
 import { localDateOf } from "../calendar/local-time.ts";
 import { loadCalendarOverrides } from "../calendar/overrides-repository.ts";
 import { createWorkingCalendar, type WorkingCalendar } from "../calendar/working-calendar.ts";
 import { inspectionConditions, unraisedConditions } from "./conditions.ts";
-import { sendDueNotices } from "./notices.ts";
+import { type NoticeDeps, sendDueNotices } from "./notices.ts";
 import { clearEndedAlerts, escalateUnacked, raiseAlerts } from "./store.ts";
 import { alertTiming } from "./timing.ts";
 
-export interface SweepDeps {
-  db: Db;
-  outbox: Outbox;
-  timezone: string;
-}
+export type SweepDeps = Omit<NoticeDeps, "timing">;
 
 export interface SweepSummary {
   raised: number;

@@ -1,5 +1,5 @@
 // Admin corrections of the working-day calendar (calendar_overrides): load them, set one, remove one.
-import { eq } from "drizzle-orm";
+import { asc, eq, gte } from "drizzle-orm";
 import type { Db } from "../../db/database.ts";
 import { calendarOverrides } from "../../db/schema/index.ts";
 import { assertLocalDate, type LocalDate } from "./local-time.ts";
@@ -42,6 +42,21 @@ function toOverride(row: typeof calendarOverrides.$inferSelect): CalendarOverrid
 export async function loadCalendarOverrides(db: Db): Promise<Map<LocalDate, CalendarOverrideKind>> {
   const rows = await db.select().from(calendarOverrides);
   return new Map(rows.map((row) => [row.day, assertKind(row.kind)]));
+}
+
+/** Overrides from `from` on, earliest first, at most `limit`: what `/calendar` lists. */
+export async function listCalendarOverrides(
+  db: Db,
+  from: LocalDate,
+  limit: number,
+): Promise<CalendarOverride[]> {
+  const rows = await db
+    .select()
+    .from(calendarOverrides)
+    .where(gte(calendarOverrides.day, from))
+    .orderBy(asc(calendarOverrides.day))
+    .limit(limit);
+  return rows.map(toOverride);
 }
 
 /** Creates or replaces the override of one day. Pass a transaction as `db` to write the audit row with it. */

@@ -1,5 +1,10 @@
-// The working-day calendar of DESIGN §1: China's statutory calendar, company overrides on top, in OPS_TIMEZONE.
-import { chinaStatutoryDay, isChinaCalendarPublished } from "./china-holidays.ts";
+// The working-day calendar of DESIGN §1: company overrides, then the published notices, then the provisional
+// rule by law for a year without a notice, then Monday–Friday; in OPS_TIMEZONE.
+import {
+  INSTALLED_CHINA_CALENDAR,
+  type PublishedChinaCalendar,
+  type StatutoryDay,
+} from "./china-holidays.ts";
 import {
   addDays,
   assertLocalDate,
@@ -13,13 +18,20 @@ import {
   localTimeOfDay,
   parseTimeOfDay,
 } from "./local-time.ts";
+import { provisionalStatutoryDay } from "./provisional-holidays.ts";
 
 export type CalendarOverrideKind = "off" | "work";
 
-interface DayStatus {
+/** Why a day is or is not a working day, most specific first. */
+export type DayReason = "override" | "holiday" | "in_lieu" | "make_up_workday" | "weekend" | "weekday";
+
+export interface DayStatus {
   working: boolean;
-  /** The year has no published State Council data, so the answer comes from the Monday–Friday rule. */
+  /** The year has no published State Council notice: the answer is the provisional rule by law. */
   provisional: boolean;
+  reason: DayReason;
+  /** The holiday a holiday, day in lieu or make-up workday belongs to. */
+  holiday?: StatutoryDay["holiday"];
 }
 
 interface WorkingDeadline {
@@ -33,6 +45,8 @@ export interface WorkingCalendarOptions {
   timezone: string;
   /** Admin corrections; they win over the statutory data. */
   overrides?: ReadonlyMap<LocalDate, CalendarOverrideKind>;
+  /** The published notices; default the installed chinese-days data (tests inject a newer year). */
+  published?: PublishedChinaCalendar;
   /** The daily working window for working-hour clocks (alert repeats, quiet hours); default 08:00–20:00. */
   workingHours?: { start: string; end: string };
 }
@@ -74,12 +88,19 @@ export function createWorkingCalendar(options: WorkingCalendarOptions): WorkingC
   if (workingWindow.from >= workingWindow.to)
     throw new RangeError("working hours must start before they end");
 
+  const published = options.published ?? INSTALLED_CHINA_CALENDAR;
+
   function statusOf(day: LocalDate): DayStatus {
+    const provisional = !published.isPublished(day);
     const override = overrides.get(day);
-    if (override) return { working: override === "work", provisional: false };
-    const statutory = chinaStatutoryDay(day);
-    if (statutory) return { working: statutory === "work", provisional: false };
-    return { working: isoWeekday(day) <= 5, provisional: !isChinaCalendarPublished(day) };
+    if (override) return { working: override === "work", provisional: false, reason: "override" };
+    const statutory = provisional ? provisionalStatutoryDay(day) : published.statutoryDay(day);
+    if (statutory) {
+      const reason = statutory.kind === "work" ? "make_up_workday" : statutory.inLieu ? "in_lieu" : "holiday";
+      return { working: statutory.kind === "work", provisional, reason, holiday: statutory.holiday };
+    }
+    const weekday = isoWeekday(day) <= 5;
+    return { working: weekday, provisional, reason: weekday ? "weekday" : "weekend" };
   }
 
   /**

@@ -1,4 +1,5 @@
 // Why a complaint change was refused, with the complaint as it stands, for the caller to put into words.
+import { Refused } from "../refused.ts";
 import type { Complaint } from "./store.ts";
 
 export type ComplaintRefusal =
@@ -10,10 +11,10 @@ export type ComplaintRefusal =
   /** Others kept changing it while we tried; nothing was written. */
   | { kind: "busy"; number: string };
 
-export class ComplaintRefused extends Error {
+export class ComplaintRefused extends Refused<ComplaintRefusal> {
   override readonly name = "ComplaintRefused";
 
-  constructor(readonly refusal: ComplaintRefusal) {
-    super(`complaint change refused: ${refusal.kind}`);
+  constructor(refusal: ComplaintRefusal) {
+    super("complaint", refusal);
   }
 }

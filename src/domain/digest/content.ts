@@ -20,6 +20,8 @@ export interface DigestContent {
   dayBefore: Kpis;
   monthToDate: Kpis;
   urgent: UrgentItem[];
+  /** The digest's day or a window it reports on rests on the provisional rule: marked, explained by /calendar. */
+  provisional: boolean;
 }
 
 /** Every number through computeKpisForWindows, the one implementation /kpi uses too (one pass per table). */
@@ -44,5 +46,9 @@ export async function computeDigest(
     dayBefore: dayBeforeKpis,
     monthToDate: monthToDateKpis,
     urgent,
+    provisional:
+      calendar.isWorkingDay(localDateOf(now, timezone)).provisional ||
+      yesterdayKpis.provisional ||
+      monthToDateKpis.provisional,
   };
 }

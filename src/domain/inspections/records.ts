@@ -1,8 +1,8 @@
 // Stored inspections read back whole: area, results by checklist order, who submitted them and where.
 import { asc, eq } from "drizzle-orm";
+import type { PlatformId } from "../../chat/events.ts";
 import type { Db } from "../../db/database.ts";
 import { inspectionResults, inspections, people } from "../../db/schema/index.ts";
-import type { PlatformId } from "../../platforms/types.ts";
 import { loadArea } from "./areas.ts";
 import type { InspectionArea, ItemResult } from "./checklist.ts";
 

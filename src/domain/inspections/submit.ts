@@ -1,11 +1,12 @@
 // Submitting an inspection: store it with its results and findings, audit it, and alert at once on findings.
 import { and, eq, sql } from "drizzle-orm";
+import type { ChatRef, PlatformId } from "../../chat/events.ts";
 import type { Db } from "../../db/database.ts";
 import { auditLog, findings, inspectionResults, inspections } from "../../db/schema/index.ts";
 import type { Outbox, OutboxCounts } from "../../outbox/outbox.ts";
-import type { ChatRef, OutboundMessage, PlatformId } from "../../platforms/types.ts";
+import { type Actor, auditedBy } from "../actor.ts";
 import { audit } from "../audit.ts";
-import { enqueueFanOut, fanOutItems } from "../notifications/fan-out.ts";
+import { type DrawnMessage, enqueueFanOut, fanOutItems } from "../notifications/fan-out.ts";
 import { chatRecipient, subscribedRecipients } from "../notifications/recipients.ts";
 import { nextNumber } from "../numbering.ts";
 import { findingDescription, type InspectionArea, type ItemResult } from "./checklist.ts";
@@ -15,17 +16,14 @@ export interface Submission {
   area: InspectionArea;
   /** Every checklist item's result, as evaluateChecklist returned them. */
   results: ItemResult[];
-  by: { personId: number; name: string };
-  at: Date;
+  /**
+   * Who submitted it, when, and from which platform event, kept in the audit row: the same event handled
+   * twice (a redelivery, a sweep after a crash) finds the inspection it stored.
+   */
+  actor: Actor;
   timezone: string;
-  platform: PlatformId;
   /** Where it was submitted; also told of the findings. */
   chat: ChatRef;
-  /**
-   * The platform event that carried the submission (its message id or dedup key), kept in the audit row:
-   * the same event handled twice (a redelivery, a sweep after a crash) finds the inspection it stored.
-   */
-  source: string;
 }
 
 export interface SubmitOutcome {
@@ -65,7 +63,8 @@ async function numberStoredFor(tx: Db, platform: PlatformId, source: string): Pr
 
 /** Writes the inspection, its results, its findings and their audit rows; returns its number. */
 async function store(tx: Db, submission: Submission): Promise<string> {
-  const { area, results, by, at, platform, source } = submission;
+  const { area, results, actor } = submission;
+  const { at, platform } = actor;
   const chatId = submission.chat.id;
   const failed = results.filter((result) => !result.passed);
   const number = await nextNumber(tx, "I", at, submission.timezone);
@@ -74,7 +73,7 @@ async function store(tx: Db, submission: Submission): Promise<string> {
     .values({
       number,
       areaId: area.id,
-      submittedBy: by.personId,
+      submittedBy: actor.personId,
       submittedAt: at,
       findingCount: failed.length,
       platform,
@@ -90,7 +89,7 @@ async function store(tx: Db, submission: Submission): Promise<string> {
       passed: result.passed,
     })),
   );
-  const stamp = { at, actorPersonId: by.personId, platform, platformMessageId: source };
+  const stamp = auditedBy(actor);
   await audit(tx, {
     ...stamp,
     entityType: "inspection",
@@ -130,8 +129,8 @@ async function store(tx: Db, submission: Submission): Promise<string> {
 async function alertItems(
   tx: Db,
   inspection: InspectionRecord,
-  { platform, chat }: Submission,
-  message: OutboundMessage,
+  { actor: { platform }, chat }: Submission,
+  message: DrawnMessage,
 ) {
   if (inspection.findingCount === 0) return [];
   const submitterChat = await chatRecipient(tx, platform, chat);
@@ -149,9 +148,9 @@ async function alertItems(
 export async function submitInspection(
   { db, outbox }: SubmitDeps,
   submission: Submission,
-  alertMessage: (inspection: InspectionRecord) => OutboundMessage,
+  alertMessage: (inspection: InspectionRecord) => DrawnMessage,
 ): Promise<SubmitOutcome> {
-  const { platform, source } = submission;
+  const { platform, platformMessageId: source } = submission.actor;
   const stored = await db.transaction(async (tx) => {
     // Serialises concurrent runs of one event, so the check below cannot pass twice.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`inspection:${platform}:${source}`}))`);

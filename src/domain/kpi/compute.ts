@@ -63,6 +63,8 @@ export interface Kpis {
     /** Scores of 4–5 among the scores given in the window. */
     satisfaction: SatisfactionRatio;
   };
+  /** Some day of the window is provisional (a year without a published notice): its counts may change. */
+  provisional: boolean;
   inspections: {
     /** Area-days inspected ÷ area-days due: active areas × working days of the window up to today. */
     doneVsDue: Ratio;
@@ -212,6 +214,14 @@ async function countPerWindow<K extends string>(
   });
 }
 
+/** True when any day of the window rests on the provisional rule; working days and deadlines in it may move. */
+function windowIsProvisional(window: KpiWindow, calendar: WorkingCalendar): boolean {
+  for (let day = window.from; day <= window.to; day = addDays(day, 1)) {
+    if (calendar.isWorkingDay(day).provisional) return true;
+  }
+  return false;
+}
+
 /** Working days of the window up to today: the days an inspection of each active area is due. */
 function inspectionDays(window: KpiWindow, today: LocalDate, calendar: WorkingCalendar): LocalDate[] {
   const days: LocalDate[] = [];
@@ -295,6 +305,7 @@ export async function computeKpisForWindows(
   return checked.map((window, index) => ({
     window,
     today,
+    provisional: windowIsProvisional(window, calendar),
     orders: nth(orderWindows, index).block(nth(orderRows, index)),
     complaints: nth(complaintWindows, index).block(nth(complaintRows, index)),
     inspections: nth(inspectionBlocks, index),

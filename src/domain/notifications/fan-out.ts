@@ -1,14 +1,17 @@
 // One message to many chats through the outbox, one row each under `<key prefix>:<platform>:<chat id>`.
+
 import type { Db } from "../../db/database.ts";
 import type { Outbox, OutboxCounts, OutboxItem } from "../../outbox/outbox.ts";
-import type { OutboundMessage } from "../../platforms/types.ts";
 import type { Recipient } from "./recipients.ts";
+
+/** A message a command drew, on its way to the outbox: the domain passes it on and never looks inside. */
+export type DrawnMessage = OutboxItem["message"];
 
 /** The outbox rows for `message` to each recipient; a chat named twice gets one row. */
 export function fanOutItems(
   keyPrefix: string,
   recipients: readonly Recipient[],
-  message: OutboundMessage,
+  message: DrawnMessage,
 ): OutboxItem[] {
   const byKey = new Map<string, OutboxItem>();
   for (const { platform, chatId, target } of recipients) {
@@ -36,7 +39,7 @@ export async function fanOut(
   outbox: Outbox,
   keyPrefix: string,
   recipients: readonly Recipient[],
-  message: OutboundMessage,
+  message: DrawnMessage,
 ): Promise<{ keys: string[]; counts: OutboxCounts }> {
   const keys = await enqueueFanOut(outbox, fanOutItems(keyPrefix, recipients, message));
   return { keys, counts: await outbox.deliver(keys) };

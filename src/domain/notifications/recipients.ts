@@ -1,6 +1,7 @@
 // Where pushes go: the chats subscribed to a topic, or the chat an event came from, each as a reachable Target.
+
+import type { ChatRef, PlatformId, Target } from "../../chat/events.ts";
 import type { Db } from "../../db/database.ts";
-import type { ChatRef, PlatformId, Target } from "../../platforms/types.ts";
 import { chatWebhook, listSubscriptions, type Topic } from "../subscriptions/subscriptions.ts";
 
 /** One chat a push goes to; `platform` and `chatId` make its part of the idempotency key. */

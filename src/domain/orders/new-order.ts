@@ -1,12 +1,13 @@
 // Taking an order: check it, number it in OPS_TIMEZONE and store it as a draft, noting a likely duplicate.
 import type { Db } from "../../db/database.ts";
 import { orders } from "../../db/schema/index.ts";
+import { type Actor, auditedBy } from "../actor.ts";
 import { audit } from "../audit.ts";
 import { isLocalDate, type LocalDate, localDateOf, MINUTE_MS } from "../calendar/local-time.ts";
 import { nextNumber } from "../numbering.ts";
-import { type OrderActor, type OrderRow, type OrderView, orderSnapshot } from "./order.ts";
+import { type OrderRow, type OrderView, orderSnapshot } from "./order.ts";
 import { findRecentDuplicate, withNames } from "./orders-repository.ts";
-import { OrderInputError } from "./refusals.ts";
+import { type OrderInputProblem, OrderRefused } from "./refusals.ts";
 
 /** The same customer, model, quantity and due date within this window asks "duplicate?" before confirming. */
 const DUPLICATE_WINDOW_MS = 10 * MINUTE_MS;
@@ -21,32 +22,22 @@ export interface NewOrder {
 /** Spaces trimmed and runs of spaces made one, so "华为 " and "华为" are the same customer. */
 const tidy = (text: string): string => text.trim().replace(/\s+/gu, " ");
 
-/** The order with tidied text, or an OrderInputError naming the first field that is wrong. */
+const badInput = (problem: OrderInputProblem) => new OrderRefused({ kind: "bad_input", ...problem });
+
+/** The order with tidied text, or a refusal naming the first field that is wrong. */
 export function checkNewOrder(input: NewOrder, today: LocalDate): NewOrder {
   const customer = tidy(input.customer);
   const model = tidy(input.model);
-  if (!customer) throw new OrderInputError("customer", "缺少客户", "missing customer");
-  if (!model) throw new OrderInputError("model", "缺少型号", "missing model");
+  if (!customer) throw badInput({ field: "customer", problem: "missing" });
+  if (!model) throw badInput({ field: "model", problem: "missing" });
   if (!Number.isSafeInteger(input.quantity) || input.quantity < 1) {
-    throw new OrderInputError(
-      "quantity",
-      `数量必须是正整数: ${input.quantity}`,
-      `quantity must be a positive integer: ${input.quantity}`,
-    );
+    throw badInput({ field: "quantity", problem: "not_positive_integer", value: input.quantity });
   }
   if (!isLocalDate(input.dueDate)) {
-    throw new OrderInputError(
-      "dueDate",
-      `交期不是真实存在的日期: ${input.dueDate}`,
-      `due date is not a real date: ${input.dueDate}`,
-    );
+    throw badInput({ field: "dueDate", problem: "not_a_date", value: input.dueDate });
   }
   if (input.dueDate < today) {
-    throw new OrderInputError(
-      "dueDate",
-      `交期不能早于今天 (${today}): ${input.dueDate}`,
-      `due date cannot be before today (${today}): ${input.dueDate}`,
-    );
+    throw badInput({ field: "dueDate", problem: "before_today", value: input.dueDate, today });
   }
   return { customer, model, quantity: input.quantity, dueDate: input.dueDate };
 }
@@ -61,7 +52,7 @@ interface DraftedOrder {
 export async function draftOrder(
   db: Db,
   input: NewOrder,
-  actor: OrderActor & { chatId: string },
+  actor: Actor & { chatId: string },
   timezone: string,
 ): Promise<DraftedOrder> {
   const order = checkNewOrder(input, localDateOf(actor.at, timezone));
@@ -86,10 +77,7 @@ export async function draftOrder(
       .returning();
     const created = row as OrderRow;
     await audit(tx, {
-      at: actor.at,
-      actorPersonId: actor.personId,
-      platform: actor.platform,
-      platformMessageId: actor.platformMessageId,
+      ...auditedBy(actor),
       entityType: "order",
       entityId: number,
       action: "order.drafted",

@@ -2,19 +2,13 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/database.ts";
 import { orderDelays, orders } from "../../db/schema/index.ts";
+import { type Actor, auditedBy } from "../actor.ts";
 import { audit } from "../audit.ts";
 import { isLocalDate, type LocalDate, localDateOf } from "../calendar/local-time.ts";
-import {
-  type ClickedChat,
-  type OrderActor,
-  type OrderRow,
-  type OrderStatus,
-  type OrderView,
-  orderSnapshot,
-} from "./order.ts";
+import { type ClickedChat, type OrderRow, type OrderStatus, type OrderView, orderSnapshot } from "./order.ts";
 import { assertMayAct } from "./order-policy.ts";
 import { withNames } from "./orders-repository.ts";
-import { notFound, OrderRefusal, type OrderVerb, otherChat, VERBS, wrongState } from "./refusals.ts";
+import { OrderRefused, type OrderVerb } from "./refusals.ts";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
@@ -35,7 +29,7 @@ interface Change {
 
 export interface ChangeRequest {
   number: string;
-  actor: OrderActor;
+  actor: Actor;
   timezone: string;
   /** Set for card clicks: the order must belong to this chat. */
   clickedIn?: ClickedChat;
@@ -50,17 +44,17 @@ const MAX_ATTEMPTS = 5;
  * (two clicks on Confirm: one confirms, the other hears who did).
  */
 async function applyChange(db: Db, request: ChangeRequest, change: Change): Promise<OrderView> {
-  const { number, actor, timezone, clickedIn } = request;
-  const today = localDateOf(actor.at, timezone);
+  const { number, actor, clickedIn } = request;
   return db.transaction(async (tx) => {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const [row] = await tx.select().from(orders).where(eq(orders.number, number));
-      if (!row) throw notFound(number, clickedIn !== undefined);
+      if (!row) throw new OrderRefused({ kind: "not_found", number, clicked: clickedIn !== undefined });
       const current = await withNames(tx, row);
       if (clickedIn && (clickedIn.platform !== row.platform || clickedIn.chatId !== row.chatId)) {
-        throw otherChat(current);
+        throw new OrderRefused({ kind: "other_chat", order: current });
       }
-      if (row.status !== change.from) throw wrongState(current, change.verb, timezone, today);
+      if (row.status !== change.from)
+        throw new OrderRefused({ kind: "wrong_state", order: current, attempted: change.verb });
       change.check?.(current);
       const [updated] = await tx
         .update(orders)
@@ -70,10 +64,7 @@ async function applyChange(db: Db, request: ChangeRequest, change: Change): Prom
       if (!updated) continue;
       await change.alongside?.(tx, row);
       await audit(tx, {
-        at: actor.at,
-        actorPersonId: actor.personId,
-        platform: actor.platform,
-        platformMessageId: actor.platformMessageId,
+        ...auditedBy(actor),
         entityType: "order",
         entityId: number,
         action: change.action,
@@ -82,17 +73,14 @@ async function applyChange(db: Db, request: ChangeRequest, change: Change): Prom
       });
       return withNames(tx, updated);
     }
-    throw new OrderRefusal(
-      `订单 ${number} 正在被其他人修改, 请稍后再试`,
-      `order ${number} is being changed by someone else; please try again`,
-    );
+    throw new OrderRefused({ kind: "busy", number });
   });
 }
 
 export function confirmOrder(db: Db, request: ChangeRequest): Promise<OrderView> {
   const { personId, at } = request.actor;
   return applyChange(db, request, {
-    verb: VERBS.confirm,
+    verb: "confirm",
     action: "order.confirmed",
     from: "draft",
     patch: () => ({ status: "confirmed", confirmedBy: personId, confirmedAt: at }),
@@ -102,7 +90,7 @@ export function confirmOrder(db: Db, request: ChangeRequest): Promise<OrderView>
 export function cancelOrder(db: Db, request: ChangeRequest): Promise<OrderView> {
   const { personId, at } = request.actor;
   return applyChange(db, request, {
-    verb: VERBS.cancel,
+    verb: "cancel",
     action: "order.cancelled",
     from: "draft",
     check: (order) => assertMayAct(order, request.actor, "cancel"),
@@ -113,7 +101,7 @@ export function cancelOrder(db: Db, request: ChangeRequest): Promise<OrderView> 
 export function completeOrder(db: Db, request: ChangeRequest): Promise<OrderView> {
   const { personId, at } = request.actor;
   return applyChange(db, request, {
-    verb: VERBS.complete,
+    verb: "complete",
     action: "order.completed",
     from: "confirmed",
     check: (order) => assertMayAct(order, request.actor, "complete"),
@@ -122,23 +110,10 @@ export function completeOrder(db: Db, request: ChangeRequest): Promise<OrderView
 }
 
 function checkNewDue(order: OrderView, newDue: string, today: LocalDate): void {
-  if (!isLocalDate(newDue)) {
-    throw new OrderRefusal(
-      `新交期不是真实存在的日期: ${newDue}`,
-      `new due date is not a real date: ${newDue}`,
-    );
-  }
-  if (newDue < today) {
-    throw new OrderRefusal(
-      `新交期不能早于今天 (${today}): ${newDue}`,
-      `new due date cannot be before today (${today}): ${newDue}`,
-    );
-  }
+  if (!isLocalDate(newDue)) throw new OrderRefused({ kind: "bad_new_due", problem: "not_a_date", newDue });
+  if (newDue < today) throw new OrderRefused({ kind: "bad_new_due", problem: "before_today", newDue, today });
   if (newDue === order.dueDate) {
-    throw new OrderRefusal(
-      `新交期与订单 ${order.number} 当前的交期相同: ${newDue}`,
-      `new due date is the current due date of order ${order.number}: ${newDue}`,
-    );
+    throw new OrderRefused({ kind: "bad_new_due", problem: "same_as_current", newDue, number: order.number });
   }
 }
 
@@ -149,10 +124,10 @@ export function delayOrder(
 ): Promise<OrderView> {
   const { actor, newDue } = request;
   const reason = request.reason.trim();
-  if (!reason) throw new OrderRefusal("缺少延期原因", "missing the reason for the delay");
+  if (!reason) throw new OrderRefused({ kind: "missing_delay_reason" });
   const today = localDateOf(actor.at, request.timezone);
   return applyChange(db, request, {
-    verb: VERBS.delay,
+    verb: "delay",
     action: "order.delayed",
     from: "confirmed",
     check: (order) => {

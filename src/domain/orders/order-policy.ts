@@ -1,7 +1,8 @@
 // Who may do what to an order: the roles that act on anyone's order; a creator may always act on their own.
-import { describeRoles, type Role } from "../../bot/roles.ts";
-import type { OrderActor, OrderView } from "./order.ts";
-import { notCreator, type OrderVerb, VERBS } from "./refusals.ts";
+import type { Actor } from "../actor.ts";
+import type { Role } from "../people/role.ts";
+import type { OrderView } from "./order.ts";
+import { OrderRefused } from "./refusals.ts";
 
 /**
  * Roles that may act on any order. Completing is the warehouse's call (goods out); moving a due date changes
@@ -20,9 +21,8 @@ export const MAY_DELAY: readonly Role[] = ["staff", ...ACTS_ON_ANY_ORDER.delay];
 type Guarded = keyof typeof ACTS_ON_ANY_ORDER;
 
 /** Throws unless the actor created the order or holds a role that acts on anyone's order. */
-export function assertMayAct(order: OrderView, actor: OrderActor, what: Guarded): void {
+export function assertMayAct(order: OrderView, actor: Actor, what: Guarded): void {
   const roles: readonly Role[] = ACTS_ON_ANY_ORDER[what];
   if (order.createdBy === actor.personId || roles.some((role) => actor.roles.includes(role))) return;
-  const verb: OrderVerb = VERBS[what];
-  throw notCreator(order, verb, { zh: describeRoles(roles, "zh"), en: describeRoles(roles, "en") });
+  throw new OrderRefused({ kind: "not_creator", order, attempted: what, roles });
 }

@@ -12,17 +12,6 @@ export interface OrderView extends OrderRow {
   names: Readonly<Record<number, string>>;
 }
 
-/** Who changes an order, when, and from which platform event: what the audit row records. */
-export interface OrderActor {
-  personId: number;
-  /** Roles from the database; decide what a staff member may do to someone else's order. */
-  roles: readonly string[];
-  at: Date;
-  platform: string;
-  /** The platform message or event the change came from. */
-  platformMessageId: string;
-}
-
 /** The chat a card was clicked in: a click only acts on an order taken in that chat. */
 export interface ClickedChat {
   platform: string;

@@ -15,6 +15,12 @@ export async function namesOf(db: Db, ids: readonly (number | null)[]): Promise<
   return Object.fromEntries(rows.map((row) => [row.id, row.name]));
 }
 
+/** The order with this number, as stored. */
+export async function findOrder(db: Db, number: string): Promise<OrderRow | undefined> {
+  const [row] = await db.select().from(orders).where(eq(orders.number, number));
+  return row;
+}
+
 export async function withNames(db: Db, row: OrderRow): Promise<OrderView> {
   const names = await namesOf(db, [row.createdBy, row.confirmedBy, row.completedBy, row.cancelledBy]);
   return { ...row, status: row.status as OrderStatus, names };

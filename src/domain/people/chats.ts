@@ -1,8 +1,8 @@
 // Chats the bot has seen: remembered so that scheduled pushes (digests, alerts) know where to go.
 import { sql } from "drizzle-orm";
+import type { ChatRef, PlatformId } from "../../chat/events.ts";
 import type { Db } from "../../db/database.ts";
 import { chats } from "../../db/schema/index.ts";
-import type { ChatRef, PlatformId } from "../../platforms/types.ts";
 
 export async function rememberChat(db: Db, platform: PlatformId, chat: ChatRef, now: Date): Promise<void> {
   await db

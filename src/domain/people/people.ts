@@ -1,10 +1,10 @@
 // People behind platform accounts: created on first contact, with their roles (admins bootstrapped from config).
 import { and, eq } from "drizzle-orm";
-import { isRole, type Role } from "../../bot/roles.ts";
+import type { PlatformId } from "../../chat/events.ts";
 import type { Db } from "../../db/database.ts";
 import { identities, people, personRoles } from "../../db/schema/index.ts";
-import type { PlatformId } from "../../platforms/types.ts";
 import { audit } from "../audit.ts";
+import { isRole, type Role } from "./role.ts";
 import { grantRole, rolesOf, sortRoles } from "./roles.ts";
 
 // Where other areas have always found it.

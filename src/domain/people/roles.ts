@@ -1,9 +1,9 @@
 // Granting and revoking roles: each change audited with the roles before and after; the last admin stays.
 import { and, eq } from "drizzle-orm";
-import { isRole, ROLE_NAMES_ZH, type Role } from "../../bot/roles.ts";
 import type { Db } from "../../db/database.ts";
 import { personRoles } from "../../db/schema/index.ts";
 import { audit } from "../audit.ts";
+import { isRole, ROLES, type Role } from "./role.ts";
 
 export interface RoleChange {
   personId: number;
@@ -15,7 +15,7 @@ export interface RoleChange {
   platformMessageId?: string | undefined;
 }
 
-/** The person's roles, most powerful first (the order ROLE_NAMES_ZH lists them). */
+/** The person's roles, most powerful first (the order ROLES lists them). */
 export async function rolesOf(db: Db, personId: number): Promise<Role[]> {
   const rows = await db
     .select({ role: personRoles.role })
@@ -24,7 +24,7 @@ export async function rolesOf(db: Db, personId: number): Promise<Role[]> {
   return sortRoles(rows.map((row) => row.role).filter(isRole));
 }
 
-const ROLE_ORDER: readonly string[] = Object.keys(ROLE_NAMES_ZH);
+const ROLE_ORDER: readonly string[] = ROLES;
 export const sortRoles = (roles: Role[]): Role[] =>
   [...roles].sort((a, b) => ROLE_ORDER.indexOf(a) - ROLE_ORDER.indexOf(b));
 

@@ -1,9 +1,9 @@
 // Which groups receive the morning digest and the alerts, and how to reach each one; every change audited.
 
 import { and, asc, eq } from "drizzle-orm";
+import type { ChatKind, ChatRef, PlatformId, Target } from "../../chat/events.ts";
 import type { Db } from "../../db/database.ts";
 import { chats, subscriptions } from "../../db/schema/index.ts";
-import type { ChatKind, ChatRef, PlatformId, Target } from "../../platforms/types.ts";
 import { audit } from "../audit.ts";
 import { rememberChat } from "../people/chats.ts";
 import { maskWebhook } from "./wecom-webhook.ts";

@@ -29,6 +29,11 @@ export function parseWeComWebhook(typed: string, apiBase: string): string | unde
   return webhookUrlFor(base, key);
 }
 
+/** True for a word that could be a robot's key or webhook URL: such a word is never echoed back. */
+export function mayBeWebhook(word: string): boolean {
+  return WEBHOOK_KEY.test(word) || URL.canParse(word);
+}
+
 /** "…aaaa": enough for people to tell two robots apart, never the key itself (it lets anyone post). */
 export function maskWebhook(url: string): string {
   const key = new URL(url).searchParams.get("key") ?? "";

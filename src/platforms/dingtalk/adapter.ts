@@ -1,16 +1,10 @@
 // The DingTalk PlatformAdapter: robot messages and card callbacks in, robot messages and interactive cards out.
+
+import type { OutboundMessage } from "../../chat/card.ts";
+import type { InboundAction, Target } from "../../chat/events.ts";
 import type { DingTalkConfig } from "../../config/parse-env.ts";
 import { SendError, WebhookError } from "../errors.ts";
-import type {
-  InboundAction,
-  OutboundMessage,
-  PlatformAdapter,
-  RateLimits,
-  SendResult,
-  Target,
-  WebhookOutcome,
-  WebhookRequest,
-} from "../types.ts";
+import type { PlatformAdapter, RateLimits, SendResult, WebhookOutcome, WebhookRequest } from "../types.ts";
 import { createDingTalkApi } from "./api.ts";
 import { decodeCardCallback, decodeRobotMessage, parseJsonBody } from "./decode.ts";
 import { type DingTalkHandle, outTrackIdFor, readHandle } from "./handle.ts";
@@ -52,20 +46,26 @@ export function createDingTalkAdapter({
   const api = createDingTalkApi({ config, fetch, now });
 
   async function receiveRobotMessage(request: WebhookRequest): Promise<WebhookOutcome> {
-    await verifyRobotRequest(request.headers, config.clientSecret, request.now);
+    const signature = await verifyRobotRequest(request.headers, config.clientSecret, request.now);
     const event = decodeRobotMessage(parseJsonBody(request.body));
-    return event ? { kind: "event", event, ack: emptyOk() } : { kind: "ignored", response: emptyOk() };
+    return event
+      ? { kind: "event", event, ack: emptyOk(), signature: `robot:${signature}` }
+      : { kind: "ignored", response: emptyOk() };
   }
 
   /** Cards only call back when they were built from our template, so without one the route does not exist. */
   async function receiveCardCallback(request: WebhookRequest): Promise<WebhookOutcome> {
     if (!config.cardTemplateId)
       throw new WebhookError("not_configured", "DINGTALK_CARD_TEMPLATE_ID is not set");
-    const timestamp = await verifyCardCallback(request.headers, config.cardCallbackSecret, request.now);
+    const { timestamp, pair } = await verifyCardCallback(
+      request.headers,
+      config.cardCallbackSecret,
+      request.now,
+    );
     const event = decodeCardCallback(parseJsonBody(request.body), timestamp);
     // `{}` leaves the card as it is; the handler's answer (answerAction) replaces it when it comes in time.
     return event
-      ? { kind: "event", event, ack: Response.json({}) }
+      ? { kind: "event", event, ack: Response.json({}), signature: `card:${pair}` }
       : { kind: "ignored", response: Response.json({}) };
   }
 

@@ -1,7 +1,8 @@
 // DingTalk server API client on fetch: cached access token, robot messages (session webhook or API) and cards.
+
+import type { ChatKind } from "../../chat/events.ts";
 import type { DingTalkConfig } from "../../config/parse-env.ts";
 import { SendError } from "../errors.ts";
-import type { ChatKind } from "../types.ts";
 import { dingtalkSendError } from "./api-errors.ts";
 import { type RobotMessage, toRobotApiParams } from "./render.ts";
 
@@ -102,6 +103,9 @@ export function createDingTalkApi({ config, fetch, now }: DingTalkApiOptions): D
       throw new SendError(
         "transient",
         `${what} failed: ${error instanceof Error ? error.name : "network error"}`,
+        undefined,
+        undefined,
+        { cause: error },
       );
     }
   }

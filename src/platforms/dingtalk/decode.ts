@@ -1,9 +1,9 @@
 // DingTalk payloads → neutral events: robot messages (commands and reserved action texts) and card callbacks.
 
+import type { ChatRef, InboundAction, InboundEvent, InboundMessage, Person } from "../../chat/events.ts";
 import { WebhookError } from "../errors.ts";
 import { scalarText } from "../shared/scalar-text.ts";
 import { utf8Decode } from "../shared/web-crypto.ts";
-import type { ChatRef, InboundAction, InboundEvent, InboundMessage, Person } from "../types.ts";
 import { parseActionText } from "./action-link.ts";
 import { chatOfOutTrackId, type DingTalkHandle } from "./handle.ts";
 
@@ -15,8 +15,8 @@ const isObject = (value: unknown): value is Json =>
 const text = (value: unknown): string | undefined =>
   typeof value === "string" && value !== "" ? value : undefined;
 
-function malformed(reason: string): never {
-  throw new WebhookError("malformed", reason);
+function malformed(reason: string, cause?: unknown): never {
+  throw new WebhookError("malformed", reason, cause === undefined ? undefined : { cause });
 }
 
 /** The JSON body of a verified request; anything unparseable is a 400. */
@@ -24,8 +24,8 @@ export function parseJsonBody(body: Uint8Array): Json {
   let parsed: unknown;
   try {
     parsed = JSON.parse(utf8Decode(body));
-  } catch {
-    malformed("body is not UTF-8 JSON");
+  } catch (error) {
+    malformed("body is not UTF-8 JSON", error);
   }
   return isObject(parsed) ? parsed : malformed("body is not a JSON object");
 }
@@ -142,8 +142,8 @@ export function decodeCardCallback(body: Json, signatureTimestamp: string): Inbo
   if (typeof content === "string") {
     try {
       content = JSON.parse(content);
-    } catch {
-      malformed("content is not JSON");
+    } catch (error) {
+      malformed("content is not JSON", error);
     }
   }
   const privateData = isObject(content) && isObject(content.cardPrivateData) ? content.cardPrivateData : {};

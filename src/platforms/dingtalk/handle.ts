@@ -1,7 +1,8 @@
 // Where a DingTalk message goes back to: the reply handle we store with events and sends, and card out-track ids.
+
+import type { ChatKind, ChatRef, ReplyHandle } from "../../chat/events.ts";
 import { SendError } from "../errors.ts";
 import { base64UrlDecode, base64UrlEncode, hexEncode, sha256 } from "../shared/web-crypto.ts";
-import type { ChatKind, ChatRef, ReplyHandle } from "../types.ts";
 
 /**
  * `chatId` is what the send APIs address: the group's openConversationId, or for a 1:1 chat the user's

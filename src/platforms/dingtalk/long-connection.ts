@@ -1,10 +1,11 @@
 // DingTalk Stream: the `dingtalk-stream` client, whose robot messages and card callbacks are taken like webhook ones.
 import { DWClient, type DWClientDownStream, TOPIC_CARD, TOPIC_ROBOT } from "dingtalk-stream";
+import type { InboundEvent } from "../../chat/events.ts";
 import type { DingTalkConfig } from "../../config/parse-env.ts";
 import type { Logger } from "../../log.ts";
 import type { AcceptEvent, LongConnection, ReportState } from "../long-connection.ts";
 import { type Backoff, createBackoff } from "../reconnect-backoff.ts";
-import type { InboundEvent, PlatformAdapter } from "../types.ts";
+import type { PlatformAdapter } from "../types.ts";
 import { decodeCardCallback, decodeRobotMessage } from "./decode.ts";
 
 export interface DingTalkStreamDeps {

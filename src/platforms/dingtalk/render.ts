@@ -13,8 +13,10 @@
 //            required, placeholder, initial, options: [{ value, label }] }] } or ""; the submit button is
 //            回传请求 with params { "action": form.action, "value": form.value, <input name>: <input value> … }
 //   toast    (private data of the clicking user) a short result line after a click, may be ""
-import type { ActionResult, Card, CardButton, CardForm, CardTone, OutboundMessage } from "../types.ts";
+import type { ActionResult, Card, CardButton, CardForm, CardTone, OutboundMessage } from "../../chat/card.ts";
+import { renderRich } from "../../chat/rich-text.ts";
 import { actionText, sendMessageLink } from "./action-link.ts";
+import { escapeDingTalkText } from "./escape.ts";
 
 /** DingTalk refuses a cardParamMap value over 1 KB, and the update then silently fails. */
 const CARD_PARAM_MAX_BYTES = 1024;
@@ -53,8 +55,10 @@ function truncateUtf8(text: string, maxBytes: number): string {
 /** DingTalk markdown needs "  \n  " for a line break inside a block (DT-0791). */
 const hardBreaks = (text: string): string => text.split("\n").join("  \n  ");
 
+const asText = escapeDingTalkText;
+
 const fieldLines = (card: Card): string[] =>
-  (card.fields ?? []).map((field) => `**${field.label}**: ${field.value}`);
+  (card.fields ?? []).map((field) => `**${asText(field.label)}**: ${asText(field.value)}`);
 
 function formLines(form: CardForm): string[] {
   return form.inputs.map((input) => {
@@ -63,7 +67,7 @@ function formLines(form: CardForm): string[] {
       input.placeholder ?? "",
       input.options ? input.options.map((option) => option.label).join(" / ") : "",
     ].filter(Boolean);
-    return `- **${input.label}**${hints.length ? `: ${hints.join(", ")}` : ""}`;
+    return `- **${asText(input.label)}**${hints.length ? `: ${asText(hints.join(", "))}` : ""}`;
   });
 }
 
@@ -71,7 +75,7 @@ function formLines(form: CardForm): string[] {
 function bodyMarkdown(card: Card, options: { withForm: boolean }): string {
   const blocks = [
     fieldLines(card).join("\n"),
-    card.markdown ?? "",
+    card.markdown ? renderRich(card.markdown, asText) : "",
     options.withForm && card.form ? formLines(card.form).join("\n") : "",
   ].filter(Boolean);
   return blocks.map(hardBreaks).join("\n\n");
@@ -96,12 +100,12 @@ function renderCardMessage(card: Card): RobotMessage {
   const buttons = card.buttons ?? [];
   const overflow = buttons
     .slice(MAX_CARD_BUTTONS)
-    .map((button) => `[${button.label}](${buttonLink(button)})`);
+    .map((button) => `[${asText(button.label)}](${buttonLink(button)})`);
   const blocks = [
-    `#### ${TONE_MARK[card.tone]}${card.title}`,
+    `#### ${TONE_MARK[card.tone]}${asText(card.title)}`,
     bodyMarkdown(card, { withForm: true }),
     overflow.join(" · "),
-    card.note ? `> ${card.note}` : "",
+    card.note ? `> ${asText(card.note)}` : "",
   ].filter(Boolean);
   const text = truncateUtf8(blocks.join("\n\n"), MARKDOWN_MAX_BYTES);
   if (buttons.length === 0) return { msgtype: "markdown", markdown: { title: card.title, text } };

@@ -42,20 +42,22 @@ async function assertSigned(expected: Promise<string>, given: string): Promise<v
 }
 
 /**
- * Checks a robot message request (route ""). The signature covers only the timestamp and the secret, not the
- * body: DingTalk signs it that way, so a captured request can be replayed within the hour; dedup on msgId
- * (the inbox key) makes such a replay harmless.
+ * Checks a robot message request (route "") and returns its signed pair "timestamp:sign". The signature covers
+ * only the timestamp and the secret, not the body: DingTalk signs it that way, so a captured pair could carry
+ * another body within the hour; the app accepts each pair with one body only (signature-uses.ts).
  */
-export async function verifyRobotRequest(headers: Headers, clientSecret: string, now: Date): Promise<void> {
+export async function verifyRobotRequest(headers: Headers, clientSecret: string, now: Date): Promise<string> {
   if (!clientSecret) throw new WebhookError("missing_signature", "client secret is not configured");
   const timestamp = requireHeader(headers, "timestamp");
   const sign = requireHeader(headers, "sign");
   assertFresh(timestamp, now);
   await assertSigned(dingtalkRobotSign(timestamp, clientSecret), sign);
+  return `${timestamp}:${sign}`;
 }
 
 /**
- * Checks a card callback request (route "cards") and returns its signature timestamp, which is also the only
+ * Checks a card callback request (route "cards") and returns its signature timestamp (and the signed pair, which
+ * like the robot's covers no body), which is also the only
  * per-click value DingTalk sends and so part of the dedup key. Without a configured secret nothing can be
  * verified, so the request is refused: DingTalk only signs callbacks whose route was registered with an
  * apiSecret, and an unsigned callback could be forged by anyone who knows the URL.
@@ -64,12 +66,12 @@ export async function verifyCardCallback(
   headers: Headers,
   apiSecret: string | undefined,
   now: Date,
-): Promise<string> {
+): Promise<{ timestamp: string; pair: string }> {
   if (!apiSecret)
     throw new WebhookError("missing_signature", "DINGTALK_CARD_CALLBACK_SECRET is not set; cannot verify");
   const timestamp = requireHeader(headers, "x-ddpaas-signature-timestamp");
   const signature = requireHeader(headers, "x-ddpaas-signature");
   assertFresh(timestamp, now);
   await assertSigned(dingtalkCardSign(timestamp, apiSecret), signature);
-  return timestamp;
+  return { timestamp, pair: `${timestamp}:${signature}` };
 }

@@ -1,18 +1,10 @@
 // The Lark/Feishu PlatformAdapter: webhook in (verify → decode), card-click answers, and sends out.
+
+import type { ActionResult, OutboundMessage } from "../../chat/card.ts";
+import type { InboundAction, ReplyHandle, Target } from "../../chat/events.ts";
 import type { LarkConfig } from "../../config/parse-env.ts";
 import { SendError, WebhookError } from "../errors.ts";
-import type {
-  ActionResult,
-  InboundAction,
-  OutboundMessage,
-  PlatformAdapter,
-  RateLimits,
-  ReplyHandle,
-  SendResult,
-  Target,
-  WebhookOutcome,
-  WebhookRequest,
-} from "../types.ts";
+import type { PlatformAdapter, RateLimits, SendResult, WebhookOutcome, WebhookRequest } from "../types.ts";
 import { createLarkApi } from "./api.ts";
 import { decodeLarkEnvelope } from "./decode.ts";
 import { renderLarkCard, renderLarkMessage, textCard } from "./render.ts";

@@ -84,7 +84,13 @@ export function createLarkApi({ config, fetch, now }: LarkApiDeps): LarkApi {
     try {
       response = await fetch(`${config.apiBase}${path}`, { method, headers, body: JSON.stringify(body) });
     } catch (error) {
-      throw new SendError("transient", `Lark ${what}: network error (${(error as Error).message})`);
+      throw new SendError(
+        "transient",
+        `Lark ${what}: network error (${(error as Error).message})`,
+        undefined,
+        undefined,
+        { cause: error },
+      );
     }
     let parsed: LarkAnswer["body"];
     try {

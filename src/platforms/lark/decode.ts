@@ -1,9 +1,9 @@
 // Decodes a verified Lark envelope into a neutral InboundEvent: messages and card.action.trigger callbacks.
 
 import { z } from "zod";
+import type { ChatKind, InboundAction, InboundEvent, InboundMessage } from "../../chat/events.ts";
 import { WebhookError } from "../errors.ts";
 import { scalarText } from "../shared/scalar-text.ts";
-import type { ChatKind, InboundAction, InboundEvent, InboundMessage } from "../types.ts";
 import { messagePlainText, resolveMentions } from "./message-text.ts";
 import type { LarkEnvelope } from "./verify.ts";
 

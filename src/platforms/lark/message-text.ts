@@ -1,5 +1,5 @@
 // Turns a Lark message's content and mentions into neutral text: bot mentions stripped, others named.
-import type { Person } from "../types.ts";
+import type { Person } from "../../chat/events.ts";
 
 export interface LarkMention {
   key: string;

@@ -1,6 +1,9 @@
 // Renders neutral cards and texts as Lark message content: Card JSON 2.0 (kept under 30 KB) or msg_type text.
+
+import type { Card, CardButton, CardForm, CardTone, FormInput, OutboundMessage } from "../../chat/card.ts";
+import { renderRich } from "../../chat/rich-text.ts";
 import { utf8Encode } from "../shared/web-crypto.ts";
-import type { Card, CardButton, CardForm, CardTone, FormInput, OutboundMessage } from "../types.ts";
+import { escapeLarkMarkdown, escapeLarkText } from "./escape.ts";
 
 type Json = Record<string, unknown>;
 
@@ -105,7 +108,10 @@ function form(spec: CardForm): Json {
   return { tag: "form", name: FORM_NAME, elements: [...spec.inputs.flatMap(formInput), submit] };
 }
 
-function cardJson(card: Card): Json {
+/** A card whose markdown is already rendered to Lark's syntax, user text escaped. */
+type LarkCard = Omit<Card, "markdown"> & { markdown: string };
+
+function cardJson(card: LarkCard): Json {
   const elements: Json[] = [...fieldRows(card.fields)];
   if (card.markdown) elements.push({ tag: "markdown", content: card.markdown });
   if (card.form) elements.push(form(card.form));
@@ -125,7 +131,7 @@ const byteLength = (value: unknown): number => utf8Encode(JSON.stringify(value))
  * Shortens a card that would exceed Lark's 30 KB: the markdown first (the usual bulk: lists), then the
  * trailing fields. Title, buttons and form stay intact, since they carry the actions.
  */
-function fitted(card: Card): Card {
+function fitted(card: LarkCard): LarkCard {
   let current = card;
   for (
     let size = byteLength(cardJson(current));
@@ -133,7 +139,7 @@ function fitted(card: Card): Card {
     size = byteLength(cardJson(current))
   ) {
     const excess = size - MAX_CARD_BYTES;
-    const markdown = current.markdown ?? "";
+    const markdown = current.markdown;
     const body = markdown.endsWith(TRUNCATED) ? markdown.slice(0, -TRUNCATED.length) : markdown;
     if (body.length > 0) {
       // Every character costs at least one byte of JSON, so dropping `excess` characters (plus room for
@@ -154,7 +160,8 @@ function fitted(card: Card): Card {
 
 /** The Card JSON 2.0 object for a neutral card. */
 export function renderLarkCard(card: Card): Json {
-  return cardJson(fitted(card));
+  const markdown = card.markdown ? renderRich(card.markdown, escapeLarkMarkdown) : "";
+  return cardJson(fitted({ ...card, markdown }));
 }
 
 /** A plain text as a 2.0 card, for replacing a card with words. */
@@ -172,6 +179,6 @@ export interface LarkContent {
 
 export function renderLarkMessage(message: OutboundMessage): LarkContent {
   return message.type === "text"
-    ? { msg_type: "text", content: JSON.stringify({ text: message.text }) }
+    ? { msg_type: "text", content: JSON.stringify({ text: escapeLarkText(message.text) }) }
     : { msg_type: "interactive", content: JSON.stringify(renderLarkCard(message.card)) };
 }

@@ -47,8 +47,8 @@ function parseObject(text: string, what: string): LarkEnvelope {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch {
-    throw new WebhookError("malformed", `${what} is not JSON`);
+  } catch (error) {
+    throw new WebhookError("malformed", `${what} is not JSON`, { cause: error });
   }
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw new WebhookError("malformed", `${what} is not a JSON object`);
@@ -60,8 +60,8 @@ async function openBody(body: Uint8Array, encryptKey: string | undefined): Promi
   let text: string;
   try {
     text = utf8Decode(body);
-  } catch {
-    throw new WebhookError("malformed", "body is not UTF-8");
+  } catch (error) {
+    throw new WebhookError("malformed", "body is not UTF-8", { cause: error });
   }
   const outer = parseObject(text, "body");
   if (!("encrypt" in outer)) return outer;
@@ -70,8 +70,8 @@ async function openBody(body: Uint8Array, encryptKey: string | undefined): Promi
   let plain: string;
   try {
     plain = await larkDecrypt(encryptKey, outer.encrypt);
-  } catch {
-    throw new WebhookError("malformed", "encrypt does not decrypt");
+  } catch (error) {
+    throw new WebhookError("malformed", "encrypt does not decrypt", { cause: error });
   }
   return parseObject(plain, "decrypted body");
 }
@@ -101,9 +101,20 @@ export async function verifyLarkRequest(
       await checkSignature(request, secrets.encryptKey, signed);
       envelope = await openBody(request.body, secrets.encryptKey);
     } else {
-      const unsigned = await openBody(request.body, secrets.encryptKey).catch(() => undefined);
+      // Only a url_verification may come unsigned; why the body did not open as one stays with the refusal.
+      let unsigned: LarkEnvelope | undefined;
+      let failure: unknown;
+      try {
+        unsigned = await openBody(request.body, secrets.encryptKey);
+      } catch (error) {
+        failure = error;
+      }
       if (unsigned?.type !== "url_verification")
-        throw new WebhookError("missing_signature", "X-Lark-Signature headers are missing");
+        throw new WebhookError(
+          "missing_signature",
+          "X-Lark-Signature headers are missing",
+          failure === undefined ? undefined : { cause: failure },
+        );
       envelope = unsigned;
     }
   } else {

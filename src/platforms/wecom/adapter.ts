@@ -1,16 +1,10 @@
 // The WeCom PlatformAdapter: self-built app (route "") and intelligent robot (route "bot"), plus group webhooks.
+
+import type { OutboundMessage } from "../../chat/card.ts";
+import type { InboundAction, Target } from "../../chat/events.ts";
 import type { WeComAppConfig, WeComBotConfig } from "../../config/parse-env.ts";
 import { SendError, WebhookError } from "../errors.ts";
-import type {
-  InboundAction,
-  OutboundMessage,
-  PlatformAdapter,
-  RateLimits,
-  SendResult,
-  Target,
-  WebhookOutcome,
-  WebhookRequest,
-} from "../types.ts";
+import type { PlatformAdapter, RateLimits, SendResult, WebhookOutcome, WebhookRequest } from "../types.ts";
 import { createWeComApi } from "./api.ts";
 import {
   answerUrlVerification,

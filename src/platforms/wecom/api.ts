@@ -79,8 +79,10 @@ export function createWeComApi(options: WeComApiOptions): WeComApi {
     let response: Response;
     try {
       response = await fetchFn(url, init);
-    } catch {
-      throw new SendError("transient", `wecom ${operation}: network error`);
+    } catch (error) {
+      throw new SendError("transient", `wecom ${operation}: network error`, undefined, undefined, {
+        cause: error,
+      });
     }
     if (response.status === 429)
       throw new SendError("rate_limited", `wecom ${operation}: HTTP 429`, retryAfterMs(response, now()), 429);
@@ -98,13 +100,17 @@ export function createWeComApi(options: WeComApiOptions): WeComApi {
         undefined,
         response.status,
       );
+    let result: unknown;
     try {
-      const result: unknown = await response.json();
-      if (typeof result === "object" && result !== null) return result as WeComResult;
-    } catch {
-      // fall through: a proxy's error page rather than WeCom's JSON
+      result = await response.json();
+    } catch (error) {
+      // A proxy's error page rather than WeCom's JSON.
+      throw new SendError("transient", `wecom ${operation}: answer is not JSON`, undefined, undefined, {
+        cause: error,
+      });
     }
-    throw new SendError("transient", `wecom ${operation}: answer is not JSON`);
+    if (typeof result === "object" && result !== null) return result as WeComResult;
+    throw new SendError("transient", `wecom ${operation}: answer is not a JSON object`);
   }
 
   const postJson = (body: unknown): RequestInit => ({
@@ -160,8 +166,10 @@ export function createWeComApi(options: WeComApiOptions): WeComApi {
     let url: URL;
     try {
       url = new URL(raw);
-    } catch {
-      throw new SendError("permanent", `wecom: the ${what} is not a URL`);
+    } catch (error) {
+      throw new SendError("permanent", `wecom: the ${what} is not a URL`, undefined, undefined, {
+        cause: error,
+      });
     }
     if (url.origin !== base.origin)
       throw new SendError("permanent", `wecom: the ${what} must point at ${base.host}, refused`);

@@ -52,8 +52,8 @@ async function open(request: WebhookRequest, secrets: CallbackSecrets, encrypt: 
 function bodyText(request: WebhookRequest): string {
   try {
     return utf8Decode(request.body);
-  } catch {
-    throw new WebhookError("malformed", "body is not UTF-8");
+  } catch (error) {
+    throw new WebhookError("malformed", "body is not UTF-8", { cause: error });
   }
 }
 
@@ -84,16 +84,16 @@ export async function openBotCallback(request: WebhookRequest, secrets: Callback
   let envelope: unknown;
   try {
     envelope = JSON.parse(bodyText(request));
-  } catch {
-    throw new WebhookError("malformed", "body is not JSON");
+  } catch (error) {
+    throw new WebhookError("malformed", "body is not JSON", { cause: error });
   }
   const encrypt = (envelope as { encrypt?: unknown } | null)?.encrypt;
   if (typeof encrypt !== "string" || encrypt === "") throw new WebhookError("malformed", "no encrypt field");
   const plaintext = await open(request, secrets, encrypt);
   try {
     return JSON.parse(plaintext);
-  } catch {
-    throw new WebhookError("malformed", "decrypted payload is not JSON");
+  } catch (error) {
+    throw new WebhookError("malformed", "decrypted payload is not JSON", { cause: error });
   }
 }
 

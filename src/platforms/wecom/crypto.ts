@@ -44,8 +44,8 @@ function aesKeyOf(encodingAesKey: string): { key: Uint8Array<ArrayBuffer>; iv: U
   return { key, iv: key.slice(0, 16) };
 }
 
-function malformed(reason: string): WebhookError {
-  return new WebhookError("malformed", reason);
+function malformed(reason: string, cause?: unknown): WebhookError {
+  return new WebhookError("malformed", reason, cause === undefined ? undefined : { cause });
 }
 
 /**
@@ -61,8 +61,8 @@ export async function decryptWeCom(
   let cipherText: Uint8Array<ArrayBuffer>;
   try {
     cipherText = base64Decode(encrypted);
-  } catch {
-    throw malformed("encrypted field is not base64");
+  } catch (error) {
+    throw malformed("encrypted field is not base64", error);
   }
   if (cipherText.length === 0 || cipherText.length % AES_BLOCK !== 0)
     throw malformed("cipher text is not whole AES blocks");
@@ -82,8 +82,8 @@ export async function decryptWeCom(
   try {
     message = utf8Decode(plain.subarray(RANDOM_PREFIX + LENGTH_FIELD, messageEnd));
     receiveId = utf8Decode(plain.subarray(messageEnd));
-  } catch {
-    throw malformed("plain text is not UTF-8");
+  } catch (error) {
+    throw malformed("plain text is not UTF-8", error);
   }
   if (!timingSafeEqual(receiveId, expectedReceiveId))
     throw new WebhookError("bad_receiver", "receiveid does not match this app");

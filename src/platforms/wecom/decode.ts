@@ -1,5 +1,5 @@
 // Decrypted WeCom payloads → neutral events: app XML (text, template_card_event) and robot JSON (text, card events).
-import type { ChatRef, InboundAction, InboundEvent, InboundMessage } from "../types.ts";
+import type { ChatRef, InboundAction, InboundEvent, InboundMessage } from "../../chat/events.ts";
 import { decodeButtonKey } from "./button-key.ts";
 import type { AppHandle, BotHandle } from "./handle.ts";
 import { type XmlRecord, xmlText } from "./xml.ts";

@@ -1,6 +1,7 @@
 // The reply handles WeCom events carry through the inbox, and reading them back when sending.
+
+import type { ChatKind, ReplyHandle } from "../../chat/events.ts";
 import { SendError } from "../errors.ts";
-import type { ChatKind, ReplyHandle } from "../types.ts";
 
 /** Self-built app: every conversation is 1:1 with `userId`; a clicked card adds its task id and response code. */
 export type AppHandle = { channel: "app"; userId: string; taskId?: string; responseCode?: string };

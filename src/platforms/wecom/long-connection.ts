@@ -1,9 +1,9 @@
 // The WeCom intelligent robot's long connection: the official aibot SDK, its callbacks taken like webhook ones.
 import { WSClient, type WsFrame } from "@wecom/aibot-node-sdk";
+import type { InboundEvent } from "../../chat/events.ts";
 import type { WeComBotConnectionConfig } from "../../config/parse-env.ts";
 import type { Logger } from "../../log.ts";
 import type { AcceptEvent, LongConnection, ReportState } from "../long-connection.ts";
-import type { InboundEvent } from "../types.ts";
 import { decodeBotJson } from "./decode.ts";
 import { readHandle } from "./handle.ts";
 import { renderReplacementCard, type TemplateCard } from "./render.ts";

@@ -1,7 +1,10 @@
 // Neutral cards and texts → WeCom message bodies: template_card for interaction, markdown or text otherwise.
+
+import type { Card, CardButton, CardForm, CardTone, OutboundMessage } from "../../chat/card.ts";
+import { renderRich, richPlain } from "../../chat/rich-text.ts";
 import { hexEncode, sha1, utf8Encode } from "../shared/web-crypto.ts";
-import type { Card, CardButton, CardForm, CardTone, OutboundMessage } from "../types.ts";
 import { encodeButtonKey, SETTLED_KEY } from "./button-key.ts";
+import { escapeWeComPlainText, escapeWeComText } from "./escape.ts";
 
 /** Who receives the body: app message/send, robot response_url / passive reply, or a group-robot webhook. */
 export type WeComChannel = "app" | "bot" | "webhook";
@@ -96,8 +99,6 @@ export async function taskIdFor(idempotencyKey: string): Promise<string> {
   return `${readable.slice(0, TASK_ID_BYTES - digest.length - 1)}-${digest}`;
 }
 
-const plain = (markdown: string): string => markdown.replace(/\*\*/g, "").trim();
-
 function selectableForm(form: CardForm | undefined): form is CardForm {
   return (
     form !== undefined &&
@@ -126,7 +127,7 @@ function cardFrame(
 ): Pick<TemplateCard, "main_title" | "sub_title_text" | "quote_area" | "horizontal_content_list"> {
   const fields = card.fields ?? [];
   const overflow = fields.slice(MAX_FIELDS).map((field) => `${field.label}: ${field.value}`);
-  const body = [card.markdown ? plain(card.markdown) : "", ...overflow, ...extraLines]
+  const body = [card.markdown ? richPlain(card.markdown).trim() : "", ...overflow, ...extraLines]
     .filter(Boolean)
     .join("\n");
   return {
@@ -198,11 +199,13 @@ export function renderReplacementCard(card: Card, channel: "app" | "bot", taskId
 /** WeCom markdown for a card: the group webhook's only card form, and the app's for cards without buttons. */
 export function renderCardMarkdown(card: Card, maxBytes: number): string {
   const color = TONE_COLOR[card.tone];
-  const lines = [color ? `<font color="${color}">**${card.title}**</font>` : `**${card.title}**`];
-  if (card.markdown) lines.push(card.markdown.trim());
-  for (const field of card.fields ?? []) lines.push(`**${field.label}:** ${field.value}`);
-  if (card.form && !selectableForm(card.form)) lines.push(...typedFormLines(card.form));
-  if (card.note) lines.push(`<font color="comment">${card.note}</font>`);
+  const text = escapeWeComText;
+  const title = `**${text(card.title)}**`;
+  const lines = [color ? `<font color="${color}">${title}</font>` : title];
+  if (card.markdown) lines.push(renderRich(card.markdown, text).trim());
+  for (const field of card.fields ?? []) lines.push(`**${text(field.label)}:** ${text(field.value)}`);
+  if (card.form && !selectableForm(card.form)) lines.push(...typedFormLines(card.form).map(text));
+  if (card.note) lines.push(`<font color="comment">${text(card.note)}</font>`);
   return truncateBytes(lines.join("\n"), maxBytes);
 }
 
@@ -217,8 +220,11 @@ export function renderMessage(
 ): WeComMessageBody {
   if (message.type === "text") {
     return channel === "bot"
-      ? { msgtype: "markdown", markdown: { content: truncateBytes(message.text, MARKDOWN_BYTES.bot) } }
-      : { msgtype: "text", text: { content: truncateBytes(message.text, TEXT_BYTES) } };
+      ? {
+          msgtype: "markdown",
+          markdown: { content: truncateBytes(escapeWeComText(message.text), MARKDOWN_BYTES.bot) },
+        }
+      : { msgtype: "text", text: { content: truncateBytes(escapeWeComPlainText(message.text), TEXT_BYTES) } };
   }
   const interactive = channel === "webhook" ? null : interactiveCard(message.card, channel, taskId);
   if (interactive) return { msgtype: "template_card", template_card: interactive };

@@ -32,7 +32,7 @@ export function parseWeComXml(text: string): XmlRecord {
   } catch (error) {
     if (error instanceof WebhookError) throw error;
     // The parser recurses per level: absurd nesting ends in a RangeError, which is the sender's fault.
-    throw new WebhookError("malformed", "XML could not be parsed");
+    throw new WebhookError("malformed", "XML could not be parsed", { cause: error });
   }
   const root = (document as { xml?: unknown } | undefined)?.xml;
   if (typeof root !== "object" || root === null || Array.isArray(root))

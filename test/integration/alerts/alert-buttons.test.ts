@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { alerts, auditLog } from "../../../src/db/schema/index.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 import {
   cardOf,
   cardOfResult,
@@ -101,7 +102,7 @@ describe("repeats and escalation", () => {
     ]);
     const card = cardOf(sent.find((item) => item.key === escalation(0, "ou_boss"))?.message);
     expect(card.title).toBe("升级 / Escalated: 投诉首次回复已超时 / Complaint first response overdue");
-    expect(card.markdown).toContain("Unacknowledged for 1 working day");
+    expect(sourceOf(card.markdown)).toContain("Unacknowledged for 1 working day");
     expect(await auditOf("alert.escalated")).toMatchObject([{ actorPersonId: null }]);
   });
 });
@@ -162,7 +163,7 @@ describe("buttons", () => {
     });
     expect(responseKeys().sort()).toEqual([breach(0), escalation(0), escalation(0, "ou_boss")]);
     const card = cardOf(sent.find((item) => item.key === escalation(0, "ou_boss"))?.message);
-    expect(card.markdown).toContain("Escalated to the managers by 李雷");
+    expect(sourceOf(card.markdown)).toContain("Escalated to the managers by 李雷");
     expect(card.buttons?.map((button) => button.action)).toEqual([
       "alert.ack",
       "alert.snooze_hour",

@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { alerts, complaints, inspectionAreas, inspections } from "../../../src/db/schema/index.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 import {
   cardOf,
   complaintReceived,
@@ -136,10 +137,10 @@ describe("orders", () => {
     const toBoss = sent.find((item) => item.key.endsWith(":ou_boss"));
     expect(toBoss?.target).toEqual({ kind: "chat", platform: "lark", chatId: "ou_boss", chatKind: "direct" });
     const card = cardOf(toBoss?.message);
-    expect(card.markdown).toContain("请召开专项评审会");
-    expect(card.markdown).toContain("订单 O-20261110-001 (客户 比亚迪) 已逾期 6 天");
-    expect(card.markdown).toContain("Call a special review meeting");
-    expect(card.markdown).toContain("is 6 days late");
+    expect(sourceOf(card.markdown)).toContain("请召开专项评审会");
+    expect(sourceOf(card.markdown)).toContain("订单 O-20261110-001 (客户 比亚迪) 已逾期 6 天");
+    expect(sourceOf(card.markdown)).toContain("Call a special review meeting");
+    expect(sourceOf(card.markdown)).toContain("is 6 days late");
     expect(card.buttons?.map((button) => button.action)).not.toContain("alert.escalate");
   });
 
@@ -201,5 +202,28 @@ describe("exactly once", () => {
     expect(keysFor("alert:inspection")).toHaveLength(3);
     const [alert] = await database.db.select().from(alerts).where(eq(alerts.kind, "response"));
     expect(alert).toMatchObject({ level: "breach", sentCount: 1, closedAt: null });
+  });
+});
+
+describe("the provisional mark", () => {
+  it("a resolution deadline and an inspection cut-off on provisional days say so; the response clock does not", async () => {
+    // Mon 2027-02-01 10:00: 02-02, 02-03, 02-04 → due Thu 02-04 10:00 by 2027's provisional rule.
+    const number = "C-20270201-001";
+    await complaintReceived(database, number, local("2027-02-01", "10:00"), staff);
+    // Past three quarters of the clock (2.25 working days: 02-03 16:00) and past the 10:00 cut-off.
+    await bot.sweep(local("2027-02-03", "17:00"));
+    const byKind = (prefix: string) =>
+      cardOf(sent.find((item) => item.key.startsWith(prefix))?.message).fields?.find(
+        (field) => field.label === "期限 / Due" || field.label === "截止 / Cut-off",
+      )?.value;
+    expect(byKind("alert:response")).not.toContain("暂定");
+    expect(byKind("alert:resolution")).toBe("2027-02-04 10:00（暂定） (provisional)");
+    expect(byKind("alert:inspection")).toBe("2027-02-03 10:00（暂定） (provisional)");
+  });
+
+  it("a published day carries no mark", async () => {
+    await bot.sweep(local("2026-11-26", "10:00"));
+    const card = cardOf(sent.find((item) => item.key.startsWith("alert:inspection"))?.message);
+    expect(card.fields).toContainEqual({ label: "截止 / Cut-off", value: "2026-11-26 10:00" });
   });
 });

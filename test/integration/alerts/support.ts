@@ -1,21 +1,24 @@
 // Shared set-up of the alert tests: a real database, an outbox over recording adapters, the alert buttons, fixtures.
+import { commandDeps } from "../../../commands/deps.ts";
 import { recordingAdapters, type Sent } from "../../helpers/recording-adapters.ts";
 
 export type { Sent };
 
-import { createAlertCommands } from "../../../commands/alerts.ts";
-import { createRegistry, createRouter, hasAnyRole } from "../../../src/bot/index.ts";
+import { createAlertCommands } from "../../../commands/alerts/actions.ts";
+import { alertNotice } from "../../../commands/alerts/cards.ts";
+import { createBotHandler, type EventHandler } from "../../../src/bot/dispatch.ts";
+import { createRegistry, createRouter } from "../../../src/bot/index.ts";
+import type { ActionResult, Card, OutboundMessage } from "../../../src/chat/card.ts";
+import type { InboundAction } from "../../../src/chat/events.ts";
 import { parseEnv } from "../../../src/config/parse-env.ts";
 import type { Database } from "../../../src/db/database.ts";
 import { chats, complaints, orders, subscriptions } from "../../../src/db/schema/index.ts";
 import { alertCalendar, type SweepSummary, sweepOverdue } from "../../../src/domain/alerts/sweep.ts";
 import { complaintDeadlines } from "../../../src/domain/complaints/deadlines.ts";
 import { grantRole, personForContact } from "../../../src/domain/people/people.ts";
-import { createBotHandler } from "../../../src/events/bot-handler.ts";
-import type { EventHandler } from "../../../src/events/event-handler.ts";
+import { hasAnyRole } from "../../../src/domain/people/role.ts";
 import { silentLogger } from "../../../src/log.ts";
 import { createOutbox, type Outbox } from "../../../src/outbox/outbox.ts";
-import type { ActionResult, Card, InboundAction, OutboundMessage } from "../../../src/platforms/types.ts";
 import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
 
 export const TIMEZONE = "Asia/Shanghai";
@@ -45,7 +48,10 @@ export function startInstance(database: Database, sent: Sent[], start: Date): In
   });
   const config = parseEnv({ OPS_TIMEZONE: TIMEZONE });
   const deps = { database, config, now: clock.now, outbox, log: silentLogger };
-  const router = createRouter({ registry: createRegistry(createAlertCommands(deps)), authorize: hasAnyRole });
+  const router = createRouter({
+    registry: createRegistry(createAlertCommands(commandDeps(deps))),
+    authorize: hasAnyRole,
+  });
   const handler = createBotHandler({ database, router, outbox, config, now: clock.now, log: silentLogger });
   return {
     clock,
@@ -53,7 +59,7 @@ export function startInstance(database: Database, sent: Sent[], start: Date): In
     handler,
     sweep(at) {
       clock.set(at.toISOString());
-      return sweepOverdue({ db: database.db, outbox, timezone: TIMEZONE }, at);
+      return sweepOverdue({ db: database.db, outbox, timezone: TIMEZONE, draw: alertNotice }, at);
     },
   };
 }

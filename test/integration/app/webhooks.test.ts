@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../../../src/app.ts";
+import { createDispatcher, type EventHandler } from "../../../src/bot/dispatch.ts";
+import type { InboundAction, InboundMessage } from "../../../src/chat/events.ts";
 import { openPostgres } from "../../../src/db/postgres.ts";
 import { inbox as inboxTable } from "../../../src/db/schema/index.ts";
-import type { EventHandler } from "../../../src/events/event-handler.ts";
+import { createBackgroundTracker } from "../../../src/entry/compose/background-tracker.ts";
 import { createInbox } from "../../../src/inbox/inbox.ts";
 import { createLogger, silentLogger } from "../../../src/log.ts";
 import { createLarkAdapter } from "../../../src/platforms/lark/adapter.ts";
-import type { InboundAction, InboundMessage } from "../../../src/platforms/types.ts";
-import { createBackgroundTracker } from "../../../src/runtime/background-tracker.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
 import {
   LARK_SIGNED_AT,
   larkCardAction,
+  larkEncrypt,
   larkMessageEvent,
   signLarkRequest,
 } from "../../helpers/lark-signer.ts";
@@ -59,16 +60,22 @@ function setup(
       followUps.push(event);
     },
   };
-  const app = createApp({
-    database,
-    adapters: { lark: createLarkAdapter({ config: LARK, now }) },
-    inbox: createInbox({ database, now, log }),
+  const inbox = createInbox({ database, now, log });
+  const dispatch = createDispatcher({
+    inbox,
     handler,
     background: tracker.track,
-    now,
     log,
     ...(options.actionDeadlineMs !== undefined ? { actionDeadlineMs: options.actionDeadlineMs } : {}),
     ...(options.processing ? { processing: options.processing } : {}),
+  });
+  const app = createApp({
+    database,
+    adapters: { lark: createLarkAdapter({ config: LARK, now }) },
+    inbox,
+    dispatch,
+    now,
+    log,
   });
   return { app, tracker, messages, actions, followUps, lines };
 }
@@ -94,16 +101,22 @@ describe("GET /healthz", () => {
   it("answers 503 when the database does not", async () => {
     const unreachable = openPostgres("postgres://nobody@127.0.0.1:1/none", { max: 1 });
     const tracker = createBackgroundTracker(silentLogger);
-    const app = createApp({
-      database: unreachable,
-      adapters: {},
-      inbox: createInbox({ database: unreachable, now: () => LARK_SIGNED_AT, log: silentLogger }),
+    const inbox = createInbox({ database: unreachable, now: () => LARK_SIGNED_AT, log: silentLogger });
+    const dispatch = createDispatcher({
+      inbox,
       handler: {
         message: async () => ({ settled: Promise.resolve() }),
         action: async () => ({}),
         actionFollowUp: async () => {},
       },
       background: tracker.track,
+      log: silentLogger,
+    });
+    const app = createApp({
+      database: unreachable,
+      adapters: {},
+      inbox,
+      dispatch,
       now: () => LARK_SIGNED_AT,
       log: silentLogger,
     });
@@ -175,6 +188,29 @@ describe("webhook routes", () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('"event":"webhook.rejected"');
     expect(lines.join("\n")).not.toContain(LARK.encryptKey);
+  });
+
+  it("answers 400 to a body sealed with another key, and the log line says why it did not decrypt", async () => {
+    const { app, messages, lines } = setup();
+    const plain = JSON.stringify(
+      larkMessageEvent({ token: LARK.verificationToken, text: "/help", messageId: "om_other_key" }),
+    );
+    const body = JSON.stringify({ encrypt: larkEncrypt(plain, "another-apps-encrypt-key") });
+    const { path, init } = post(
+      "/webhooks/lark",
+      signLarkRequest(body, { encryptKey: LARK.encryptKey, encrypt: false }),
+    );
+    const response = await app.request(path, init);
+    expect(response.status).toBe(400);
+    expect(messages).toEqual([]);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] as string)).toMatchObject({
+      event: "webhook.rejected",
+      code: "malformed",
+      reason: "encrypt does not decrypt",
+      cause: { name: "OperationError" },
+    });
+    expect(lines[0]).not.toContain(plain.slice(0, 20));
   });
 
   it("refuses a request with no signature headers with 401", async () => {

@@ -1,37 +1,43 @@
-// The complaint commands behind the real router over a real database, with a manual clock and real people.
+// The complaint and calendar commands behind the real router over a real database, with a manual clock and real people.
 import { asc, eq } from "drizzle-orm";
-import { createComplaintCommands } from "../../../commands/complaints.ts";
-import type { Caller } from "../../../src/bot/command.ts";
-import { createRegistry, createRouter, hasAnyRole, type Role } from "../../../src/bot/index.ts";
+import { createCalendarCommands } from "../../../commands/calendar/commands.ts";
+import { createComplaintCommands } from "../../../commands/complaints/commands.ts";
+import { commandDeps } from "../../../commands/deps.ts";
+import { eventActor } from "../../../src/bot/dispatch.ts";
+import { createRegistry, createRouter } from "../../../src/bot/index.ts";
+import type { ActionResult, Card, OutboundMessage } from "../../../src/chat/card.ts";
+import type { InboundAction, PlatformId } from "../../../src/chat/events.ts";
 import { parseEnv } from "../../../src/config/parse-env.ts";
 import type { Database } from "../../../src/db/database.ts";
 import { auditLog, complaints } from "../../../src/db/schema/index.ts";
 import { grantRole, personForContact } from "../../../src/domain/people/people.ts";
+import { hasAnyRole, type Role } from "../../../src/domain/people/role.ts";
 import { createLogger } from "../../../src/log.ts";
 import { createOutbox } from "../../../src/outbox/outbox.ts";
-import type {
-  ActionResult,
-  Card,
-  InboundAction,
-  OutboundMessage,
-  PlatformId,
-} from "../../../src/platforms/types.ts";
 import { inboundMessage } from "../../helpers/inbound-message.ts";
 import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
 
 export const GROUP = { id: "oc_complaints", kind: "group" as const };
 
+/** A person known to the database, with the account they write from. */
+interface TestPerson {
+  userId: string;
+  personId: number;
+  name: string;
+  roles: Role[];
+}
+
 export interface ComplaintBot {
   clock: ManualClock;
   /** A person known to the database with these roles, as the router receives them. */
-  person(userId: string, name: string, roles?: Role[]): Promise<Caller & { userId: string }>;
+  person(userId: string, name: string, roles?: Role[]): Promise<TestPerson>;
   say(
-    caller: Caller & { userId: string },
+    caller: TestPerson,
     text: string,
     options?: { chatId?: string; platform?: PlatformId },
   ): Promise<OutboundMessage>;
   click(
-    caller: Caller & { userId: string },
+    caller: TestPerson,
     button: { action: string; value?: Record<string, string> },
     options?: { form?: Record<string, string>; chatId?: string; platform?: PlatformId },
   ): Promise<ActionResult & { status: string }>;
@@ -54,8 +60,12 @@ export function createComplaintBot(
     outbox: createOutbox({ database, adapters: {}, now: clock.now, log }),
     log,
   };
+  const bound = commandDeps(deps);
   const router = createRouter({
-    registry: createRegistry(createComplaintCommands(deps)),
+    registry: createRegistry({
+      commands: [...createComplaintCommands(bound).commands, ...createCalendarCommands(bound).commands],
+      actions: createComplaintCommands(bound).actions,
+    }),
     authorize: hasAnyRole,
   });
   const { db } = database;
@@ -76,17 +86,15 @@ export function createComplaintBot(
     },
     async say(caller, text, { chatId = GROUP.id, platform = "lark" } = {}) {
       sequence++;
-      const outcome = await router.handle(
-        inboundMessage(`msg_${sequence}`, {
-          platform,
-          dedupKey: `test:msg:${sequence}`,
-          chat: { ...GROUP, id: chatId },
-          sender: { id: caller.userId, name: caller.name },
-          text,
-          reply: {},
-        }),
-        caller,
-      );
+      const event = inboundMessage(`msg_${sequence}`, {
+        platform,
+        dedupKey: `test:msg:${sequence}`,
+        chat: { ...GROUP, id: chatId },
+        sender: { id: caller.userId, name: caller.name },
+        text,
+        reply: {},
+      });
+      const outcome = await router.handle(event, eventActor(event, caller, clock.now()));
       if (outcome.failure) throw outcome.failure.error;
       return outcome.reply;
     },
@@ -103,7 +111,7 @@ export function createComplaintBot(
         chat: { ...GROUP, id: chatId },
         message: {},
       };
-      const outcome = await router.handle(event, caller);
+      const outcome = await router.handle(event, eventActor(event, caller, clock.now()));
       if (outcome.failure) throw outcome.failure.error;
       return { ...outcome.result, status: outcome.status };
     },

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { HOUR_MS } from "../../../src/domain/calendar/local-time.ts";
 import { setCalendarOverride } from "../../../src/domain/calendar/overrides-repository.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 import { cardOf, createComplaintBot, field, numberOf } from "./complaint-bot.ts";
 
 let database: TestDatabase;
@@ -75,24 +76,24 @@ describe("resolution deadline: 3 working days on the mainland-China calendar", (
     expect(row?.resolutionDueAt).toEqual(new Date("2026-11-18T11:30:00Z"));
   });
 
-  it("a year with no published data (2031) is counted Monday–Friday and shown as provisional", async () => {
+  it("a year with no published data (2031) is counted by the provisional rule and shown as provisional", async () => {
     const { card, row } = await openAt("2031-03-05T10:00:00", "/complaint new Acme broken seal");
     expect(row).toMatchObject({
       resolutionDueAt: new Date("2031-03-10T02:00:00Z"),
       resolutionDueProvisional: true,
     });
-    expect(field(card, "Resolution due")).toBe("2031-03-10 10:00 (Mon) (暂定/provisional) · 5 d left");
+    expect(field(card, "Resolution due")).toBe("2031-03-10 10:00 (Mon) (provisional) · 5 d left");
     expect(field(card, "First response due")).not.toContain("provisional");
   });
 
   it("a deadline that runs into the unpublished year is provisional too; one inside 2026 is not", async () => {
     const late = await openAt("2026-12-30T10:00:00");
-    // 12-31, then 2027-01-01 and 01-04 by the weekday rule.
+    // 12-31, then 2027 by the provisional rule: 01-01 is 元旦, so 01-04 and 01-05.
     expect(late.row).toMatchObject({
-      resolutionDueAt: new Date("2027-01-04T02:00:00Z"),
+      resolutionDueAt: new Date("2027-01-05T02:00:00Z"),
       resolutionDueProvisional: true,
     });
-    expect(field(late.card, "解决期限")).toContain("(暂定/provisional)");
+    expect(field(late.card, "解决期限")).toContain("（暂定）");
     await truncateAll(database);
     const early = await openAt("2026-12-24T10:00:00");
     expect(early.row?.resolutionDueProvisional).toBe(false);
@@ -166,14 +167,14 @@ describe("time left on the card, from the injected clock", () => {
     expect(card.tone).toBe("info");
     bot.clock.advance(19 * HOUR_MS);
     const soon = cardOf(await bot.say(clerk, "/complaint list"));
-    expect(soon.markdown).toContain(
+    expect(sourceOf(soon.markdown)).toContain(
       `**${number}** Acme · awaiting response · response 5 h left · resolution`,
     );
     bot.clock.advance(7 * HOUR_MS + 10 * 60_000);
     const late = cardOf(await bot.say(clerk, "/投诉列表 已超时"));
     expect(late.title).toBe("投诉 · 已超时 (1)");
-    expect(late.markdown).toContain("回复 已超时 2 小时");
+    expect(sourceOf(late.markdown)).toContain("回复 已超时 2 小时");
     const english = cardOf(await bot.say(clerk, "/complaint list overdue"));
-    expect(english.markdown).toContain("response 2 h overdue");
+    expect(sourceOf(english.markdown)).toContain("response 2 h overdue");
   });
 });

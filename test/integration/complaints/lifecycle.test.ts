@@ -1,9 +1,11 @@
 // Complaint commands and card buttons end to end over a real database: states, refusals, roles, races, audit.
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { md } from "../../../src/chat/rich-text.ts";
 import { complaints } from "../../../src/db/schema/index.ts";
 import { MINUTE_MS } from "../../../src/domain/calendar/local-time.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 import {
   button,
   buttonLabels,
@@ -85,7 +87,7 @@ describe("/回复 records the first response", () => {
     expect(field(card, "状态")).toBe("已回复, 待解决");
     expect(field(card, "负责人")).toBe("李四");
     expect(field(card, "首次回复期限")).toBe("2026-10-01 10:00 (周四) · 已按时回复");
-    expect(card.markdown).toContain("**首次回复** (李四 · 2026-09-30 11:30)\n已致电客户, 明天补发");
+    expect(sourceOf(card.markdown)).toContain("**首次回复** (李四 · 2026-09-30 11:30)\n已致电客户, 明天补发");
     expect(buttonLabels(card)).toEqual(["解决"]);
     expect(card.note).toBe("李四 于 2026-09-30 11:30 回复");
     expect(await bot.row(number)).toMatchObject({
@@ -261,7 +263,7 @@ describe("/投诉列表", () => {
 
     const openList = cardOf(await bot.say(clerk, "/投诉列表"));
     expect(openList.title).toBe("投诉 · 未解决 (2)");
-    expect(openList.markdown?.split("\n")).toEqual([
+    expect(sourceOf(openList.markdown).split("\n")).toEqual([
       `- **${first}** 华为 · 已回复, 待解决 · 解决 还剩 9 天 23 小时 · 李四`,
       `- **${second}** 小米 · 待回复 · 回复 还剩 24 小时 · 解决 还剩 10 天`,
     ]);
@@ -270,13 +272,13 @@ describe("/投诉列表", () => {
     const overdue = cardOf(await bot.say(clerk, "/complaint list overdue"));
     expect(overdue.title).toBe("Complaints · overdue (1)");
     expect(overdue.tone).toBe("danger");
-    expect(overdue.markdown).toContain(`**${second}**`);
+    expect(sourceOf(overdue.markdown)).toContain(`**${second}**`);
     // Mine: opened by me (first, third) or owned by me (first was taken by 李四's response, still opened by me).
     const mine = cardOf(await bot.say(clerk, "/投诉列表 我的"));
-    expect(mine.markdown?.match(/C-\d{8}-\d{3}/g)).toEqual([third, first]);
+    expect(sourceOf(mine.markdown).match(/C-\d{8}-\d{3}/g)).toEqual([third, first]);
     const agentsOwn = cardOf(await bot.say(agent, "/complaint list mine"));
-    expect(agentsOwn.markdown?.match(/C-\d{8}-\d{3}/g)).toEqual([second, first]);
-    expect(cardOf(await bot.say(manager, "/complaint list mine")).markdown).toContain(third);
+    expect(sourceOf(agentsOwn.markdown).match(/C-\d{8}-\d{3}/g)).toEqual([second, first]);
+    expect(sourceOf(cardOf(await bot.say(manager, "/complaint list mine")).markdown)).toContain(third);
   });
 
   it("says so when there is nothing", async () => {
@@ -284,7 +286,7 @@ describe("/投诉列表", () => {
     expect(card).toMatchObject({
       title: "Complaints · overdue (0)",
       tone: "info",
-      markdown: "No complaints",
+      markdown: md`${"No complaints"}`,
     });
   });
 });

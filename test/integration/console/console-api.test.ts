@@ -1,7 +1,9 @@
 // The console API on a real server: a typed message is signed, sent to the real webhook, and the reply captured.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PlatformId } from "../../../src/platforms/types.ts";
+import type { PlatformId } from "../../../src/chat/events.ts";
+import { HOUR_MS } from "../../../src/domain/calendar/local-time.ts";
 import { type ConsoleServer, startConsoleServer } from "../../helpers/console-server.ts";
+import { clockFrom, testInstant, workingDayAt } from "../../helpers/test-instant.ts";
 
 interface Viewed {
   id: string;
@@ -21,14 +23,13 @@ interface Viewed {
 }
 
 let server: ConsoleServer;
-/** A working Thursday, 10:00 in China: the digest's send time has passed. */
-const START = Date.parse("2026-11-26T02:00:00Z");
+/** 10:00 in China on a working day, from the chosen test instant: the digest's send time has passed. */
+const START = workingDayAt(testInstant(), 10 * HOUR_MS);
 
 beforeAll(async () => {
   // The server's clock starts at START and moves with the monotonic clock: on the wall clock the digest
   // test failed every night, before the day's send time.
-  const origin = performance.now();
-  server = await startConsoleServer({ now: () => new Date(START + (performance.now() - origin)) });
+  server = await startConsoleServer({ now: clockFrom(START) });
 });
 afterAll(async () => {
   await server?.close();

@@ -1,10 +1,11 @@
 // The digest card on its own: the change arrows, the urgent lines, English, and WeCom's 4096-byte markdown.
 import { describe, expect, it } from "vitest";
-import { countDelta, rateDelta, renderDigestCard } from "../../../src/domain/digest/card.ts";
+import { countDelta, rateDelta, renderDigestCard } from "../../../commands/digest/cards.ts";
 import type { DigestContent } from "../../../src/domain/digest/content.ts";
 import type { UrgentItem } from "../../../src/domain/digest/urgent-items.ts";
 import { type Kpis, ratio } from "../../../src/domain/kpi/compute.ts";
 import { renderMessage } from "../../../src/platforms/wecom/render.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 import { shanghai } from "../kpi/kpi-fixture.ts";
 
 const AS_OF = shanghai("2026-11-26T09:00");
@@ -15,6 +16,7 @@ function kpis(from: string, to: string, n: number, pending = 0): Kpis {
   return {
     window: { from, to },
     today: "2026-11-26",
+    provisional: false,
     orders: { received: n, completed: n, onTime: share, overdue: n, delayedOverFiveDays: n },
     complaints: {
       opened: n,
@@ -35,6 +37,7 @@ function content(urgent: UrgentItem[], big = 9): DigestContent {
     dayBefore: kpis("2026-11-24", "2026-11-24", 4),
     monthToDate: kpis("2026-11-01", "2026-11-26", big, big),
     urgent,
+    provisional: false,
   };
 }
 
@@ -51,6 +54,20 @@ describe("change against the day before", () => {
   });
 });
 
+describe("the provisional mark", () => {
+  it("marks the title of a digest on a provisional day and points to /calendar; none otherwise", () => {
+    const provisional = { ...content([]), provisional: true };
+    expect(renderDigestCard(provisional, "zh").title).toBe("每日运营日报 · 2026-11-26（暂定）");
+    expect(renderDigestCard(provisional, "zh").note).toContain("（暂定）的含义见 /日历");
+    expect(renderDigestCard(provisional, "en").title).toBe(
+      "Daily operations digest · 2026-11-26 (provisional)",
+    );
+    expect(renderDigestCard(provisional, "en").note).toContain("(provisional): see /calendar");
+    expect(renderDigestCard(content([]), "en").title).toBe("Daily operations digest · 2026-11-26");
+    expect(renderDigestCard(content([]), "en").note).not.toContain("provisional");
+  });
+});
+
 describe("urgent items", () => {
   it("says how late a complaint is, and when the list is empty", () => {
     const late: UrgentItem = {
@@ -62,10 +79,10 @@ describe("urgent items", () => {
       deadline: shanghai("2026-11-26T08:20"),
     };
     const withLate = renderDigestCard(content([late]), "zh");
-    expect(withLate.markdown).toContain("1. 投诉 C-20261125-001 小米 · 解决已超时 40 分钟 · @李娜");
+    expect(sourceOf(withLate.markdown)).toContain("1. 投诉 C-20261125-001 小米 · 解决已超时 40 分钟 · @李娜");
     expect(withLate.tone).toBe("warning");
     const calm = renderDigestCard(content([]), "zh");
-    expect(calm.markdown).toContain("**最紧急事项**\n没有逾期或临近期限的事项。");
+    expect(sourceOf(calm.markdown)).toContain("**最紧急事项**\n没有逾期或临近期限的事项。");
     expect(calm.tone).toBe("info");
   });
 
@@ -80,11 +97,11 @@ describe("urgent items", () => {
     };
     const card = renderDigestCard(content([order]), "en");
     expect(card.title).toBe("Daily operations digest · 2026-11-26");
-    expect(card.markdown).toContain("Received: 9 ▲5 ｜ MTD 9");
-    expect(card.markdown).toContain(
+    expect(sourceOf(card.markdown)).toContain("Received: 9 ▲5 ｜ MTD 9");
+    expect(sourceOf(card.markdown)).toContain(
       "CSAT (target 85%): 44.4% (4/9) ▼5.6pt ⚠ below target ｜ MTD 44.4% (4/9) ⚠ below target",
     );
-    expect(card.markdown).toContain("1. Order O-20261118-002 Huawei · 3 days late · @Wang Wei");
+    expect(sourceOf(card.markdown)).toContain("1. Order O-20261118-002 Huawei · 3 days late · @Wang Wei");
     expect(card.note).toBe("As of 09:00 (Asia/Shanghai)");
   });
 });
@@ -118,7 +135,7 @@ describe("size", () => {
     expect(bytes).toBeLessThanOrEqual(4096);
     // Not cut: the last urgent line and the note are still there, and the names were shortened instead.
     expect(body.markdown.content).toContain("5. 投诉 C-20261126-904");
-    expect(body.markdown.content).toContain("数据截至 09:00 (Asia/Shanghai)");
-    expect(card.markdown).toContain(`@${[...long].slice(0, 15).join("")}…`);
+    expect(body.markdown.content.replaceAll("\u200B", "")).toContain("数据截至 09:00 (Asia/Shanghai)");
+    expect(sourceOf(card.markdown)).toContain(`@${[...long].slice(0, 15).join("")}…`);
   });
 });

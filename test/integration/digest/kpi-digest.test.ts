@@ -1,6 +1,8 @@
 // The kpi-digest job against a real database and the fake platforms: content, working days, exactly once.
 import { asc, like } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Card } from "../../../src/chat/card.ts";
+import type { PlatformId } from "../../../src/chat/events.ts";
 import { jobRuns, outbox as outboxTable } from "../../../src/db/schema/index.ts";
 import { setCalendarOverride } from "../../../src/domain/calendar/overrides-repository.ts";
 import { createWorkingCalendar } from "../../../src/domain/calendar/working-calendar.ts";
@@ -15,9 +17,9 @@ import { findJob } from "../../../src/jobs/registry.ts";
 import { claimTick, runJob } from "../../../src/jobs/run-job.ts";
 import { silentLogger } from "../../../src/log.ts";
 import { createOutbox } from "../../../src/outbox/outbox.ts";
-import type { Card, PlatformId } from "../../../src/platforms/types.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
 import { createHarness, type Fakes, startFakes } from "../../helpers/e2e-harness.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 import { insertPerson, setAreaActive, shanghai, TIMEZONE } from "../kpi/kpi-fixture.ts";
 import { DIGEST_AT, insertDigestScenario } from "./digest-scenario.ts";
 
@@ -189,7 +191,7 @@ describe("a day in the life", () => {
     const card = cardOf(rows[0]);
     expect(card.title).toBe("每日运营日报 · 2026-11-26");
     expect(card.tone).toBe("danger");
-    expect(card.markdown).toBe(EXPECTED_MARKDOWN);
+    expect(sourceOf(card.markdown)).toBe(EXPECTED_MARKDOWN);
     expect(card.note).toBe("数据截至 09:00 (Asia/Shanghai)");
     for (const row of rows) expect(row.message).toEqual(rows[0]?.message);
 
@@ -264,6 +266,35 @@ describe("working days only", () => {
     expect(fakes.lark.delivered).toHaveLength(4);
     const holiday = await bot.scheduledTick("2026-10-05T10:00");
     expect(holiday?.summary).toBe("2026-10-05 is not a working day");
+  });
+
+  it("in a provisional year: no digest on the law's holidays, and the ones sent are marked provisional", async () => {
+    const wang = await insertPerson(database.db);
+    await subscribeGroups(wang, [larkGroup()]);
+    const bot = startInstance("a", shanghai("2026-12-31T08:00"));
+    for (const day of [
+      "2026-12-31",
+      "2027-01-01",
+      "2027-01-04",
+      "2027-02-04",
+      "2027-02-05",
+      "2027-02-10",
+      "2027-02-11",
+    ])
+      await bot.scheduledTick(`${day}T09:00`);
+    expect(await digestKeys()).toEqual([
+      keyOf(larkGroup(), "2026-12-31"),
+      keyOf(larkGroup(), "2027-01-04"),
+      keyOf(larkGroup(), "2027-02-04"),
+      keyOf(larkGroup(), "2027-02-11"),
+    ]);
+    const titles = (await digestRows()).map((row) => cardOf(row).title);
+    expect(titles).toEqual([
+      "每日运营日报 · 2026-12-31",
+      "每日运营日报 · 2027-01-04（暂定）",
+      "每日运营日报 · 2027-02-04（暂定）",
+      "每日运营日报 · 2027-02-11（暂定）",
+    ]);
   });
 
   it("follows the company's calendar overrides: a day off sends nothing, an extra working day does", async () => {

@@ -1,9 +1,9 @@
 // The fakes' optional send limits, answered as each platform answers: Lark's 429, DingTalk's 403 / 400 codes,
 // WeCom's errcode 45009; the DingTalk and WeCom ones through the real adapters, which must read them as rate limits.
 import { afterEach, describe, expect, it } from "vitest";
+import type { Target } from "../../../src/chat/events.ts";
 import { createDingTalkAdapter } from "../../../src/platforms/dingtalk/adapter.ts";
 import { SendError } from "../../../src/platforms/errors.ts";
-import type { Target } from "../../../src/platforms/types.ts";
 import { createWeComAdapter } from "../../../src/platforms/wecom/adapter.ts";
 import { type FakeDingTalk, startFakeDingTalk } from "../../fakes/dingtalk.ts";
 import { type FakeLark, startFakeLark } from "../../fakes/lark.ts";

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { findActiveArea, listActiveAreas } from "../../../src/domain/inspections/areas.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 import {
   type Bot,
   cardOf,
@@ -87,7 +88,7 @@ describe("/inspect alone", () => {
   it("lists the active areas with code, name, cut-off and today's state, and a button per area", async () => {
     const card = cardOf(await say("/巡检"));
     expect(card.title).toBe("巡检区域");
-    expect(card.markdown?.split("\n")).toEqual([
+    expect(sourceOf(card.markdown).split("\n")).toEqual([
       "• **仓库** (warehouse) — 截止 10:00 — 今日未巡检",
       "• **生产车间** (production) — 截止 10:00 — 今日未巡检",
       "• **办公区** (office) — 截止 10:00 — 今日未巡检",
@@ -107,7 +108,7 @@ describe("/inspect alone", () => {
     bot.clock.set(START);
     await bot.handler.action(submission(WAREHOUSE_OK));
     const card = cardOf(await say("/inspect"));
-    expect(card.markdown?.split("\n")).toEqual([
+    expect(sourceOf(card.markdown).split("\n")).toEqual([
       "• **Warehouse** (warehouse) — cut-off 10:00 — ✓ done today (I-20261126-001)",
       "• **Production floor** (production) — cut-off 10:00 — not done today",
       "• **Office** (office) — cut-off 10:00 — not done today",
@@ -133,7 +134,9 @@ describe("/inspect <area>", () => {
       { value: "fail", label: "不合格" },
     ]);
     // WeCom and template-less DingTalk show the form as text: the card says how to type it instead.
-    expect(card.markdown).toContain("/巡检 仓库 <温度> <湿度> <灭火器在位> <安全出口畅通> <货物堆放稳固>");
+    expect(sourceOf(card.markdown)).toContain(
+      "/巡检 仓库 <温度> <湿度> <灭火器在位> <安全出口畅通> <货物堆放稳固>",
+    );
   });
 
   it.each([
@@ -184,7 +187,7 @@ describe("submitting the form", () => {
     expect(card?.title).toBe("巡检 I-20261126-001 · 仓库");
     expect(card?.tone).toBe("success");
     expect(card?.form).toBeUndefined();
-    expect(card?.markdown?.split("\n")).toEqual([
+    expect(sourceOf(card?.markdown).split("\n")).toEqual([
       "✓ 温度: 22 °C (18–26 °C)",
       "✓ 湿度: 55 % (40–70 %)",
       "✓ 灭火器在位: 合格",
@@ -235,7 +238,7 @@ describe("submitting the form", () => {
     expect(first.toast).toEqual({ kind: "warning", text: "2 finding(s) recorded and alerted" });
     expect(second.card).toEqual(first.card);
     expect(first.card?.tone).toBe("danger");
-    expect(first.card?.markdown?.split("\n")).toEqual([
+    expect(sourceOf(first.card?.markdown).split("\n")).toEqual([
       "**✗ Temperature: 30 °C (18–26 °C)**",
       "✓ Humidity: 55 % (40–70 %)",
       "**✗ Fire extinguisher present: fail**",
@@ -278,7 +281,7 @@ describe("submitting the form", () => {
     expect(rows.outbox.map((row) => row.status)).toEqual(["sent", "sent", "sent", "sent"]);
     const alert = cardOf(bot.sent[0]?.message);
     expect(alert.title).toBe(`Inspection findings: Warehouse ${number}`);
-    expect(alert.markdown?.split("\n")).toEqual([
+    expect(sourceOf(alert.markdown).split("\n")).toEqual([
       "**✗ Temperature 30 °C, outside 18–26 °C**",
       "**✗ Fire extinguisher present: failed (safety)**",
     ]);
@@ -355,7 +358,7 @@ describe("typed submissions (WeCom and template-less DingTalk)", () => {
       }),
     );
     expect(reply.title).toBe("巡检 I-20261126-001 · 仓库");
-    expect(reply.markdown?.split("\n").at(-1)).toBe("**✗ 货物堆放稳固: 不合格**");
+    expect(sourceOf(reply.markdown).split("\n").at(-1)).toBe("**✗ 货物堆放稳固: 不合格**");
 
     const rows = await stored(database);
     expect(rows.inspections).toMatchObject([{ findingCount: 1, platform: "wecom", chatId: "wang.wei" }]);

@@ -1,8 +1,12 @@
 // Shared set-up of the inspection tests: the bot handler over a real database, recording platform adapters.
 
 import { asc, eq } from "drizzle-orm";
-import { createInspectionCommands } from "../../../commands/inspections.ts";
-import { createRegistry, createRouter, hasAnyRole } from "../../../src/bot/index.ts";
+import { commandDeps } from "../../../commands/deps.ts";
+import { createInspectionCommands } from "../../../commands/inspections/commands.ts";
+import { createBotHandler, type EventHandler } from "../../../src/bot/dispatch.ts";
+import { createRegistry, createRouter } from "../../../src/bot/index.ts";
+import type { OutboundMessage } from "../../../src/chat/card.ts";
+import type { InboundAction, InboundMessage, PlatformId } from "../../../src/chat/events.ts";
 import { parseEnv } from "../../../src/config/parse-env.ts";
 import type { Database } from "../../../src/db/database.ts";
 import {
@@ -14,16 +18,9 @@ import {
   outbox as outboxTable,
   subscriptions,
 } from "../../../src/db/schema/index.ts";
-import { createBotHandler } from "../../../src/events/bot-handler.ts";
-import type { EventHandler } from "../../../src/events/event-handler.ts";
+import { hasAnyRole } from "../../../src/domain/people/role.ts";
 import { silentLogger } from "../../../src/log.ts";
 import { createOutbox, type Outbox } from "../../../src/outbox/outbox.ts";
-import type {
-  InboundAction,
-  InboundMessage,
-  OutboundMessage,
-  PlatformId,
-} from "../../../src/platforms/types.ts";
 import { inboundMessage } from "../../helpers/inbound-message.ts";
 import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
 import { recordingAdapters, type Sent } from "../../helpers/recording-adapters.ts";
@@ -52,7 +49,7 @@ export function createBot(database: Database, start = START): Bot {
   });
   const config = parseEnv({ OPS_TIMEZONE: "Asia/Shanghai" });
   const deps = { database, config, now: clock.now, outbox, log: silentLogger };
-  const area = createInspectionCommands(deps);
+  const area = createInspectionCommands(commandDeps(deps));
   const router = createRouter({ registry: createRegistry(area), authorize: hasAnyRole });
   const handler = createBotHandler({ database, router, outbox, config, now: clock.now, log: silentLogger });
   return { clock, handler, outbox, sent };

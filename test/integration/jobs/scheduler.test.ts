@@ -3,12 +3,12 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { parseEnv } from "../../../src/config/parse-env.ts";
 import { jobRuns } from "../../../src/db/schema/index.ts";
+import { createServices } from "../../../src/entry/compose/services.ts";
+import { startNodeScheduler } from "../../../src/entry/node/scheduler.ts";
 import type { Job, JobContext } from "../../../src/jobs/job.ts";
-import { startNodeScheduler } from "../../../src/jobs/node-scheduler.ts";
 import { cronSchedules, JOBS } from "../../../src/jobs/registry.ts";
 import { claimTick, runJob } from "../../../src/jobs/run-job.ts";
 import { silentLogger } from "../../../src/log.ts";
-import { createServices } from "../../../src/runtime/services.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
 
 let database: TestDatabase;

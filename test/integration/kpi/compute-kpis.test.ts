@@ -1,10 +1,12 @@
 // computeKpis against a real database: every number of a hand-computed fixture, per window, and the card.
+import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { renderKpiCard } from "../../../commands/kpi/cards.ts";
+import { inspectionAreas } from "../../../src/db/schema/index.ts";
 import {
   createWorkingCalendar,
   type WorkingCalendar,
 } from "../../../src/domain/calendar/working-calendar.ts";
-import { renderKpiCard } from "../../../src/domain/kpi/card.ts";
 import { computeKpis, type Kpis } from "../../../src/domain/kpi/compute.ts";
 import {
   type KpiPeriod,
@@ -13,6 +15,7 @@ import {
   yesterdayWindow,
 } from "../../../src/domain/kpi/window.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 import {
   FIXTURE_NOW,
   insertComplaints,
@@ -192,7 +195,7 @@ describe("computeKpis on the fixture (now: Thu 2026-11-26 15:00 Shanghai)", () =
     const card = renderKpiCard(await kpisFor("today"), "zh", { zh: "今天", en: "today" });
     expect(card.title).toBe("指标 · 今天 (2026-11-26)");
     expect(card.tone).toBe("danger");
-    expect(card.markdown).toBe(
+    expect(sourceOf(card.markdown)).toBe(
       [
         "**订单**",
         "接单: 2",
@@ -217,7 +220,7 @@ describe("computeKpis on the fixture (now: Thu 2026-11-26 15:00 Shanghai)", () =
   it("renders the week's card in English", async () => {
     const card = renderKpiCard(await kpisFor("week"), "en", { zh: "本周", en: "this week" });
     expect(card.title).toBe("KPIs · this week (2026-11-23 – 2026-11-29)");
-    expect(card.markdown).toBe(
+    expect(sourceOf(card.markdown)).toBe(
       [
         "**Orders**",
         "Received: 3",
@@ -271,16 +274,35 @@ describe("windows with nothing to count", () => {
     const zh = renderKpiCard(kpis, "zh");
     expect(zh.title).toBe("指标 · 2026-11-07 – 2026-11-08");
     expect(zh.tone).toBe("info");
-    expect(zh.markdown).toContain("按期完成率: —\n");
-    expect(zh.markdown).toContain("首次响应及时率: —\n");
-    expect(zh.markdown).toContain("解决及时率: —\n");
-    expect(zh.markdown).toContain("客户满意度: — (目标 85%)");
-    expect(zh.markdown).toContain("已检/应检: 0/0 (—)");
+    expect(sourceOf(zh.markdown)).toContain("按期完成率: —\n");
+    expect(sourceOf(zh.markdown)).toContain("首次响应及时率: —\n");
+    expect(sourceOf(zh.markdown)).toContain("解决及时率: —\n");
+    expect(sourceOf(zh.markdown)).toContain("客户满意度: — (目标 85%)");
+    expect(sourceOf(zh.markdown)).toContain("已检/应检: 0/0 (—)");
     const en = renderKpiCard(kpis, "en");
-    expect(en.markdown).toContain("On-time completion: —\n");
-    expect(en.markdown).toContain("CSAT: — (target 85%)");
+    expect(sourceOf(en.markdown)).toContain("On-time completion: —\n");
+    expect(sourceOf(en.markdown)).toContain("CSAT: — (target 85%)");
     // The only percentage left is the target itself.
-    for (const card of [zh, en]) expect(card.markdown?.replaceAll("85%", "")).not.toContain("%");
+    for (const card of [zh, en]) expect(sourceOf(card.markdown).replaceAll("85%", "")).not.toContain("%");
+  });
+
+  it("marks a window that touches a provisional year, and only such a window", async () => {
+    // 2027 has no published notice: its working days (hence inspections due) follow the provisional rule.
+    const spring = await kpisFor({ from: "2027-02-01", to: "2027-02-14" }, new Date("2027-02-15T02:00:00Z"));
+    expect(spring.provisional).toBe(true);
+    // 02-01…02-04 and 02-11, 02-12: six working days × the active areas.
+    const areas = await database.db.$count(inspectionAreas, eq(inspectionAreas.active, true));
+    expect(spring.inspections.doneVsDue.denominator).toBe(6 * areas);
+    expect(renderKpiCard(spring, "zh", { zh: "本周", en: "this week" }).title).toBe(
+      "指标 · 本周 (2027-02-01 – 2027-02-14)（暂定）",
+    );
+    expect(renderKpiCard(spring, "en").title).toBe("KPIs · 2027-02-01 – 2027-02-14 (provisional)");
+    const lastYear = await kpisFor(
+      { from: "2026-12-28", to: "2026-12-31" },
+      new Date("2027-01-04T02:00:00Z"),
+    );
+    expect(lastYear.provisional).toBe(false);
+    expect(renderKpiCard(lastYear, "en").title).toBe("KPIs · 2026-12-28 – 2026-12-31");
   });
 
   it("refuses a window that ends before it starts", async () => {
@@ -314,14 +336,18 @@ describe("the 85 % CSAT target", () => {
       denominator: 20,
       belowTarget: false,
     });
-    expect(renderKpiCard(kpis, "en").markdown).toContain("CSAT: 85% (17/20) ✓ meets the 85% target");
-    expect(renderKpiCard(kpis, "zh").markdown).toContain("客户满意度: 85% (17/20) ✓ 达到目标 85%");
+    expect(sourceOf(renderKpiCard(kpis, "en").markdown)).toContain(
+      "CSAT: 85% (17/20) ✓ meets the 85% target",
+    );
+    expect(sourceOf(renderKpiCard(kpis, "zh").markdown)).toContain("客户满意度: 85% (17/20) ✓ 达到目标 85%");
   });
 
   it("is missed at 84.2 % (16 of 19)", async () => {
     const kpis = await rate(16, 19);
     expect(kpis.complaints.satisfaction.belowTarget).toBe(true);
-    expect(renderKpiCard(kpis, "en").markdown).toContain("CSAT: 84.2% (16/19) ⚠ below the 85% target");
+    expect(sourceOf(renderKpiCard(kpis, "en").markdown)).toContain(
+      "CSAT: 84.2% (16/19) ⚠ below the 85% target",
+    );
   });
 });
 

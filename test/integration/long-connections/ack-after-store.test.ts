@@ -1,12 +1,12 @@
 // An event is acknowledged on a long connection only once stored: when storing fails, the platform sends it again.
 import { afterEach, describe, expect, it } from "vitest";
+import type { InboundEvent } from "../../../src/chat/events.ts";
 import { parseEnv } from "../../../src/config/parse-env.ts";
+import { createAdapters } from "../../../src/entry/compose/adapters.ts";
 import { createLogger } from "../../../src/log.ts";
 import { createDingTalkStream } from "../../../src/platforms/dingtalk/long-connection.ts";
 import { createLarkLongConnection } from "../../../src/platforms/lark/long-connection.ts";
 import type { AcceptEvent, ConnectionState, LongConnection } from "../../../src/platforms/long-connection.ts";
-import type { InboundEvent } from "../../../src/platforms/types.ts";
-import { createAdapters } from "../../../src/runtime/adapters.ts";
 import { startFakeDingTalk } from "../../fakes/dingtalk.ts";
 import { DINGTALK_TOPICS, startFakeDingTalkGateway } from "../../fakes/dingtalk-gateway.ts";
 import { startFakeLark } from "../../fakes/lark.ts";

@@ -1,23 +1,29 @@
 // A bot with the order commands over a real database and a manual clock: people with roles send text and click.
-import { helpCommand } from "../../../commands/help.ts";
-import { createOrderCommands } from "../../../commands/orders.ts";
-import type { Caller } from "../../../src/bot/command.ts";
-import { createRegistry, hasAnyRole, type Role } from "../../../src/bot/index.ts";
+import { commandDeps } from "../../../commands/deps.ts";
+import { helpCommand } from "../../../commands/help/commands.ts";
+import { createOrderCommands } from "../../../commands/orders/commands.ts";
+import { eventActor } from "../../../src/bot/dispatch.ts";
+import { createRegistry } from "../../../src/bot/index.ts";
 import { createRouter } from "../../../src/bot/router.ts";
+import type { Card } from "../../../src/chat/card.ts";
+import type { ChatRef, InboundAction, PlatformId } from "../../../src/chat/events.ts";
 import { parseEnv } from "../../../src/config/parse-env.ts";
 import type { Database } from "../../../src/db/database.ts";
 import { grantRole, personForContact } from "../../../src/domain/people/people.ts";
+import { hasAnyRole, type Role } from "../../../src/domain/people/role.ts";
 import { createLogger } from "../../../src/log.ts";
 import { createOutbox } from "../../../src/outbox/outbox.ts";
-import type { Card, ChatRef, InboundAction, PlatformId } from "../../../src/platforms/types.ts";
 import { inboundMessage } from "../../helpers/inbound-message.ts";
 import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
 
 export const GROUP: ChatRef = { id: "oc_sales", kind: "group", title: "Sales" };
 export const OTHER_GROUP: ChatRef = { id: "oc_other", kind: "group", title: "Other" };
 
-export interface TestPerson extends Caller {
+export interface TestPerson {
   userId: string;
+  personId: number;
+  name: string;
+  roles: Role[];
 }
 
 export interface Where {
@@ -30,7 +36,7 @@ export function createOrderBot(database: Database, start: string, timezone = "As
   const log = createLogger({ write: () => {}, now: clock.now });
   const config = parseEnv({ OPS_TIMEZONE: timezone });
   const outbox = createOutbox({ database, adapters: {}, now: clock.now, log });
-  const area = createOrderCommands({ database, config, now: clock.now, outbox, log });
+  const area = createOrderCommands(commandDeps({ database, config, now: clock.now, outbox, log }));
   const registry = createRegistry({ commands: [helpCommand, ...area.commands], actions: area.actions });
   const router = createRouter({ registry, authorize: hasAnyRole, newErrorId: () => "test-error" });
   let sequence = 0;
@@ -61,7 +67,7 @@ export function createOrderBot(database: Database, start: string, timezone = "As
         text,
         reply: {},
       });
-      return router.handle(event, who);
+      return router.handle(event, eventActor(event, who, clock.now()));
     },
     async click(
       who: TestPerson,
@@ -81,7 +87,7 @@ export function createOrderBot(database: Database, start: string, timezone = "As
         chat: where.chat ?? GROUP,
         message: { messageId: `om_card_${sequence}` },
       };
-      return router.handle(event, who);
+      return router.handle(event, eventActor(event, who, clock.now()));
     },
   };
 }

@@ -3,6 +3,7 @@ import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, dailySequences, orderDelays, orders } from "../../../src/db/schema/index.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 import {
   cardOf,
   createOrderBot,
@@ -133,7 +134,7 @@ describe("/下单", () => {
     bot.clock.advance(9 * 60_000);
     const second = await draft("/下单 华为 X1 100 2026-12-01", wang);
     expect(second.card.tone).toBe("warning");
-    expect(second.card.markdown).toContain(`可能与 ${first.number} 重复`);
+    expect(sourceOf(second.card.markdown)).toContain(`可能与 ${first.number} 重复`);
     expect(second.card.buttons?.[0]?.confirm).toBe(
       `是 ${first.number} 的重复订单吗? 仍要确认 ${second.number}?`,
     );
@@ -170,7 +171,7 @@ describe("/下单 alone: the order form", () => {
       ["quantity", "number", true],
       ["due", "date", true],
     ]);
-    expect(form.markdown).toContain("/下单 <客户> <型号> <数量> <交期>");
+    expect(sourceOf(form.markdown)).toContain("/下单 <客户> <型号> <数量> <交期>");
 
     const submit = await bot.click(zhang, "order.submit", form.form?.value ?? {}, {
       form: { customer: "华为", model: "X1", quantity: "100", due: "2026-12-01" },
@@ -413,24 +414,26 @@ describe("/订单", () => {
     await draft("/下单 小米 M1 1 2026-11-27", wang);
     const open = cardOf((await bot.say(zhang, "/订单")).reply);
     expect(open.title).toBe("订单 · 未完成 (22)");
-    expect(open.markdown?.split("\n")).toHaveLength(20);
-    expect(open.markdown?.split("\n")[0]).toBe(`- **${zhangs[0]}** 华为 · X1 × 1 · 交期 2026-12-01 · 已确认`);
+    expect(sourceOf(open.markdown).split("\n")).toHaveLength(20);
+    expect(sourceOf(open.markdown).split("\n")[0]).toBe(
+      `- **${zhangs[0]}** 华为 · X1 × 1 · 交期 2026-12-01 · 已确认`,
+    );
     expect(open.note).toBe("还有 2 条未显示");
 
     bot.clock.set("2026-12-03T02:00:00Z");
     await bot.say(zhang, `/完成 ${zhangs[0]}`);
     const overdue = cardOf((await bot.say(zhang, "/order list overdue")).reply);
     expect(overdue.title).toBe("Orders · overdue (1)");
-    expect(overdue.markdown).toBe(
+    expect(sourceOf(overdue.markdown)).toBe(
       `- **${zhangs[1]}** 华为 · X2 × 2 · due 2026-12-02 · confirmed · 1 days overdue`,
     );
     expect(overdue.note).toBeUndefined();
 
     const mine = cardOf((await bot.say(wang, "/订单 我的")).reply);
     expect(mine.title).toBe("订单 · 我的 (1)");
-    expect(mine.markdown).toContain("小米 · M1 × 1 · 交期 2026-11-27 · 草稿");
+    expect(sourceOf(mine.markdown)).toContain("小米 · M1 × 1 · 交期 2026-11-27 · 草稿");
     const nobody = await bot.person("ou_li", "李四");
-    expect(cardOf((await bot.say(nobody, "/order list mine")).reply).markdown).toBe(
+    expect(sourceOf(cardOf((await bot.say(nobody, "/order list mine")).reply).markdown)).toBe(
       "You have not taken any orders",
     );
     expect(textOf((await bot.say(nobody, "/订单 全部")).reply)).toBe(
@@ -445,7 +448,7 @@ describe("/help", () => {
     expect(fieldOf(help, "权限")).toBe("员工、经理 或 管理员");
     expect(fieldOf(help, "用法")).toBe("/延期 <订单号> <新交期> <原因…>");
     const list = cardOf((await bot.say(zhang, "/help")).reply);
-    expect(list.markdown).toContain("/order done");
-    expect(list.markdown).toContain("(staff, warehouse, manager or admin)");
+    expect(sourceOf(list.markdown)).toContain("/order done");
+    expect(sourceOf(list.markdown)).toContain("(staff, warehouse, manager or admin)");
   });
 });

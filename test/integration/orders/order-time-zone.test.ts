@@ -4,6 +4,7 @@
 // 27th in Shanghai. Code that read the process zone would number O-20261126-… and accept a due date of the 26th.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 
 let database: TestDatabase;
 
@@ -61,7 +62,7 @@ describe("orders around midnight in OPS_TIMEZONE, process zone elsewhere", () =>
       // Yesterday's order is now overdue by one day, and its confirmation reads with its date.
       const overdue = cardOf((await bot.say(zhang, "/订单 逾期")).reply);
       expect(overdue.title).toBe("订单 · 逾期 (1)");
-      expect(overdue.markdown).toContain(
+      expect(sourceOf(overdue.markdown)).toContain(
         "O-20261126-001** 华为 · X1 × 100 · 交期 2026-11-26 · 已确认 · 逾期 1 天",
       );
       expect(textOf((await bot.say(zhang, "/延期 O-20261126-001 2026-11-26 再等等")).reply)).toBe(

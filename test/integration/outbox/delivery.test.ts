@@ -1,9 +1,12 @@
 // The outbox against a real database and the fake Lark over HTTP: once per key, retries, give-ups, leases.
+import { type AddressInfo, createServer } from "node:net";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { outbox } from "../../../src/db/schema/index.ts";
+import { createLogger } from "../../../src/log.ts";
 import { LEASE_MS, type Outbox, type OutboxItem } from "../../../src/outbox/outbox.ts";
 import { GIVE_UP_AFTER_MS } from "../../../src/outbox/retry-policy.ts";
+import { createLarkAdapter } from "../../../src/platforms/lark/adapter.ts";
 import type { PlatformAdapter } from "../../../src/platforms/types.ts";
 import { type FakeLark, startFakeLark } from "../../fakes/lark.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
@@ -76,6 +79,32 @@ describe("enqueue", () => {
 });
 
 describe("deliver", () => {
+  it("keeps why a send could not reach Lark: the network error's causes on the row and on the log line", async () => {
+    const lines: string[] = [];
+    const log = createLogger({ write: (line) => lines.push(line) });
+    // A port that was free a moment ago: nothing listens there.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const unreachable = createLarkAdapter({
+      config: { ...LARK_APP, verificationToken: "vt-outbox", apiBase: `http://127.0.0.1:${port}` },
+      now: time.now,
+    });
+    const box = outboxWith(database, time, { lark: unreachable }, log);
+    await box.enqueue([textTo("oc_a", "unreachable")]);
+    expect(await box.drain()).toMatchObject({ sent: 0, retried: 1 });
+    const [row] = await rows(database);
+    expect(row?.lastError).toMatch(
+      /^transient: Lark .*network error.* ← TypeError: fetch failed ← Error: connect ECONNREFUSED/,
+    );
+    const retry = lines.map((line) => JSON.parse(line)).find((line) => line.event === "outbox.retry");
+    expect(retry?.error).toMatchObject({
+      name: "SendError",
+      cause: { name: "TypeError", message: "fetch failed", cause: { code: "ECONNREFUSED" } },
+    });
+  });
+
   it("sends a direct reply at once and keeps what Lark returned for later updates", async () => {
     const box = outboxWith(database, time, { lark });
     const key = "reply:lark:msg:om_user_1";

@@ -16,6 +16,7 @@ function scriptedOutbox(
     sendNow: () => Promise.reject(new Error("not used")),
     releaseLeases: () => Promise.reject(new Error("not used")),
     findSent: () => Promise.reject(new Error("not used")),
+    stored: () => Promise.reject(new Error("not used")),
     drain: (options?: DrainOptions) => {
       const round = rounds[box.drains++] ?? (() => Promise.resolve(nothing));
       return round(options);

@@ -1,12 +1,13 @@
 // Shared set-up of the outbox tests: a fake clock moved by the outbox's own sleeps, the real Lark adapter on
 // the fake Lark, and a record of when (on the fake clock) each send started.
 import { asc } from "drizzle-orm";
+import type { PlatformId } from "../../../src/chat/events.ts";
 import type { Database } from "../../../src/db/database.ts";
 import { outbox } from "../../../src/db/schema/index.ts";
 import { type Logger, silentLogger } from "../../../src/log.ts";
 import { createOutbox, type Outbox, type OutboxItem } from "../../../src/outbox/outbox.ts";
 import { createLarkAdapter } from "../../../src/platforms/lark/adapter.ts";
-import type { PlatformAdapter, PlatformId } from "../../../src/platforms/types.ts";
+import type { PlatformAdapter } from "../../../src/platforms/types.ts";
 import type { FakeLark } from "../../fakes/lark.ts";
 
 export const LARK_APP = { appId: "cli_outbox_test_01", appSecret: "outbox-secret-1" };

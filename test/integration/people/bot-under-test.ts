@@ -1,17 +1,22 @@
 // The bot handler over a real database with only the /role and /subscribe commands, its replies recorded.
+
 import { and, asc, eq } from "drizzle-orm";
-import { createRoleCommands } from "../../../commands/roles.ts";
-import { createSubscriptionCommands } from "../../../commands/subscriptions.ts";
-import { createRegistry, createRouter, hasAnyRole } from "../../../src/bot/index.ts";
+import { commandDeps } from "../../../commands/deps.ts";
+import { createRoleCommands } from "../../../commands/roles/commands.ts";
+import { createSubscriptionCommands } from "../../../commands/subscriptions/commands.ts";
+import { createBotHandler } from "../../../src/bot/dispatch.ts";
+import { createRegistry, createRouter } from "../../../src/bot/index.ts";
+import type { OutboundMessage } from "../../../src/chat/card.ts";
+import type { ChatRef, Person, PlatformId } from "../../../src/chat/events.ts";
 import { parseEnv } from "../../../src/config/parse-env.ts";
 import type { Database } from "../../../src/db/database.ts";
 import { auditLog, identities } from "../../../src/db/schema/index.ts";
-import { createBotHandler } from "../../../src/events/bot-handler.ts";
+import { hasAnyRole } from "../../../src/domain/people/role.ts";
 import { createLogger } from "../../../src/log.ts";
 import type { Outbox, OutboxItem } from "../../../src/outbox/outbox.ts";
-import type { ChatRef, OutboundMessage, Person, PlatformId } from "../../../src/platforms/types.ts";
 import { inboundMessage } from "../../helpers/inbound-message.ts";
 import { type ManualClock, manualClock } from "../../helpers/manual-clock.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 
 export const WECOM_API_BASE = "https://qyapi.weixin.qq.com";
 
@@ -38,7 +43,7 @@ export const GROUP: ChatRef = { id: "oc_ops", kind: "group", title: "Ops" };
 export function replyText(message: OutboundMessage): string {
   if (message.type === "text") return message.text;
   const { title, markdown, fields } = message.card;
-  return [title, markdown ?? "", ...(fields ?? []).map((field) => `${field.label}: ${field.value}`)].join(
+  return [title, sourceOf(markdown), ...(fields ?? []).map((field) => `${field.label}: ${field.value}`)].join(
     "\n",
   );
 }
@@ -67,10 +72,13 @@ export function botUnderTest(database: Database, env: { OPS_ADMINS?: string } = 
     },
     drain: async () => ({ sent: 0, retried: 0, failed: 0, deferred: 0 }),
     findSent: async () => null,
+    stored: async (keys) =>
+      new Set(sent.map((item) => item.idempotencyKey).filter((key) => keys.includes(key))),
     releaseLeases: async () => 0,
   };
   const deps = { database, config, now: clock.now, outbox, log };
-  const areas = [createSubscriptionCommands(deps), createRoleCommands(deps)];
+  const bound = commandDeps(deps);
+  const areas = [createSubscriptionCommands(bound), createRoleCommands(bound)];
   const router = createRouter({
     registry: createRegistry({
       commands: areas.flatMap((area) => area.commands),

@@ -63,7 +63,7 @@ describe("first contact", () => {
   });
 
   it.runIf(process.env.TEST_DATABASE_URL)(
-    "uses the other request's person when that one links the account while this one is creating it",
+    "on Postgres only (PGlite runs one transaction at a time): uses the other request's person when that one links the account while this one is creating it",
     async () => {
       // A transaction that has linked ou_slow but not committed yet: the contact below cannot see it, creates
       // its own person, then waits on the identity's key until the other one commits.

@@ -1,6 +1,7 @@
 // /role grant|revoke through the bot handler: who may, every role in both languages, members, last admin, audit.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ROLE_NAMES_ZH, type Role } from "../../../src/bot/index.ts";
+import { ROLE_NAMES_ZH } from "../../../src/bot/role-words.ts";
+import type { Role } from "../../../src/domain/people/role.ts";
 import { grantRole, revokeRole, rolesOf } from "../../../src/domain/people/roles.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
 import { type BotUnderTest, botUnderTest } from "./bot-under-test.ts";

@@ -1,9 +1,11 @@
 // /subscribe and /unsubscribe through the bot handler: roles, times, idempotence, WeCom webhooks, audit, listing.
+
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { ChatRef } from "../../../src/chat/events.ts";
+import { md } from "../../../src/chat/rich-text.ts";
 import { chats, subscriptions } from "../../../src/db/schema/index.ts";
 import { listSubscriptions } from "../../../src/domain/subscriptions/subscriptions.ts";
-import type { ChatRef } from "../../../src/platforms/types.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
 import { type BotUnderTest, botUnderTest, GROUP, WECOM_API_BASE } from "../people/bot-under-test.ts";
 
@@ -65,7 +67,7 @@ describe("the digest time", () => {
       card: {
         title: "本群订阅",
         tone: "success",
-        markdown: "已订阅日报。",
+        markdown: md`${"已订阅日报。"}`,
         fields: [{ label: "日报", value: "每个工作日 09:00 (Asia/Shanghai)" }],
       },
     });

@@ -1,12 +1,6 @@
 // Test-only commands shaped like the DESIGN command table: real names and argument specs, echo handlers.
-import {
-  arg,
-  createRegistry,
-  defineAction,
-  defineCommand,
-  helpCard,
-  ROLE_NAMES_ZH,
-} from "../../../src/bot/index.ts";
+import { arg, createRegistry, defineAction, defineCommand, helpCard } from "../../../src/bot/index.ts";
+import { ROLE_NAMES_ZH } from "../../../src/bot/role-words.ts";
 
 const ORDERS = { zh: "订单", en: "Orders" };
 const COMPLAINTS = { zh: "投诉", en: "Complaints" };

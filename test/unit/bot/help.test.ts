@@ -1,21 +1,33 @@
 import { describe, expect, it } from "vitest";
-import { commandHelpCard, createRouter, hasAnyRole, helpCard } from "../../../src/bot/index.ts";
-import type { InboundMessage } from "../../../src/platforms/types.ts";
+import { commandHelpCard, createRouter, helpCard } from "../../../src/bot/index.ts";
+import type { InboundMessage } from "../../../src/chat/events.ts";
+import { markup, md } from "../../../src/chat/rich-text.ts";
+import { hasAnyRole } from "../../../src/domain/people/role.ts";
+import { sourceOf } from "../../helpers/rich-text.ts";
 import { commands, orderNew, registry } from "./fixture-registry.ts";
+
+const tester = {
+  roles: [],
+  personId: 1,
+  name: "Test",
+  platform: "lark" as const,
+  platformMessageId: "om_test",
+  at: new Date("2026-11-26T02:00:00Z"),
+};
 
 describe("/help list", () => {
   it.each(["zh", "en"] as const)("lists every command by its names in both languages (%s)", (language) => {
     const card = helpCard(registry, language);
     expect(card.title).toBe(language === "zh" ? "命令列表" : "Commands");
     for (const command of commands) {
-      expect(card.markdown).toContain(`/${command.names.zh[0]}`);
-      expect(card.markdown).toContain(`/${command.names.en[0]}`);
-      expect(card.markdown).toContain(command.description[language]);
+      expect(sourceOf(card.markdown)).toContain(`/${command.names.zh[0]}`);
+      expect(sourceOf(card.markdown)).toContain(`/${command.names.en[0]}`);
+      expect(sourceOf(card.markdown)).toContain(command.description[language]);
     }
   });
 
   it("groups commands under their headings, ungrouped ones last, and marks restricted ones", () => {
-    const lines = helpCard(registry, "zh").markdown?.split("\n") ?? [];
+    const lines = sourceOf(helpCard(registry, "zh").markdown).split("\n");
     expect(lines.slice(0, 5)).toEqual([
       "**订单**",
       "**/下单 · /order new** — 检查订单并发出确认卡片",
@@ -38,7 +50,7 @@ describe("/help <command>", () => {
     expect(commandHelpCard(orderNew, "zh")).toEqual({
       title: "/下单 · /order new",
       tone: "info",
-      markdown: "检查订单并发出确认卡片",
+      markdown: markup("检查订单并发出确认卡片"),
       fields: [
         { label: "用法", value: "/下单 <客户> <型号> <数量> <交期>" },
         { label: "参数", value: "客户: 文字\n型号: 文字\n数量: 正整数\n交期: 日期 YYYY-MM-DD" },
@@ -70,7 +82,7 @@ describe("/help <command>", () => {
     expect(helpCard(registry, "zh", "投述")).toEqual({
       title: "没有这个命令",
       tone: "warning",
-      markdown: "未知命令: /投述 — 你是不是想用 /投诉? 发送 /帮助 查看全部命令",
+      markdown: md`${"未知命令: /投述 — 你是不是想用 /投诉? 发送 /帮助 查看全部命令"}`,
     });
   });
 });
@@ -90,9 +102,9 @@ describe("/help through the router", () => {
   });
 
   it("answers /帮助 with the Chinese list card and /help order list with that command's card", async () => {
-    const list = await router.handle(message("/帮助"), { roles: [], personId: 1, name: "Test" });
+    const list = await router.handle(message("/帮助"), tester);
     expect(list.reply).toEqual({ type: "card", card: helpCard(registry, "zh") });
-    const one = await router.handle(message("/help order list"), { roles: [], personId: 1, name: "Test" });
+    const one = await router.handle(message("/help order list"), tester);
     expect(one.reply).toMatchObject({ type: "card", card: { title: "/order list · /订单" } });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatError, type ParseResult, parseCommand } from "../../../src/bot/parse.ts";
-import type { Person } from "../../../src/platforms/types.ts";
+import type { Person } from "../../../src/chat/events.ts";
 import { registry } from "./fixture-registry.ts";
 
 const parse = (text: string, mentions: Person[] = []) => parseCommand(text, mentions, registry);

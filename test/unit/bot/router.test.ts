@@ -1,16 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
-  type Authorize,
   arg,
   createRegistry,
   createRouter,
   defineAction,
   defineCommand,
-  hasAnyRole,
-  type Role,
   UserError,
 } from "../../../src/bot/index.ts";
-import type { InboundAction, InboundMessage, Person } from "../../../src/platforms/types.ts";
+import type { InboundAction, InboundMessage, Person } from "../../../src/chat/events.ts";
+import { type Authorize, hasAnyRole, type Role } from "../../../src/domain/people/role.ts";
 import { commands, orderConfirm } from "./fixture-registry.ts";
 
 function message(text: string, mentions: Person[] = []): InboundMessage {
@@ -41,7 +39,14 @@ function click(actionId: string, value: Record<string, string> = {}): InboundAct
   };
 }
 
-const as = (...roles: Role[]) => ({ roles, personId: 1, name: "Test" });
+const as = (...roles: Role[]) => ({
+  roles,
+  personId: 1,
+  name: "Test",
+  platform: "lark" as const,
+  platformMessageId: "om_test",
+  at: new Date("2026-11-26T02:00:00Z"),
+});
 
 const failing = [
   defineCommand({
@@ -109,8 +114,8 @@ describe("router: messages", () => {
       description: { zh: "探测", en: "probe" },
       example: "",
       args: { who: arg.user({ label: { zh: "用户", en: "user" } }) },
-      handler: ({ args, language, event, name, caller, reply }) => {
-        seen.push(args.who, language, event.messageId, name, caller.roles);
+      handler: ({ args, language, event, name, actor, reply }) => {
+        seen.push(args.who, language, event.messageId, name, actor.roles);
         return reply.text("好", "ok");
       },
     });

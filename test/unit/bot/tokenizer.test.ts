@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { restOfLine, tokenize } from "../../../src/bot/tokenizer.ts";
-import type { Person } from "../../../src/platforms/types.ts";
+import type { Person } from "../../../src/chat/events.ts";
 
 const words = (text: string, mentions: Person[] = []) => {
   const { command, args } = tokenize(text, mentions);

@@ -34,8 +34,13 @@ async function answersUnderProcessZone(zone: string, expectedOffsetMinutes: numb
     startOfDay: startOfLocalDay("2026-10-08", "Asia/Shanghai").toISOString(),
     days: ["2026-02-14", "2026-10-07", "2026-10-08", "2026-10-10", "2031-01-01"].map((day) => ({
       day,
-      ...shanghai.isWorkingDay(day),
+      working: shanghai.isWorkingDay(day).working,
+      provisional: shanghai.isWorkingDay(day).provisional,
     })),
+    // The provisional rule reads the lunar calendar and solar terms through the library: same days everywhere.
+    provisional2027: ["2027-02-04", "2027-02-05", "2027-02-10", "2027-04-05", "2027-06-09", "2027-09-15"].map(
+      (day) => `${day} ${shanghai.isWorkingDay(day).reason}`,
+    ),
     alertRepeat: shanghai.addWorkingHours(new Date("2026-09-30T10:00:00Z"), 4).due.toISOString(),
     berlinOverDst: berlin.addWorkingDays(new Date("2026-03-27T09:00:00Z"), 1).due.toISOString(),
   };
@@ -54,7 +59,15 @@ describe("calendar answers do not depend on the process time zone", () => {
         { day: "2026-10-07", working: false, provisional: false },
         { day: "2026-10-08", working: true, provisional: false },
         { day: "2026-10-10", working: true, provisional: false },
-        { day: "2031-01-01", working: true, provisional: true },
+        { day: "2031-01-01", working: false, provisional: true },
+      ],
+      provisional2027: [
+        "2027-02-04 weekday",
+        "2027-02-05 holiday",
+        "2027-02-10 in_lieu",
+        "2027-04-05 holiday",
+        "2027-06-09 holiday",
+        "2027-09-15 holiday",
       ],
       alertRepeat: "2026-10-08T02:00:00.000Z",
       berlinOverDst: "2026-03-30T08:00:00.000Z",

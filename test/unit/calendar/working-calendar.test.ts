@@ -37,7 +37,7 @@ describe("addWorkingDays: DESIGN's resolution clock (3 working days)", () => {
   });
 
   it("counts the make-up Saturday 2026-02-14 as a working receipt day (clock starts at once)", () => {
-    expect(shanghai.isWorkingDay("2026-02-14")).toEqual({ working: true, provisional: false });
+    expect(shanghai.isWorkingDay("2026-02-14")).toMatchObject({ working: true, provisional: false });
     // Spring Festival 02-15…02-23 is off: 02-24 (1), 02-25 (2), 02-26 (3).
     expect(shanghai.addWorkingDays(cst("2026-02-14T10:00"), 3).due).toEqual(cst("2026-02-26T10:00"));
     expect(shanghai.addWorkingDays(cst("2026-02-14T10:00"), 0).due).toEqual(cst("2026-02-14T10:00"));
@@ -104,11 +104,23 @@ function designRule(calendar: WorkingCalendar, received: Date, days: number): Da
 }
 
 describe("years without published data", () => {
-  it("uses Monday–Friday and says so (2031)", () => {
-    expect(shanghai.isWorkingDay("2031-03-07")).toEqual({ working: true, provisional: true });
-    expect(shanghai.isWorkingDay("2031-03-08")).toEqual({ working: false, provisional: true });
+  it("uses Monday–Friday and the law's holidays, and says so (2031)", () => {
+    expect(shanghai.isWorkingDay("2031-03-07")).toEqual({
+      working: true,
+      provisional: true,
+      reason: "weekday",
+    });
+    expect(shanghai.isWorkingDay("2031-03-08")).toEqual({
+      working: false,
+      provisional: true,
+      reason: "weekend",
+    });
     // New Year's Day will surely be off, but no notice says so yet: the weekday rule answers.
-    expect(shanghai.isWorkingDay("2031-01-01")).toEqual({ working: true, provisional: true });
+    expect(shanghai.isWorkingDay("2031-01-01")).toMatchObject({
+      working: false,
+      provisional: true,
+      reason: "holiday",
+    });
     expect(shanghai.addWorkingDays(cst("2031-03-07T19:00"), 3)).toEqual({
       due: cst("2031-03-12T19:00"),
       provisional: true,
@@ -124,14 +136,22 @@ describe("years without published data", () => {
 
   it("is not provisional on a day an admin has decided", () => {
     const calendar = withOverrides([["2031-01-01", "off"]]);
-    expect(calendar.isWorkingDay("2031-01-01")).toEqual({ working: false, provisional: false });
+    expect(calendar.isWorkingDay("2031-01-01")).toEqual({
+      working: false,
+      provisional: false,
+      reason: "override",
+    });
   });
 });
 
 describe("overrides win over the statutory data", () => {
   it("an extra day off on a normal Tuesday pushes the deadline a day", () => {
     const calendar = withOverrides([["2026-11-24", "off"]]);
-    expect(calendar.isWorkingDay("2026-11-24")).toEqual({ working: false, provisional: false });
+    expect(calendar.isWorkingDay("2026-11-24")).toEqual({
+      working: false,
+      provisional: false,
+      reason: "override",
+    });
     expect(calendar.addWorkingDays(cst("2026-11-20T19:30"), 3).due).toEqual(cst("2026-11-26T19:30"));
   });
 

@@ -1,8 +1,8 @@
 // When the console is on and for which platforms; its credentials switch those platforms on at its fake APIs.
 import { describe, expect, it } from "vitest";
+import { consolePlatforms } from "../../../console/console-mode.ts";
+import { createConsoleCredentials, withConsolePlatforms } from "../../../console/credentials.ts";
 import { parseEnv } from "../../../src/config/parse-env.ts";
-import { consolePlatforms } from "../../../src/console/console-mode.ts";
-import { createConsoleCredentials, withConsolePlatforms } from "../../../src/console/credentials.ts";
 
 const LARK = { LARK_APP_ID: "cli_1", LARK_APP_SECRET: "s", LARK_VERIFICATION_TOKEN: "t" };
 

@@ -1,16 +1,16 @@
 // Each platform's payload, as the real renderer writes it, reads back into the card the console draws.
 import { describe, expect, it } from "vitest";
-import { dingtalkView } from "../../../src/console/dingtalk/view.ts";
-import { larkView } from "../../../src/console/lark/view.ts";
-import type { CardView } from "../../../src/console/message-view.ts";
-import { wecomView } from "../../../src/console/wecom/view.ts";
+import { dingtalkView } from "../../../console/dingtalk/view.ts";
+import { larkView } from "../../../console/lark/view.ts";
+import type { CardView } from "../../../console/message-view.ts";
+import { wecomView } from "../../../console/wecom/view.ts";
+import type { Card } from "../../../src/chat/card.ts";
 import {
   renderCardParams,
   renderRobotMessage,
   toRobotApiParams,
 } from "../../../src/platforms/dingtalk/render.ts";
 import { renderLarkMessage } from "../../../src/platforms/lark/render.ts";
-import type { Card } from "../../../src/platforms/types.ts";
 import { renderMessage } from "../../../src/platforms/wecom/render.ts";
 
 const orderCard: Card = {

@@ -1,6 +1,6 @@
 // The Worker cannot hold a long connection: such a configuration is refused with a message naming it.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../../src/entry/worker.ts";
+import worker from "../../../src/entry/worker/index.ts";
 
 afterEach(() => vi.restoreAllMocks());
 

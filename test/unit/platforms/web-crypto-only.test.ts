@@ -1,24 +1,14 @@
 // Everything under src/platforms must run on Workers: no node:* imports, no bare "crypto" or "buffer",
 // no Buffer global and no process.env (configuration comes in through the adapter factories).
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { importSpecifiers, typeScriptFiles } from "../../helpers/source-imports.ts";
 
 const ROOT = join(import.meta.dirname, "../../../src/platforms");
 const FORBIDDEN = /^(node:.*|crypto|buffer)$/;
-/** Module specifiers of static imports, re-exports, dynamic imports and require calls. */
-const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["']([^"']+)["']/g;
-
-function typeScriptFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return typeScriptFiles(path);
-    return entry.name.endsWith(".ts") ? [path] : [];
-  });
-}
-
 function forbiddenImports(source: string): string[] {
-  return [...source.matchAll(SPECIFIER)].map((match) => match[1] as string).filter((s) => FORBIDDEN.test(s));
+  return importSpecifiers(source).filter((s) => FORBIDDEN.test(s));
 }
 
 describe("src/platforms uses Web standards only", () => {

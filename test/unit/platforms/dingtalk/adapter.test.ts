@@ -1,10 +1,11 @@
 // The DingTalk adapter's webhook side: routes, verification before parsing, outcomes and card-click answers.
 import { describe, expect, it } from "vitest";
+import type { InboundAction } from "../../../../src/chat/events.ts";
 import type { DingTalkConfig } from "../../../../src/config/parse-env.ts";
 import { actionText } from "../../../../src/platforms/dingtalk/action-link.ts";
 import { createDingTalkAdapter } from "../../../../src/platforms/dingtalk/adapter.ts";
 import { outTrackIdFor } from "../../../../src/platforms/dingtalk/handle.ts";
-import type { InboundAction, WebhookOutcome } from "../../../../src/platforms/types.ts";
+import type { WebhookOutcome } from "../../../../src/platforms/types.ts";
 import {
   dingtalkCardCallback,
   dingtalkRobotMessage,

@@ -1,11 +1,13 @@
 // The DingTalk send path over real HTTP against the fake: tokens, reply routes, cards and error mapping.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Card, OutboundMessage } from "../../../../src/chat/card.ts";
+import type { InboundMessage, ReplyHandle } from "../../../../src/chat/events.ts";
+import { markup } from "../../../../src/chat/rich-text.ts";
 import type { DingTalkConfig } from "../../../../src/config/parse-env.ts";
 import { createDingTalkAdapter } from "../../../../src/platforms/dingtalk/adapter.ts";
 import { CARD_CALLBACK_ROUTE_KEY, createDingTalkApi } from "../../../../src/platforms/dingtalk/api.ts";
 import { decodeRobotMessage } from "../../../../src/platforms/dingtalk/decode.ts";
 import { SendError } from "../../../../src/platforms/errors.ts";
-import type { Card, InboundMessage, OutboundMessage, ReplyHandle } from "../../../../src/platforms/types.ts";
 import { type FakeDingTalk, startFakeDingTalk } from "../../../fakes/dingtalk.ts";
 import { dingtalkRobotMessage } from "../../../helpers/dingtalk-signer.ts";
 
@@ -319,7 +321,11 @@ describe("interactive cards (template configured)", () => {
   });
 
   it("sends a card too large for the template as a robot message", async () => {
-    const big: Card = { title: "订单列表", tone: "neutral", markdown: "O-20261126-001 逾期\n".repeat(100) };
+    const big: Card = {
+      title: "订单列表",
+      tone: "neutral",
+      markdown: markup("O-20261126-001 逾期\n".repeat(100)),
+    };
     await withTemplate().send(groupTarget, { type: "card", card: big }, "k");
     expect(fake.delivered.map((d) => d.path)).toEqual(["/v1.0/robot/groupMessages/send"]);
   });

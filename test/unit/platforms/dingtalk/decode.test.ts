@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { InboundAction, InboundMessage } from "../../../../src/chat/events.ts";
 import { actionText, sendMessageLink } from "../../../../src/platforms/dingtalk/action-link.ts";
 import {
   decodeCardCallback,
@@ -6,7 +7,6 @@ import {
   parseJsonBody,
 } from "../../../../src/platforms/dingtalk/decode.ts";
 import { chatOfOutTrackId, outTrackIdFor } from "../../../../src/platforms/dingtalk/handle.ts";
-import type { InboundAction, InboundMessage } from "../../../../src/platforms/types.ts";
 import {
   BOT_DINGTALK_ID,
   dingtalkCardCallback,

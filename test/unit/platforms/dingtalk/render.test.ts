@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { Card, CardButton } from "../../../../src/chat/card.ts";
+import { markup } from "../../../../src/chat/rich-text.ts";
 import { parseActionText } from "../../../../src/platforms/dingtalk/action-link.ts";
 import {
   renderCardCallbackAnswer,
@@ -6,7 +8,6 @@ import {
   renderRobotMessage,
   toRobotApiParams,
 } from "../../../../src/platforms/dingtalk/render.ts";
-import type { Card, CardButton } from "../../../../src/platforms/types.ts";
 
 const confirmCard: Card = {
   title: "确认订单 O-20261126-001",
@@ -15,7 +16,7 @@ const confirmCard: Card = {
     { label: "客户", value: "ACME" },
     { label: "数量", value: "3" },
   ],
-  markdown: "请确认交期\n- 型号 X1\n- 交期 2026-12-01",
+  markdown: markup("请确认交期\n- 型号 X1\n- 交期 2026-12-01"),
   buttons: [
     { label: "确认", action: "order.confirm", value: { id: "O-20261126-001" }, style: "primary" },
     {
@@ -108,7 +109,7 @@ describe("renderRobotMessage (no card template)", () => {
     const card: Card = {
       title: "订单列表",
       tone: "neutral",
-      markdown: "订单 O-20261126-001 逾期\n".repeat(2000),
+      markdown: markup("订单 O-20261126-001 逾期\n".repeat(2000)),
     };
     const { msgParam } = toRobotApiParams(renderRobotMessage({ type: "card", card }));
     expect(new TextEncoder().encode(msgParam).length).toBeLessThan(15_000);
@@ -191,8 +192,12 @@ describe("renderCardParams (card template)", () => {
   });
 
   it("returns null instead of truncating when a value exceeds DingTalk's 1 KB limit", () => {
-    expect(renderCardParams({ title: "t", tone: "neutral", markdown: "逾期".repeat(200) })).toBeNull();
-    expect(renderCardParams({ title: "t", tone: "neutral", markdown: "逾期".repeat(150) })).not.toBeNull();
+    expect(
+      renderCardParams({ title: "t", tone: "neutral", markdown: markup("逾期".repeat(200)) }),
+    ).toBeNull();
+    expect(
+      renderCardParams({ title: "t", tone: "neutral", markdown: markup("逾期".repeat(150)) }),
+    ).not.toBeNull();
   });
 });
 
@@ -211,7 +216,7 @@ describe("renderCardCallbackAnswer", () => {
 
   it("is null when the new card does not fit the template", () => {
     expect(
-      renderCardCallbackAnswer({ card: { title: "t", tone: "info", markdown: "x".repeat(2000) } }),
+      renderCardCallbackAnswer({ card: { title: "t", tone: "info", markdown: markup("x".repeat(2000)) } }),
     ).toBeNull();
   });
 });

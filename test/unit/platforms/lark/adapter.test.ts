@@ -1,10 +1,12 @@
 // createLarkAdapter end to end: signed webhook requests in, card answers, and sends to the fake Lark.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Card } from "../../../../src/chat/card.ts";
+import type { InboundAction } from "../../../../src/chat/events.ts";
 import type { LarkConfig } from "../../../../src/config/parse-env.ts";
 import { SendError, WebhookError } from "../../../../src/platforms/errors.ts";
 import { createLarkAdapter } from "../../../../src/platforms/lark/adapter.ts";
 import { renderLarkCard } from "../../../../src/platforms/lark/render.ts";
-import type { Card, InboundAction, PlatformAdapter } from "../../../../src/platforms/types.ts";
+import type { PlatformAdapter } from "../../../../src/platforms/types.ts";
 import { type FakeLark, startFakeLark } from "../../../fakes/lark.ts";
 import {
   LARK_SIGNED_AT,

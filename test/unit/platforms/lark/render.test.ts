@@ -1,7 +1,8 @@
 // renderLarkCard / renderLarkMessage: Card JSON 2.0 shape, callback values, forms, the 30 KB cap.
 import { describe, expect, it } from "vitest";
+import type { Card } from "../../../../src/chat/card.ts";
+import { markup } from "../../../../src/chat/rich-text.ts";
 import { renderLarkCard, renderLarkMessage } from "../../../../src/platforms/lark/render.ts";
-import type { Card } from "../../../../src/platforms/types.ts";
 
 const orderCard: Card = {
   title: "Confirm order",
@@ -11,7 +12,7 @@ const orderCard: Card = {
     { label: "Model", value: "X-100" },
     { label: "Quantity", value: "20" },
   ],
-  markdown: "**Due** 2026-12-01",
+  markdown: markup("**Due** 2026-12-01"),
   buttons: [
     { label: "Confirm", action: "order.confirm", value: { id: "O-1" }, style: "primary" },
     {
@@ -125,7 +126,7 @@ describe("renderLarkCard", () => {
   });
 
   it("keeps a huge card under 30 KB by shortening the markdown, not the actions", () => {
-    const huge: Card = { ...orderCard, markdown: `- 订单 O-20261126-001 ✓\n`.repeat(3000) };
+    const huge: Card = { ...orderCard, markdown: markup(`- 订单 O-20261126-001 ✓\n`.repeat(3000)) };
     const card = renderLarkCard(huge);
     expect(new TextEncoder().encode(JSON.stringify(card)).length).toBeLessThanOrEqual(30 * 1024);
     const markdown = byTag(card, "markdown")[0]?.content as string;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { Card } from "../../../../src/platforms/types.ts";
+import type { Card } from "../../../../src/chat/card.ts";
+import { markup } from "../../../../src/chat/rich-text.ts";
 import { decodeButtonKey, SETTLED_KEY } from "../../../../src/platforms/wecom/button-key.ts";
 import {
   renderCardMarkdown,
@@ -16,7 +17,7 @@ const orderCard: Card = {
     { label: "Customer", value: "Acme" },
     { label: "Qty", value: "12" },
   ],
-  markdown: "Please **check** the due date.",
+  markdown: markup("Please **check** the due date."),
   buttons: [
     { label: "Confirm", action: "order.confirm", value: { order: "O-20261126-001" }, style: "primary" },
     { label: "Cancel", action: "order.cancel", value: { order: "O-20261126-001" }, style: "danger" },
@@ -79,7 +80,7 @@ describe("wecom template cards", () => {
   });
 
   it("puts long text in the quote area", () => {
-    const card: Card = { ...orderCard, markdown: "x".repeat(200) };
+    const card: Card = { ...orderCard, markdown: markup("x".repeat(200)) };
     const body = renderMessage({ type: "card", card }, "app", "t");
     if (body.msgtype !== "template_card") throw new Error("expected a template card");
     expect(body.template_card.sub_title_text).toBeUndefined();
@@ -139,7 +140,7 @@ describe("wecom template cards", () => {
     const card: Card = {
       title: "New order",
       tone: "neutral",
-      markdown: "Usage: /order new <customer> <model> <qty> <due>",
+      markdown: markup("Usage: /order new <customer> <model> <qty> <due>"),
       form: {
         action: "order.create",
         submitLabel: "Create",
@@ -198,7 +199,7 @@ describe("wecom markdown and text", () => {
   });
 
   it("keeps webhook markdown within 4096 bytes and app markdown within 2048, cutting on a character", () => {
-    const card: Card = { title: "Digest", tone: "info", markdown: "日报".repeat(2000) };
+    const card: Card = { title: "Digest", tone: "info", markdown: markup("日报".repeat(2000)) };
     const webhook = renderCardMarkdown(card, 4096);
     expect(bytes(webhook)).toBeLessThanOrEqual(4096);
     expect(webhook.endsWith("…")).toBe(true);

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Card } from "../../../../src/chat/card.ts";
+import type { InboundAction, Target } from "../../../../src/chat/events.ts";
 import { SendError } from "../../../../src/platforms/errors.ts";
-import type { Card, InboundAction, PlatformAdapter, Target } from "../../../../src/platforms/types.ts";
+import type { PlatformAdapter } from "../../../../src/platforms/types.ts";
 import { createWeComAdapter } from "../../../../src/platforms/wecom/adapter.ts";
 import { type FakeWeCom, startFakeWeCom } from "../../../fakes/wecom.ts";
 import { nodeDecrypt, nodeSignature } from "../../../helpers/wecom-signer.ts";
@@ -292,10 +294,11 @@ describe("wecom intelligent robot", () => {
   it("replies once through the response_url, as markdown or template_card", async () => {
     const responseUrl = fake.responseUrl();
     const reply: Target = { kind: "reply", platform: "wecom", handle: botHandle(responseUrl) };
+    // A text is text: on this markdown-only channel its asterisks are defused, never bold.
     await adapter.send(reply, { type: "text", text: "**3** open orders" }, "reply:bot:1");
     expect(fake.delivered[0]).toEqual({
       path: expect.stringMatching(/^\/cgi-bin\/aibot\/response\?response_code=/),
-      body: { msgtype: "markdown", markdown: { content: "**3** open orders" } },
+      body: { msgtype: "markdown", markdown: { content: "\u200B*\u200B*\u200B3*\u200B*\u200B open orders" } },
     });
     const reused = await sendError(adapter.send(reply, { type: "card", card }, "reply:bot:2"));
     expect(reused.kind).toBe("permanent");

@@ -1,0 +1,166 @@
+// The alert card, in Chinese and English at once (it goes to groups): what is late, by how much, and its buttons.
+import { buttonValue } from "../../src/bot/command.ts";
+import type { Card, CardButton, CardField, OutboundMessage } from "../../src/chat/card.ts";
+import { markup, md, type RichText } from "../../src/chat/rich-text.ts";
+import { daysLate } from "../../src/domain/alerts/conditions.ts";
+import { goesToManagers } from "../../src/domain/alerts/levels.ts";
+import { type AlertRow, alertFacts } from "../../src/domain/alerts/store.ts";
+import { localDateOf } from "../../src/domain/calendar/local-time.ts";
+import { bilingualProvisionalMark } from "../../src/domain/calendar/provisional-mark.ts";
+import { formatLocalTime } from "../../src/domain/orders/local-format.ts";
+
+export const ALERT_ACTIONS = {
+  ack: "alert.ack",
+  snoozeHour: "alert.snooze_hour",
+  snoozeTomorrow: "alert.snooze_tomorrow",
+  escalate: "alert.escalate",
+} as const;
+
+const both = (zh: string, en: string): string => `${zh} / ${en}`;
+
+const HEADLINES: Record<string, [string, string]> = {
+  "response:warning": ["投诉首次回复即将超时", "Complaint first response due soon"],
+  "response:breach": ["投诉首次回复已超时", "Complaint first response overdue"],
+  "resolution:warning": ["投诉解决即将超时", "Complaint resolution due soon"],
+  "resolution:breach": ["投诉解决已超时", "Complaint resolution overdue"],
+  "order:overdue": ["订单已逾期", "Order past due"],
+  "order:review": [
+    "订单逾期超过 5 天, 请召开专项评审会",
+    "Order more than 5 days late: call a special review meeting",
+  ],
+  "inspection:missed": ["巡检未在截止时间前完成", "Inspection not done by its cut-off"],
+};
+
+function headline(kind: string, level: string): string {
+  const [zh, en] = HEADLINES[`${kind}:${level}`] ?? ["告警", "Alert"];
+  return both(zh, en);
+}
+
+export interface AlertCardState {
+  /** The time the card is drawn at: days late and "today" are read from it. */
+  now: Date;
+  timezone: string;
+  /** Who acknowledged or snoozed it, for the note. */
+  ackedByName?: string | undefined;
+  snoozedByName?: string | undefined;
+}
+
+function subjectFields(alert: AlertRow, { now, timezone }: AlertCardState): CardField[] {
+  const facts = alertFacts(alert);
+  const today = localDateOf(now, timezone);
+  switch (facts.type) {
+    case "complaint":
+      return [
+        { label: both("投诉", "Complaint"), value: facts.number },
+        { label: both("客户", "Customer"), value: facts.customer },
+        {
+          label: both("期限", "Due"),
+          value:
+            formatLocalTime(new Date(facts.dueAt), timezone, today) +
+            bilingualProvisionalMark(facts.provisional === true),
+        },
+      ];
+    case "order": {
+      const due =
+        facts.dueDate === facts.originalDueDate
+          ? facts.dueDate
+          : `${facts.dueDate} (${both("原", "originally")} ${facts.originalDueDate})`;
+      return [
+        { label: both("订单", "Order"), value: facts.number },
+        { label: both("客户", "Customer"), value: facts.customer },
+        { label: both("型号 × 数量", "Model × qty"), value: `${facts.model} × ${facts.quantity}` },
+        { label: both("交期", "Due"), value: due },
+        { label: both("逾期天数", "Days late"), value: String(daysLate(facts.originalDueDate, today)) },
+      ];
+    }
+    case "inspection":
+      return [
+        { label: both("区域", "Area"), value: both(facts.nameZh, facts.nameEn) },
+        {
+          label: both("截止", "Cut-off"),
+          value: `${facts.day} ${facts.cutoff}${bilingualProvisionalMark(facts.provisional === true)}`,
+        },
+      ];
+  }
+}
+
+/** The meeting request of an order review, or why an alert was escalated. */
+function markdownOf(alert: AlertRow, { now, timezone }: AlertCardState): RichText | undefined {
+  const facts = alertFacts(alert);
+  if (facts.type === "order" && alert.level === "review") {
+    const days = daysLate(facts.originalDueDate, localDateOf(now, timezone));
+    return md`**请召开专项评审会**: 订单 ${facts.number} (客户 ${facts.customer}) 已逾期 ${days} 天。
+**Call a special review meeting**: order ${facts.number} (customer ${facts.customer}) is ${days} days late.`;
+  }
+  const escalation = facts.escalation;
+  if (!escalation) return undefined;
+  return escalation.reason === "button"
+    ? md`**已由 ${escalation.by ?? "?"} 升级给经理** / **Escalated to the managers by ${escalation.by ?? "?"}**`
+    : markup(
+        both(
+          "**1 个工作日内无人确认, 已升级给经理**",
+          "**Unacknowledged for 1 working day: escalated to the managers**",
+        ),
+      );
+}
+
+function titleOf(alert: AlertRow): string {
+  const facts = alertFacts(alert);
+  const base = headline(alert.kind, facts.escalation ? facts.escalation.from : alert.level);
+  return alert.level === "escalation" ? `${both("升级", "Escalated")}: ${base}` : base;
+}
+
+function noteOf(alert: AlertRow, state: AlertCardState): string {
+  const at = (instant: Date) =>
+    formatLocalTime(instant, state.timezone, localDateOf(state.now, state.timezone));
+  if (alert.ackedAt) {
+    const who = state.ackedByName ?? "?";
+    return both(`已由 ${who} 于 ${at(alert.ackedAt)} 确认`, `Acknowledged by ${who} at ${at(alert.ackedAt)}`);
+  }
+  if (alert.snoozedUntil && alert.notifyAt && alert.notifyAt > state.now) {
+    const who = state.snoozedByName ?? "?";
+    const until = at(alert.snoozedUntil);
+    return both(`${who} 已推迟到 ${until} 再提醒`, `Snoozed by ${who} until ${until}`);
+  }
+  if (alert.closedReason === "escalated") return both("已升级给经理", "Escalated to the managers");
+  if (alert.closedAt) return both("已结束", "Closed");
+  return both(`第 ${alert.sentCount} 次提醒`, `Notice ${alert.sentCount}`);
+}
+
+function buttonsOf(alert: AlertRow): CardButton[] {
+  if (alert.ackedAt || alert.closedAt) return [];
+  const value = buttonValue(String(alert.id), "zh");
+  const buttons: CardButton[] = [
+    { label: both("确认", "Ack"), action: ALERT_ACTIONS.ack, value, style: "primary" },
+    { label: both("1 小时后提醒", "Snooze 1 h"), action: ALERT_ACTIONS.snoozeHour, value },
+    { label: both("明天再提醒", "Snooze to tomorrow"), action: ALERT_ACTIONS.snoozeTomorrow, value },
+  ];
+  if (!goesToManagers(alert.level)) {
+    buttons.push({
+      label: both("升级给经理", "Escalate"),
+      action: ALERT_ACTIONS.escalate,
+      value,
+      style: "danger",
+      confirm: both("通知所有经理?", "Tell every manager?"),
+    });
+  }
+  return buttons;
+}
+
+export function alertCard(alert: AlertRow, state: AlertCardState): Card {
+  const markdown = markdownOf(alert, state);
+  return {
+    title: titleOf(alert),
+    tone: alert.level === "warning" ? "warning" : "danger",
+    fields: subjectFields(alert, state),
+    ...(markdown ? { markdown } : {}),
+    buttons: buttonsOf(alert),
+    note: noteOf(alert, state),
+  };
+}
+
+/** An alert's notice as the sweep sends it: its card at `now`. */
+export const alertNotice = (alert: AlertRow, now: Date, timezone: string): OutboundMessage => ({
+  type: "card",
+  card: alertCard(alert, { now, timezone }),
+});

@@ -1,0 +1,216 @@
+// The morning digest as one neutral card: yesterday and its change, month to date, the five most urgent items.
+import type { Card, CardTone } from "../../src/chat/card.ts";
+import type { Language } from "../../src/chat/language.ts";
+import { joinRich, markup, md, type RichText } from "../../src/chat/rich-text.ts";
+import { DAY_MS, HOUR_MS, MINUTE_MS } from "../../src/domain/calendar/local-time.ts";
+import { provisionalMark } from "../../src/domain/calendar/provisional-mark.ts";
+import type { DigestContent } from "../../src/domain/digest/content.ts";
+import type { UrgentItem } from "../../src/domain/digest/urgent-items.ts";
+import {
+  CSAT_TARGET_PERCENT,
+  type DeadlineRatio,
+  type Kpis,
+  type Ratio,
+} from "../../src/domain/kpi/compute.ts";
+import { formatLocalTime } from "../../src/domain/orders/local-format.ts";
+import { formatRate } from "../kpi/cards.ts";
+
+type Translate = (zh: string, en: string) => string;
+
+/** Names typed by users are cut to this many characters, so five items always fit WeCom's 4096-byte markdown. */
+const NAME_CHARS = 16;
+/** DESIGN: an order more than 5 days late is an escalation. */
+const ESCALATION_DAYS = 5;
+
+/** "▲2", "▼1", "±0": the change of a count against the day before. */
+export function countDelta(now: number, before: number): string {
+  const change = now - before;
+  if (change > 0) return `▲${change}`;
+  if (change < 0) return `▼${-change}`;
+  return "±0";
+}
+
+/** "▲12.5pt": the change of a rate in percentage points; "" when either day had nothing to count. */
+export function rateDelta(now: Ratio, before: Ratio): string {
+  if (now.rate === null || before.rate === null) return "";
+  const points = Math.round((now.rate - before.rate) * 1000) / 10;
+  if (points > 0) return `▲${points}pt`;
+  if (points < 0) return `▼${-points}pt`;
+  return "±0pt";
+}
+
+const shorten = (text: string): string =>
+  [...text].length > NAME_CHARS ? `${[...text].slice(0, NAME_CHARS - 1).join("")}…` : text;
+
+/** "50% (1/2)", "50% (1/2, 1 未到期)", or "—" when there is nothing to count. */
+function share(ratio: Ratio | DeadlineRatio, t: Translate): string {
+  if (ratio.rate === null) return "—";
+  const pending =
+    "pending" in ratio && ratio.pending > 0
+      ? t(`, ${ratio.pending} 未到期`, `, ${ratio.pending} not yet due`)
+      : "";
+  return `${formatRate(ratio.rate)} (${ratio.numerator}/${ratio.denominator}${pending})`;
+}
+
+/** "⚠ 低于目标" after a CSAT under the 85 % target; nothing when on target or when no score was given. */
+const belowTarget = (kpis: Kpis, t: Translate): string =>
+  kpis.complaints.satisfaction.belowTarget ? `⚠ ${t("低于目标", "below target")}` : "";
+
+const inspected = ({ numerator, denominator, rate }: Ratio): string =>
+  `${numerator}/${denominator} (${formatRate(rate)})`;
+
+/** One metric: yesterday's value and its change, then month to date; or one value counted as of now. */
+interface Row {
+  label: string;
+  pick: (kpis: Kpis) => string;
+  change?: (yesterday: Kpis, dayBefore: Kpis) => string;
+  /** A warning mark after the value of either column. */
+  flag?: (kpis: Kpis) => string;
+  asOfNow?: true;
+}
+
+function rows(t: Translate): Record<"orders" | "complaints" | "inspections", Row[]> {
+  return {
+    orders: [
+      {
+        label: t("接单", "Received"),
+        pick: (k) => String(k.orders.received),
+        change: (y, b) => countDelta(y.orders.received, b.orders.received),
+      },
+      {
+        label: t("完成", "Completed"),
+        pick: (k) => String(k.orders.completed),
+        change: (y, b) => countDelta(y.orders.completed, b.orders.completed),
+      },
+      {
+        label: t("按期完成率", "On-time completion"),
+        pick: (k) => share(k.orders.onTime, t),
+        change: (y, b) => rateDelta(y.orders.onTime, b.orders.onTime),
+      },
+      { label: t("当前逾期", "Overdue now"), pick: (k) => String(k.orders.overdue), asOfNow: true },
+      { label: t("延期超过 5 天", "Delayed > 5 days"), pick: (k) => String(k.orders.delayedOverFiveDays) },
+    ],
+    complaints: [
+      {
+        label: t("新增", "Opened"),
+        pick: (k) => String(k.complaints.opened),
+        change: (y, b) => countDelta(y.complaints.opened, b.complaints.opened),
+      },
+      {
+        label: t("首次响应及时率", "First response on time"),
+        pick: (k) => share(k.complaints.firstResponseOnTime, t),
+        change: (y, b) => rateDelta(y.complaints.firstResponseOnTime, b.complaints.firstResponseOnTime),
+      },
+      {
+        label: t("解决及时率", "Resolved on time"),
+        pick: (k) => share(k.complaints.resolutionOnTime, t),
+        change: (y, b) => rateDelta(y.complaints.resolutionOnTime, b.complaints.resolutionOnTime),
+      },
+      {
+        label: t(`客户满意度 (目标 ${CSAT_TARGET_PERCENT}%)`, `CSAT (target ${CSAT_TARGET_PERCENT}%)`),
+        pick: (k) => share(k.complaints.satisfaction, t),
+        flag: (k) => belowTarget(k, t),
+        change: (y, b) => rateDelta(y.complaints.satisfaction, b.complaints.satisfaction),
+      },
+    ],
+    inspections: [
+      {
+        label: t("已检/应检", "Done / due"),
+        pick: (k) => inspected(k.inspections.doneVsDue),
+        change: (y, b) => rateDelta(y.inspections.doneVsDue, b.inspections.doneVsDue),
+      },
+      {
+        label: t("发现问题", "Findings"),
+        pick: (k) => String(k.inspections.findings),
+        change: (y, b) => countDelta(y.inspections.findings, b.inspections.findings),
+      },
+    ],
+  };
+}
+
+/** "3 小时", "2 天", "40 分钟": a span rounded down to the unit people would say. */
+function span(ms: number, t: Translate): string {
+  if (ms < HOUR_MS) {
+    const minutes = Math.max(1, Math.floor(ms / MINUTE_MS));
+    return t(`${minutes} 分钟`, `${minutes} min`);
+  }
+  if (ms < 2 * DAY_MS) {
+    const hours = Math.floor(ms / HOUR_MS);
+    return t(`${hours} 小时`, `${hours} h`);
+  }
+  const days = Math.floor(ms / DAY_MS);
+  return t(`${days} 天`, `${days} days`);
+}
+
+/** One urgent item: opsbot's own words, with the customer and owner names (typed by users) as text. */
+function urgentLine(item: UrgentItem, content: DigestContent, t: Translate): RichText {
+  const who = md`${markup(item.number)} ${shorten(item.customer)}`;
+  const owner = md`@${shorten(item.owner)}`;
+  if (item.kind === "order") {
+    const late = t(`延误 ${item.daysLate} 天`, `${item.daysLate} days late`);
+    const flag = item.daysLate > ESCALATION_DAYS ? ` ⚠ ${t("需召开专项评审", "special review due")}` : "";
+    return md`${markup(t("订单", "Order"))} ${who} · ${markup(`${late}${flag}`)} · ${owner}`;
+  }
+  const clock = item.clock === "response" ? t("首次响应", "first response") : t("解决", "resolution");
+  const left = item.deadline.getTime() - content.asOf.getTime();
+  const due = formatLocalTime(item.deadline, content.timezone, content.date);
+  const state =
+    left <= 0
+      ? t(`${clock}已超时 ${span(-left, t)}`, `${clock} overdue by ${span(-left, t)}`)
+      : t(`${clock}还剩 ${span(left, t)} (${due} 截止)`, `${clock} due in ${span(left, t)} (${due})`);
+  return md`${markup(t("投诉", "Complaint"))} ${who} · ${markup(state)} · ${owner}`;
+}
+
+/** Warning when something is already past its deadline, danger when an order needs its special review. */
+function tone(urgent: readonly UrgentItem[], asOf: Date): CardTone {
+  if (urgent.some((item) => item.kind === "order" && item.daysLate > ESCALATION_DAYS)) return "danger";
+  if (urgent.some((item) => item.deadline.getTime() <= asOf.getTime())) return "warning";
+  return "info";
+}
+
+/** The digest card; plain lines under bold headings, which every platform's markdown renders. */
+export function renderDigestCard(content: DigestContent, language: Language): Card {
+  const t: Translate = (zh, en) => (language === "zh" ? zh : en);
+  const { yesterday, dayBefore, monthToDate, urgent } = content;
+  const mtd = t("本月", "MTD");
+  const metric = ({ label, pick, change, flag, asOfNow }: Row): string => {
+    if (asOfNow) return `${label}: ${pick(yesterday)}`;
+    const value = (kpis: Kpis, ...extras: (string | undefined)[]) =>
+      [pick(kpis), ...extras, flag?.(kpis)].filter(Boolean).join(" ");
+    return `${label}: ${value(yesterday, change?.(yesterday, dayBefore))} ｜ ${mtd} ${value(monthToDate)}`;
+  };
+  // Headings, figures and dates are opsbot's own; only the urgent items' names are user text.
+  const block = (heading: string, lines: (string | RichText)[]) =>
+    md`**${markup(heading)}**\n${joinRich(
+      lines.map((line) => (typeof line === "string" ? markup(line) : line)),
+      "\n",
+    )}`;
+  const table = rows(t);
+  const legend = t(
+    `昨日 ${yesterday.window.from} (▲▼ 较前日 ${dayBefore.window.from}) ｜ ${mtd} ${monthToDate.window.from} 至 ${monthToDate.window.to}`,
+    `Yesterday ${yesterday.window.from} (▲▼ against ${dayBefore.window.from}) ｜ ${mtd} ${monthToDate.window.from} – ${monthToDate.window.to}`,
+  );
+  const urgentLines =
+    urgent.length === 0
+      ? [t("没有逾期或临近期限的事项。", "Nothing overdue or close to its deadline.")]
+      : urgent.map((item, index) => md`${markup(`${index + 1}.`)} ${urgentLine(item, content, t)}`);
+  return {
+    title: `${t("每日运营日报", "Daily operations digest")} · ${content.date}${provisionalMark(content.provisional, language)}`,
+    tone: tone(urgent, content.asOf),
+    markdown: joinRich(
+      [
+        markup(legend),
+        block(t("订单", "Orders"), table.orders.map(metric)),
+        block(t("投诉", "Complaints"), table.complaints.map(metric)),
+        block(t("巡检", "Inspections"), table.inspections.map(metric)),
+        block(t("最紧急事项", "Most urgent"), urgentLines),
+      ],
+      "\n\n",
+    ),
+    note:
+      t(
+        `数据截至 ${formatLocalTime(content.asOf, content.timezone, content.date)} (${content.timezone})`,
+        `As of ${formatLocalTime(content.asOf, content.timezone, content.date)} (${content.timezone})`,
+      ) + (content.provisional ? t("；（暂定）的含义见 /日历", "; (provisional): see /calendar") : ""),
+  };
+}

@@ -1,0 +1,67 @@
+// The local chat console as one piece: which platforms it drives, their config, its routes and its seed data.
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { Hono, type MiddlewareHandler } from "hono";
+import type { PlatformId } from "../src/chat/events.ts";
+import type { Config } from "../src/config/parse-env.ts";
+import { isLoopback } from "../src/entry/node/admin-routes.ts";
+import type { MountedDevTool } from "../src/entry/node/dev-tools.ts";
+import { createConsoleApiRoutes } from "./api-routes.ts";
+import { consolePlatforms } from "./console-mode.ts";
+import { createConversations } from "./conversations.ts";
+import { createConsoleCredentials, withConsolePlatforms } from "./credentials.ts";
+import { createDingTalkDriver } from "./dingtalk/driver.ts";
+import { CONSOLE_GROUPS, consoleChatId, consoleWebhookKey, seedConsoleDirectory } from "./directory.ts";
+import type { ConsoleDriver } from "./driver.ts";
+import { createFakeApiRoutes, fakeApiBase } from "./fake-api-routes.ts";
+import { createLarkDriver } from "./lark/driver.ts";
+import { createPageRoutes } from "./page-routes.ts";
+import { createWeComDriver } from "./wecom/driver.ts";
+
+const loopbackOnly: MiddlewareHandler = async (c, next) => {
+  if (!isLoopback(getConnInfo(c).remote.address)) return c.json({ error: "forbidden" }, 403);
+  await next();
+};
+
+/**
+ * The console for a server reachable at `selfUrl`, or undefined when it is off (see console-mode.ts): the
+ * configuration with the console platforms switched on; page, API and fake platform APIs, for loopback callers
+ * only (the console acts as any of its people); console people, roles and the first group's subscriptions.
+ */
+export function createLocalConsole(config: Config, selfUrl: string): MountedDevTool | undefined {
+  const platforms = consolePlatforms(config);
+  if (platforms.length === 0) return undefined;
+  const credentials = createConsoleCredentials();
+  const apiBase = (platform: PlatformId) => fakeApiBase(selfUrl, platform);
+  const webhookKeys = new Map(
+    CONSOLE_GROUPS.map((group) => [consoleChatId("wecom", group), consoleWebhookKey(group)]),
+  );
+  const all: Record<PlatformId, () => ConsoleDriver> = {
+    lark: () => createLarkDriver(credentials.lark),
+    dingtalk: () => createDingTalkDriver(credentials.dingtalk),
+    wecom: () =>
+      createWeComDriver({ credentials: credentials.wecom, apiBase: apiBase("wecom"), webhookKeys }),
+  };
+  const drivers = platforms.map((platform) => all[platform]());
+  const conversations = createConversations();
+
+  return {
+    config: withConsolePlatforms(config, platforms, credentials, apiBase),
+    routes(deps) {
+      const routes = new Hono();
+      routes.use("/console", loopbackOnly);
+      routes.use("/console/*", loopbackOnly);
+      routes.route("/", createPageRoutes(platforms));
+      routes.route("/", createConsoleApiRoutes({ ...deps, drivers, conversations, selfUrl }));
+      routes.route("/", createFakeApiRoutes(drivers, conversations));
+      return routes;
+    },
+    seed: (db, now) =>
+      seedConsoleDirectory(db, {
+        platforms,
+        now,
+        wecomWebhookUrl: (group) =>
+          `${apiBase("wecom")}/cgi-bin/webhook/send?key=${consoleWebhookKey(group)}`,
+      }),
+    startupFields: (url) => ({ console: `${url}/console`, consolePlatforms: platforms }),
+  };
+}

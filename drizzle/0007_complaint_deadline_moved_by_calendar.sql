@@ -1,0 +1,1 @@
+ALTER TABLE "complaints" ADD COLUMN "resolution_due_moved_from" timestamp with time zone;

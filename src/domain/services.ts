@@ -1,0 +1,99 @@
+// The domain as commands use it: every area's operations already bound to the database (and the outbox).
+import type { Db } from "../db/database.ts";
+import type { Outbox } from "../outbox/outbox.ts";
+import { ackAlert, escalateByHand, snoozeAlert } from "./alerts/changes.ts";
+import { type NoticeDeps, sendDueNotices } from "./alerts/notices.ts";
+import { findAlert } from "./alerts/store.ts";
+import { alertCalendar } from "./alerts/sweep.ts";
+import { setCalendarDays, unsetCalendarDays } from "./calendar/override-changes.ts";
+import { listCalendarOverrides, loadCalendarOverrides } from "./calendar/overrides-repository.ts";
+import {
+  openComplaint,
+  rateComplaint,
+  resolveComplaint,
+  respondToComplaint,
+  takeComplaint,
+} from "./complaints/changes.ts";
+import { findComplaint, listComplaints } from "./complaints/store.ts";
+import { findActiveArea, inspectionsInWindow, listActiveAreas } from "./inspections/areas.ts";
+import { submitInspection } from "./inspections/submit.ts";
+import { computeKpis } from "./kpi/compute.ts";
+import {
+  cancelOrder,
+  completeOrder,
+  confirmOrder,
+  delayOrder,
+  draftOrder,
+  listOrders,
+} from "./orders/index.ts";
+import { findOrder } from "./orders/orders-repository.ts";
+import { knownPerson, personForContact } from "./people/people.ts";
+import { grantRole, revokeRole, rolesOf } from "./people/roles.ts";
+import { chatSubscriptions, chatWebhook, subscribe, unsubscribe } from "./subscriptions/subscriptions.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: any parameter list binds; Bound keeps each one's own types.
+type Operation = (db: Db, ...args: any[]) => unknown;
+type Bound<F> = F extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
+
+export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox }) {
+  const bind = <F extends Operation>(operation: F): Bound<F> =>
+    ((...args: unknown[]) => operation(db, ...args)) as Bound<F>;
+  return {
+    orders: {
+      draft: bind(draftOrder),
+      confirm: bind(confirmOrder),
+      cancel: bind(cancelOrder),
+      complete: bind(completeOrder),
+      delay: bind(delayOrder),
+      list: bind(listOrders),
+      find: bind(findOrder),
+    },
+    calendar: {
+      overrides: bind(loadCalendarOverrides),
+      list: bind(listCalendarOverrides),
+      set: bind(setCalendarDays),
+      unset: bind(unsetCalendarDays),
+    },
+    complaints: {
+      open: bind(openComplaint),
+      take: bind(takeComplaint),
+      respond: bind(respondToComplaint),
+      resolve: bind(resolveComplaint),
+      rate: bind(rateComplaint),
+      find: bind(findComplaint),
+      list: bind(listComplaints),
+    },
+    alerts: {
+      find: bind(findAlert),
+      ack: bind(ackAlert),
+      snooze: bind(snoozeAlert),
+      escalate: bind(escalateByHand),
+      calendar: bind(alertCalendar),
+      sendDueNotices: (deps: Omit<NoticeDeps, "db" | "outbox">, now: Date, ids?: readonly number[]) =>
+        sendDueNotices({ ...deps, db, outbox }, now, ids),
+    },
+    inspections: {
+      findActiveArea: bind(findActiveArea),
+      listActiveAreas: bind(listActiveAreas),
+      inWindow: bind(inspectionsInWindow),
+      submit: (...args: Parameters<typeof submitInspection> extends [unknown, ...infer A] ? A : never) =>
+        submitInspection({ db, outbox }, ...args),
+    },
+    kpi: { compute: bind(computeKpis), calendarOverrides: bind(loadCalendarOverrides) },
+    people: {
+      forContact: bind(personForContact),
+      known: bind(knownPerson),
+      rolesOf: bind(rolesOf),
+      grantRole: bind(grantRole),
+      revokeRole: bind(revokeRole),
+    },
+    subscriptions: {
+      ofChat: bind(chatSubscriptions),
+      chatWebhook: bind(chatWebhook),
+      subscribe: bind(subscribe),
+      unsubscribe: bind(unsubscribe),
+    },
+  };
+}
+
+export type DomainServices = ReturnType<typeof createDomainServices>;
