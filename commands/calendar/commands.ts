@@ -6,7 +6,7 @@ import { NoticeLineError, parseDayRange, parseNoticeList } from "../../src/domai
 import type { CalendarChangeOutcome } from "../../src/domain/calendar/override-changes.ts";
 import { provisionalMark } from "../../src/domain/calendar/provisional-mark.ts";
 import { createWorkingCalendar, type WorkingCalendar } from "../../src/domain/calendar/working-calendar.ts";
-import { RESOLUTION_WORKING_DAYS } from "../../src/domain/complaints/deadlines.ts";
+import { RESOLUTION_WORKING_DAYS } from "../../src/domain/policy.ts";
 import { formatLocal } from "../complaints/cards.ts";
 import type { CommandDeps } from "../deps.ts";
 import { describeDay, describeTrace, overrideLines, provisionalLegend } from "./text.ts";
