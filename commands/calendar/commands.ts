@@ -5,7 +5,7 @@ import { type LocalDate, localDateOf } from "../../src/domain/calendar/local-tim
 import { NoticeLineError, parseDayRange, parseNoticeList } from "../../src/domain/calendar/notice-list.ts";
 import type { CalendarChangeOutcome } from "../../src/domain/calendar/override-changes.ts";
 import { createWorkingCalendar, type WorkingCalendar } from "../../src/domain/calendar/working-calendar.ts";
-import { RESOLUTION_WORKING_DAYS } from "../../src/domain/complaints/deadlines.ts";
+import { RESOLUTION_WORKING_DAYS } from "../../src/domain/policy.ts";
 import { formatLocal } from "../complaints/cards.ts";
 import type { CommandDeps } from "../deps.ts";
 import { provisionalMark } from "./provisional-mark.ts";

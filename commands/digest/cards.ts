@@ -5,13 +5,9 @@ import { joinRich, markup, md, type RichText } from "../../src/chat/rich-text.ts
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../../src/domain/calendar/local-time.ts";
 import type { DigestContent } from "../../src/domain/digest/content.ts";
 import type { UrgentItem } from "../../src/domain/digest/urgent-items.ts";
-import {
-  CSAT_TARGET_PERCENT,
-  type DeadlineRatio,
-  type Kpis,
-  type Ratio,
-} from "../../src/domain/kpi/compute.ts";
+import type { DeadlineRatio, Kpis, Ratio } from "../../src/domain/kpi/compute.ts";
 import { formatLocalTime } from "../../src/domain/orders/local-format.ts";
+import { CSAT_TARGET_PERCENT } from "../../src/domain/policy.ts";
 import { provisionalMark } from "../calendar/provisional-mark.ts";
 import { formatRate } from "../kpi/cards.ts";
 
