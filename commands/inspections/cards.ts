@@ -4,7 +4,6 @@ import type { Card, FormInput } from "../../src/chat/card.ts";
 import type { Language } from "../../src/chat/language.ts";
 import { joinRich, md, type RichText } from "../../src/chat/rich-text.ts";
 import { localDateOf, localTimeOfDay, MINUTE_MS } from "../../src/domain/calendar/local-time.ts";
-import { provisionalMark } from "../../src/domain/calendar/provisional-mark.ts";
 import {
   type ChecklistItem,
   findingDescription,
@@ -13,6 +12,7 @@ import {
   rangeText,
 } from "../../src/domain/inspections/checklist.ts";
 import type { InspectionRecord } from "../../src/domain/inspections/records.ts";
+import { provisionalMark } from "../calendar/provisional-mark.ts";
 
 export const INSPECTION_OPEN_ACTION = "inspection.open";
 export const INSPECTION_SUBMIT_ACTION = "inspection.submit";
