@@ -135,14 +135,14 @@ export function areaListCard(
 function resultLine(result: ItemResult, language: Language): RichText {
   const t = wordsIn(language);
   const { item } = result;
-  const value =
+  const mark = result.passed ? "✓" : "✗";
+  const label = itemLabel(item, language);
+  // The checklist's labels, units and ranges and the reading typed in are text; the rest is our own markup.
+  const line =
     item.kind === "check"
-      ? result.value === "pass"
-        ? t("合格", "pass")
-        : t("不合格", "fail")
-      : `${result.value}${item.unit ? ` ${item.unit}` : ""} (${rangeText(item)})`;
-  const line = `${result.passed ? "✓" : "✗"} ${itemLabel(item, language)}: ${value}`;
-  return result.passed ? md`${line}` : md`**${line}**`;
+      ? md`${mark} ${label}: ${result.value === "pass" ? t("合格", "pass") : t("不合格", "fail")}`
+      : md`${mark} ${label}: ${`${result.value}${item.unit ? ` ${item.unit}` : ""}`} (${rangeText(item)})`;
+  return result.passed ? line : md`**${line}**`;
 }
 
 function commonFields(inspection: InspectionRecord, language: Language, timezone: string) {
