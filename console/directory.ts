@@ -3,7 +3,8 @@ import type { PlatformId } from "../src/chat/events.ts";
 import type { Db } from "../src/db/database.ts";
 import { grantRole, personForContact } from "../src/domain/people/people.ts";
 import type { Role } from "../src/domain/people/role.ts";
-import { DEFAULT_DIGEST_TIME, subscribe } from "../src/domain/subscriptions/subscriptions.ts";
+import { DEFAULT_DIGEST_TIME } from "../src/domain/policy.ts";
+import { subscribe } from "../src/domain/subscriptions/subscriptions.ts";
 
 export interface ConsolePerson {
   key: string;

@@ -4,7 +4,7 @@ import { inArray, like, or } from "drizzle-orm";
 import { outbox } from "../../src/db/schema/index.ts";
 import { HOUR_MS, MINUTE_MS } from "../../src/domain/calendar/local-time.ts";
 import { createWorkingCalendar } from "../../src/domain/calendar/working-calendar.ts";
-import { FIRST_RESPONSE_HOURS } from "../../src/domain/complaints/deadlines.ts";
+import { FIRST_RESPONSE_HOURS } from "../../src/domain/policy.ts";
 import { createLoadClient } from "../load.ts";
 import type { ChildServer } from "../processes.ts";
 import { dueDateAhead } from "./crash.ts";

@@ -6,8 +6,8 @@ import { daysLate } from "../../src/domain/alerts/conditions.ts";
 import { goesToManagers } from "../../src/domain/alerts/levels.ts";
 import { type AlertRow, alertFacts } from "../../src/domain/alerts/store.ts";
 import { localDateOf } from "../../src/domain/calendar/local-time.ts";
-import { bilingualProvisionalMark } from "../../src/domain/calendar/provisional-mark.ts";
 import { formatLocalTime } from "../../src/domain/orders/local-format.ts";
+import { bilingualProvisionalMark } from "../calendar/provisional-mark.ts";
 
 export const ALERT_ACTIONS = {
   ack: "alert.ack",

@@ -10,10 +10,10 @@ import {
   localTimeOfDay,
   MINUTE_MS,
 } from "../../src/domain/calendar/local-time.ts";
-import { provisionalMark } from "../../src/domain/calendar/provisional-mark.ts";
 import { type ClockState, clockState } from "../../src/domain/complaints/clocks.ts";
 import type { ComplaintRefusal } from "../../src/domain/complaints/refusal.ts";
 import type { Complaint, ComplaintFilter, ComplaintList } from "../../src/domain/complaints/store.ts";
+import { provisionalMark } from "../calendar/provisional-mark.ts";
 
 export const COMPLAINT_ACTIONS = {
   take: "complaint.take",

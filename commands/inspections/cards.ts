@@ -4,7 +4,6 @@ import type { Card, FormInput } from "../../src/chat/card.ts";
 import type { Language } from "../../src/chat/language.ts";
 import { joinRich, md, type RichText } from "../../src/chat/rich-text.ts";
 import { localDateOf, localTimeOfDay, MINUTE_MS } from "../../src/domain/calendar/local-time.ts";
-import { provisionalMark } from "../../src/domain/calendar/provisional-mark.ts";
 import {
   type ChecklistItem,
   findingDescription,
@@ -13,6 +12,7 @@ import {
   rangeText,
 } from "../../src/domain/inspections/checklist.ts";
 import type { InspectionRecord } from "../../src/domain/inspections/records.ts";
+import { provisionalMark } from "../calendar/provisional-mark.ts";
 
 export const INSPECTION_OPEN_ACTION = "inspection.open";
 export const INSPECTION_SUBMIT_ACTION = "inspection.submit";
@@ -135,14 +135,14 @@ export function areaListCard(
 function resultLine(result: ItemResult, language: Language): RichText {
   const t = wordsIn(language);
   const { item } = result;
-  const value =
+  const mark = result.passed ? "✓" : "✗";
+  const label = itemLabel(item, language);
+  // The checklist's labels, units and ranges and the reading typed in are text; the rest is our own markup.
+  const line =
     item.kind === "check"
-      ? result.value === "pass"
-        ? t("合格", "pass")
-        : t("不合格", "fail")
-      : `${result.value}${item.unit ? ` ${item.unit}` : ""} (${rangeText(item)})`;
-  const line = `${result.passed ? "✓" : "✗"} ${itemLabel(item, language)}: ${value}`;
-  return result.passed ? md`${line}` : md`**${line}**`;
+      ? md`${mark} ${label}: ${result.value === "pass" ? t("合格", "pass") : t("不合格", "fail")}`
+      : md`${mark} ${label}: ${`${result.value}${item.unit ? ` ${item.unit}` : ""}`} (${rangeText(item)})`;
+  return result.passed ? line : md`**${line}**`;
 }
 
 function commonFields(inspection: InspectionRecord, language: Language, timezone: string) {

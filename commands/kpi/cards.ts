@@ -2,13 +2,9 @@
 import type { Card, CardTone } from "../../src/chat/card.ts";
 import type { Bilingual, Language } from "../../src/chat/language.ts";
 import { joinRich, markup, type RichText } from "../../src/chat/rich-text.ts";
-import { provisionalMark } from "../../src/domain/calendar/provisional-mark.ts";
-import {
-  CSAT_TARGET_PERCENT,
-  type DeadlineRatio,
-  type Kpis,
-  type Ratio,
-} from "../../src/domain/kpi/compute.ts";
+import type { DeadlineRatio, Kpis, Ratio } from "../../src/domain/kpi/compute.ts";
+import { CSAT_TARGET_PERCENT } from "../../src/domain/policy.ts";
+import { provisionalMark } from "../calendar/provisional-mark.ts";
 
 /** "50%", "66.7%"; "—" when there is nothing to count, never 0 % or 100 %. */
 export function formatRate(rate: number | null): string {

@@ -3,7 +3,8 @@
 import { UserError } from "../../src/bot/index.ts";
 import type { PlatformId } from "../../src/chat/events.ts";
 import type { Bilingual } from "../../src/chat/language.ts";
-import { DEFAULT_DIGEST_TIME, type Topic } from "../../src/domain/subscriptions/subscriptions.ts";
+import { DEFAULT_DIGEST_TIME } from "../../src/domain/policy.ts";
+import type { Topic } from "../../src/domain/subscriptions/subscriptions.ts";
 import { mayBeWebhook, parseWeComWebhook } from "../../src/domain/subscriptions/wecom-webhook.ts";
 
 export interface SubscribeOptions {

@@ -1,6 +1,7 @@
 // calendar-reminder: from 1 November, one message a week to the alert groups while next year is provisional.
 
-import { nextYearReminder, reminderKey, reminderText } from "../domain/calendar/next-year-reminder.ts";
+import { reminderText } from "../../commands/calendar/text.ts";
+import { nextYearReminder, reminderKey } from "../domain/calendar/next-year-reminder.ts";
 import { loadCalendarOverrides } from "../domain/calendar/overrides-repository.ts";
 import { createWorkingCalendar } from "../domain/calendar/working-calendar.ts";
 import { subscribedRecipients } from "../domain/notifications/recipients.ts";

@@ -14,14 +14,14 @@ import {
   startOfLocalDay,
 } from "../calendar/local-time.ts";
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
-import { FIRST_RESPONSE_HOURS, RESOLUTION_WORKING_DAYS } from "../complaints/deadlines.ts";
 import { inspectionsInWindow } from "../inspections/areas.ts";
+import {
+  FIRST_RESPONSE_HOURS,
+  RESOLUTION_WORKING_DAYS,
+  REVIEW_AFTER_DAYS,
+  WARNING_SHARE,
+} from "../policy.ts";
 import { type AlertKind, type AlertLevel, type EscalationReason, rankSql } from "./levels.ts";
-
-/** Warn when this share of a clock has run. */
-export const WARNING_SHARE = 0.75;
-/** DESIGN §1: more than 5 days past the original due date → special review meeting. */
-export const REVIEW_AFTER_DAYS = 5;
 
 /** `provisional`: the deadline or cut-off rests on a day of the provisional rule (absent on older alerts). */
 export type SubjectFacts =

@@ -1,9 +1,7 @@
 // When alerts go out: quiet hours, the 4-working-hour repeat, escalation after 1 working day, and snoozes.
 import { HOUR_MS, localDateOf, startOfLocalDay } from "../calendar/local-time.ts";
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
-
-export const REPEAT_WORKING_HOURS = 4;
-export const ESCALATE_AFTER_WORKING_DAYS = 1;
+import { ESCALATE_AFTER_WORKING_DAYS, REPEAT_WORKING_HOURS } from "../policy.ts";
 
 export interface AlertTiming {
   /** Safety alerts go out at once; the rest wait for the next moment inside working hours on a working day. */

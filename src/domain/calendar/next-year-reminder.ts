@@ -62,22 +62,3 @@ export async function nextYearReminder(
     provisionalDeadlines: open?.provisional ?? 0,
   };
 }
-
-/** The message, in both languages at once (it goes to groups, as alerts do). */
-export function reminderText(decision: Extract<ReminderDecision, { due: true }>): string {
-  const { nextYear, provisionalDeadlines } = decision;
-  return [
-    `${nextYear} 年的放假安排尚未确认: 国务院通知公布前, 按《全国年节及纪念日放假办法》暂定推算, 标注（暂定）。`,
-    `目前有 ${provisionalDeadlines} 个未解决投诉的期限是暂定的。`,
-    "通知公布后, 管理员可一次粘贴录入整年安排, 每行一个日期或范围, 例如:",
-    `/日历 设置 ${nextYear}-01-01 休息 元旦`,
-    `${nextYear}-02-05..${nextYear}-02-11 休息 春节`,
-    `${nextYear}-02-14 上班 春节调休`,
-    "录入后本提醒停止; 详见 /日历。",
-    "",
-    `${nextYear}'s holidays are not confirmed: until the State Council notice is out they follow the holiday law, marked (provisional).`,
-    `${provisionalDeadlines} open complaint deadline(s) are provisional now.`,
-    "When the notice is out, an admin pastes the whole year at once with /calendar set, one date or range per line " +
-      "(e.g. 2027-02-05..2027-02-11 holiday Spring Festival); this reminder then stops. See /calendar.",
-  ].join("\n");
-}

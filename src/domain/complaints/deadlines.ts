@@ -1,9 +1,7 @@
 // A complaint's two SLA deadlines from its receipt time: 24 clock hours to respond, 3 working days to resolve.
 import { HOUR_MS } from "../calendar/local-time.ts";
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
-
-export const FIRST_RESPONSE_HOURS = 24;
-export const RESOLUTION_WORKING_DAYS = 3;
+import { FIRST_RESPONSE_HOURS, RESOLUTION_WORKING_DAYS } from "../policy.ts";
 
 export interface ComplaintDeadlines {
   responseDueAt: Date;

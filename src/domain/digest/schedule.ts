@@ -3,7 +3,8 @@ import type { Db } from "../../db/database.ts";
 import { type LocalDate, localDateOf, localTimeOfDay, parseTimeOfDay } from "../calendar/local-time.ts";
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
 import { type Recipient, subscribedRecipients } from "../notifications/recipients.ts";
-import { DEFAULT_DIGEST_TIME, listSubscriptions } from "../subscriptions/subscriptions.ts";
+import { DEFAULT_DIGEST_TIME } from "../policy.ts";
+import { listSubscriptions } from "../subscriptions/subscriptions.ts";
 
 /** A group subscribed to the digest that can be reached, with its local send time. */
 export interface DigestRecipient extends Recipient {

@@ -5,6 +5,7 @@ import type { Db } from "../../db/database.ts";
 import { complaints, findings, inspectionAreas, inspections, orders } from "../../db/schema/index.ts";
 import { addDays, type LocalDate, localDateOf } from "../calendar/local-time.ts";
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
+import { CSAT_TARGET_PERCENT } from "../policy.ts";
 import {
   assertKpiWindow,
   type KpiInstants,
@@ -30,9 +31,6 @@ export interface SatisfactionRatio extends Ratio {
   /** Below the 85 % target; null when no score was given. */
   belowTarget: boolean | null;
 }
-
-/** DESIGN §1: 85 % or more of the scores are 4 or 5. */
-export const CSAT_TARGET_PERCENT = 85;
 
 /** Orders more than this many calendar days past their original due date are escalations. */
 const DELAY_ESCALATION_DAYS = 5;

@@ -11,9 +11,6 @@ import { maskWebhook } from "./wecom-webhook.ts";
 export const TOPICS = ["digest", "alerts"] as const;
 export type Topic = (typeof TOPICS)[number];
 
-/** When the digest goes out unless the group chose a time (DESIGN: 09:00 on working days). */
-export const DEFAULT_DIGEST_TIME = "09:00";
-
 export interface ChatSubscription {
   topic: Topic;
   /** "HH:MM" in OPS_TIMEZONE for the digest; null for alerts, which go out at once. */
