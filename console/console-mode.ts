@@ -3,7 +3,9 @@ import { PLATFORMS, type PlatformId } from "../src/chat/events.ts";
 import type { Config } from "../src/config/parse-env.ts";
 
 const isConfigured = (config: Config, platform: PlatformId): boolean =>
-  platform === "wecom" ? !!(config.wecom || config.wecomBot) : !!config[platform];
+  platform === "wecom"
+    ? !!(config.wecom || config.wecomBot || config.wecomBotConnection)
+    : !!config[platform];
 
 /**
  * Empty when the console is off: always with OPS_CONSOLE=off, and by default as soon as any real platform is

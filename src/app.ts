@@ -31,6 +31,8 @@ export interface AppDeps {
   log: Logger;
   /** Extra routes of one runtime (the Node admin routes), mounted as they are. */
   extraRoutes?: Hono;
+  /** The long connections' states, reported by /healthz (Node only). */
+  connections?: () => { connections: Record<string, string>; healthy: boolean } | undefined;
 }
 
 const isPlatform = (name: string): name is PlatformId => (PLATFORMS as readonly string[]).includes(name);
@@ -40,13 +42,16 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
 
   app.get("/healthz", async (c) => {
+    const links = deps.connections?.();
+    const connections = links ? { connections: links.connections } : {};
     try {
       await database.ping();
-      return c.json({ status: "ok", db: "ok" });
     } catch (error) {
       log.error("healthz.db_unavailable", { error });
-      return c.json({ status: "error", db: "unavailable" }, 503);
+      return c.json({ status: "error", db: "unavailable", ...connections }, 503);
     }
+    if (links && !links.healthy) return c.json({ status: "error", db: "ok", ...connections }, 503);
+    return c.json({ status: "ok", db: "ok", ...connections });
   });
 
   const respond = async (

@@ -2,6 +2,7 @@
 import type { LatencySummary } from "../stats.ts";
 import type { CrashResult } from "./crash.ts";
 import type { EffectsReport } from "./effects.ts";
+import type { LongConnectionResult } from "./long-connection.ts";
 import type { OutageResult } from "./outage.ts";
 import type { RateCheck } from "./rate-check.ts";
 import type { SustainedResult } from "./sustained.ts";
@@ -21,6 +22,7 @@ export interface ReliabilityRun {
   crash: CrashResult[];
   outage?: OutageResult;
   twoInstances?: TwoInstancesResult;
+  longConnection?: LongConnectionResult;
   /** The hostile-input run's own summary (bench/reliability/fuzz.ts). */
   fuzz?: string;
   /** Log lines scanned over every server and job process of the run, and lines holding a secret. */
@@ -138,6 +140,27 @@ function twoInstancesSection(r: TwoInstancesResult, settings: Record<string, str
   ];
 }
 
+function longConnectionSection(r: LongConnectionResult, settings: Record<string, string>): string[] {
+  return [
+    `### 6. Long connections: dropped and restored under load (${settings.longConnection})`,
+    "",
+    "The real SDK client (`WSClient`) in each server against a fake Lark gateway that speaks its protobuf frames, gives each event to one connection at random and sends again whatever was not acknowledged. Counted at the fake platform and in the inbox.",
+    "",
+    "| | | |",
+    "|---|---|---|",
+    `| events pushed (messages / card clicks) | ${whole(r.pushed)} (${whole(r.messages)} / ${whole(r.clicks)}) | |`,
+    `| acknowledged at the fake gateway | ${whole(r.acked)} (${r.ackRate.toFixed(0)}/s) | ${verdict(r.acked === r.pushed)} |`,
+    `| connections cut / opened (both servers) / frames sent again | ${whole(r.drops)} / ${whole(r.connections)} / ${whole(r.redelivered)} | |`,
+    `| lost (pushed, no inbox row) | ${whole(r.lost)} | ${verdict(r.lost === 0)} |`,
+    `| duplicated (an event stored twice) | ${whole(r.duplicated)} | ${verdict(r.duplicated === 0)} |`,
+    `| inbox rows not done | ${whole(r.open)} | ${verdict(r.open === 0)} |`,
+    `| clicks answered with the redrawn card in the ack (the rest: acked after a redelivery, card already shown or lost with the connection) | ${whole(r.clicksAnsweredWithCard)} of ${whole(r.clicks)} | |`,
+    `| reply rows in the outbox (one per message) / replies Lark accepted by the end (the rest pace at 50/s per app) / to a message twice | ${whole(r.replyRows)} / ${whole(r.repliesDelivered)} / ${whole(r.repliesTwice)} | ${verdict(r.replyRows === r.messages && r.repliesTwice === 0)} |`,
+    `| error lines | ${r.errorLines} | |`,
+    "",
+  ];
+}
+
 export function renderReliabilitySection(run: ReliabilityRun): string {
   const { machine } = run;
   return [
@@ -163,6 +186,7 @@ export function renderReliabilitySection(run: ReliabilityRun): string {
     ...(run.outage ? outageSection(run.outage, run.settings) : []),
     ...(run.twoInstances ? twoInstancesSection(run.twoInstances, run.settings) : []),
     ...(run.fuzz ? ["### 5. Hostile input", "", "```", run.fuzz, "```", ""] : []),
+    ...(run.longConnection ? longConnectionSection(run.longConnection, run.settings) : []),
     "### 7. Secrets in the logs",
     "",
     `Every line printed by every server and job process of the run (${whole(run.secrets.lines)} lines) was searched for every configured secret, token and key (and the access tokens and admin token issued during the run), as is and JSON-escaped, base64, base64url and URL-encoded: **${run.secrets.hits} lines held one** ${verdict(run.secrets.hits === 0)}.`,

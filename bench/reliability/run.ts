@@ -6,6 +6,7 @@ import postgres from "postgres";
 import { writeResultsSection } from "../results-file.ts";
 import { runCrash } from "./crash.ts";
 import { formatFuzzReport, runFuzz } from "./fuzz.ts";
+import { runLongConnection } from "./long-connection.ts";
 import { runOutage } from "./outage.ts";
 import { createRunSecretScan } from "./platforms.ts";
 import { type ReliabilityRun, renderReliabilitySection } from "./report.ts";
@@ -15,7 +16,7 @@ import { runTwoInstances } from "./two-instances.ts";
 const env = process.env;
 const ADMIN_URL = env.RELIABILITY_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const RESULTS_PATH = env.RELIABILITY_RESULTS ?? join(import.meta.dirname, "..", "RESULTS.md");
-const SCENARIOS = ["sustained", "crash", "outage", "two-instances", "fuzz"] as const;
+const SCENARIOS = ["sustained", "crash", "outage", "two-instances", "fuzz", "long-connection"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 function number(name: string, fallback: number): number {
@@ -39,6 +40,9 @@ const settings = {
   outageSeconds: number("RELIABILITY_OUTAGE_SECONDS", 120),
   twoInstancesSeconds: number("RELIABILITY_TWO_INSTANCES_SECONDS", 130),
   fuzzCases: number("RELIABILITY_FUZZ_CASES", 10_000),
+  longConnectionRate: number("RELIABILITY_LONG_CONNECTION_RATE", 200),
+  longConnectionSeconds: number("RELIABILITY_LONG_CONNECTION_SECONDS", 120),
+  dropEverySeconds: number("RELIABILITY_DROP_EVERY_SECONDS", 4),
 };
 
 function git(...args: string[]): string {
@@ -75,6 +79,7 @@ async function main(): Promise<void> {
       crash: `${Math.min(settings.rate, 100)}/s on Postgres, 30/s on PGlite, for ${settings.crashSeconds} s, SIGKILL after 1,000 acks or half-way; on Postgres the dead server's leases handed back as after a downtime longer than them (the embedded database's restarted owner takes them back itself)`,
       outage: `429 and 500 in turn for ${settings.outageSeconds} s, 30 complaints breached, Lark and DingTalk groups subscribed`,
       twoInstances: `${Math.min(settings.rate, 100)}/s for ${settings.twoInstancesSeconds} s`,
+      longConnection: `${settings.longConnectionRate} events/s for ${settings.longConnectionSeconds} s over Lark's long connection (two servers on Postgres, nine messages in ten, the rest card clicks), every connection cut about every ${settings.dropEverySeconds} s`,
     },
     crash: [],
     secrets: { lines: 0, hits: 0, examples: [] },
@@ -141,6 +146,19 @@ async function main(): Promise<void> {
   if (selected("fuzz"))
     await attempt("hostile input", async () => {
       run.fuzz = formatFuzzReport(await runFuzz({ runsPerRoute: settings.fuzzCases }));
+    });
+
+  if (selected("long-connection"))
+    await attempt("long connection", async () => {
+      run.longConnection = await runLongConnection({
+        scan,
+        adminUrl: ADMIN_URL,
+        rate: settings.longConnectionRate,
+        durationMs: settings.longConnectionSeconds * 1000,
+        dropEveryMs: settings.dropEverySeconds * 1000,
+        clickEvery: 10,
+        drainTimeoutMs: 180_000,
+      });
     });
 
   run.secrets = { lines: scan.lines, hits: scan.hits, examples: scan.examples };

@@ -18,6 +18,7 @@ import type { Inbox } from "../inbox/inbox.ts";
 import { createProcessingQueue, type FollowingWork } from "../inbox/processing-queue.ts";
 import type { Logger } from "../log.ts";
 import type { Outbox } from "../outbox/outbox.ts";
+import type { AcceptEvent } from "../platforms/long-connection.ts";
 import type { PlatformAdapter } from "../platforms/types.ts";
 import type { Router } from "./router.ts";
 import type { Denial } from "./user-error.ts";
@@ -237,6 +238,11 @@ export interface Dispatcher {
    * its new card when that is ready within the deadline, else acked and its card updated through the outbox.
    */
   accepted(adapter: PlatformAdapter, id: number, event: InboundEvent, ack: Response): Promise<Response>;
+  /**
+   * An event from a long connection: stored in the inbox under the same key as its webhook twin, then taken
+   * as `accepted` takes it, counted as being answered like a webhook request (its frame's ack waits on it).
+   */
+  acceptEvent: AcceptEvent;
   /** Answers one webhook request: while any is being answered, fewer messages are processed (acks first). */
   answering<T>(work: () => Promise<T>): Promise<T>;
   /** Runs again every event whose work did not finish (a crash after the ack, a failure). */
@@ -251,9 +257,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const actionDeadlineMs = deps.actionDeadlineMs ?? 1500;
   const settings = deps.processing ?? { idle: 4, busy: 1, maxWaiting: 1000 };
   // Acks first: Lark and DingTalk retry an event whose ack is late, so a burst gets the event loop.
-  let answering = 0;
+  let beingAnswered = 0;
   const processing = createProcessingQueue({
-    limit: () => (answering > 0 ? settings.busy : settings.idle),
+    limit: () => (beingAnswered > 0 ? settings.busy : settings.idle),
     maxWaiting: settings.maxWaiting,
     // The reply is stored and the event done: its send waits for the platform's limits outside the slot.
     process: async (id) => {
@@ -268,7 +274,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     log,
   });
 
-  async function answerAction(adapter: PlatformAdapter, id: number, event: InboundAction, ack: Response) {
+  /**
+   * Runs a click within the callback's deadline: its new card drawn by `answer` when ready in time (null when
+   * the answer cannot carry it), else undefined and the card updated through the outbox once it is done.
+   */
+  async function answerAction<A>(
+    id: number,
+    event: InboundAction,
+    answer: (action: InboundAction, result: ActionResult) => Promise<A | null>,
+  ): Promise<A | undefined> {
     const work = inbox.process(id, (stored) => handler.action(stored as InboundAction));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<"late">((resolve) => {
@@ -283,13 +297,34 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           finished.status === "done" ? handler.actionFollowUp(event, finished.value) : undefined,
         ),
       );
-      return ack;
+      return undefined;
     }
-    if (outcome.status !== "done") return ack;
-    const answer = await adapter.answerAction(event, outcome.value);
-    if (answer) return answer;
+    if (outcome.status !== "done") return undefined;
+    const shown = await answer(event, outcome.value);
+    if (shown !== null) return shown;
     background(handler.actionFollowUp(event, outcome.value));
-    return ack;
+    return undefined;
+  }
+
+  /** A newly stored event: a message waits its turn, a click is answered within the deadline. */
+  async function taken<A>(
+    id: number,
+    event: InboundEvent,
+    answer: (action: InboundAction, result: ActionResult) => Promise<A | null>,
+  ): Promise<A | undefined> {
+    if (event.kind === "action") return answerAction(id, event, answer);
+    processing.add(id);
+    return undefined;
+  }
+
+  async function answering<T>(work: () => Promise<T>): Promise<T> {
+    beingAnswered++;
+    try {
+      return await work();
+    } finally {
+      beingAnswered--;
+      if (beingAnswered === 0) processing.wake();
+    }
   }
 
   async function sweep(): Promise<{ done: number; failed: number }> {
@@ -324,19 +359,16 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   return {
     async accepted(adapter, id, event, ack) {
-      if (event.kind === "action") return answerAction(adapter, id, event, ack);
-      processing.add(id);
-      return ack;
+      const answer = (action: InboundAction, result: ActionResult) => adapter.answerAction(action, result);
+      return (await taken(id, event, answer)) ?? ack;
     },
-    async answering(work) {
-      answering++;
-      try {
-        return await work();
-      } finally {
-        answering--;
-        if (answering === 0) processing.wake();
-      }
-    },
+    acceptEvent: (event, answer) =>
+      answering(async () => {
+        const stored = await inbox.accept(event);
+        // A redelivery: the first delivery owns the work (or the sweep does, if that one died).
+        return stored.inserted ? taken(stored.id, event, answer) : undefined;
+      }),
+    answering,
     sweep,
   };
 }

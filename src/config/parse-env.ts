@@ -15,6 +15,8 @@ export interface LarkConfig {
   verificationToken: string;
   encryptKey?: string;
   apiBase: string;
+  /** Set when events and card callbacks come over the long connection (`LARK_TRANSPORT=ws`). */
+  transport?: "ws";
 }
 
 export interface DingTalkConfig {
@@ -25,6 +27,8 @@ export interface DingTalkConfig {
   cardCallbackSecret?: string;
   apiBase: string;
   oapiBase: string;
+  /** Set when robot messages and card callbacks come over DingTalk Stream (`DINGTALK_TRANSPORT=stream`). */
+  transport?: "stream";
 }
 
 export interface WeComAppConfig {
@@ -42,6 +46,15 @@ export interface WeComBotConfig {
   apiBase: string;
 }
 
+/** The WeCom intelligent robot's long connection (`WECOM_BOT_TRANSPORT=ws`). */
+export interface WeComBotConnectionConfig {
+  botId: string;
+  secret: string;
+  url: string;
+  /** Where the robot's replies go (its response_url) and the API is reached. */
+  apiBase: string;
+}
+
 export interface Config {
   port: number;
   databaseUrl?: string;
@@ -54,6 +67,7 @@ export interface Config {
   dingtalk?: DingTalkConfig;
   wecom?: WeComAppConfig;
   wecomBot?: WeComBotConfig;
+  wecomBotConnection?: WeComBotConnectionConfig;
   /** Platforms with some but not all credentials set: off, and worth a warning at start-up. */
   incomplete: { platform: string; missing: string[] }[];
 }
@@ -67,6 +81,30 @@ const CREDENTIALS = {
 } as const satisfies Record<string, readonly (keyof Env)[]>;
 
 type CredentialGroup = keyof typeof CREDENTIALS;
+
+/** The SDK's long connection refuses any other app id, silently: say so at start instead. */
+const LARK_LONG_CONNECTION_APP_ID = /^cli_[0-9a-fA-F]{16}$/;
+
+/** A long connection asked for without what it needs: one problem naming the variable to fix. */
+function transportProblems(env: Env, on: Record<CredentialGroup, boolean>): ConfigError["problems"] {
+  const problems: ConfigError["problems"] = [];
+  const needs = (variable: string, group: CredentialGroup) =>
+    problems.push({ variable, message: `needs ${CREDENTIALS[group].join(", ")} to be set` });
+  if (env.LARK_TRANSPORT === "ws") {
+    if (!on.lark) needs("LARK_TRANSPORT", "lark");
+    else if (!LARK_LONG_CONNECTION_APP_ID.test(env.LARK_APP_ID ?? ""))
+      problems.push({
+        variable: "LARK_APP_ID",
+        message: "LARK_TRANSPORT=ws needs the app id as Lark shows it (cli_ and 16 hex digits)",
+      });
+  }
+  if (env.DINGTALK_TRANSPORT === "stream" && !on.dingtalk) needs("DINGTALK_TRANSPORT", "dingtalk");
+  if (env.WECOM_BOT_TRANSPORT === "ws") {
+    for (const variable of ["WECOM_BOT_ID", "WECOM_BOT_SECRET"] as const)
+      if (!env[variable]) problems.push({ variable, message: "must be set when WECOM_BOT_TRANSPORT=ws" });
+  }
+  return problems;
+}
 
 export function parseEnv(record: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(record);
@@ -93,9 +131,17 @@ export function parseEnv(record: Record<string, string | undefined>): Config {
     admins: env.OPS_ADMINS,
     incomplete,
   };
+  const on = {
+    lark: has("lark"),
+    dingtalk: has("dingtalk"),
+    wecom: has("wecom"),
+    wecomBot: has("wecomBot"),
+  };
+  const problems = transportProblems(env, on);
+  if (problems.length > 0) throw new ConfigError(problems);
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.OPS_CONSOLE) config.console = env.OPS_CONSOLE;
-  if (has("lark")) {
+  if (on.lark) {
     config.lark = {
       appId: env.LARK_APP_ID as string,
       appSecret: env.LARK_APP_SECRET as string,
@@ -103,8 +149,9 @@ export function parseEnv(record: Record<string, string | undefined>): Config {
       apiBase: env.LARK_API_BASE,
     };
     if (env.LARK_ENCRYPT_KEY) config.lark.encryptKey = env.LARK_ENCRYPT_KEY;
+    if (env.LARK_TRANSPORT === "ws") config.lark.transport = "ws";
   }
-  if (has("dingtalk")) {
+  if (on.dingtalk) {
     config.dingtalk = {
       clientId: env.DINGTALK_CLIENT_ID as string,
       clientSecret: env.DINGTALK_CLIENT_SECRET as string,
@@ -115,8 +162,9 @@ export function parseEnv(record: Record<string, string | undefined>): Config {
     if (env.DINGTALK_CARD_TEMPLATE_ID) config.dingtalk.cardTemplateId = env.DINGTALK_CARD_TEMPLATE_ID;
     if (env.DINGTALK_CARD_CALLBACK_SECRET)
       config.dingtalk.cardCallbackSecret = env.DINGTALK_CARD_CALLBACK_SECRET;
+    if (env.DINGTALK_TRANSPORT === "stream") config.dingtalk.transport = "stream";
   }
-  if (has("wecom")) {
+  if (on.wecom) {
     config.wecom = {
       corpId: env.WECOM_CORP_ID as string,
       agentId: env.WECOM_AGENT_ID as string,
@@ -126,19 +174,39 @@ export function parseEnv(record: Record<string, string | undefined>): Config {
       apiBase: env.WECOM_API_BASE,
     };
   }
-  if (has("wecomBot")) {
+  if (on.wecomBot) {
     config.wecomBot = {
       token: env.WECOM_BOT_TOKEN as string,
       encodingAesKey: env.WECOM_BOT_ENCODING_AES_KEY as string,
       apiBase: env.WECOM_API_BASE,
     };
   }
+  if (env.WECOM_BOT_TRANSPORT === "ws")
+    config.wecomBotConnection = {
+      botId: env.WECOM_BOT_ID as string,
+      secret: env.WECOM_BOT_SECRET as string,
+      url: env.WECOM_BOT_WS_URL,
+      apiBase: env.WECOM_API_BASE,
+    };
   return config;
+}
+
+/** How each channel that is on receives its events (DESIGN §1 `*_TRANSPORT`), for the start-up line. */
+export function transports(config: Config): Record<string, string> {
+  const modes: Record<string, string> = {};
+  if (config.lark) modes.lark = config.lark.transport ?? "webhook";
+  if (config.dingtalk) modes.dingtalk = config.dingtalk.transport ?? "webhook";
+  if (config.wecom) modes.wecom = "webhook";
+  if (config.wecomBot || config.wecomBotConnection)
+    modes.wecomBot = config.wecomBotConnection ? "ws" : "webhook";
+  return modes;
 }
 
 /** Names of the platform channels that are on, for the start-up line and /healthz-free diagnostics. */
 export function configuredPlatforms(config: Config): string[] {
-  return (["lark", "dingtalk", "wecom", "wecomBot"] as const).filter((key) => config[key] !== undefined);
+  return (["lark", "dingtalk", "wecom", "wecomBot"] as const).filter(
+    (key) => config[key] !== undefined || (key === "wecomBot" && config.wecomBotConnection !== undefined),
+  );
 }
 
 /** Whether this platform account is one of OPS_ADMINS: it gets the admin role on first contact. */

@@ -56,6 +56,14 @@ const admins = z
     }),
   );
 
+/** A `*_TRANSPORT` variable: `webhook` (the default) or the platform's long connection. */
+const transport = <Mode extends string>(longConnection: Mode) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim().toLowerCase() : "webhook"))
+    .pipe(z.enum(["webhook", longConnection]));
+
 const onOff = z
   .string()
   .optional()
@@ -88,6 +96,7 @@ export const envSchema = z.object({
   LARK_ENCRYPT_KEY: optionalText,
   LARK_VERIFICATION_TOKEN: optionalText,
   LARK_API_BASE: url("https://open.feishu.cn"),
+  LARK_TRANSPORT: transport("ws"),
   DINGTALK_CLIENT_ID: optionalText,
   DINGTALK_CLIENT_SECRET: optionalText,
   DINGTALK_ROBOT_CODE: optionalText,
@@ -95,6 +104,7 @@ export const envSchema = z.object({
   DINGTALK_CARD_CALLBACK_SECRET: optionalText,
   DINGTALK_API_BASE: url("https://api.dingtalk.com"),
   DINGTALK_OAPI_BASE: url("https://oapi.dingtalk.com"),
+  DINGTALK_TRANSPORT: transport("stream"),
   WECOM_CORP_ID: optionalText,
   WECOM_AGENT_ID: optionalText,
   WECOM_SECRET: optionalText,
@@ -113,6 +123,14 @@ export const envSchema = z.object({
       .optional(),
   ),
   WECOM_API_BASE: url("https://qyapi.weixin.qq.com"),
+  WECOM_BOT_TRANSPORT: transport("ws"),
+  WECOM_BOT_ID: optionalText,
+  WECOM_BOT_SECRET: optionalText,
+  WECOM_BOT_WS_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value?.trim() ? value.trim() : "wss://openws.work.weixin.qq.com"))
+    .pipe(z.url({ protocol: /^wss?$/ })),
 });
 
 export type Env = z.output<typeof envSchema>;

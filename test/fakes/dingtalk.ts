@@ -1,5 +1,7 @@
 // A fake DingTalk API over real HTTP: the shared fake API (dingtalk-api.ts) on a loopback server.
 import { createFakeDingTalkApi, type FakeDingTalkApi, type FakeDingTalkOptions } from "./dingtalk-api.ts";
+import type { FakeDingTalkGateway } from "./dingtalk-gateway.ts";
+import type { FakeRequest } from "./fake-api.ts";
 import { type FakePlatform, type FakeServerOptions, startFakeServer } from "./fake-platform.ts";
 
 export type { FakeDingTalkOptions };
@@ -11,11 +13,14 @@ export interface FakeDingTalk
   sessionWebhookUrl(session?: string): string;
 }
 
+/** With a `gateway`, the same base URL also opens Stream connections, as DingTalk's does. */
 export async function startFakeDingTalk(
-  options: FakeDingTalkOptions & FakeServerOptions,
+  options: FakeDingTalkOptions & FakeServerOptions & { gateway?: FakeDingTalkGateway },
 ): Promise<FakeDingTalk> {
   const api = createFakeDingTalkApi(options);
-  const platform = await startFakeServer(api.route, api.isTokenRequest, options);
+  const { gateway } = options;
+  const route = gateway ? (request: FakeRequest) => gateway.route(request) ?? api.route(request) : api.route;
+  const platform = await startFakeServer(route, api.isTokenRequest, options);
   return {
     ...platform,
     sessionWebhookUrl(session = "session-1") {

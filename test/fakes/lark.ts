@@ -1,7 +1,9 @@
 // A fake Lark open platform over real HTTP: the shared fake API (lark-api.ts) on a loopback server.
 
+import type { FakeRequest } from "./fake-api.ts";
 import { type FakePlatform, type FakeServerOptions, startFakeServer } from "./fake-platform.ts";
 import { createFakeLarkApi, type FakeLarkOptions } from "./lark-api.ts";
+import type { FakeLarkGateway } from "./lark-gateway.ts";
 
 export type { FakeLarkOptions };
 
@@ -12,9 +14,16 @@ export interface FakeLark extends FakePlatform {
   revokeTokens(): void;
 }
 
-/** Starts the fake; message ids come out as om_1, om_2, … */
-export async function startFakeLark(options: FakeLarkOptions & FakeServerOptions): Promise<FakeLark> {
+/**
+ * Starts the fake; message ids come out as om_1, om_2, … With a `gateway`, the same base URL also answers
+ * the long connection's endpoint exchange, as Lark's does.
+ */
+export async function startFakeLark(
+  options: FakeLarkOptions & FakeServerOptions & { gateway?: FakeLarkGateway },
+): Promise<FakeLark> {
   const api = createFakeLarkApi(options);
-  const server = await startFakeServer(api.route, api.isTokenRequest, options);
+  const { gateway } = options;
+  const route = gateway ? (request: FakeRequest) => gateway.route(request) ?? api.route(request) : api.route;
+  const server = await startFakeServer(route, api.isTokenRequest, options);
   return Object.assign(server, { tokensIssued: api.tokensIssued, revokeTokens: api.revokeTokens });
 }

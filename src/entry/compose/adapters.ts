@@ -15,10 +15,11 @@ export function createAdapters(config: Config, deps: { fetch?: typeof fetch; now
   if (config.lark) adapters.lark = createLarkAdapter({ config: config.lark, fetch, now: deps.now });
   if (config.dingtalk)
     adapters.dingtalk = createDingTalkAdapter({ config: config.dingtalk, fetch, now: deps.now });
-  if (config.wecom || config.wecomBot) {
+  if (config.wecom || config.wecomBot || config.wecomBotConnection) {
     adapters.wecom = createWeComAdapter({
       ...(config.wecom ? { app: config.wecom } : {}),
       ...(config.wecomBot ? { bot: config.wecomBot } : {}),
+      ...(config.wecomBotConnection ? { apiBase: config.wecomBotConnection.apiBase } : {}),
       fetch,
       now: deps.now,
     });

@@ -13,6 +13,7 @@ export function secretsOf(config: Config): string[] {
     config.wecom?.encodingAesKey,
     config.wecomBot?.token,
     config.wecomBot?.encodingAesKey,
+    config.wecomBotConnection?.secret,
   ];
   if (config.databaseUrl) {
     const password = new URL(config.databaseUrl).password;

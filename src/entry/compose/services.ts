@@ -1,7 +1,7 @@
 // Wires one runtime's services from config and database: adapters, inbox, outbox, the bot and the app.
 import type { Hono } from "hono";
 import { createCommandRegistry } from "../../../commands/index.ts";
-import { createApp } from "../../app.ts";
+import { type AppDeps, createApp } from "../../app.ts";
 import { createBotHandler, createDispatcher } from "../../bot/dispatch.ts";
 import { secretRedactor } from "../../bot/redact-secrets.ts";
 import { createRouter } from "../../bot/router.ts";
@@ -31,6 +31,8 @@ export interface ServicesDeps {
   extraRoutes?: Hono;
   /** Aborted when the server stops: acked messages not yet started wait in the inbox for the next start. */
   signal?: AbortSignal;
+  /** The long connections' states for /healthz (Node). */
+  connections?: AppDeps["connections"];
 }
 
 export function createServices(deps: ServicesDeps) {
@@ -57,6 +59,7 @@ export function createServices(deps: ServicesDeps) {
     now,
     log,
     ...(deps.extraRoutes ? { extraRoutes: deps.extraRoutes } : {}),
+    ...(deps.connections ? { connections: deps.connections } : {}),
   });
 
   const jobContext = (tick: Date): JobContext => ({
@@ -74,6 +77,7 @@ export function createServices(deps: ServicesDeps) {
     inbox,
     outbox,
     handler,
+    dispatch,
     jobContext,
     /** Runs a job once by hand, as if the clock read `at`; undefined for an unknown job. */
     async runJobNow(name: string, at: Date, by: string) {

@@ -4,14 +4,16 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { type Clock, systemClock } from "../../clock.ts";
-import { type Config, configuredPlatforms } from "../../config/parse-env.ts";
+import { type Config, configuredPlatforms, transports } from "../../config/parse-env.ts";
 import { JOBS } from "../../jobs/registry.ts";
 import type { Logger } from "../../log.ts";
 import { startOutboxLoop } from "../../outbox/drain-loop.ts";
 import { createBackgroundTracker } from "../compose/background-tracker.ts";
 import { createServices } from "../compose/services.ts";
 import { createAdminRoutes } from "./admin-routes.ts";
+import { createConnectionHealth } from "./connection-health.ts";
 import type { DevTools } from "./dev-tools.ts";
+import { startLongConnections } from "./long-connections.ts";
 import { openConfiguredDatabase } from "./open-database.ts";
 import { startNodeScheduler } from "./scheduler.ts";
 
@@ -99,7 +101,9 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
         runJob: (name, at) => services.runJobNow(name, at, `console:${instanceId}`),
       }),
     );
+  const health = createConnectionHealth(now);
   const services = createServices({
+    connections: health.snapshot,
     config: servedConfig,
     database,
     log,
@@ -128,6 +132,13 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   }
   handle = services.app.fetch;
   await lock?.setPort(port);
+  const longConnections = await startLongConnections({
+    config: servedConfig,
+    adapters: services.adapters,
+    acceptEvent: services.dispatch.acceptEvent,
+    health,
+    log,
+  });
 
   const scheduler =
     options.schedule === false
@@ -144,6 +155,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     url,
     database: database.mode === "postgres" ? "postgres" : `embedded PGlite in ${config.dataDir}`,
     platforms: platforms.length ? platforms : "none",
+    transports: transports(servedConfig),
     ...devTool?.startupFields(url),
   });
   for (const { platform, missing } of config.incomplete) {
@@ -160,6 +172,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
         // Idle keep-alive sockets would hold close() open; in-flight requests still finish.
         if ("closeIdleConnections" in server) server.closeIdleConnections();
       });
+      await longConnections.stop();
       await scheduler?.stop();
       await tracker.drain();
       await outboxLoop.stop();

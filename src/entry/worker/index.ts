@@ -31,6 +31,19 @@ function environment(env: WorkerEnv): Record<string, string | undefined> {
   return record;
 }
 
+/** Workers cannot hold a connection open between requests: a long-connection configuration is refused whole. */
+function refuseLongConnections(config: Config): void {
+  const asked = [
+    config.lark?.transport && "LARK_TRANSPORT=ws",
+    config.dingtalk?.transport && "DINGTALK_TRANSPORT=stream",
+    config.wecomBotConnection && "WECOM_BOT_TRANSPORT=ws",
+  ].filter(Boolean);
+  if (asked.length > 0)
+    throw new Error(
+      `${asked.join(", ")}: Workers cannot hold long connections; set webhook here, or run the Node server (npm start)`,
+    );
+}
+
 /**
  * Parsed once per isolate: bindings do not change while it lives. The adapters are kept too, so their
  * access tokens are fetched once per isolate rather than once per request.
@@ -39,6 +52,7 @@ let cached: { env: WorkerEnv; config: Config; adapters: Adapters } | undefined;
 function isolateState(env: WorkerEnv) {
   if (cached?.env !== env) {
     const config = parseEnv(environment(env));
+    refuseLongConnections(config);
     cached = { env, config, adapters: createAdapters(config, { now: () => new Date() }) };
   }
   return cached;

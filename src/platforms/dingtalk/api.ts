@@ -218,8 +218,10 @@ export function createDingTalkApi({ config, fetch, now }: DingTalkApiOptions): D
       const body = await call("card delivery", "POST", "/v1.0/card/instances/createAndDeliver", {
         cardTemplateId: config.cardTemplateId,
         outTrackId,
-        callbackType: "HTTP",
-        callbackRouteKey: CARD_CALLBACK_ROUTE_KEY,
+        // Over Stream the clicks come back on the connection; otherwise to the registered HTTP route.
+        ...(config.transport === "stream"
+          ? { callbackType: "STREAM" }
+          : { callbackType: "HTTP", callbackRouteKey: CARD_CALLBACK_ROUTE_KEY }),
         cardData: { cardParamMap },
         userIdType: 1,
         ...space,

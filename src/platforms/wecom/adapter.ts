@@ -20,6 +20,8 @@ import { renderMessage, renderReplacementCard, taskIdFor } from "./render.ts";
 export interface WeComAdapterOptions {
   app?: WeComAppConfig;
   bot?: WeComBotConfig;
+  /** The API base when neither the app nor the robot's webhook is configured (the robot's long connection). */
+  apiBase?: string;
   fetch?: typeof fetch;
   now: () => Date;
 }
@@ -41,7 +43,7 @@ const emptyOk = (): Response => new Response("", { status: 200 });
 
 export function createWeComAdapter(options: WeComAdapterOptions): PlatformAdapter {
   const { app, bot, now } = options;
-  const apiBase = app?.apiBase ?? bot?.apiBase ?? "https://qyapi.weixin.qq.com";
+  const apiBase = app?.apiBase ?? bot?.apiBase ?? options.apiBase ?? "https://qyapi.weixin.qq.com";
   const api = createWeComApi({ apiBase, app, fetch: options.fetch ?? globalThis.fetch, now });
   const appSecrets: CallbackSecrets | undefined = app && {
     token: app.token,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, configuredPlatforms, parseEnv } from "../../../src/config/parse-env.ts";
+import { ConfigError, configuredPlatforms, parseEnv, transports } from "../../../src/config/parse-env.ts";
 
 const AES_KEY = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 
@@ -66,5 +66,80 @@ describe("parseEnv", () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.port).toBe(8787);
     expect(config.incomplete).toEqual([]);
+  });
+
+  describe("long connections (*_TRANSPORT)", () => {
+    const lark = { LARK_APP_ID: "cli_a1b2c3d4e5f60718", LARK_APP_SECRET: "s", LARK_VERIFICATION_TOKEN: "v" };
+    const dingtalk = { DINGTALK_CLIENT_ID: "c", DINGTALK_CLIENT_SECRET: "s", DINGTALK_ROBOT_CODE: "r" };
+    const problemsOf = (env: Record<string, string>) => {
+      try {
+        parseEnv(env);
+      } catch (error) {
+        if (error instanceof ConfigError) return error.problems;
+        throw error;
+      }
+      return [];
+    };
+
+    it("defaults every platform to webhooks and logs which transport each uses", () => {
+      const config = parseEnv({
+        ...lark,
+        ...dingtalk,
+        WECOM_BOT_TOKEN: "t",
+        WECOM_BOT_ENCODING_AES_KEY: AES_KEY,
+      });
+      expect(transports(config)).toEqual({ lark: "webhook", dingtalk: "webhook", wecomBot: "webhook" });
+      expect(config.wecomBotConnection).toBeUndefined();
+    });
+
+    it("switches each long connection on, the WeCom robot with its id, secret and address", () => {
+      const config = parseEnv({
+        ...lark,
+        ...dingtalk,
+        LARK_TRANSPORT: "ws",
+        DINGTALK_TRANSPORT: "Stream",
+        WECOM_BOT_TRANSPORT: "ws",
+        WECOM_BOT_ID: "aibot-1",
+        WECOM_BOT_SECRET: "bot-secret",
+      });
+      expect(config.lark?.transport).toBe("ws");
+      expect(config.dingtalk?.transport).toBe("stream");
+      expect(config.wecomBotConnection).toEqual({
+        botId: "aibot-1",
+        secret: "bot-secret",
+        url: "wss://openws.work.weixin.qq.com",
+        apiBase: "https://qyapi.weixin.qq.com",
+      });
+      expect(transports(config)).toEqual({ lark: "ws", dingtalk: "stream", wecomBot: "ws" });
+    });
+
+    it("names the variable of every bad combination", () => {
+      expect(
+        problemsOf({ LARK_TRANSPORT: "socket", DINGTALK_TRANSPORT: "ws", WECOM_BOT_WS_URL: "https://x" }).map(
+          (p) => p.variable,
+        ),
+      ).toEqual(["LARK_TRANSPORT", "DINGTALK_TRANSPORT", "WECOM_BOT_WS_URL"]);
+      expect(
+        problemsOf({
+          LARK_TRANSPORT: "ws",
+          DINGTALK_TRANSPORT: "stream",
+          WECOM_BOT_TRANSPORT: "ws",
+          WECOM_BOT_ID: "b",
+        }),
+      ).toEqual([
+        {
+          variable: "LARK_TRANSPORT",
+          message: "needs LARK_APP_ID, LARK_APP_SECRET, LARK_VERIFICATION_TOKEN to be set",
+        },
+        {
+          variable: "DINGTALK_TRANSPORT",
+          message: "needs DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET, DINGTALK_ROBOT_CODE to be set",
+        },
+        { variable: "WECOM_BOT_SECRET", message: "must be set when WECOM_BOT_TRANSPORT=ws" },
+      ]);
+      expect(
+        problemsOf({ ...lark, LARK_APP_ID: "cli_1", LARK_TRANSPORT: "ws" }).map((p) => p.variable),
+      ).toEqual(["LARK_APP_ID"]);
+    });
   });
 });
