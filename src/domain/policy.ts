@@ -17,3 +17,9 @@ export const CSAT_TARGET_PERCENT = 85;
 
 /** The morning digest goes out at this time on working days unless a group chose another. */
 export const DEFAULT_DIGEST_TIME = "09:00";
+
+// Tasks
+/** The owner is reminded at this time on the working day before a task's due date. */
+export const TASK_REMINDER_TIME = "09:00";
+/** Snooze on a task's card pushes its reminder (never its due date) by this many working hours. */
+export const TASK_SNOOZE_WORKING_HOURS = 4;
