@@ -7,7 +7,9 @@ import {
   defineCommand,
   UserError,
 } from "../../src/bot/index.ts";
+import { usageLine } from "../../src/bot/usage.ts";
 import type { ActionResult } from "../../src/chat/card.ts";
+import type { InboundMessage, Person } from "../../src/chat/events.ts";
 import type { Language } from "../../src/chat/language.ts";
 import { localDateOf } from "../../src/domain/calendar/local-time.ts";
 import { TaskRefused } from "../../src/domain/tasks/refusal.ts";
@@ -23,18 +25,50 @@ const taskNo = arg.text({
   example: "T-20261126-001",
 });
 
+const TASK_NEW_ARGS = {
+  title: arg.rest({ label: { zh: "事项", en: "title" } }),
+  owner: arg.text({ label: { zh: "@负责人", en: "@owner" } }),
+  due: arg.date({ label: { zh: "截止日期", en: "due date" } }),
+} as const;
+
+const AT = /^[@＠]/u;
+/** Platform user ids as the platforms write them: Lark ou_…, DingTalk staff ids, WeCom userids. */
+const USER_ID = /^[A-Za-z0-9_.@:+-]{1,128}$/;
+
+/**
+ * The owner the "@owner" word names: the mention of that name the message carried (the only one, or the
+ * one by that name); WeCom sends no mentions, so there "@userid" names the account by its user id.
+ */
+function ownerOf(typed: string, event: InboundMessage, usage: (language: Language) => string): Person {
+  if (!AT.test(typed))
+    throw new UserError(
+      `负责人要用 @ 提及: ${typed} — ${usage("zh")}`,
+      `the owner must be an @mention: ${typed} — ${usage("en")}`,
+    );
+  const name = typed.slice(1);
+  const mentioned =
+    event.mentions.length === 1 ? event.mentions[0] : event.mentions.find((person) => person.name === name);
+  if (mentioned) return mentioned;
+  if (USER_ID.test(name)) return { id: name };
+  throw new UserError(
+    `无法识别 ${typed}: 这条消息没有带上提及信息; 请写 @用户ID — ${usage("zh")}`,
+    `cannot tell who ${typed} is: the message carried no mention; write @userid — ${usage("en")}`,
+  );
+}
+
 export function createTaskCommands(deps: CommandDeps): { commands: Command[]; actions: Action[] } {
   const { tasks, people } = deps.services;
   const { timezone } = deps.config;
   const clockFor = (language: Language): TaskCardClock => ({ language, now: deps.now(), timezone });
 
   /** Runs a domain change; a refusal becomes the user's reply, a refused caller a denial. */
-  async function explained<T>(work: () => Promise<T>): Promise<T> {
+  async function explained<T>(work: () => Promise<T>, usage?: (lang: Language) => string): Promise<T> {
     try {
       return await work();
     } catch (error) {
       if (!(error instanceof TaskRefused)) throw error;
-      const words = (lang: Language) => taskRefusalText(error.refusal, clockFor(lang));
+      const words = (lang: Language) =>
+        taskRefusalText(error.refusal, clockFor(lang)) + (usage ? ` — ${usage(lang)}` : "");
       const denial =
         error.refusal.kind === "not_allowed"
           ? { reason: "not_creator" as const, entityType: "task", entityId: error.refusal.task.number }
@@ -56,28 +90,29 @@ export function createTaskCommands(deps: CommandDeps): { commands: Command[]; ac
         zh: "完成季度生产计划 @王伟 2027-05-01",
         en: "finish the quarterly production plan @Wang 2027-05-01",
       },
-      args: {
-        title: arg.rest({ label: { zh: "事项", en: "title" } }),
-        owner: arg.user({ label: { zh: "负责人", en: "owner" } }),
-        due: arg.date({ label: { zh: "截止日期", en: "due date" } }),
-      },
+      args: TASK_NEW_ARGS,
       handler: async ({ args, event, actor, language, reply }) => {
+        const usage = (lang: Language) =>
+          `${lang === "zh" ? "用法" : "usage"}: ${usageLine(lang === "zh" ? "待办 新建" : "task new", TASK_NEW_ARGS, lang)}`;
+        const account = ownerOf(args.owner, event, usage);
         const owner = await people.forContact({
           platform: event.platform,
-          userId: args.owner.id,
-          name: args.owner.name,
+          userId: account.id,
+          name: account.name,
           bootstrapAdmin: false,
           now: actor.at,
         });
-        const task = await explained(() =>
-          tasks.create(actor, {
-            title: args.title,
-            ownerPersonId: owner.personId,
-            due: args.due,
-            source: { type: "command", id: event.messageId },
-            chat: { platform: event.platform, chatId: event.chat.id },
-            timezone,
-          }),
+        const task = await explained(
+          () =>
+            tasks.create(actor, {
+              title: args.title,
+              ownerPersonId: owner.personId,
+              due: args.due,
+              source: { type: "command", id: event.messageId },
+              chat: { platform: event.platform, chatId: event.chat.id },
+              timezone,
+            }),
+          usage,
         );
         return reply.card(taskCard(task, clockFor(language)));
       },

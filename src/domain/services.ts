@@ -31,7 +31,7 @@ import { knownPerson, personForContact } from "./people/people.ts";
 import { grantRole, revokeRole, rolesOf } from "./people/roles.ts";
 import { chatSubscriptions, chatWebhook, subscribe, unsubscribe } from "./subscriptions/subscriptions.ts";
 import { completeTask, createTask, snoozeTask } from "./tasks/changes.ts";
-import { findTask, listTasks } from "./tasks/store.ts";
+import { findTask, listTasks, tasksOfSource } from "./tasks/store.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: any parameter list binds; Bound keeps each one's own types.
 type Operation = (db: Db, ...args: any[]) => unknown;
@@ -95,6 +95,7 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       snooze: bind(snoozeTask),
       find: bind(findTask),
       list: bind(listTasks),
+      ofSource: bind(tasksOfSource),
     },
     subscriptions: {
       ofChat: bind(chatSubscriptions),
