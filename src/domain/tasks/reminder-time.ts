@@ -10,12 +10,12 @@ export function workingDayBefore(due: LocalDate, calendar: WorkingCalendar): Loc
   return day;
 }
 
-/** A task created after its reminder moment is reminded at once (`now`) rather than never. */
+/** A task created after its reminder moment is reminded at the next moment inside working hours, not never. */
 export function taskReminderAt(due: LocalDate, calendar: WorkingCalendar, now: Date): Date {
   const at = instantAt(
     workingDayBefore(due, calendar),
     parseTimeOfDay(TASK_REMINDER_TIME),
     calendar.timezone,
   );
-  return at > now ? at : now;
+  return at > now ? at : calendar.addWorkingHours(now, 0).due;
 }
