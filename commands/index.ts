@@ -9,7 +9,9 @@ import { createInspectionCommands } from "./inspections/commands.ts";
 import { createKpiCommands } from "./kpi/commands.ts";
 import { createOrderCommands } from "./orders/commands.ts";
 import { createRoleCommands } from "./roles/commands.ts";
+import { createRulesCommands } from "./rules/commands.ts";
 import { createSubscriptionCommands } from "./subscriptions/commands.ts";
+import { createTaskCommands } from "./tasks/commands.ts";
 
 export function createCommandRegistry(runtime: RuntimeDeps): Registry {
   const deps = commandDeps(runtime);
@@ -19,10 +21,12 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createComplaintCommands(deps),
     createInspectionCommands(deps),
     createKpiCommands(deps),
+    createTaskCommands(deps),
     createCalendarCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),
     createAlertCommands(deps),
+    createRulesCommands(),
   ];
   return createRegistry({
     commands: areas.flatMap((area) => area.commands),

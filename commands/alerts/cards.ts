@@ -29,6 +29,7 @@ const HEADLINES: Record<string, [string, string]> = {
     "Order more than 5 days late: call a special review meeting",
   ],
   "inspection:missed": ["巡检未在截止时间前完成", "Inspection not done by its cut-off"],
+  "task:overdue": ["待办已逾期", "Task overdue"],
 };
 
 function headline(kind: string, level: string): string {
@@ -80,6 +81,13 @@ function subjectFields(alert: AlertRow, { now, timezone }: AlertCardState): Card
           label: both("截止", "Cut-off"),
           value: `${facts.day} ${facts.cutoff}${bilingualProvisionalMark(facts.provisional === true)}`,
         },
+      ];
+    case "task":
+      return [
+        { label: both("待办", "Task"), value: facts.number },
+        { label: both("事项", "What"), value: facts.title },
+        { label: both("负责人", "Owner"), value: facts.ownerName },
+        { label: both("截止日期", "Due"), value: facts.dueDate },
       ];
   }
 }

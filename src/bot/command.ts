@@ -93,8 +93,10 @@ function checkArgs(id: string, args: ArgSpecs): void {
   const specs = Object.entries(args);
   specs.forEach(([name, spec], index) => {
     if (/^\d+$/.test(name)) throw new Error(`${id}: argument name "${name}" looks like a number`);
-    if (spec.type === "rest" && index !== specs.length - 1)
-      throw new Error(`${id}: "${name}" (rest) must be last`);
+    // A rest argument may sit before required single words ("<title…> @owner <due>"): they are read from the end.
+    const after = specs.slice(index + 1).map(([, later]) => later);
+    if (spec.type === "rest" && after.some((later) => later.type === "rest" || isOptional(later)))
+      throw new Error(`${id}: "${name}" (rest) must be last or followed only by required single words`);
     const previous = specs[index - 1]?.[1];
     if (previous && isOptional(previous) && !isOptional(spec)) {
       throw new Error(`${id}: required argument "${name}" follows an optional one`);

@@ -46,8 +46,13 @@ type ArgsOutcome = { ok: true; args: ArgValues<ArgSpecs> } | { ok: false; error:
 function parseArgs(mistake: CommandMistake, tokens: readonly Token[], source: string): ArgsOutcome {
   const args: Record<string, unknown> = {};
   let next = 0;
-  for (const [arg, spec] of Object.entries(mistake.command.args)) {
-    const remaining = tokens.slice(next);
+  const specs = Object.entries(mistake.command.args);
+  for (const [index, [arg, spec]] of specs.entries()) {
+    // A rest argument leaves one word for each (required, single-word) argument after it.
+    const remaining = tokens.slice(
+      next,
+      spec.type === "rest" ? tokens.length - (specs.length - index - 1) : undefined,
+    );
     const token = remaining[0];
     if (!token || (token.quoted && token.text === "" && spec.type !== "rest")) {
       if (!isOptional(spec)) return { ok: false, error: { ...mistake, kind: "missing_argument", arg } };
@@ -56,7 +61,7 @@ function parseArgs(mistake: CommandMistake, tokens: readonly Token[], source: st
       continue;
     }
     const typed = spec.type === "rest" ? { text: restOfLine(source, remaining) } : token;
-    next = spec.type === "rest" ? tokens.length : next + 1;
+    next += spec.type === "rest" ? remaining.length : 1;
     const converted = convertArg(spec, typed);
     if (!converted.ok) {
       return {

@@ -1,19 +1,139 @@
 // Every number of the company's operating procedure, in one place: handlers and jobs read them here, /rules shows them.
 
-/** Complaints: a first response within 24 clock hours, resolution within 3 working days. */
-export const FIRST_RESPONSE_HOURS = 24;
-export const RESOLUTION_WORKING_DAYS = 3;
+/** The part of the procedure a number belongs to; /rules groups by it in this order. */
+export type PolicyStage = "preparation" | "orders" | "service" | "quality" | "alerts" | "reporting";
 
-/** Alerts: warn when this share of a clock has run; repeat an unanswered alert; escalate one left unanswered. */
-export const WARNING_SHARE = 0.75;
-export const REPEAT_WORKING_HOURS = 4;
-export const ESCALATE_AFTER_WORKING_DAYS = 1;
+/** What a number counts; /rules puts it into words ("24 小时", "75 %", "09:00"). */
+export type PolicyUnit =
+  | "hours"
+  | "working_hours"
+  | "days"
+  | "working_days"
+  | "percent"
+  /** A share of 1 (0.75), shown as a percentage. */
+  | "share"
+  | "count"
+  /** A time of day, "HH:MM". */
+  | "time";
 
-/** Orders more than this many calendar days past their original due date call a special review meeting. */
-export const REVIEW_AFTER_DAYS = 5;
+/** One number of the procedure as /rules shows it: its value, unit and what it means in both languages. */
+export interface PolicyRule {
+  name: string;
+  stage: PolicyStage;
+  value: number | string;
+  unit: PolicyUnit;
+  zh: string;
+  en: string;
+}
 
-/** Customer satisfaction: at least this share (percent) of the scores given are 4 or 5. */
-export const CSAT_TARGET_PERCENT = 85;
+const rules: PolicyRule[] = [];
 
-/** The morning digest goes out at this time on working days unless a group chose another. */
-export const DEFAULT_DIGEST_TIME = "09:00";
+/** Every number declared below with `rule`, in declaration order: the one list /rules iterates. */
+export const POLICY_RULES: readonly PolicyRule[] = rules;
+
+/** Declares a number of the procedure: returns the value for the named constant and lists it for /rules. */
+function rule<V extends number | string>(
+  name: string,
+  stage: PolicyStage,
+  value: V,
+  unit: PolicyUnit,
+  zh: string,
+  en: string,
+): V {
+  rules.push({ name, stage, value, unit, zh, en });
+  return value;
+}
+
+// Complaints: a first response within 24 clock hours, resolution within 3 working days.
+export const FIRST_RESPONSE_HOURS: number = rule(
+  "FIRST_RESPONSE_HOURS",
+  "service",
+  24,
+  "hours",
+  "投诉首次回复期限 (自然小时)",
+  "Complaint first response within (clock hours)",
+);
+export const RESOLUTION_WORKING_DAYS: number = rule(
+  "RESOLUTION_WORKING_DAYS",
+  "service",
+  3,
+  "working_days",
+  "投诉解决期限",
+  "Complaint resolved within",
+);
+
+// Alerts: warn when this share of a clock has run; repeat an unanswered alert; escalate one left unanswered.
+export const WARNING_SHARE: number = rule(
+  "WARNING_SHARE",
+  "alerts",
+  0.75,
+  "share",
+  "期限用去此比例时预警",
+  "Warn when this share of a deadline has passed",
+);
+export const REPEAT_WORKING_HOURS: number = rule(
+  "REPEAT_WORKING_HOURS",
+  "alerts",
+  4,
+  "working_hours",
+  "未确认的告警每隔此时长重复",
+  "Repeat an unacknowledged alert every",
+);
+export const ESCALATE_AFTER_WORKING_DAYS: number = rule(
+  "ESCALATE_AFTER_WORKING_DAYS",
+  "alerts",
+  1,
+  "working_days",
+  "告警无人确认此时长后升级给经理",
+  "Escalate an unacknowledged alert to the managers after",
+);
+
+// Orders more than this many calendar days past their original due date call a special review meeting.
+export const REVIEW_AFTER_DAYS: number = rule(
+  "REVIEW_AFTER_DAYS",
+  "orders",
+  5,
+  "days",
+  "订单逾期超过此天数召开专项评审会",
+  "An order this many days late calls a special review meeting",
+);
+
+// Customer satisfaction: at least this share (percent) of the scores given are 4 or 5.
+export const CSAT_TARGET_PERCENT: number = rule(
+  "CSAT_TARGET_PERCENT",
+  "quality",
+  85,
+  "percent",
+  "客户满意度目标 (4、5 分占比)",
+  "Customer satisfaction target (share of 4 and 5 scores)",
+);
+
+// The morning digest goes out at this time on working days unless a group chose another.
+export const DEFAULT_DIGEST_TIME: string = rule(
+  "DEFAULT_DIGEST_TIME",
+  "reporting",
+  "09:00",
+  "time",
+  "工作日早报默认发送时间",
+  "The morning digest goes out on working days at",
+);
+
+// Tasks
+/** The owner is reminded at this time on the working day before a task's due date. */
+export const TASK_REMINDER_TIME: string = rule(
+  "TASK_REMINDER_TIME",
+  "preparation",
+  "09:00",
+  "time",
+  "待办截止前一个工作日提醒负责人的时间",
+  "A task's owner is reminded the working day before its due date at",
+);
+/** Snooze on a task's card pushes its reminder (never its due date) by this many working hours. */
+export const TASK_SNOOZE_WORKING_HOURS: number = rule(
+  "TASK_SNOOZE_WORKING_HOURS",
+  "preparation",
+  4,
+  "working_hours",
+  "待办“稍后提醒”推迟提醒 (不改截止日期)",
+  "A task's Snooze pushes its reminder (never its due date) by",
+);

@@ -30,6 +30,8 @@ import { findOrder } from "./orders/orders-repository.ts";
 import { knownPerson, personForContact } from "./people/people.ts";
 import { grantRole, revokeRole, rolesOf } from "./people/roles.ts";
 import { chatSubscriptions, chatWebhook, subscribe, unsubscribe } from "./subscriptions/subscriptions.ts";
+import { completeTask, createTask, snoozeTask } from "./tasks/changes.ts";
+import { findTask, listTasks, tasksOfSource } from "./tasks/store.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: any parameter list binds; Bound keeps each one's own types.
 type Operation = (db: Db, ...args: any[]) => unknown;
@@ -86,6 +88,14 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       rolesOf: bind(rolesOf),
       grantRole: bind(grantRole),
       revokeRole: bind(revokeRole),
+    },
+    tasks: {
+      create: bind(createTask),
+      complete: bind(completeTask),
+      snooze: bind(snoozeTask),
+      find: bind(findTask),
+      list: bind(listTasks),
+      ofSource: bind(tasksOfSource),
     },
     subscriptions: {
       ofChat: bind(chatSubscriptions),

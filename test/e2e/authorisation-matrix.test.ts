@@ -10,6 +10,7 @@ import { openComplaint, resolveComplaint } from "../../src/domain/complaints/cha
 import { confirmOrder, draftOrder } from "../../src/domain/orders/index.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
 import type { Role } from "../../src/domain/people/role.ts";
+import { createTask } from "../../src/domain/tasks/changes.ts";
 import { silentLogger } from "../../src/log.ts";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { createHarness, type Fakes, type Harness, LARK, startFakes } from "../helpers/e2e-harness.ts";
@@ -70,6 +71,13 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   "alert.snooze_hour": [],
   "alert.snooze_tomorrow": [],
   "alert.escalate": [],
+  // Anyone creates and lists tasks; completing and snoozing are the owner's, the creator's, a manager's or an
+  // admin's, checked on the task itself (see the forged clicks below), so no role is required up front.
+  "task.new": [],
+  "task.list": [],
+  "task.done": [],
+  "task.snooze": [],
+  rules: [],
 };
 
 const allows = (id: string, holder: Holder): boolean => {
@@ -155,6 +163,18 @@ async function resolvedComplaint(): Promise<string> {
   const number = await complaint();
   await resolveComplaint(database.db, actorOf(personOf.cs), number, "resent");
   return number;
+}
+
+/** An open task owned (and created) by `personId`. */
+async function task(personId: number): Promise<string> {
+  const created = await createTask(database.db, actorOf(personId), {
+    title: "fix the pump",
+    ownerPersonId: personId,
+    due: "2026-12-10",
+    source: { type: "command", id: nextId("om_task") },
+    timezone: TIMEZONE,
+  });
+  return created.number;
 }
 
 async function alert(): Promise<string> {
@@ -269,6 +289,10 @@ const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
   // Not alerts: the alert buttons below are pressed in this group.
   unsubscribe: async () => "/unsubscribe digest",
   role: async () => "/role grant ou_newcomer staff",
+  "task.new": async () => "/task new fix the pump @ou_task_owner 2026-12-10",
+  "task.list": async () => "/task list",
+  "task.done": async (holder) => `/task done ${await task(personOf[holder])}`,
+  rules: async () => "/rules",
 };
 
 interface ClickSpec {
@@ -313,6 +337,8 @@ const ACTION_VALUE: Record<string, (holder: Holder) => Promise<ClickSpec>> = {
   "alert.snooze_hour": async () => ({ value: { id: await alert(), lang: "en" } }),
   "alert.snooze_tomorrow": async () => ({ value: { id: await alert(), lang: "en" } }),
   "alert.escalate": async () => ({ value: { id: await alert(), lang: "en" } }),
+  "task.done": async (holder) => ({ value: { id: await task(personOf[holder]), lang: "en" } }),
+  "task.snooze": async (holder) => ({ value: { id: await task(personOf[holder]), lang: "en" } }),
 };
 
 const registry = () =>
@@ -431,6 +457,15 @@ describe("forged card values are denied and audited", () => {
       action: value.action,
     });
   }
+
+  it("Done on a task someone else owns and created, by staff", async () => {
+    const number = await task(personOf.cs);
+    await expectForgedClickDenied(
+      "staff",
+      { action: "task.done", id: number, lang: "en" },
+      { entity: { type: "task", id: number }, reason: "not_creator", toast: /only the owner, the creator/ },
+    );
+  });
 
   it("an action id no card of ours carries", async () => {
     await expectForgedClickDenied(

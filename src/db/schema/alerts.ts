@@ -8,9 +8,9 @@ export const alerts = pgTable(
   "alerts",
   {
     id: serial("id").primaryKey(),
-    /** "response" | "resolution" (complaint clocks), "order", "inspection". */
+    /** "response" | "resolution" (complaint clocks), "order", "inspection", "task". */
     kind: text("kind").notNull(),
-    /** The complaint or order number, or "<area code>:<local date>" for a missed inspection. */
+    /** The complaint, order or task number, or "<area code>:<local date>" for a missed inspection. */
     entity: text("entity").notNull(),
     /** "warning" (75 %), "breach", "overdue", "missed", "review" (order > 5 days late), "escalation". */
     level: text("level").notNull(),

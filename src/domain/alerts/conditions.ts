@@ -1,8 +1,8 @@
-// What is overdue at an instant: complaint clocks at 75 % and at breach, late orders, missed inspections.
+// What is overdue at an instant: complaint clocks at 75 % and at breach, late orders, missed inspections, overdue tasks.
 import { and, asc, eq, isNull, lt, lte, ne, or, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/database.ts";
-import { alerts, complaints, inspectionAreas, orders } from "../../db/schema/index.ts";
+import { alerts, complaints, inspectionAreas, orders, people, tasks } from "../../db/schema/index.ts";
 import {
   addDays,
   calendarDaysBetween,
@@ -50,6 +50,14 @@ export type SubjectFacts =
       day: LocalDate;
       cutoff: string;
       provisional?: boolean;
+    }
+  | {
+      type: "task";
+      number: string;
+      title: string;
+      ownerPersonId: number;
+      ownerName: string;
+      dueDate: LocalDate;
     };
 
 /** What the card shows; an escalation also says why and from which level. */
@@ -90,6 +98,8 @@ export function holdingSubjects(now: Date, today: LocalDate) {
       eq(orders.status, "confirmed"),
       or(lt(orders.dueDate, today), lt(orders.originalDueDate, addDays(today, -REVIEW_AFTER_DAYS))),
     ),
+    // A task is due by the end of its due date: overdue from the next day on, until it is done.
+    task: and(eq(tasks.status, "open"), lt(tasks.dueDate, today)),
   } satisfies Record<Exclude<AlertKind, "inspection">, SQL | undefined>;
 }
 
@@ -184,6 +194,28 @@ async function orderConditions(db: Db, now: Date, today: LocalDate): Promise<Ale
   }));
 }
 
+async function taskConditions(db: Db, now: Date, today: LocalDate): Promise<AlertCondition[]> {
+  const rows = await db
+    .select({
+      number: tasks.number,
+      title: tasks.title,
+      ownerPersonId: tasks.ownerId,
+      ownerName: people.displayName,
+      dueDate: tasks.dueDate,
+    })
+    .from(tasks)
+    .innerJoin(people, eq(people.id, tasks.ownerId))
+    .where(and(holdingSubjects(now, today).task, notRaised("task", tasks.number, sql`'overdue'`)))
+    .orderBy(asc(tasks.id));
+  return rows.map((task) => ({
+    kind: "task",
+    entity: task.number,
+    level: "overdue",
+    safety: false,
+    facts: { type: "task", ...task },
+  }));
+}
+
 /** Every area past its cut-off today with no inspection yet: a few rows, judged in code each tick. */
 export async function inspectionConditions(
   db: Db,
@@ -226,7 +258,7 @@ export async function inspectionConditions(
 }
 
 /**
- * The complaint and order conditions that hold at `now` (business day and time in the calendar's zone) and
+ * The complaint, order and task conditions that hold at `now` (business day and time in the calendar's zone) and
  * were not raised before at their level or a graver one: in steady state the queries return nothing.
  */
 export async function unraisedConditions(
@@ -235,11 +267,12 @@ export async function unraisedConditions(
   calendar: WorkingCalendar,
 ): Promise<AlertCondition[]> {
   const today = localDateOf(now, calendar.timezone);
-  const [complaintBlock, orderBlock] = await Promise.all([
+  const [complaintBlock, orderBlock, taskBlock] = await Promise.all([
     complaintConditions(db, now, today, calendar),
     orderConditions(db, now, today),
+    taskConditions(db, now, today),
   ]);
-  return [...complaintBlock, ...orderBlock];
+  return [...complaintBlock, ...orderBlock, ...taskBlock];
 }
 
 /** Calendar days an order is late on `today`, from its original due date. */

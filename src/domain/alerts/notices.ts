@@ -7,8 +7,8 @@ import type { Outbox, OutboxCounts } from "../../outbox/outbox.ts";
 import { type DrawnMessage, enqueueFanOut, fanOutItems } from "../notifications/fan-out.ts";
 import { type Recipient, subscribedRecipients } from "../notifications/recipients.ts";
 import { goesToManagers, noticeKeyPrefix } from "./levels.ts";
-import { managerRecipients } from "./recipients.ts";
-import type { AlertRow } from "./store.ts";
+import { managerRecipients, peopleRecipients } from "./recipients.ts";
+import { type AlertRow, alertFacts } from "./store.ts";
 import type { AlertTiming } from "./timing.ts";
 
 export interface NoticeDeps {
@@ -30,6 +30,24 @@ const perAlert = (batch: readonly AlertRow[], value: (alert: AlertRow) => SQL) =
     sql` `,
   )} end`;
 
+interface AlertRecipients {
+  groups: Recipient[];
+  withManagers: Recipient[];
+  /** The direct chats of each overdue task's owner. */
+  owners: Map<number, Recipient[]>;
+}
+
+/** Reviews and escalations go to the managers as well, an overdue task to its owner as well. */
+function recipientsOf(alert: AlertRow, recipients: AlertRecipients): Recipient[] {
+  const base = goesToManagers(alert.level) ? recipients.withManagers : recipients.groups;
+  const facts = alertFacts(alert);
+  if (facts.type !== "task") return base;
+  const owner = (recipients.owners.get(facts.ownerPersonId) ?? []).filter(
+    (direct) => !base.some((other) => other.platform === direct.platform && other.chatId === direct.chatId),
+  );
+  return [...base, ...owner];
+}
+
 /**
  * Claims notice n of each alert of `batch` (sent_count still n, still due and open) and stores their outbox
  * rows in the same transaction; another instance on the same tick finds sent_count moved on and stores
@@ -38,7 +56,7 @@ const perAlert = (batch: readonly AlertRow[], value: (alert: AlertRow) => SQL) =
 async function claimNotices(
   deps: NoticeDeps,
   batch: readonly AlertRow[],
-  recipients: { groups: Recipient[]; withManagers: Recipient[] },
+  recipients: AlertRecipients,
   now: Date,
 ): Promise<{ claimed: number; keys: string[] }> {
   const { timing } = deps;
@@ -78,7 +96,7 @@ async function claimNotices(
     const items = claimed.flatMap((alert) =>
       fanOutItems(
         noticeKeyPrefix(alert, alert.sentCount - 1),
-        goesToManagers(alert.level) ? recipients.withManagers : recipients.groups,
+        recipientsOf(alert, recipients),
         deps.draw(alert, now, deps.timezone),
       ),
     );
@@ -109,10 +127,23 @@ export async function sendDueNotices(
   let notices = 0;
   if (due.length > 0) {
     const groups = await subscribedRecipients(deps.db, "alerts");
-    const recipients = { groups, withManagers: [...groups, ...(await managerRecipients(deps.db))] };
+    const owners = await peopleRecipients(
+      deps.db,
+      due.flatMap((alert) => {
+        const facts = alertFacts(alert);
+        return facts.type === "task" ? [facts.ownerPersonId] : [];
+      }),
+    );
+    const recipients = { groups, withManagers: [...groups, ...(await managerRecipients(deps.db))], owners };
     const perBatch = Math.max(
       1,
-      Math.floor(OUTBOX_ROWS_PER_BATCH / Math.max(1, recipients.withManagers.length)),
+      Math.floor(
+        OUTBOX_ROWS_PER_BATCH /
+          Math.max(
+            1,
+            recipients.withManagers.length + Math.max(0, ...[...owners.values()].map((r) => r.length)),
+          ),
+      ),
     );
     for (let from = 0; from < due.length; from += perBatch) {
       const stored = await claimNotices(deps, due.slice(from, from + perBatch), recipients, now);

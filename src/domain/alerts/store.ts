@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, isNull, lte, not, or, sql } from "drizzle-orm";
 import { alias, type PgColumn } from "drizzle-orm/pg-core";
 import { inJsonList } from "../../db/any-of.ts";
 import { type Db, rowsOf } from "../../db/database.ts";
-import { alerts, complaints, orders } from "../../db/schema/index.ts";
+import { alerts, complaints, orders, tasks } from "../../db/schema/index.ts";
 import type { Actor } from "../actor.ts";
 import { audit } from "../audit.ts";
 import type { LocalDate } from "../calendar/local-time.ts";
@@ -111,6 +111,10 @@ export async function clearEndedAlerts(
     and(
       eq(alerts.kind, "order"),
       sql`${alerts.entity} in (select ${orders.number} from ${orders} where ${holding.order})`,
+    ),
+    and(
+      eq(alerts.kind, "task"),
+      sql`${alerts.entity} in (select ${tasks.number} from ${tasks} where ${holding.task})`,
     ),
     and(
       eq(alerts.kind, "inspection"),

@@ -112,10 +112,16 @@ describe("defineCommand", () => {
   };
   const label = { zh: "值", en: "value" };
 
-  it("refuses a rest argument that is not last", () => {
+  it("refuses a rest argument followed by an optional or another rest argument", () => {
     expect(() =>
-      defineCommand({ ...base, args: { all: arg.rest({ label }), more: arg.text({ label }) } }),
-    ).toThrow('"all" (rest) must be last');
+      defineCommand({
+        ...base,
+        args: { all: arg.rest({ label }), more: arg.text({ label, optional: true }) },
+      }),
+    ).toThrow('"all" (rest) must be last or followed only by required single words');
+    expect(() =>
+      defineCommand({ ...base, args: { all: arg.rest({ label }), more: arg.rest({ label }) } }),
+    ).toThrow('"all" (rest) must be last or followed only by required single words');
   });
 
   it("refuses a required argument after an optional one", () => {

@@ -1,0 +1,212 @@
+// /task new|list|done (/待办 …) and the task card's Done / Snooze buttons.
+import {
+  type Action,
+  arg,
+  type Command,
+  defineAction,
+  defineCommand,
+  UserError,
+} from "../../src/bot/index.ts";
+import { usageLine } from "../../src/bot/usage.ts";
+import type { ActionResult } from "../../src/chat/card.ts";
+import type { InboundMessage, Person } from "../../src/chat/events.ts";
+import type { Language } from "../../src/chat/language.ts";
+import { localDateOf } from "../../src/domain/calendar/local-time.ts";
+import { TaskRefused } from "../../src/domain/tasks/refusal.ts";
+import type { Task } from "../../src/domain/tasks/store.ts";
+import type { CommandDeps } from "../deps.ts";
+import { TASK_ACTIONS, type TaskCardClock, taskCard, taskListCard, taskRefusalText } from "./cards.ts";
+
+const TASKS = { zh: "待办", en: "Tasks" };
+
+const taskNo = arg.text({
+  label: { zh: "待办号", en: "task number" },
+  pattern: /^[Tt]-\d{8}-\d{3,}$/,
+  example: "T-20261126-001",
+});
+
+const TASK_NEW_ARGS = {
+  title: arg.rest({ label: { zh: "事项", en: "title" } }),
+  owner: arg.text({ label: { zh: "@负责人", en: "@owner" } }),
+  due: arg.date({ label: { zh: "截止日期", en: "due date" } }),
+} as const;
+
+const AT = /^[@＠]/u;
+/** Platform user ids as the platforms write them: Lark ou_…, DingTalk staff ids, WeCom userids. */
+const USER_ID = /^[A-Za-z0-9_.@:+-]{1,128}$/;
+
+/**
+ * The owner the "@owner" word names: the mention of that name the message carried (the only one, or the
+ * one by that name); WeCom sends no mentions, so there "@userid" names the account by its user id.
+ */
+function ownerOf(typed: string, event: InboundMessage, usage: (language: Language) => string): Person {
+  if (!AT.test(typed))
+    throw new UserError(
+      `负责人要用 @ 提及: ${typed} — ${usage("zh")}`,
+      `the owner must be an @mention: ${typed} — ${usage("en")}`,
+    );
+  const name = typed.slice(1);
+  const mentioned =
+    event.mentions.length === 1 ? event.mentions[0] : event.mentions.find((person) => person.name === name);
+  if (mentioned) return mentioned;
+  if (USER_ID.test(name)) return { id: name };
+  throw new UserError(
+    `无法识别 ${typed}: 这条消息没有带上提及信息; 请写 @用户ID — ${usage("zh")}`,
+    `cannot tell who ${typed} is: the message carried no mention; write @userid — ${usage("en")}`,
+  );
+}
+
+export function createTaskCommands(deps: CommandDeps): { commands: Command[]; actions: Action[] } {
+  const { tasks, people } = deps.services;
+  const { timezone } = deps.config;
+  const clockFor = (language: Language): TaskCardClock => ({ language, now: deps.now(), timezone });
+
+  /** Runs a domain change; a refusal becomes the user's reply, a refused caller a denial. */
+  async function explained<T>(work: () => Promise<T>, usage?: (lang: Language) => string): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!(error instanceof TaskRefused)) throw error;
+      const words = (lang: Language) =>
+        taskRefusalText(error.refusal, clockFor(lang)) + (usage ? ` — ${usage(lang)}` : "");
+      const denial =
+        error.refusal.kind === "not_allowed"
+          ? { reason: "not_creator" as const, entityType: "task", entityId: error.refusal.task.number }
+          : undefined;
+      throw new UserError(words("zh"), words("en"), denial, { cause: error });
+    }
+  }
+
+  const commands = [
+    defineCommand({
+      id: "task.new",
+      group: TASKS,
+      names: { en: ["task new"], zh: ["待办 新建"] },
+      description: {
+        zh: "给某人一件要在某天前完成的事; 截止前一个工作日提醒负责人, 逾期后告警",
+        en: "give someone a thing to do by a date; the owner is reminded the working day before, alerts once overdue",
+      },
+      example: {
+        zh: "完成季度生产计划 @王伟 2027-05-01",
+        en: "finish the quarterly production plan @Wang 2027-05-01",
+      },
+      args: TASK_NEW_ARGS,
+      handler: async ({ args, event, actor, language, reply }) => {
+        const usage = (lang: Language) =>
+          `${lang === "zh" ? "用法" : "usage"}: ${usageLine(lang === "zh" ? "待办 新建" : "task new", TASK_NEW_ARGS, lang)}`;
+        const account = ownerOf(args.owner, event, usage);
+        const owner = await people.forContact({
+          platform: event.platform,
+          userId: account.id,
+          name: account.name,
+          bootstrapAdmin: false,
+          now: actor.at,
+        });
+        const task = await explained(
+          () =>
+            tasks.create(actor, {
+              title: args.title,
+              ownerPersonId: owner.personId,
+              due: args.due,
+              source: { type: "command", id: event.messageId },
+              chat: { platform: event.platform, chatId: event.chat.id },
+              timezone,
+            }),
+          usage,
+        );
+        return reply.card(taskCard(task, clockFor(language)));
+      },
+    }),
+    defineCommand({
+      id: "task.list",
+      group: TASKS,
+      names: { en: ["task list"], zh: ["待办 列表"] },
+      description: {
+        zh: "查看未完成的待办: 全部、已逾期或我负责的",
+        en: "list open tasks: all, overdue, or mine (owned by me)",
+      },
+      example: { zh: "已逾期", en: "overdue" },
+      args: {
+        filter: arg.enum({
+          label: { zh: "范围", en: "filter" },
+          choices: { open: "未完成", overdue: "已逾期", mine: "我的" },
+          default: "open",
+        }),
+      },
+      handler: async ({ args, actor, language, reply }) => {
+        const today = localDateOf(deps.now(), timezone);
+        const list = await tasks.list(args.filter, today, actor.personId);
+        return reply.card(taskListCard(list, args.filter, clockFor(language)));
+      },
+    }),
+    defineCommand({
+      id: "task.done",
+      group: TASKS,
+      names: { en: ["task done"], zh: ["待办 完成"] },
+      description: {
+        zh: "标记待办已完成 (负责人、创建人、经理或管理员)",
+        en: "mark a task done (its owner, its creator, a manager or an admin)",
+      },
+      example: "T-20261126-001",
+      args: { taskNo },
+      handler: async ({ args, actor, language, reply }) => {
+        const { after } = await explained(() => tasks.complete(actor, args.taskNo.toUpperCase()));
+        return reply.card(taskCard(after, clockFor(language)));
+      },
+    }),
+  ];
+
+  /** The task a click is about, reloaded: the button carries only its number. */
+  async function clickedTask(id: string | undefined): Promise<Task> {
+    const task = id ? await tasks.find(id) : undefined;
+    if (!task)
+      throw new UserError(`找不到待办 ${id ?? ""}`, `no task ${id ?? ""}`, {
+        reason: "unknown_entity",
+        entityType: "task",
+        entityId: id ?? "",
+      });
+    return task;
+  }
+
+  /** A click's change: the card as it now stands, or why not (with the card as the other person left it). */
+  async function clicked(
+    change: Promise<{ after: Task }>,
+    language: Language,
+    done: (after: Task) => string,
+  ): Promise<ActionResult> {
+    const clock = clockFor(language);
+    try {
+      const { after } = await change;
+      return { card: taskCard(after, clock), toast: { kind: "success", text: done(after) } };
+    } catch (error) {
+      if (!(error instanceof TaskRefused)) throw error;
+      if (error.refusal.kind === "not_allowed") return explained(() => Promise.reject(error));
+      const toast = { kind: "warning" as const, text: taskRefusalText(error.refusal, clock) };
+      return "task" in error.refusal ? { toast, card: taskCard(error.refusal.task, clock) } : { toast };
+    }
+  }
+
+  const actions = [
+    defineAction({
+      id: TASK_ACTIONS.done,
+      handler: async ({ id, actor, language, t }) => {
+        const task = await clickedTask(id);
+        return clicked(tasks.complete(actor, task.number), language, (after) =>
+          t(`${after.number} 已完成`, `${after.number} done`),
+        );
+      },
+    }),
+    defineAction({
+      id: TASK_ACTIONS.snooze,
+      handler: async ({ id, actor, language, t }) => {
+        const task = await clickedTask(id);
+        return clicked(tasks.snooze(actor, task.number, timezone), language, (after) => {
+          const when = taskCard(after, clockFor(language)).note ?? "";
+          return t(`已推迟提醒 (截止日期不变): ${when}`, `Reminder pushed (the due date stays): ${when}`);
+        });
+      },
+    }),
+  ];
+
+  return { commands, actions };
+}
