@@ -9,7 +9,9 @@ import { createInspectionCommands } from "./inspections/commands.ts";
 import { createKpiCommands } from "./kpi/commands.ts";
 import { createOrderCommands } from "./orders/commands.ts";
 import { createRoleCommands } from "./roles/commands.ts";
+import { createRosterCommands } from "./roster/commands.ts";
 import { createSubscriptionCommands } from "./subscriptions/commands.ts";
+import { createTargetCommands } from "./targets/commands.ts";
 
 export function createCommandRegistry(runtime: RuntimeDeps): Registry {
   const deps = commandDeps(runtime);
@@ -19,6 +21,8 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createComplaintCommands(deps),
     createInspectionCommands(deps),
     createKpiCommands(deps),
+    createTargetCommands(deps),
+    createRosterCommands(deps),
     createCalendarCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),

@@ -17,3 +17,18 @@ export const CSAT_TARGET_PERCENT = 85;
 
 /** The morning digest goes out at this time on working days unless a group chose another. */
 export const DEFAULT_DIGEST_TIME = "09:00";
+
+// Targets and roster.
+
+/** The largest count a target may name; a rate target lies between 0 % and 100 %. */
+export const TARGET_COUNT_MAX = 1_000_000;
+
+/** The roster keeps this share (percent) of spare people on top of each post's need. */
+export const ROSTER_SPARE_PERCENT = 10;
+
+/** Short posts of the next working day are alerted at this time the working day before, and again on the day. */
+export const ROSTER_ALERT_DAY_BEFORE = "16:00";
+export const ROSTER_ALERT_ON_THE_DAY = "07:30";
+
+/** The most people one post may need on one day: a larger number is a typing mistake. */
+export const ROSTER_NEED_MAX = 10_000;

@@ -29,7 +29,9 @@ import {
 import { findOrder } from "./orders/orders-repository.ts";
 import { knownPerson, personForContact } from "./people/people.ts";
 import { grantRole, revokeRole, rolesOf } from "./people/roles.ts";
+import { changeRosterPost, rosterOf } from "./roster/roster.ts";
 import { chatSubscriptions, chatWebhook, subscribe, unsubscribe } from "./subscriptions/subscriptions.ts";
+import { listTargets, setTarget } from "./targets/targets.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: any parameter list binds; Bound keeps each one's own types.
 type Operation = (db: Db, ...args: any[]) => unknown;
@@ -87,6 +89,8 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       grantRole: bind(grantRole),
       revokeRole: bind(revokeRole),
     },
+    targets: { set: bind(setTarget), list: bind(listTargets) },
+    roster: { change: bind(changeRosterPost), of: bind(rosterOf) },
     subscriptions: {
       ofChat: bind(chatSubscriptions),
       chatWebhook: bind(chatWebhook),

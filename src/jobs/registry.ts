@@ -6,6 +6,7 @@ import type { Job } from "./job.ts";
 import { kpiDigestJob } from "./kpi-digest.ts";
 import { overdueSweepJob } from "./overdue-sweep.ts";
 import { provisionalDeadlinesJob } from "./provisional-deadlines.ts";
+import { rosterShortageJob } from "./roster-shortage.ts";
 
 export const JOBS: readonly Job[] = [
   inboxSweepJob,
@@ -15,6 +16,7 @@ export const JOBS: readonly Job[] = [
   overdueSweepJob,
   calendarReminderJob,
   provisionalDeadlinesJob,
+  rosterShortageJob,
 ];
 
 export function findJob(name: string): Job | undefined {

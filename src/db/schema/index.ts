@@ -3,5 +3,7 @@ export * from "./alerts.ts";
 export * from "./complaints.ts";
 export * from "./inspections.ts";
 export * from "./orders.ts";
+export * from "./roster.ts";
 export * from "./sequences.ts";
 export * from "./shared.ts";
+export * from "./targets.ts";
