@@ -202,7 +202,7 @@ describe("targets in the morning digest", () => {
     await withRole("lark", "ou_manager", "manager");
     await postLark("/target set orders_completed day 1000 @_user_1 production", "daily");
     await postLark("/target set inspections_done month 1", "monthly");
-    const calendar = createWorkingCalendar({ timezone: TIMEZONE, overrides: [] });
+    const calendar = createWorkingCalendar({ timezone: TIMEZONE, overrides: new Map() });
     const content = await computeDigest(database.db, { now: FIXTURE_NOW, timezone: TIMEZONE, calendar });
     const card = sourceOf(renderDigestCard(content, "en").markdown);
     expect(card).toContain("Daily targets missed yesterday");
