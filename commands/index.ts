@@ -9,8 +9,10 @@ import { createInspectionCommands } from "./inspections/commands.ts";
 import { createKpiCommands } from "./kpi/commands.ts";
 import { createOrderCommands } from "./orders/commands.ts";
 import { createRoleCommands } from "./roles/commands.ts";
+import { createRosterCommands } from "./roster/commands.ts";
 import { createRulesCommands } from "./rules/commands.ts";
 import { createSubscriptionCommands } from "./subscriptions/commands.ts";
+import { createTargetCommands } from "./targets/commands.ts";
 import { createTaskCommands } from "./tasks/commands.ts";
 
 export function createCommandRegistry(runtime: RuntimeDeps): Registry {
@@ -22,6 +24,8 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createInspectionCommands(deps),
     createKpiCommands(deps),
     createTaskCommands(deps),
+    createTargetCommands(deps),
+    createRosterCommands(deps),
     createCalendarCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),

@@ -9,7 +9,8 @@ import type { DeadlineRatio, Kpis, Ratio } from "../../src/domain/kpi/compute.ts
 import { formatLocalTime } from "../../src/domain/orders/local-format.ts";
 import { CSAT_TARGET_PERCENT } from "../../src/domain/policy.ts";
 import { provisionalMark } from "../calendar/provisional-mark.ts";
-import { formatRate } from "../kpi/cards.ts";
+import { formatRate, targetSection } from "../kpi/cards.ts";
+import { standingLine } from "../targets/text.ts";
 
 type Translate = (zh: string, en: string) => string;
 
@@ -164,6 +165,16 @@ function tone(urgent: readonly UrgentItem[], asOf: Date): CardTone {
   return "info";
 }
 
+/** The daily targets yesterday missed, each named with its owner and department. */
+function missedTargets(content: DigestContent, language: Language): RichText[] {
+  const missed = content.targets.filter(({ target, met }) => target.period === "day" && met === false);
+  if (missed.length === 0) return [];
+  const heading = markup(
+    `**⚠ ${language === "zh" ? "昨日未达成的每日目标" : "Daily targets missed yesterday"}**`,
+  );
+  return [joinRich([heading, ...missed.map((standing) => standingLine(standing, language))], "\n")];
+}
+
 /** The digest card; plain lines under bold headings, which every platform's markdown renders. */
 export function renderDigestCard(content: DigestContent, language: Language): Card {
   const t: Translate = (zh, en) => (language === "zh" ? zh : en);
@@ -199,6 +210,8 @@ export function renderDigestCard(content: DigestContent, language: Language): Ca
         block(t("订单", "Orders"), table.orders.map(metric)),
         block(t("投诉", "Complaints"), table.complaints.map(metric)),
         block(t("巡检", "Inspections"), table.inspections.map(metric)),
+        ...missedTargets(content, language),
+        ...targetSection(content.targets, language),
         block(t("最紧急事项", "Most urgent"), urgentLines),
       ],
       "\n\n",

@@ -4,7 +4,9 @@ import type { Bilingual, Language } from "../../src/chat/language.ts";
 import { joinRich, markup, type RichText } from "../../src/chat/rich-text.ts";
 import type { DeadlineRatio, Kpis, Ratio } from "../../src/domain/kpi/compute.ts";
 import { CSAT_TARGET_PERCENT } from "../../src/domain/policy.ts";
+import type { TargetStanding } from "../../src/domain/targets/targets.ts";
 import { provisionalMark } from "../calendar/provisional-mark.ts";
+import { standingLine } from "../targets/text.ts";
 
 /** "50%", "66.7%"; "—" when there is nothing to count, never 0 % or 100 %. */
 export function formatRate(rate: number | null): string {
@@ -46,11 +48,23 @@ function tone(kpis: Kpis): CardTone {
 const section = (heading: string, lines: [string, string | number][]): RichText =>
   markup([`**${heading}**`, ...lines.map(([label, value]) => `${label}: ${value}`)].join("\n"));
 
+/** Actual against target, with owner and department (user text, rendered as text); nothing without targets. */
+export function targetSection(targets: readonly TargetStanding[], language: Language): RichText[] {
+  if (targets.length === 0) return [];
+  const heading = markup(`**${language === "zh" ? "目标" : "Targets"}**`);
+  return [joinRich([heading, ...targets.map((standing) => standingLine(standing, language))], "\n")];
+}
+
 /**
  * The card for one window. `heading` names it ("今天" / "today"); the dates follow in the title either way,
  * so a digest that sends two windows shows which is which.
  */
-export function renderKpiCard(kpis: Kpis, language: Language, heading?: Bilingual): Card {
+export function renderKpiCard(
+  kpis: Kpis,
+  language: Language,
+  heading?: Bilingual,
+  targets: readonly TargetStanding[] = [],
+): Card {
   const t: Translate = (zh, en) => (language === "zh" ? zh : en);
   const { window, orders, complaints, inspections } = kpis;
   const dates = window.from === window.to ? window.from : `${window.from} – ${window.to}`;
@@ -81,6 +95,7 @@ export function renderKpiCard(kpis: Kpis, language: Language, heading?: Bilingua
           ],
           [t("发现问题", "Findings"), inspections.findings],
         ]),
+        ...targetSection(targets, language),
       ],
       "\n\n",
     ),

@@ -2,8 +2,12 @@
 import { type Action, arg, type Command, defineCommand } from "../../src/bot/index.ts";
 import { createWorkingCalendar } from "../../src/domain/calendar/working-calendar.ts";
 import type { KpiPeriod } from "../../src/domain/kpi/window.ts";
+import { standings, type TargetPeriod } from "../../src/domain/targets/targets.ts";
 import type { CommandDeps } from "../deps.ts";
 import { renderKpiCard } from "./cards.ts";
+
+/** The targets a window is measured against: today's against daily ones, and so on. */
+const TARGET_PERIOD: Record<KpiPeriod, TargetPeriod> = { today: "day", week: "week", month: "month" };
 
 const PERIOD_HEADINGS: Record<KpiPeriod, { zh: string; en: string }> = {
   today: { zh: "今天", en: "today" },
@@ -33,8 +37,12 @@ export const createKpiCommands = (deps: CommandDeps): { commands: Command[]; act
         const { kpi } = deps.services;
         const { timezone } = deps.config;
         const calendar = createWorkingCalendar({ timezone, overrides: await kpi.calendarOverrides() });
-        const kpis = await kpi.compute({ window: args.window, timezone, now: deps.now(), calendar });
-        return reply.card(renderKpiCard(kpis, language, PERIOD_HEADINGS[args.window]));
+        const [kpis, targets] = await Promise.all([
+          kpi.compute({ window: args.window, timezone, now: deps.now(), calendar }),
+          deps.services.targets.list(),
+        ]);
+        const measured = standings(targets, TARGET_PERIOD[args.window], kpis);
+        return reply.card(renderKpiCard(kpis, language, PERIOD_HEADINGS[args.window], measured));
       },
     }),
   ],

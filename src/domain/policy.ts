@@ -137,3 +137,49 @@ export const TASK_SNOOZE_WORKING_HOURS: number = rule(
   "待办“稍后提醒”推迟提醒 (不改截止日期)",
   "A task's Snooze pushes its reminder (never its due date) by",
 );
+
+// Targets and roster
+/** The largest count a target may name; a rate target lies between 0 % and 100 %. */
+export const TARGET_COUNT_MAX: number = rule(
+  "TARGET_COUNT_MAX",
+  "preparation",
+  1_000_000,
+  "count",
+  "计数类目标的上限",
+  "The largest count a target may name",
+);
+/** The roster keeps this share (percent) of spare people on top of each post's need. */
+export const ROSTER_SPARE_PERCENT: number = rule(
+  "ROSTER_SPARE_PERCENT",
+  "preparation",
+  10,
+  "percent",
+  "排班在需求人数之上预留的备用人员",
+  "Spare people the roster keeps on top of each post's need",
+);
+/** Short posts of the next working day are alerted at this time the working day before, and again on the day. */
+export const ROSTER_ALERT_DAY_BEFORE: string = rule(
+  "ROSTER_ALERT_DAY_BEFORE",
+  "preparation",
+  "16:00",
+  "time",
+  "前一个工作日提醒次日缺员岗位的时间",
+  "Short posts of the next working day are alerted the working day before at",
+);
+export const ROSTER_ALERT_ON_THE_DAY: string = rule(
+  "ROSTER_ALERT_ON_THE_DAY",
+  "preparation",
+  "07:30",
+  "time",
+  "当天再次提醒缺员岗位的时间",
+  "Short posts are alerted again on the day at",
+);
+/** The most people one post may need on one day: a larger number is a typing mistake. */
+export const ROSTER_NEED_MAX: number = rule(
+  "ROSTER_NEED_MAX",
+  "preparation",
+  10_000,
+  "count",
+  "一个岗位一天需求人数的上限",
+  "The most people one post may need on one day",
+);

@@ -29,7 +29,9 @@ import {
 import { findOrder } from "./orders/orders-repository.ts";
 import { knownPerson, personForContact } from "./people/people.ts";
 import { grantRole, revokeRole, rolesOf } from "./people/roles.ts";
+import { changeRosterPost, rosterOf } from "./roster/roster.ts";
 import { chatSubscriptions, chatWebhook, subscribe, unsubscribe } from "./subscriptions/subscriptions.ts";
+import { listTargets, setTarget } from "./targets/targets.ts";
 import { completeTask, createTask, snoozeTask } from "./tasks/changes.ts";
 import { findTask, listTasks, tasksOfSource } from "./tasks/store.ts";
 
@@ -97,6 +99,8 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       list: bind(listTasks),
       ofSource: bind(tasksOfSource),
     },
+    targets: { set: bind(setTarget), list: bind(listTargets) },
+    roster: { change: bind(changeRosterPost), of: bind(rosterOf) },
     subscriptions: {
       ofChat: bind(chatSubscriptions),
       chatWebhook: bind(chatWebhook),

@@ -6,6 +6,7 @@ import type { Job } from "./job.ts";
 import { kpiDigestJob } from "./kpi-digest.ts";
 import { overdueSweepJob } from "./overdue-sweep.ts";
 import { provisionalDeadlinesJob } from "./provisional-deadlines.ts";
+import { rosterShortageJob } from "./roster-shortage.ts";
 import { taskRemindersJob } from "./task-reminders.ts";
 
 export const JOBS: readonly Job[] = [
@@ -17,6 +18,7 @@ export const JOBS: readonly Job[] = [
   calendarReminderJob,
   provisionalDeadlinesJob,
   taskRemindersJob,
+  rosterShortageJob,
 ];
 
 export function findJob(name: string): Job | undefined {

@@ -57,6 +57,10 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   subscribe: SETTINGS,
   unsubscribe: SETTINGS,
   role: ["admin"],
+  "target.set": SETTINGS,
+  "target.list": [],
+  // Reading the roster is anyone's; changing it is checked in the command (the rows below).
+  roster: [],
   "help.language": [],
   "order.confirm": [],
   "order.cancel": [],
@@ -293,6 +297,9 @@ const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
   "task.list": async () => "/task list",
   "task.done": async (holder) => `/task done ${await task(personOf[holder])}`,
   rules: async () => "/rules",
+  "target.set": async () => "/target set csat month 90% customer service",
+  "target.list": async () => "/target list",
+  roster: async () => "/roster 2026-12-01",
 };
 
 interface ClickSpec {
@@ -415,6 +422,32 @@ describe("every command × every role", () => {
     expect(await domainState()).toEqual(before);
     await expectDeniedAndAudited(messageId, holder, { type: "command", id }, { reason: "role", command: id });
   });
+});
+
+/** Who may change the roster (its need or its people): managers and admins; anyone may read it. */
+const ROSTER_EDITORS: readonly Holder[] = ["manager", "admin"];
+
+describe("roster changes × every role", () => {
+  it.each(HOLDERS.map((holder) => [holder, ROSTER_EDITORS.includes(holder) ? "allowed" : "denied"] as const))(
+    "/roster <date> <post> <need> by %s is %s",
+    async (holder, verdict) => {
+      const before = await domainState();
+      const { reply, messageId } = await say(holder, `/roster 2030-03-04 ${nextId("post")} 3`);
+      if (verdict === "allowed") {
+        expect(reply).toMatch(/need 3, with 10% spare 4/);
+        expect(await deniedRows(messageId)).toEqual([]);
+        return;
+      }
+      expect(reply).toBe("only a manager or an admin may change the roster");
+      expect(await domainState()).toEqual(before);
+      await expectDeniedAndAudited(
+        messageId,
+        holder,
+        { type: "command", id: "roster" },
+        { reason: "role", command: "roster" },
+      );
+    },
+  );
 });
 
 const ACTION_CASES = Object.keys(ACTION_VALUE).flatMap((id) =>

@@ -3,6 +3,8 @@ export * from "./alerts.ts";
 export * from "./complaints.ts";
 export * from "./inspections.ts";
 export * from "./orders.ts";
+export * from "./roster.ts";
 export * from "./sequences.ts";
 export * from "./shared.ts";
+export * from "./targets.ts";
 export * from "./tasks.ts";

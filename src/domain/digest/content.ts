@@ -3,7 +3,8 @@ import type { Db } from "../../db/database.ts";
 import { addDays, type LocalDate, localDateOf } from "../calendar/local-time.ts";
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
 import { computeKpisForWindows, type Kpis } from "../kpi/compute.ts";
-import { monthToDateWindow, yesterdayWindow } from "../kpi/window.ts";
+import { monthToDateWindow, periodWindow, yesterdayWindow } from "../kpi/window.ts";
+import { listTargets, standings, type TargetStanding } from "../targets/targets.ts";
 import { type UrgentItem, urgentItems } from "./urgent-items.ts";
 
 export interface DigestContent {
@@ -20,6 +21,8 @@ export interface DigestContent {
   dayBefore: Kpis;
   monthToDate: Kpis;
   urgent: UrgentItem[];
+  /** Daily targets against yesterday, weekly ones against the week to date, monthly ones against the month to date. */
+  targets: TargetStanding[];
   /** The digest's day or a window it reports on rests on the provisional rule: marked, explained by /calendar. */
   provisional: boolean;
 }
@@ -32,12 +35,23 @@ export async function computeDigest(
   const { now, timezone, calendar } = options;
   const yesterday = yesterdayWindow(now, timezone);
   const dayBeforeDate = addDays(yesterday.from, -1);
-  const windows = [yesterday, { from: dayBeforeDate, to: dayBeforeDate }, monthToDateWindow(now, timezone)];
-  const [[yesterdayKpis, dayBeforeKpis, monthToDateKpis], urgent] = await Promise.all([
+  const monthToDate = monthToDateWindow(now, timezone);
+  const allTargets = await listTargets(db);
+  // The week to date is counted only when some target asks for it.
+  const weekToDate = allTargets.some((target) => target.period === "week")
+    ? [{ from: periodWindow("week", now, timezone).from, to: monthToDate.to }]
+    : [];
+  const windows = [yesterday, { from: dayBeforeDate, to: dayBeforeDate }, monthToDate, ...weekToDate];
+  const [[yesterdayKpis, dayBeforeKpis, monthToDateKpis, weekToDateKpis], urgent] = await Promise.all([
     computeKpisForWindows(db, windows, { timezone, now, calendar }),
     urgentItems(db, { now, timezone }),
   ]);
   if (!yesterdayKpis || !dayBeforeKpis || !monthToDateKpis) throw new Error("a digest window has no KPIs");
+  const targets = [
+    ...standings(allTargets, "day", yesterdayKpis),
+    ...(weekToDateKpis ? standings(allTargets, "week", weekToDateKpis) : []),
+    ...standings(allTargets, "month", monthToDateKpis),
+  ];
   return {
     date: localDateOf(now, timezone),
     asOf: now,
@@ -46,6 +60,7 @@ export async function computeDigest(
     dayBefore: dayBeforeKpis,
     monthToDate: monthToDateKpis,
     urgent,
+    targets,
     provisional:
       calendar.isWorkingDay(localDateOf(now, timezone)).provisional ||
       yesterdayKpis.provisional ||

@@ -37,6 +37,7 @@ function content(urgent: UrgentItem[], big = 9): DigestContent {
     dayBefore: kpis("2026-11-24", "2026-11-24", 4),
     monthToDate: kpis("2026-11-01", "2026-11-26", big, big),
     urgent,
+    targets: [],
     provisional: false,
   };
 }

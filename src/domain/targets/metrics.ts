@@ -1,0 +1,66 @@
+// The metrics a target may name: one registry, each with its id, names, unit, direction and actual value.
+import type { Bilingual } from "../../chat/language.ts";
+import type { Kpis } from "../kpi/compute.ts";
+
+export interface Metric {
+  id: string;
+  name: Bilingual;
+  /** A count is a whole number; a rate is a share 0–1. */
+  unit: "count" | "rate";
+  direction: "higher" | "lower";
+  /** The actual value in a window's KPIs; null when there is nothing to count. */
+  actual(kpis: Kpis): number | null;
+}
+
+export const METRICS: readonly Metric[] = [
+  {
+    id: "orders_completed",
+    name: { zh: "完成订单数", en: "orders completed" },
+    unit: "count",
+    direction: "higher",
+    actual: (k) => k.orders.completed,
+  },
+  {
+    id: "on_time_completion",
+    name: { zh: "按期完成率", en: "on-time completion rate" },
+    unit: "rate",
+    direction: "higher",
+    actual: (k) => k.orders.onTime.rate,
+  },
+  {
+    id: "csat",
+    name: { zh: "客户满意度", en: "CSAT" },
+    unit: "rate",
+    direction: "higher",
+    actual: (k) => k.complaints.satisfaction.rate,
+  },
+  {
+    id: "first_response_on_time",
+    name: { zh: "首次响应及时率", en: "first response on-time rate" },
+    unit: "rate",
+    direction: "higher",
+    actual: (k) => k.complaints.firstResponseOnTime.rate,
+  },
+  {
+    id: "resolution_on_time",
+    name: { zh: "解决及时率", en: "resolution on-time rate" },
+    unit: "rate",
+    direction: "higher",
+    actual: (k) => k.complaints.resolutionOnTime.rate,
+  },
+  {
+    id: "inspections_done",
+    name: { zh: "已完成巡检数", en: "inspections done" },
+    unit: "count",
+    direction: "higher",
+    actual: (k) => k.inspections.doneVsDue.numerator,
+  },
+];
+
+export const findMetric = (id: string): Metric | undefined => METRICS.find((metric) => metric.id === id);
+
+/** Whether `actual` reaches `target` in the metric's direction; null when there is nothing to count. */
+export function meetsTarget(metric: Metric, actual: number | null, target: number): boolean | null {
+  if (actual === null) return null;
+  return metric.direction === "higher" ? actual >= target : actual <= target;
+}
