@@ -1,19 +1,12 @@
-// Which platforms the local console stands in for: all when none is configured, the missing ones with OPS_CONSOLE=on.
+// Which platforms the local console stands in for: all of them, and only while no real platform is configured.
 import { PLATFORMS, type PlatformId } from "../src/chat/events.ts";
-import type { Config } from "../src/config/parse-env.ts";
-
-const isConfigured = (config: Config, platform: PlatformId): boolean =>
-  platform === "wecom"
-    ? !!(config.wecom || config.wecomBot || config.wecomBotConnection)
-    : !!config[platform];
+import { type Config, configuredPlatforms } from "../src/config/parse-env.ts";
 
 /**
- * Empty when the console is off: always with OPS_CONSOLE=off, and by default as soon as any real platform is
- * configured (a production server never grows a console it was not asked for).
+ * Empty when the console is off: always with OPS_CONSOLE=off, and as soon as any real platform is configured
+ * (OPS_CONSOLE=on next to one is refused by the config parser: the console never touches a real tenant's data).
  */
 export function consolePlatforms(config: Config): PlatformId[] {
-  if (config.console === "off") return [];
-  const missing = PLATFORMS.filter((platform) => !isConfigured(config, platform));
-  if (config.console === "on") return missing;
-  return missing.length === PLATFORMS.length ? missing : [];
+  if (config.console === "off" || configuredPlatforms(config).length > 0) return [];
+  return [...PLATFORMS];
 }

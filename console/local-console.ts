@@ -15,6 +15,7 @@ import type { ConsoleDriver } from "./driver.ts";
 import { createFakeApiRoutes, fakeApiBase } from "./fake-api-routes.ts";
 import { createLarkDriver } from "./lark/driver.ts";
 import { createPageRoutes } from "./page-routes.ts";
+import { createConsoleToken, pageTokenAndJson, sameMachineOnly } from "./request-guard.ts";
 import { createWeComDriver } from "./wecom/driver.ts";
 
 const loopbackOnly: MiddlewareHandler = async (c, next) => {
@@ -25,7 +26,8 @@ const loopbackOnly: MiddlewareHandler = async (c, next) => {
 /**
  * The console for a server reachable at `selfUrl`, or undefined when it is off (see console-mode.ts): the
  * configuration with the console platforms switched on; page, API and fake platform APIs, for loopback callers
- * only (the console acts as any of its people); console people, roles and the first group's subscriptions.
+ * on this machine only, the API for its own page only (the console acts as any of its people, see
+ * request-guard.ts); console people, roles and the first group's subscriptions.
  */
 export function createLocalConsole(config: Config, selfUrl: string): MountedDevTool | undefined {
   const platforms = consolePlatforms(config);
@@ -43,14 +45,16 @@ export function createLocalConsole(config: Config, selfUrl: string): MountedDevT
   };
   const drivers = platforms.map((platform) => all[platform]());
   const conversations = createConversations();
+  const token = createConsoleToken();
+  const onThisMachine = sameMachineOnly(Number(new URL(selfUrl).port));
 
   return {
     config: withConsolePlatforms(config, platforms, credentials, apiBase),
     routes(deps) {
       const routes = new Hono();
-      routes.use("/console", loopbackOnly);
-      routes.use("/console/*", loopbackOnly);
-      routes.route("/", createPageRoutes(platforms));
+      for (const path of ["/console", "/console/*"]) routes.use(path, loopbackOnly, onThisMachine);
+      routes.use("/console/api/*", pageTokenAndJson(token));
+      routes.route("/", createPageRoutes(platforms, token));
       routes.route("/", createConsoleApiRoutes({ ...deps, drivers, conversations, selfUrl }));
       routes.route("/", createFakeApiRoutes(drivers, conversations));
       return routes;

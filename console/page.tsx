@@ -7,7 +7,7 @@ type UiStrings = typeof UI_STRINGS;
 type UiStringKey = keyof UiStrings["zh"];
 
 /** The page in Chinese first; console.js switches every `data-i18n` element with the language. */
-export function ConsolePage(props: { platforms: readonly PlatformId[]; strings: UiStrings }) {
+export function ConsolePage(props: { platforms: readonly PlatformId[]; strings: UiStrings; token: string }) {
   const zh = props.strings.zh;
   const Text = (text: { name: UiStringKey }) => <span data-i18n={text.name}>{zh[text.name]}</span>;
   return (
@@ -15,6 +15,7 @@ export function ConsolePage(props: { platforms: readonly PlatformId[]; strings: 
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="console-token" content={props.token} />
         <title>{zh.title}</title>
         <link rel="stylesheet" href="/console/assets/console.css" />
         <script id="ui-strings" type="application/json">

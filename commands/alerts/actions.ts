@@ -13,16 +13,16 @@ import type { CommandDeps } from "../deps.ts";
 import { ALERT_ACTIONS, alertCard, alertNotice } from "./cards.ts";
 
 export function createAlertCommands(deps: CommandDeps): { commands: Command[]; actions: Action[] } {
-  const { alerts, subscriptions } = deps.services;
+  const { alerts } = deps.services;
   const { timezone } = deps.config;
   const timingNow = async () => alertTiming(await alerts.calendar(timezone));
   const at = (instant: Date) => formatLocalTime(instant, timezone, localDateOf(deps.now(), timezone));
 
   /**
-   * Alerts go to the groups subscribed to alerts and to managers' direct chats: a click from anywhere else
-   * is refused (the button's value is never trusted).
+   * An alert is answered only from a chat one of its notices was sent to (a subscribed group, a manager's direct
+   * chat), as the outbox records it: a click from anywhere else is refused (the button's value is never trusted).
    */
-  async function clickedAlert(id: string | undefined, event: InboundAction, actor: Actor): Promise<AlertRow> {
+  async function clickedAlert(id: string | undefined, event: InboundAction): Promise<AlertRow> {
     const alert = /^\d+$/.test(id ?? "") ? await alerts.find(Number(id)) : undefined;
     if (!alert) {
       throw new UserError("找不到这条告警", "no such alert", {
@@ -31,17 +31,16 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
         entityId: id ?? "",
       });
     }
-    const managerChat =
-      event.chat.kind === "direct" && actor.roles.some((role) => role === "manager" || role === "admin");
-    const subscribed = (await subscriptions.ofChat(event.platform, event.chat.id)).some(
-      (subscription) => subscription.topic === "alerts",
-    );
-    if (!managerChat && !subscribed) {
-      throw new UserError("这个会话没有订阅告警, 不能处理告警", "this chat is not subscribed to alerts", {
-        reason: "other_chat",
-        entityType: "alert",
-        entityId: String(alert.id),
-      });
+    if (!(await alerts.wasSentTo(alert, { platform: event.platform, chatId: event.chat.id }))) {
+      throw new UserError(
+        "这条告警没有发到这个会话, 不能在这里处理",
+        "this alert was not sent to this chat",
+        {
+          reason: "other_chat",
+          entityType: "alert",
+          entityId: String(alert.id),
+        },
+      );
     }
     return alert;
   }
@@ -83,7 +82,7 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
     defineAction({
       id: ALERT_ACTIONS.ack,
       handler: async ({ id, event, actor, language }) => {
-        const alert = await clickedAlert(id, event, actor);
+        const alert = await clickedAlert(id, event);
         return answer(
           alerts.ack(alert.id, actor),
           language,
@@ -95,7 +94,7 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
     defineAction({
       id: ALERT_ACTIONS.snoozeHour,
       handler: async ({ id, event, actor, language }) => {
-        const alert = await clickedAlert(id, event, actor);
+        const alert = await clickedAlert(id, event);
         const timing = await timingNow();
         const until = timing.snoozeHour(deps.now(), alert.safety);
         const when = at(until);
@@ -110,7 +109,7 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
     defineAction({
       id: ALERT_ACTIONS.snoozeTomorrow,
       handler: async ({ id, event, actor, language }) => {
-        const alert = await clickedAlert(id, event, actor);
+        const alert = await clickedAlert(id, event);
         const timing = await timingNow();
         const until = timing.snoozeTomorrow(deps.now());
         const when = at(until);
@@ -125,7 +124,7 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
     defineAction({
       id: ALERT_ACTIONS.escalate,
       handler: async ({ id, event, actor, language }) => {
-        const alert = await clickedAlert(id, event, actor);
+        const alert = await clickedAlert(id, event);
         const timing = await timingNow();
         const escalated = alerts.escalate(alert.id, actor, timing).then(async (change) => {
           if (change.escalationId !== undefined) {

@@ -91,8 +91,8 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
       group: COMPLAINTS,
       names: { en: ["complaint list"], zh: ["投诉列表"] },
       description: {
-        zh: "查看投诉: 未解决、已超时或我的 (我负责或我登记的)",
-        en: "list complaints: open, overdue, or mine (owned or opened by me)",
+        zh: "查看投诉: 未解决、已超时或我的 (我负责或我登记的); 客服、经理和管理员看到所有会话的, 其他人只看到本会话的",
+        en: "list complaints: open, overdue, or mine (owned or opened by me); customer service, managers and admins see every chat's, others this chat's",
       },
       example: { zh: "已超时", en: "overdue" },
       args: {
@@ -102,11 +102,14 @@ export function createComplaintCommands(deps: CommandDeps): { commands: Command[
           default: "open",
         }),
       },
-      handler: async ({ args, actor, language, reply }) => {
+      handler: async ({ args, event, actor, language, reply }) => {
+        // Complaints name customers and what went wrong: a chat sees its own, the handlers see them all.
+        const everyChat = actor.roles.some((role) => HANDLERS.includes(role));
         const list = await complaints.list({
           filter: args.filter,
           personId: actor.personId,
           now: deps.now(),
+          ...(everyChat ? {} : { chat: { platform: event.platform, chatId: event.chat.id } }),
         });
         return reply.card(complaintListCard(list, args.filter, clockFor(language)));
       },

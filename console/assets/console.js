@@ -52,10 +52,13 @@ function showToast(text) {
   toastTimer = setTimeout(() => toast.classList.remove("visible"), TOAST_MS);
 }
 
+/** The server's token for this page: every API call carries it (the server refuses calls without it). */
+const TOKEN = document.querySelector('meta[name="console-token"]').content;
+
 async function api(path, body) {
   const response = await fetch(path, {
     method: body === undefined ? "GET" : "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", "x-console-token": TOKEN },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const answer = await response.json().catch(() => ({}));

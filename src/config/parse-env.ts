@@ -61,7 +61,10 @@ export interface Config {
   dataDir: string;
   timezone: string;
   admins: { platform: PlatformId; userId: string }[];
-  /** Console explicitly requested (`OPS_CONSOLE=on`) or refused (`off`); undefined = automatic. */
+  /**
+   * Console explicitly requested (`OPS_CONSOLE=on`, refused at start while any real platform is configured) or
+   * refused (`off`); undefined = automatic (on only when no platform is configured).
+   */
   console?: "on" | "off";
   lark?: LarkConfig;
   dingtalk?: DingTalkConfig;
@@ -188,6 +191,14 @@ export function parseEnv(record: Record<string, string | undefined>): Config {
       url: env.WECOM_BOT_WS_URL,
       apiBase: env.WECOM_API_BASE,
     };
+  if (config.console === "on" && configuredPlatforms(config).length > 0) {
+    throw new ConfigError([
+      {
+        variable: "OPS_CONSOLE",
+        message: `"on" is refused while a real platform is configured (${configuredPlatforms(config).join(", ")}): the console acts as any person it likes and would act on that tenant's real data; unset OPS_CONSOLE, or run the console without platform credentials`,
+      },
+    ]);
+  }
   return config;
 }
 

@@ -3,6 +3,7 @@ import type { Db } from "../db/database.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 import { ackAlert, escalateByHand, snoozeAlert } from "./alerts/changes.ts";
 import { type NoticeDeps, sendDueNotices } from "./alerts/notices.ts";
+import { alertWasSentTo } from "./alerts/sent-to.ts";
 import { findAlert } from "./alerts/store.ts";
 import { alertCalendar } from "./alerts/sweep.ts";
 import { setCalendarDays, unsetCalendarDays } from "./calendar/override-changes.ts";
@@ -69,6 +70,7 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
     },
     alerts: {
       find: bind(findAlert),
+      wasSentTo: bind(alertWasSentTo),
       ack: bind(ackAlert),
       snooze: bind(snoozeAlert),
       escalate: bind(escalateByHand),

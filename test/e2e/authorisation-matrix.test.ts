@@ -1,25 +1,57 @@
 // Every command and card action × every role (and none) through the signed Lark webhook: allowed as the company
-// procedure says, and every denial answered, without effect, and audited; forged card values likewise.
-import { and, eq } from "drizzle-orm";
+// procedure says, and every denial answered, without effect, and audited; forged card values likewise; and the
+// rules that hang on where and whose (another chat's card, someone else's draft, an alert's chats, whose
+// complaints a list shows) through the signed Lark, DingTalk and WeCom webhooks alike.
+import { and, eq, ne } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCommandRegistry } from "../../commands/index.ts";
 import type { OutboundMessage } from "../../src/chat/card.ts";
+import type { PlatformId } from "../../src/chat/events.ts";
 import { parseEnv } from "../../src/config/parse-env.ts";
-import { alerts, auditLog, chats, subscriptions } from "../../src/db/schema/index.ts";
+import {
+  alerts,
+  auditLog,
+  chats,
+  complaints,
+  identities,
+  orders,
+  outbox,
+  subscriptions,
+} from "../../src/db/schema/index.ts";
+import { noticeKeyPrefix } from "../../src/domain/alerts/levels.ts";
 import { openComplaint, resolveComplaint } from "../../src/domain/complaints/changes.ts";
 import { confirmOrder, draftOrder } from "../../src/domain/orders/index.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
 import type { Role } from "../../src/domain/people/role.ts";
 import { createTask } from "../../src/domain/tasks/changes.ts";
 import { silentLogger } from "../../src/log.ts";
+import { outTrackIdFor } from "../../src/platforms/dingtalk/handle.ts";
+import { encodeButtonKey } from "../../src/platforms/wecom/button-key.ts";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.ts";
-import { createHarness, type Fakes, type Harness, LARK, startFakes } from "../helpers/e2e-harness.ts";
+import {
+  dingtalkCardCallback,
+  dingtalkRobotMessage,
+  signDingTalk,
+  signDingTalkCard,
+} from "../helpers/dingtalk-signer.ts";
+import {
+  createHarness,
+  DINGTALK,
+  type Fakes,
+  type Harness,
+  LARK,
+  startFakes,
+  WECOM,
+} from "../helpers/e2e-harness.ts";
 import { larkCardAction, larkMessageEvent, signLarkRequest } from "../helpers/lark-signer.ts";
 import { tableStates } from "../helpers/table-state.ts";
+import { botCallback } from "../helpers/wecom-signer.ts";
 import { replyText } from "../integration/people/bot-under-test.ts";
 
 const CHAT = "oc_matrix";
 const OTHER_CHAT = "oc_elsewhere";
+/** A group subscribed to alerts that was never sent the alerts of these tests. */
+const SUBSCRIBED_ELSEWHERE = "oc_subscribed_elsewhere";
 const TIMEZONE = "Asia/Shanghai";
 // Thursday 2026-11-26 10:00 in Shanghai.
 const START = new Date("2026-11-26T02:00:00Z");
@@ -89,21 +121,27 @@ const allows = (id: string, holder: Holder): boolean => {
   return required.length === 0 || (holder !== "none" && required.includes(holder));
 };
 
-/** Tables an event may touch without changing anything: its inbox row, its reply, its audit row, who and where. */
-const BOOKKEEPING = ["inbox", "outbox", "audit_log", "people", "identities", "chats"];
+/**
+ * Tables an event may touch without changing anything: its inbox row, its reply, its audit row, who and where,
+ * and the DingTalk signature it used.
+ */
+const BOOKKEEPING = ["inbox", "outbox", "audit_log", "people", "identities", "chats", "signature_uses"];
 
 let database: TestDatabase;
 let fakes: Fakes;
 let h: Harness;
 let sequence = 0;
 const nextId = (prefix: string) => `${prefix}_${++sequence}`;
-/** people.id of each role's member on Lark (`ou_<role>`). */
+/** people.id of each role's member (`ou_<role>` on Lark, `ding_<role>` on DingTalk, `wx_<role>` on WeCom). */
 const personOf = {} as Record<Holder, number>;
+const PLATFORM_IDS = ["lark", "dingtalk", "wecom"] as const satisfies PlatformId[];
+const USER_PREFIX: Record<PlatformId, string> = { lark: "ou_", dingtalk: "ding_", wecom: "wx_" };
+const userIdOn = (platform: PlatformId, holder: Holder) => `${USER_PREFIX[platform]}${holder}`;
 
 beforeAll(async () => {
   [database, fakes] = await Promise.all([openTestDatabase(), startFakes()]);
   // One harness for the file: every case makes its own entities and reads only its own event's rows.
-  h = createHarness({ database, fakes, channels: ["lark"], start: START });
+  h = createHarness({ database, fakes, channels: ["lark", "dingtalkCards", "wecomBot"], start: START });
   const now = h.clock.now();
   for (const holder of HOLDERS) {
     const { personId } = await personForContact(database.db, {
@@ -115,14 +153,28 @@ beforeAll(async () => {
     });
     personOf[holder] = personId;
     if (holder !== "none") await grantRole(database.db, { personId, role: holder, by: null, now });
+    // The same person's DingTalk and WeCom accounts.
+    await database.db.insert(identities).values(
+      (["dingtalk", "wecom"] as const).map((platform) => ({
+        platform,
+        platformUserId: userIdOn(platform, holder),
+        personId,
+        name: holder,
+        createdAt: now,
+      })),
+    );
   }
   // The group is subscribed to alerts, so that alert buttons may be pressed in it.
   await database.db
     .insert(chats)
     .values({ platform: "lark", chatId: CHAT, kind: "group", createdAt: now, updatedAt: now });
-  await database.db
-    .insert(subscriptions)
-    .values({ platform: "lark", chatId: CHAT, topic: "alerts", createdAt: now });
+  for (const platform of PLATFORM_IDS) {
+    await database.db
+      .insert(subscriptions)
+      .values(
+        [CHAT, SUBSCRIBED_ELSEWHERE].map((chatId) => ({ platform, chatId, topic: "alerts", createdAt: now })),
+      );
+  }
 });
 afterAll(async () => {
   await h.settle();
@@ -131,19 +183,19 @@ afterAll(async () => {
 
 // ---- Fixtures: fresh entities for each case, so that one case's effect never decides another's outcome.
 
-const actorOf = (personId: number, chatId = CHAT) => ({
+const actorOf = (personId: number, chatId = CHAT, platform: PlatformId = "lark") => ({
   personId,
   name: "fixture",
   roles: [] as Role[],
   at: h.clock.now(),
-  platform: "lark" as const,
+  platform,
   platformMessageId: nextId("om_fixture"),
   chatId,
 });
 
-async function draft(personId: number, chatId = CHAT): Promise<string> {
+async function draft(personId: number, chatId = CHAT, platform: PlatformId = "lark"): Promise<string> {
   const input = { customer: "ACME", model: nextId("X"), quantity: 5, dueDate: "2026-12-10" };
-  const { order } = await draftOrder(database.db, input, actorOf(personId, chatId), TIMEZONE);
+  const { order } = await draftOrder(database.db, input, actorOf(personId, chatId, platform), TIMEZONE);
   return order.number;
 }
 
@@ -153,8 +205,8 @@ async function confirmed(personId: number): Promise<string> {
   return number;
 }
 
-async function complaint(chatId = CHAT): Promise<string> {
-  const opened = await openComplaint(database.db, actorOf(personOf.cs), {
+async function complaint(chatId = CHAT, platform: PlatformId = "lark"): Promise<string> {
+  const opened = await openComplaint(database.db, actorOf(personOf.cs, chatId, platform), {
     customer: "ACME",
     description: "two boxes wet",
     chatId,
@@ -181,7 +233,8 @@ async function task(personId: number): Promise<string> {
   return created.number;
 }
 
-async function alert(): Promise<string> {
+/** A raised alert whose first notice went to `sentTo` (its outbox row, as the notice sender stores it). */
+async function alert(sentTo: { platform: PlatformId; chatId: string } = { platform: "lark", chatId: CHAT }) {
   const number = await complaint();
   const now = h.clock.now();
   const facts = {
@@ -191,10 +244,23 @@ async function alert(): Promise<string> {
     receivedAt: now.toISOString(),
     dueAt: now.toISOString(),
   };
+  const raised = { kind: "response", entity: number, level: "warning" };
   const [row] = await database.db
     .insert(alerts)
-    .values({ kind: "response", entity: number, level: "warning", facts, raisedAt: now })
+    .values({ ...raised, facts, raisedAt: now, sentCount: 1, firstSentAt: now })
     .returning({ id: alerts.id });
+  const { platform, chatId } = sentTo;
+  await database.db.insert(outbox).values({
+    idempotencyKey: `${noticeKeyPrefix(raised, 0)}:${platform}:${chatId}`,
+    platform,
+    targetKey: chatId,
+    target: { kind: "chat", platform, chatId, chatKind: "group" },
+    message: { type: "text", text: "alert" },
+    status: "sent",
+    nextAttemptAt: now,
+    createdAt: now,
+    finishedAt: now,
+  });
   return String(row?.id);
 }
 
@@ -310,8 +376,8 @@ interface ClickSpec {
 /** What each button is clicked with: the value our card would carry, on a fresh entity of this chat. */
 const ACTION_VALUE: Record<string, (holder: Holder) => Promise<ClickSpec>> = {
   "help.language": async () => ({ value: { lang: "en" } }),
-  "order.confirm": async () => ({ value: { id: await draft(personOf.staff), lang: "en" } }),
-  // A draft is its creator's to drop (someone else's: see the forged values below).
+  // A draft is its creator's to confirm or drop (someone else's: see the rules of where and whose below).
+  "order.confirm": async (holder) => ({ value: { id: await draft(personOf[holder]), lang: "en" } }),
   "order.cancel": async (holder) => ({ value: { id: await draft(personOf[holder]), lang: "en" } }),
   "order.submit": async () => ({
     value: { lang: "en" },
@@ -568,20 +634,6 @@ describe("forged card values are denied and audited", () => {
     );
   });
 
-  it("an alert pressed in a group not subscribed to alerts", async () => {
-    const id = await alert();
-    await expectForgedClickDenied(
-      "cs",
-      { action: "alert.ack", id, lang: "en" },
-      {
-        entity: { type: "alert", id },
-        reason: "other_chat",
-        toast: /not subscribed to alerts/,
-        chatId: OTHER_CHAT,
-      },
-    );
-  });
-
   it("a value carrying a role or a person id is ignored: the roles come from the database", async () => {
     const number = await complaint();
     await expectForgedClickDenied(
@@ -622,5 +674,227 @@ describe("forged card values are denied and audited", () => {
       { type: "order", id: number },
       { reason: "not_creator", command: "order.done" },
     );
+  });
+});
+
+// ---- Where and whose, on every platform: the chat a card is in, the draft's creator, the chats an alert went
+// to, and whose complaints a list shows, all decided on the server from the database.
+
+const BOT = { token: WECOM.botToken, encodingAesKey: WECOM.botEncodingAesKey, receiveId: "" };
+
+/**
+ * Clicks a button of ours carrying `value` as `holder` on a card in `chatId` of `platform`, signed as that
+ * platform signs it; resolves with the click's platform message id, which its audit rows name.
+ */
+async function clickOn(
+  platform: PlatformId,
+  holder: Holder,
+  value: { action: string } & Record<string, string>,
+  chatId: string,
+): Promise<string> {
+  const { action, ...rest } = value;
+  if (platform === "lark") return (await click(holder, value, { chatId })).eventKey;
+  if (platform === "dingtalk") {
+    const outTrackId = await outTrackIdFor(nextId("card"), { id: chatId, kind: "group" });
+    const signedAt = String(h.clock.now().getTime());
+    const response = await h.send("/webhooks/dingtalk/cards", {
+      method: "POST",
+      body: JSON.stringify(
+        dingtalkCardCallback({
+          outTrackId,
+          userId: userIdOn("dingtalk", holder),
+          params: { action, value: JSON.stringify(rest) },
+        }),
+      ),
+      headers: {
+        "content-type": "application/json",
+        ...signDingTalkCard(signedAt, DINGTALK.cardCallbackSecret),
+      },
+    });
+    expect(response.status).toBe(200);
+    await h.settle();
+    return `dingtalk:card:${outTrackId}:${userIdOn("dingtalk", holder)}:${signedAt}`;
+  }
+  const msgid = nextId("wx_click");
+  const signed = botCallback(
+    BOT,
+    {
+      msgid,
+      aibotid: "AIBOT",
+      chatid: chatId,
+      chattype: "group",
+      from: { userid: userIdOn("wecom", holder) },
+      response_url: fakes.wecom.responseUrl(),
+      msgtype: "event",
+      event: {
+        eventtype: "template_card_event",
+        template_card_event: {
+          card_type: "button_interaction",
+          event_key: encodeButtonKey(action, rest),
+          task_id: nextId("task"),
+        },
+      },
+    },
+    { timestamp: timestamp() },
+  );
+  const response = await h.send(signed.path, {
+    method: "POST",
+    body: signed.body,
+    headers: { "content-type": "application/json" },
+  });
+  expect(response.status).toBe(200);
+  await h.settle();
+  return `wecom:bot:${msgid}`;
+}
+
+/** Says `text` as `holder` in group `chatId` of `platform`; resolves with the bot's reply, as stored for sending. */
+async function sayOn(platform: PlatformId, holder: Holder, text: string, chatId: string): Promise<string> {
+  if (platform === "lark") return (await say(holder, text, chatId)).reply;
+  const id = nextId("said");
+  let response: Response;
+  if (platform === "dingtalk") {
+    const now = h.clock.now().getTime();
+    const body = dingtalkRobotMessage({
+      text,
+      msgId: id,
+      createAt: now,
+      overrides: {
+        conversationId: chatId,
+        senderStaffId: userIdOn("dingtalk", holder),
+        sessionWebhook: fakes.dingtalk.sessionWebhookUrl(`s-${id}`),
+        sessionWebhookExpiredTime: now + 5_400_000,
+      },
+    });
+    response = await h.send("/webhooks/dingtalk", {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { "content-type": "application/json", ...signDingTalk(now, DINGTALK.clientSecret) },
+    });
+  } else {
+    const signed = botCallback(
+      BOT,
+      {
+        msgid: id,
+        aibotid: "AIBOT",
+        chatid: chatId,
+        chattype: "group",
+        from: { userid: userIdOn("wecom", holder) },
+        response_url: fakes.wecom.responseUrl(),
+        msgtype: "text",
+        text: { content: text },
+      },
+      { timestamp: timestamp() },
+    );
+    response = await h.send(signed.path, {
+      method: "POST",
+      body: signed.body,
+      headers: { "content-type": "application/json" },
+    });
+  }
+  expect(response.status).toBe(200);
+  await h.settle();
+  const key = platform === "dingtalk" ? `reply:dingtalk:msg:${id}` : `reply:wecom:bot:${id}`;
+  const reply = (await h.outboxRows()).find((row) => row.idempotencyKey === key);
+  expect(reply).toBeDefined();
+  return JSON.stringify(reply?.message);
+}
+
+/** The one denial audited for a click, as on Lark, with its platform. */
+async function expectDeniedOn(
+  platform: PlatformId,
+  platformMessageId: string,
+  holder: Holder,
+  entity: { type: string; id: string },
+  reason: string,
+) {
+  expect(await deniedRows(platformMessageId)).toEqual([
+    expect.objectContaining({
+      actorPersonId: personOf[holder],
+      platform,
+      entityType: entity.type,
+      entityId: entity.id,
+      after: expect.objectContaining({ reason }),
+    }),
+  ]);
+}
+
+const statusOf = async (number: string) =>
+  (await database.db.select().from(orders).where(eq(orders.number, number)))[0]?.status;
+const ackedAt = async (id: string) =>
+  (
+    await database.db
+      .select()
+      .from(alerts)
+      .where(eq(alerts.id, Number(id)))
+  )[0]?.ackedAt ?? null;
+
+describe.each(PLATFORM_IDS)("where and whose on %s", (platform) => {
+  const chatOn = (chat: string) => `${chat}_${platform}`;
+
+  it("a card of another chat is refused: the order's chat comes from the database", async () => {
+    const number = await draft(personOf.manager, chatOn(OTHER_CHAT), platform);
+    const before = await domainState();
+    const clicked = await clickOn(platform, "admin", { action: "order.confirm", id: number }, chatOn(CHAT));
+    expect(await domainState()).toEqual(before);
+    await expectDeniedOn(platform, clicked, "admin", { type: "order", id: number }, "other_chat");
+  });
+
+  it.each(["order.confirm", "order.cancel"])(
+    "%s of someone else's draft: refused to a member without a manager role, done by a manager",
+    async (action) => {
+      const number = await draft(personOf.warehouse, chatOn(CHAT), platform);
+      const before = await domainState();
+      const byStaff = await clickOn(platform, "staff", { action, id: number }, chatOn(CHAT));
+      expect(await domainState()).toEqual(before);
+      await expectDeniedOn(platform, byStaff, "staff", { type: "order", id: number }, "not_creator");
+      const byManager = await clickOn(platform, "manager", { action, id: number }, chatOn(CHAT));
+      expect(await deniedRows(byManager)).toEqual([]);
+      expect(await statusOf(number)).toBe(action === "order.confirm" ? "confirmed" : "cancelled");
+    },
+  );
+
+  it("its own draft is confirmed by its creator, whatever their roles", async () => {
+    const number = await draft(personOf.none, chatOn(CHAT), platform);
+    const clicked = await clickOn(platform, "none", { action: "order.confirm", id: number }, chatOn(CHAT));
+    expect(await deniedRows(clicked)).toEqual([]);
+    expect(await statusOf(number)).toBe("confirmed");
+  });
+
+  it("an alert is answered only in a chat it was sent to, not in another group subscribed to alerts", async () => {
+    const id = await alert({ platform, chatId: chatOn(CHAT) });
+    await database.db
+      .insert(subscriptions)
+      .values({ platform, chatId: chatOn(SUBSCRIBED_ELSEWHERE), topic: "alerts", createdAt: h.clock.now() });
+    for (const action of ["alert.ack", "alert.snooze_hour", "alert.escalate"]) {
+      const before = await domainState();
+      const elsewhere = await clickOn(platform, "manager", { action, id }, chatOn(SUBSCRIBED_ELSEWHERE));
+      expect(await domainState()).toEqual(before);
+      await expectDeniedOn(platform, elsewhere, "manager", { type: "alert", id }, "other_chat");
+    }
+    const where = await clickOn(platform, "staff", { action: "alert.ack", id }, chatOn(CHAT));
+    expect(await deniedRows(where)).toEqual([]);
+    expect(await ackedAt(id)).not.toBeNull();
+  });
+
+  it("/complaint list: a group sees its own complaints; customer service, managers and admins see every chat's", async () => {
+    const here = await complaint(chatOn("oc_list_here"), platform);
+    const there = await complaint(chatOn("oc_list_there"), platform);
+    for (const holder of ["staff", "qa", "none"] as const) {
+      const shown = await sayOn(platform, holder, "/complaint list", chatOn("oc_list_here"));
+      expect(shown).toContain(here);
+      expect(shown).not.toContain(there);
+    }
+    // Customer service opened both: its own list shows them from any chat.
+    const ofCs = await sayOn(platform, "cs", "/complaint list mine", chatOn("oc_list_here"));
+    expect(ofCs).toContain(here);
+    expect(ofCs).toContain(there);
+    const open = await database.db.$count(complaints, ne(complaints.status, "resolved"));
+    for (const holder of ["manager", "admin"] as const) {
+      const shown = await sayOn(platform, holder, "/complaint list", chatOn("oc_list_here"));
+      expect(shown).toMatch(new RegExp(`\\b${open}\\b`));
+    }
+    // mine: the complaints I own or opened, within what I may see (here: none of these for a staff member).
+    const mine = await sayOn(platform, "staff", "/complaint list mine", chatOn("oc_list_here"));
+    expect(mine).not.toContain(here);
   });
 });

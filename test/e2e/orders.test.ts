@@ -2,7 +2,7 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditLog, identities, orders } from "../../src/db/schema/index.ts";
-import { grantRole } from "../../src/domain/people/people.ts";
+import { grantRole, personForContact } from "../../src/domain/people/people.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../helpers/database.ts";
 import {
   dingtalkCardCallback,
@@ -408,8 +408,19 @@ describe("orders on Lark only", () => {
     });
   });
 
-  it("confirms once when two people click Confirm at the same moment; the other sees who did", async () => {
+  it("confirms once when its creator and a manager click Confirm at the same moment; the other sees who did", async () => {
     const draft = await card(lark, "/下单 华为 X1 100 2026-12-01");
+    // Someone else's draft is confirmed only by a manager or an admin.
+    const now = h.clock.now();
+    const colleague = {
+      platform: "lark" as const,
+      userId: "ou_e2e_colleague",
+      name: "同事",
+      bootstrapAdmin: false,
+      now,
+    };
+    const { personId } = await personForContact(database.db, colleague);
+    await grantRole(database.db, { personId, role: "manager", by: null, now });
     const [cardRow] = await h.outboxRows();
     const messageId = (cardRow?.result as { messageId: string } | undefined)?.messageId ?? "";
     const asOther = larkCard(JSON.parse(draft.text), messageId, lark, "ou_e2e_colleague");

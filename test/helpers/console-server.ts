@@ -12,6 +12,10 @@ import { openTestDatabase, type TestDatabase } from "./database.ts";
 export interface ConsoleServer {
   /** Base URL on 127.0.0.1 (the console answers loopback callers only). */
   url: string;
+  /** The console API's token, as the served page carries it (empty without the console). */
+  token: string;
+  /** Headers of a console API call from its own page: the token and a JSON body. */
+  apiHeaders: Record<string, string>;
   logLines: string[];
   close(): Promise<void>;
 }
@@ -41,8 +45,13 @@ export async function startConsoleServer(
     ...(options.console === false ? {} : { devTools: createLocalConsole }),
     ...(options.now ? { now: options.now } : {}),
   });
+  const url = `http://127.0.0.1:${server.port}`;
+  const page = options.console === false ? "" : await (await fetch(`${url}/console`)).text();
+  const token = /<meta name="console-token" content="([^"]+)"/.exec(page)?.[1] ?? "";
   return {
-    url: `http://127.0.0.1:${server.port}`,
+    url,
+    token,
+    apiHeaders: { "content-type": "application/json", "x-console-token": token },
     logLines,
     async close() {
       await server.shutdown();

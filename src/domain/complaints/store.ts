@@ -70,16 +70,28 @@ export interface ComplaintList {
   total: number;
 }
 
-/** open and overdue: oldest first (the most urgent); mine: newest first, resolved ones included. */
+/**
+ * open and overdue: oldest first (the most urgent); mine (owned or opened by `personId`): newest first, resolved
+ * ones included. With `chat`, only the complaints opened in that chat; without it, every chat's.
+ */
 export async function listComplaints(
   db: Db,
-  input: { filter: ComplaintFilter; personId: number; now: Date },
+  input: {
+    filter: ComplaintFilter;
+    personId: number;
+    now: Date;
+    chat?: { platform: string; chatId: string };
+  },
 ): Promise<ComplaintList> {
-  const where = {
-    open: ne(complaints.status, "resolved"),
-    overdue: overdueAt(input.now),
-    mine: or(eq(complaints.ownerId, input.personId), eq(complaints.createdBy, input.personId)),
-  }[input.filter];
+  const { chat } = input;
+  const where = and(
+    {
+      open: ne(complaints.status, "resolved"),
+      overdue: overdueAt(input.now),
+      mine: or(eq(complaints.ownerId, input.personId), eq(complaints.createdBy, input.personId)),
+    }[input.filter],
+    chat ? and(eq(complaints.platform, chat.platform), eq(complaints.chatId, chat.chatId)) : undefined,
+  );
   const order =
     input.filter === "mine"
       ? [desc(complaints.receivedAt), desc(complaints.id)]

@@ -83,6 +83,7 @@ export function confirmOrder(db: Db, request: ChangeRequest): Promise<OrderView>
     verb: "confirm",
     action: "order.confirmed",
     from: "draft",
+    check: (order) => assertMayAct(order, request.actor, "confirm"),
     patch: () => ({ status: "confirmed", confirmedBy: personId, confirmedAt: at }),
   });
 }

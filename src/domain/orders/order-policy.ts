@@ -6,9 +6,11 @@ import { OrderRefused } from "./refusals.ts";
 
 /**
  * Roles that may act on any order. Completing is the warehouse's call (goods out); moving a due date changes
- * what was promised to the customer, so only managers decide it for others; a draft is its creator's to drop.
+ * what was promised to the customer, so only managers decide it for others; a draft is its creator's to confirm
+ * or drop (confirming commits the company to the customer), or a manager's.
  */
 export const ACTS_ON_ANY_ORDER = {
+  confirm: ["manager", "admin"],
   complete: ["warehouse", "manager", "admin"],
   delay: ["manager", "admin"],
   cancel: ["manager", "admin"],

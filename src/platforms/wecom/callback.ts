@@ -3,7 +3,7 @@ import { WebhookError } from "../errors.ts";
 import { utf8Decode } from "../shared/web-crypto.ts";
 import type { WebhookRequest } from "../types.ts";
 import { decryptWeCom, encryptWeCom, verifyWeComSignature, wecomSignature } from "./crypto.ts";
-import { parseWeComXml, type XmlRecord, xmlText } from "./xml.ts";
+import { parseWeComXml, refuseDtd, type XmlRecord } from "./xml.ts";
 
 export interface CallbackSecrets {
   token: string;
@@ -71,24 +71,44 @@ export async function answerUrlVerification(
   return new Response(plaintext, { status: 200, headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
-/** POST from the self-built app: `<xml><Encrypt>…</Encrypt>…</xml>`, returning the decrypted inner XML. */
+/**
+ * The one `encrypt` value of an envelope, found by a linear scan from `key` (no parser runs on an unverified
+ * body: a megabyte of sibling elements or keys costs nothing). `value` reads what follows the key; two keys, or
+ * none, make the body malformed. Whatever the scan takes must still carry WeCom's signature.
+ */
+function scanEncrypt(text: string, key: string, value: RegExp): string {
+  const at = text.indexOf(key);
+  if (at === -1) throw new WebhookError("malformed", `no ${key} in the body`);
+  if (text.indexOf(key, at + key.length) !== -1) throw new WebhookError("malformed", `more than one ${key}`);
+  value.lastIndex = at + key.length;
+  const encrypt = value.exec(text)?.slice(1).find(Boolean);
+  if (!encrypt) throw new WebhookError("malformed", `${key} holds no base64 text`);
+  return encrypt;
+}
+
+/** `<Encrypt><![CDATA[…]]></Encrypt>` or `<Encrypt>…</Encrypt>`, base64 either way. */
+const XML_ENCRYPT = /\s*(?:<!\[CDATA\[([A-Za-z0-9+/=]+)\]\]>|([A-Za-z0-9+/=]+))\s*<\/Encrypt>/y;
+/** `"encrypt": "…"`, where a JSON encoder may have written "/" as "\/". */
+const JSON_ENCRYPT = /\s*:\s*"((?:[A-Za-z0-9+=]|\\?\/)+)"/y;
+
+/**
+ * POST from the self-built app: `<xml><Encrypt>…</Encrypt>…</xml>`, returning the decrypted inner XML. The
+ * signature covers the Encrypt text only, so it is taken by a bounded scan and verified before any XML parse; the
+ * rest of the envelope (ToUserName, AgentID) is never parsed, only scanned for a DTD (refused, signed or not).
+ */
 export async function openAppCallback(request: WebhookRequest, secrets: CallbackSecrets): Promise<XmlRecord> {
-  // The signature covers a field inside the body, so the body is parsed first; a body that does not parse is 400.
-  const encrypt = xmlText(parseWeComXml(bodyText(request)), "Encrypt");
-  if (!encrypt) throw new WebhookError("malformed", "no Encrypt element");
+  const text = bodyText(request);
+  refuseDtd(text);
+  const encrypt = scanEncrypt(text, "<Encrypt>", XML_ENCRYPT);
   return parseWeComXml(await open(request, secrets, encrypt));
 }
 
-/** POST from the intelligent robot: `{"encrypt": "…"}`, returning the decrypted JSON payload. */
+/**
+ * POST from the intelligent robot: `{"encrypt": "…"}`, returning the decrypted JSON payload. As for the app,
+ * the envelope is scanned, not parsed, before the signature is verified.
+ */
 export async function openBotCallback(request: WebhookRequest, secrets: CallbackSecrets): Promise<unknown> {
-  let envelope: unknown;
-  try {
-    envelope = JSON.parse(bodyText(request));
-  } catch (error) {
-    throw new WebhookError("malformed", "body is not JSON", { cause: error });
-  }
-  const encrypt = (envelope as { encrypt?: unknown } | null)?.encrypt;
-  if (typeof encrypt !== "string" || encrypt === "") throw new WebhookError("malformed", "no encrypt field");
+  const encrypt = scanEncrypt(bodyText(request), '"encrypt"', JSON_ENCRYPT).replace(/\\\//g, "/");
   const plaintext = await open(request, secrets, encrypt);
   try {
     return JSON.parse(plaintext);

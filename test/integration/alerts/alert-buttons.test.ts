@@ -176,14 +176,14 @@ describe("buttons", () => {
     expect(responseKeys().slice(3).sort()).toEqual([escalation(1), escalation(1, "ou_boss")]);
   });
 
-  it("refuses a click from a chat that does not receive alerts", async () => {
+  it("refuses a click from a chat the alert was not sent to", async () => {
     await bot.sweep(local("2026-11-26", "10:00"));
     const result = await pressAt(local("2026-11-26", "10:02"), "alert.ack", "x1", {
       chatId: "oc_elsewhere",
       chatKind: "group",
     });
     expect(result.toast?.kind).toBe("warning");
-    expect(result.toast?.text).toContain("not subscribed to alerts");
+    expect(result.toast?.text).toContain("this alert was not sent to this chat");
     const [row] = await database.db
       .select()
       .from(alerts)

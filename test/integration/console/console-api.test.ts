@@ -38,12 +38,14 @@ afterAll(async () => {
 const post = (path: string, body: unknown) =>
   fetch(`${server.url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: server.apiHeaders,
     body: JSON.stringify(body),
   });
 
 async function chat(platform: PlatformId, group = "ops"): Promise<Viewed[]> {
-  const response = await fetch(`${server.url}/console/api/chats/${platform}/${group}`);
+  const response = await fetch(`${server.url}/console/api/chats/${platform}/${group}`, {
+    headers: server.apiHeaders,
+  });
   return ((await response.json()) as { messages: Viewed[] }).messages;
 }
 
@@ -64,7 +66,9 @@ describe("console API", () => {
     const html = await page.text();
     expect(html).toContain('<html lang="zh-CN">');
     expect(html).toContain('<label for="person">');
-    const directory = (await (await fetch(`${server.url}/console/api/directory`)).json()) as {
+    const directory = (await (
+      await fetch(`${server.url}/console/api/directory`, { headers: server.apiHeaders })
+    ).json()) as {
       platforms: string[];
       people: { key: string; roles: string[] }[];
     };

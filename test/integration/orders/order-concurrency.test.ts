@@ -51,7 +51,8 @@ describe("order numbering under concurrency", () => {
 describe("two Confirm clicks at the same moment", () => {
   it("confirms once; the other click gets the confirmed card and a toast naming who confirmed", async () => {
     const zhang = await bot.person("ou_zhang", "张三");
-    const wang = await bot.person("ou_wang", "王伟");
+    // Someone else's draft: confirmed by its creator or a manager.
+    const wang = await bot.person("ou_wang", "王伟", ["manager"]);
     const number = /O-\d{8}-\d{3}/.exec(
       cardOf((await bot.say(zhang, "/下单 华为 X1 100 2026-12-01")).reply).title,
     )?.[0] as string;

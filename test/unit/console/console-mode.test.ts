@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { consolePlatforms } from "../../../console/console-mode.ts";
 import { createConsoleCredentials, withConsolePlatforms } from "../../../console/credentials.ts";
-import { parseEnv } from "../../../src/config/parse-env.ts";
+import { ConfigError, parseEnv } from "../../../src/config/parse-env.ts";
 
 const LARK = { LARK_APP_ID: "cli_1", LARK_APP_SECRET: "s", LARK_VERIFICATION_TOKEN: "t" };
 
@@ -11,14 +11,18 @@ describe("consolePlatforms", () => {
     expect(consolePlatforms(parseEnv({}))).toEqual(["lark", "dingtalk", "wecom"]);
   });
 
-  it("is off as soon as a real platform is configured, unless OPS_CONSOLE=on", () => {
+  it("is off as soon as a real platform is configured", () => {
     expect(consolePlatforms(parseEnv(LARK))).toEqual([]);
-    expect(consolePlatforms(parseEnv({ ...LARK, OPS_CONSOLE: "on" }))).toEqual(["dingtalk", "wecom"]);
+    const bot = { WECOM_BOT_TOKEN: "t", WECOM_BOT_ENCODING_AES_KEY: "a".repeat(43) };
+    expect(consolePlatforms(parseEnv(bot))).toEqual([]);
   });
 
-  it("counts either WeCom channel as WeCom configured", () => {
+  it("refuses OPS_CONSOLE=on next to a real platform at start, saying why (it would act on real data)", () => {
+    expect(() => parseEnv({ ...LARK, OPS_CONSOLE: "on" })).toThrow(ConfigError);
+    expect(() => parseEnv({ ...LARK, OPS_CONSOLE: "on" })).toThrow(/OPS_CONSOLE.*real platform.*\(lark\)/);
     const bot = { WECOM_BOT_TOKEN: "t", WECOM_BOT_ENCODING_AES_KEY: "a".repeat(43), OPS_CONSOLE: "on" };
-    expect(consolePlatforms(parseEnv(bot))).toEqual(["lark", "dingtalk"]);
+    expect(() => parseEnv(bot)).toThrow(/wecomBot/);
+    expect(consolePlatforms(parseEnv({ OPS_CONSOLE: "on" }))).toEqual(["lark", "dingtalk", "wecom"]);
   });
 
   it("is always off with OPS_CONSOLE=off", () => {
@@ -27,8 +31,8 @@ describe("consolePlatforms", () => {
 });
 
 describe("withConsolePlatforms", () => {
-  it("switches on only the console platforms, aimed at the fake APIs, keeping the real ones", () => {
-    const config = parseEnv({ ...LARK, OPS_CONSOLE: "on" });
+  it("switches on only the console platforms, aimed at the fake APIs, keeping the others", () => {
+    const config = parseEnv(LARK);
     const credentials = createConsoleCredentials();
     const served = withConsolePlatforms(config, ["dingtalk", "wecom"], credentials, (p) => `http://x/${p}`);
     expect(served.lark).toEqual(config.lark);
