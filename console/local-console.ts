@@ -14,6 +14,7 @@ import { CONSOLE_GROUPS, consoleChatId, consoleWebhookKey, seedConsoleDirectory 
 import type { ConsoleDriver } from "./driver.ts";
 import { createFakeApiRoutes, fakeApiBase } from "./fake-api-routes.ts";
 import { createLarkDriver } from "./lark/driver.ts";
+import { startConsoleLinks } from "./long-connections.ts";
 import { createPageRoutes } from "./page-routes.ts";
 import { createWeComDriver } from "./wecom/driver.ts";
 
@@ -26,11 +27,17 @@ const loopbackOnly: MiddlewareHandler = async (c, next) => {
  * The console for a server reachable at `selfUrl`, or undefined when it is off (see console-mode.ts): the
  * configuration with the console platforms switched on; page, API and fake platform APIs, for loopback callers
  * only (the console acts as any of its people); console people, roles and the first group's subscriptions.
+ * With OPS_CONSOLE_TRANSPORT=ws the platforms reach the bot over their long connections, through fake gateways.
  */
-export function createLocalConsole(config: Config, selfUrl: string): MountedDevTool | undefined {
+export async function createLocalConsole(
+  config: Config,
+  selfUrl: string,
+): Promise<MountedDevTool | undefined> {
   const platforms = consolePlatforms(config);
   if (platforms.length === 0) return undefined;
   const credentials = createConsoleCredentials();
+  const links =
+    config.consoleTransport === "ws" ? await startConsoleLinks(platforms, credentials) : undefined;
   const apiBase = (platform: PlatformId) => fakeApiBase(selfUrl, platform);
   const webhookKeys = new Map(
     CONSOLE_GROUPS.map((group) => [consoleChatId("wecom", group), consoleWebhookKey(group)]),
@@ -44,15 +51,17 @@ export function createLocalConsole(config: Config, selfUrl: string): MountedDevT
   const drivers = platforms.map((platform) => all[platform]());
   const conversations = createConversations();
 
+  const served = withConsolePlatforms(config, platforms, credentials, apiBase);
+
   return {
-    config: withConsolePlatforms(config, platforms, credentials, apiBase),
+    config: links ? links.configure(served) : served,
     routes(deps) {
       const routes = new Hono();
       routes.use("/console", loopbackOnly);
       routes.use("/console/*", loopbackOnly);
       routes.route("/", createPageRoutes(platforms));
-      routes.route("/", createConsoleApiRoutes({ ...deps, drivers, conversations, selfUrl }));
-      routes.route("/", createFakeApiRoutes(drivers, conversations));
+      routes.route("/", createConsoleApiRoutes({ ...deps, drivers, conversations, selfUrl, links }));
+      routes.route("/", createFakeApiRoutes(drivers, conversations, links));
       return routes;
     },
     seed: (db, now) =>
@@ -62,6 +71,11 @@ export function createLocalConsole(config: Config, selfUrl: string): MountedDevT
         wecomWebhookUrl: (group) =>
           `${apiBase("wecom")}/cgi-bin/webhook/send?key=${consoleWebhookKey(group)}`,
       }),
-    startupFields: (url) => ({ console: `${url}/console`, consolePlatforms: platforms }),
+    startupFields: (url) => ({
+      console: `${url}/console`,
+      consolePlatforms: platforms,
+      ...(links && { consoleTransport: "ws" }),
+    }),
+    close: async () => links?.close(),
   };
 }
