@@ -1,4 +1,4 @@
-// The console page's API: type a message or click a card (signed and posted to the real webhooks), read a chat, run a job.
+// The console page's API: type a message or click a card (to the real webhooks, or over the long connections), read a chat, run a job.
 import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
 import { z } from "zod";
@@ -14,7 +14,8 @@ import {
   consoleChatId,
   consoleUserId,
 } from "./directory.ts";
-import type { ConsoleDriver, SignedRequest } from "./driver.ts";
+import type { ConsoleDriver, ConsoleEvent } from "./driver.ts";
+import type { ConsoleEventKind, ConsoleLinks } from "./long-connections.ts";
 import { type MessageView, textView } from "./message-view.ts";
 
 /** The jobs the page offers to run by hand. */
@@ -25,6 +26,8 @@ export interface ConsoleApiDeps {
   conversations: Conversations;
   /** The server's own URL: signed requests go to its real webhook routes over HTTP. */
   selfUrl: string;
+  /** The long connections to push events through instead (OPS_CONSOLE_TRANSPORT=ws). */
+  links?: ConsoleLinks | undefined;
   fetch: typeof fetch;
   now: Clock;
   log: Logger;
@@ -78,12 +81,20 @@ export function createConsoleApiRoutes(deps: ConsoleApiDeps): Hono {
     };
   };
 
-  const post = (request: SignedRequest) =>
-    deps.fetch(`${deps.selfUrl}${request.path}`, {
+  /** Delivers the event over the long connection or to the webhook; the answer's body, or the rejection. */
+  const deliver = async (
+    driver: ConsoleDriver,
+    kind: ConsoleEventKind,
+    event: ConsoleEvent,
+  ): Promise<{ answer: string } | { rejected: Response }> => {
+    if (deps.links) return { answer: await deps.links.push(driver.platform, kind, event.payload) };
+    const response = await deps.fetch(`${deps.selfUrl}${event.webhook.path}`, {
       method: "POST",
-      headers: request.headers,
-      body: request.body,
+      headers: event.webhook.headers,
+      body: event.webhook.body,
     });
+    return response.ok ? { answer: await response.text() } : { rejected: await rejected(response) };
+  };
 
   const invalid = (message: string) => Response.json({ error: "invalid", message }, { status: 400 });
   const notConsole = (platform: string) =>
@@ -140,8 +151,12 @@ export function createConsoleApiRoutes(deps: ConsoleApiDeps): Hono {
       author: at.name,
       payload: { text },
     });
-    const response = await post(at.driver.message({ ...at, text, messageId, now: now() }));
-    if (!response.ok) return rejected(response);
+    const delivered = await deliver(
+      at.driver,
+      "message",
+      at.driver.message({ ...at, text, messageId, now: now() }),
+    );
+    if ("rejected" in delivered) return delivered.rejected;
     return c.json({ id: messageId });
   });
 
@@ -154,9 +169,10 @@ export function createConsoleApiRoutes(deps: ConsoleApiDeps): Hono {
     if (!clicked || conversations.chatOf(at.driver.platform, clicked.id) !== at.chatId)
       return c.json({ error: "not_found", message: "no such card in this group" }, 404);
     const { data, form } = input.data;
-    const response = await post(at.driver.click({ ...at, message: clicked, data, form, now: now() }));
-    if (!response.ok) return rejected(response);
-    const change = at.driver.clickAnswer(await response.text(), clicked);
+    const event = at.driver.click({ ...at, message: clicked, data, form, now: now() });
+    const delivered = await deliver(at.driver, "click", event);
+    if ("rejected" in delivered) return delivered.rejected;
+    const change = at.driver.clickAnswer(delivered.answer, clicked);
     if (change.payload !== undefined || change.toast)
       conversations.update(at.driver.platform, clicked.id, change);
     return c.json({ id: clicked.id, ...(change.toast && { toast: change.toast }) });

@@ -24,13 +24,17 @@ export interface ConsoleCredentials {
     encodingAesKey: string;
     botToken: string;
     botEncodingAesKey: string;
+    /** The robot's BotID and Secret on its long connection. */
+    botId: string;
+    botSecret: string;
   };
 }
 
 export function createConsoleCredentials(): ConsoleCredentials {
   return {
     lark: {
-      appId: `cli_console_${secret(4)}`,
+      // Lark's SDK opens its long connection only for an id of this shape: cli_ and 16 hex digits.
+      appId: `cli_${secret(8)}`,
       appSecret: secret(),
       verificationToken: secret(),
       encryptKey: secret(),
@@ -50,6 +54,8 @@ export function createConsoleCredentials(): ConsoleCredentials {
       encodingAesKey: encodingAesKey(),
       botToken: secret(8),
       botEncodingAesKey: encodingAesKey(),
+      botId: `aibconsole${secret(4)}`,
+      botSecret: secret(),
     },
   };
 }
@@ -66,7 +72,7 @@ export function withConsolePlatforms(
   if (platforms.includes("dingtalk"))
     next.dingtalk = { ...credentials.dingtalk, apiBase: apiBase("dingtalk"), oapiBase: apiBase("dingtalk") };
   if (platforms.includes("wecom")) {
-    const { botToken, botEncodingAesKey, ...app } = credentials.wecom;
+    const { botToken, botEncodingAesKey, botId, botSecret, ...app } = credentials.wecom;
     next.wecom = { ...app, apiBase: apiBase("wecom") };
     next.wecomBot = { token: botToken, encodingAesKey: botEncodingAesKey, apiBase: apiBase("wecom") };
   }

@@ -12,6 +12,12 @@ export interface SignedRequest {
   body: string;
 }
 
+/** One event as the platform sends it: its plain payload, and the same signed for the webhook. */
+export interface ConsoleEvent {
+  payload: unknown;
+  webhook: SignedRequest;
+}
+
 export interface Speaker {
   /** The person's platform user id. */
   userId: string;
@@ -40,9 +46,9 @@ export interface ClickInput extends ChatPlace, Speaker {
 export interface ConsoleDriver {
   readonly platform: PlatformId;
   readonly fake: FakeApi;
-  message(input: MessageInput): SignedRequest;
-  click(input: ClickInput): SignedRequest;
-  /** What the webhook's answer to a click changes on the clicked card (platforms that answer with the card). */
+  message(input: MessageInput): ConsoleEvent;
+  click(input: ClickInput): ConsoleEvent;
+  /** What the answer to a click (the webhook's or the long connection's) changes on the clicked card. */
   clickAnswer(answer: string, clicked: ChatMessage): Partial<Pick<ChatMessage, "payload" | "toast">>;
   /** Records a message the fake accepted for delivery in its chat (or updates the card it replaces). */
   capture(request: FakeRequest, answer: FakeAnswer, conversations: Conversations): void;

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import type { PlatformId } from "../src/chat/events.ts";
 import type { Conversations } from "./conversations.ts";
 import type { ConsoleDriver } from "./driver.ts";
+import type { ConsoleLinks } from "./long-connections.ts";
 
 export const FAKE_API_PREFIX = "/console/platform";
 
@@ -19,7 +20,12 @@ function parseBody(text: string): unknown {
   }
 }
 
-export function createFakeApiRoutes(drivers: readonly ConsoleDriver[], conversations: Conversations): Hono {
+/** With `links`, a platform's fake API also answers its long connection's endpoint exchange. */
+export function createFakeApiRoutes(
+  drivers: readonly ConsoleDriver[],
+  conversations: Conversations,
+  links?: ConsoleLinks,
+): Hono {
   const routes = new Hono();
   for (const driver of drivers) {
     const prefix = `${FAKE_API_PREFIX}/${driver.platform}`;
@@ -33,7 +39,7 @@ export function createFakeApiRoutes(drivers: readonly ConsoleDriver[], conversat
         headers: Object.fromEntries(c.req.raw.headers),
         body: parseBody(await c.req.text()),
       };
-      const answer = driver.fake.route(request);
+      const answer = links?.route(driver.platform, request) ?? driver.fake.route(request);
       if (answer.delivered) driver.capture(request, answer, conversations);
       return new Response(JSON.stringify(answer.body ?? {}), {
         status: answer.status,

@@ -14,6 +14,7 @@ import { CONSOLE_GROUPS, consoleChatId, consoleWebhookKey, seedConsoleDirectory 
 import type { ConsoleDriver } from "./driver.ts";
 import { createFakeApiRoutes, fakeApiBase } from "./fake-api-routes.ts";
 import { createLarkDriver } from "./lark/driver.ts";
+import { startConsoleLinks } from "./long-connections.ts";
 import { createPageRoutes } from "./page-routes.ts";
 import { createConsoleToken, pageTokenAndJson, sameMachineOnly } from "./request-guard.ts";
 import { createWeComDriver } from "./wecom/driver.ts";
@@ -28,11 +29,17 @@ const loopbackOnly: MiddlewareHandler = async (c, next) => {
  * configuration with the console platforms switched on; page, API and fake platform APIs, for loopback callers
  * on this machine only, the API for its own page only (the console acts as any of its people, see
  * request-guard.ts); console people, roles and the first group's subscriptions.
+ * With OPS_CONSOLE_TRANSPORT=ws the platforms reach the bot over their long connections, through fake gateways.
  */
-export function createLocalConsole(config: Config, selfUrl: string): MountedDevTool | undefined {
+export async function createLocalConsole(
+  config: Config,
+  selfUrl: string,
+): Promise<MountedDevTool | undefined> {
   const platforms = consolePlatforms(config);
   if (platforms.length === 0) return undefined;
   const credentials = createConsoleCredentials();
+  const links =
+    config.consoleTransport === "ws" ? await startConsoleLinks(platforms, credentials) : undefined;
   const apiBase = (platform: PlatformId) => fakeApiBase(selfUrl, platform);
   const webhookKeys = new Map(
     CONSOLE_GROUPS.map((group) => [consoleChatId("wecom", group), consoleWebhookKey(group)]),
@@ -48,15 +55,17 @@ export function createLocalConsole(config: Config, selfUrl: string): MountedDevT
   const token = createConsoleToken();
   const onThisMachine = sameMachineOnly(Number(new URL(selfUrl).port));
 
+  const served = withConsolePlatforms(config, platforms, credentials, apiBase);
+
   return {
-    config: withConsolePlatforms(config, platforms, credentials, apiBase),
+    config: links ? links.configure(served) : served,
     routes(deps) {
       const routes = new Hono();
       for (const path of ["/console", "/console/*"]) routes.use(path, loopbackOnly, onThisMachine);
       routes.use("/console/api/*", pageTokenAndJson(token));
       routes.route("/", createPageRoutes(platforms, token));
-      routes.route("/", createConsoleApiRoutes({ ...deps, drivers, conversations, selfUrl }));
-      routes.route("/", createFakeApiRoutes(drivers, conversations));
+      routes.route("/", createConsoleApiRoutes({ ...deps, drivers, conversations, selfUrl, links }));
+      routes.route("/", createFakeApiRoutes(drivers, conversations, links));
       return routes;
     },
     seed: (db, now) =>
@@ -66,6 +75,11 @@ export function createLocalConsole(config: Config, selfUrl: string): MountedDevT
         wecomWebhookUrl: (group) =>
           `${apiBase("wecom")}/cgi-bin/webhook/send?key=${consoleWebhookKey(group)}`,
       }),
-    startupFields: (url) => ({ console: `${url}/console`, consolePlatforms: platforms }),
+    startupFields: (url) => ({
+      console: `${url}/console`,
+      consolePlatforms: platforms,
+      ...(links && { consoleTransport: "ws" }),
+    }),
+    close: async () => links?.close(),
   };
 }

@@ -40,9 +40,12 @@ export function createDingTalkDriver(credentials: ConsoleCredentials["dingtalk"]
         atUsers: [{ dingtalkId: BOT_ID }],
       };
       return {
-        path: "/webhooks/dingtalk",
-        body: JSON.stringify(body),
-        headers: { ...JSON_HEADERS, ...signDingTalk(now.getTime(), credentials.clientSecret) },
+        payload: body,
+        webhook: {
+          path: "/webhooks/dingtalk",
+          body: JSON.stringify(body),
+          headers: { ...JSON_HEADERS, ...signDingTalk(now.getTime(), credentials.clientSecret) },
+        },
       };
     },
 
@@ -58,9 +61,12 @@ export function createDingTalkDriver(credentials: ConsoleCredentials["dingtalk"]
         }),
       };
       return {
-        path: "/webhooks/dingtalk/cards",
-        body: JSON.stringify(body),
-        headers: { ...JSON_HEADERS, ...signDingTalkCard(now.getTime(), credentials.cardCallbackSecret) },
+        payload: body,
+        webhook: {
+          path: "/webhooks/dingtalk/cards",
+          body: JSON.stringify(body),
+          headers: { ...JSON_HEADERS, ...signDingTalkCard(now.getTime(), credentials.cardCallbackSecret) },
+        },
       };
     },
 

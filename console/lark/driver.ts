@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { createFakeLarkApi } from "../../test/fakes/lark-api.ts";
 import { larkEncrypt, larkSign } from "../../test/helpers/lark-signer.ts";
 import type { ConsoleCredentials } from "../credentials.ts";
-import type { ConsoleDriver, SignedRequest } from "../driver.ts";
+import type { ConsoleDriver, ConsoleEvent } from "../driver.ts";
 import { isRecord, parseJson, stringOf } from "../message-view.ts";
 import { type LarkPayload, larkView } from "./view.ts";
 
@@ -13,18 +13,21 @@ export function createLarkDriver(credentials: ConsoleCredentials["lark"]): Conso
   const fake = createFakeLarkApi(credentials);
 
   /** As Lark posts with an Encrypt Key: `{"encrypt"}`, signed over timestamp, nonce, key and body. */
-  function signed(envelope: unknown, now: Date): SignedRequest {
+  function signed(envelope: unknown, now: Date): ConsoleEvent {
     const body = JSON.stringify({ encrypt: larkEncrypt(JSON.stringify(envelope), credentials.encryptKey) });
     const timestamp = String(Math.floor(now.getTime() / 1000));
     const nonce = randomBytes(8).toString("hex");
     return {
-      path: "/webhooks/lark",
-      body,
-      headers: {
-        "content-type": "application/json; charset=utf-8",
-        "x-lark-request-timestamp": timestamp,
-        "x-lark-request-nonce": nonce,
-        "x-lark-signature": larkSign(timestamp, nonce, credentials.encryptKey, body),
+      payload: envelope,
+      webhook: {
+        path: "/webhooks/lark",
+        body,
+        headers: {
+          "content-type": "application/json; charset=utf-8",
+          "x-lark-request-timestamp": timestamp,
+          "x-lark-request-nonce": nonce,
+          "x-lark-signature": larkSign(timestamp, nonce, credentials.encryptKey, body),
+        },
       },
     };
   }

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { createFakeWeComApi } from "../../test/fakes/wecom-api.ts";
 import { nodeDecrypt, nodeEncrypt, nodeSignature } from "../../test/helpers/wecom-signer.ts";
 import type { ConsoleCredentials } from "../credentials.ts";
-import type { ConsoleDriver, SignedRequest } from "../driver.ts";
+import type { ConsoleDriver, ConsoleEvent } from "../driver.ts";
 import { isRecord, parseJson, stringOf } from "../message-view.ts";
 import { wecomView } from "./view.ts";
 
@@ -23,7 +23,7 @@ export function createWeComDriver({ credentials, apiBase, webhookKeys }: WeComDr
   const chatOfResponseCode = new Map<string, string>();
 
   /** The robot's envelope: `{"encrypt"}` with receiveid "", signed in the query. */
-  function signed(payload: unknown, now: Date): SignedRequest {
+  function signed(payload: unknown, now: Date): ConsoleEvent {
     const encrypt = nodeEncrypt(credentials.botEncodingAesKey, JSON.stringify(payload), "");
     const timestamp = String(Math.floor(now.getTime() / 1000));
     const nonce = String(randomBytes(4).readUInt32BE());
@@ -33,9 +33,12 @@ export function createWeComDriver({ credentials, apiBase, webhookKeys }: WeComDr
       nonce,
     });
     return {
-      path: `/webhooks/wecom/bot?${query}`,
-      body: JSON.stringify({ encrypt }),
-      headers: { "content-type": "application/json" },
+      payload,
+      webhook: {
+        path: `/webhooks/wecom/bot?${query}`,
+        body: JSON.stringify({ encrypt }),
+        headers: { "content-type": "application/json" },
+      },
     };
   }
 
@@ -80,12 +83,15 @@ export function createWeComDriver({ credentials, apiBase, webhookKeys }: WeComDr
       return signed(callback(chatId, userId, msgid, { msgtype: "event", event }), now);
     },
 
-    /** The robot replaces a clicked card only in its passive reply: encrypted `update_template_card`. */
+    /**
+     * The robot replaces a clicked card only in its reply, `update_template_card`: encrypted in the webhook's
+     * answer, plain in the long connection's `aibot_respond_update_msg`.
+     */
     clickAnswer(answer) {
       const sealed = parseJson(answer);
-      const encrypt = isRecord(sealed) ? stringOf(sealed.encrypt) : undefined;
-      if (!encrypt) return {};
-      const reply = parseJson(nodeDecrypt(credentials.botEncodingAesKey, encrypt).message);
+      if (!isRecord(sealed)) return {};
+      const encrypt = stringOf(sealed.encrypt);
+      const reply = encrypt ? parseJson(nodeDecrypt(credentials.botEncodingAesKey, encrypt).message) : sealed;
       if (!isRecord(reply) || reply.response_type !== "update_template_card") return {};
       return { payload: { msgtype: "template_card", template_card: reply.template_card } };
     },

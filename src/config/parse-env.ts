@@ -66,6 +66,8 @@ export interface Config {
    * refused (`off`); undefined = automatic (on only when no platform is configured).
    */
   console?: "on" | "off";
+  /** How the console's platforms reach the bot: `ws` over their long connections; undefined = webhooks. */
+  consoleTransport?: "ws";
   lark?: LarkConfig;
   dingtalk?: DingTalkConfig;
   wecom?: WeComAppConfig;
@@ -144,6 +146,7 @@ export function parseEnv(record: Record<string, string | undefined>): Config {
   if (problems.length > 0) throw new ConfigError(problems);
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.OPS_CONSOLE) config.console = env.OPS_CONSOLE;
+  if (env.OPS_CONSOLE_TRANSPORT === "ws") config.consoleTransport = "ws";
   if (on.lark) {
     config.lark = {
       appId: env.LARK_APP_ID as string,

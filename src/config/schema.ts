@@ -91,6 +91,7 @@ export const envSchema = z.object({
   OPS_TIMEZONE: timezone,
   OPS_ADMINS: admins,
   OPS_CONSOLE: onOff,
+  OPS_CONSOLE_TRANSPORT: transport("ws"),
   LARK_APP_ID: optionalText,
   LARK_APP_SECRET: optionalText,
   LARK_ENCRYPT_KEY: optionalText,

@@ -24,6 +24,8 @@ export async function startConsoleServer(
   options: {
     now?: Clock /** Mount the console (default); false starts the bare Node server. */;
     console?: boolean;
+    /** More variables, e.g. OPS_CONSOLE_TRANSPORT. */
+    env?: Record<string, string>;
   } = {},
 ): Promise<ConsoleServer> {
   const dataDir = await mkdtemp(join(tmpdir(), "opsbot-console-"));
@@ -36,6 +38,7 @@ export async function startConsoleServer(
     PORT: "0",
     DATA_DIR: dataDir,
     ...(database?.url ? { DATABASE_URL: database.url } : {}),
+    ...options.env,
   });
   const server = await startNodeServer({
     config,

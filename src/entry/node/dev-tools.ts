@@ -22,7 +22,9 @@ export interface MountedDevTool {
   seed(db: Db, now: Date): Promise<void>;
   /** Fields the start-up line adds for the tool, given the server's URL. */
   startupFields(url: string): Record<string, unknown>;
+  /** Stops what the tool runs beside the server (the console's fake long-connection gateways). */
+  close(): Promise<void>;
 }
 
 /** Called once the server listens at `selfUrl`; undefined leaves the tool off for this configuration. */
-export type DevTools = (config: Config, selfUrl: string) => MountedDevTool | undefined;
+export type DevTools = (config: Config, selfUrl: string) => Promise<MountedDevTool | undefined>;

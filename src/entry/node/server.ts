@@ -76,7 +76,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     server.once("error", reject);
   });
   const port = (server.address() as AddressInfo).port;
-  const devTool = options.devTools?.(config, `http://127.0.0.1:${port}`);
+  const devTool = await options.devTools?.(config, `http://127.0.0.1:${port}`);
   const servedConfig = devTool?.config ?? config;
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
 
@@ -117,6 +117,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     await devTool?.seed(database.db, now());
   } catch (error) {
     server.close();
+    await devTool?.close();
     await database.close();
     await release();
     throw error;
@@ -173,6 +174,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
         if ("closeIdleConnections" in server) server.closeIdleConnections();
       });
       await longConnections.stop();
+      await devTool?.close();
       await scheduler?.stop();
       await tracker.drain();
       await outboxLoop.stop();

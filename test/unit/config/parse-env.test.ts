@@ -115,10 +115,13 @@ describe("parseEnv", () => {
 
     it("names the variable of every bad combination", () => {
       expect(
-        problemsOf({ LARK_TRANSPORT: "socket", DINGTALK_TRANSPORT: "ws", WECOM_BOT_WS_URL: "https://x" }).map(
-          (p) => p.variable,
-        ),
-      ).toEqual(["LARK_TRANSPORT", "DINGTALK_TRANSPORT", "WECOM_BOT_WS_URL"]);
+        problemsOf({
+          OPS_CONSOLE_TRANSPORT: "stream",
+          LARK_TRANSPORT: "socket",
+          DINGTALK_TRANSPORT: "ws",
+          WECOM_BOT_WS_URL: "https://x",
+        }).map((p) => p.variable),
+      ).toEqual(["OPS_CONSOLE_TRANSPORT", "LARK_TRANSPORT", "DINGTALK_TRANSPORT", "WECOM_BOT_WS_URL"]);
       expect(
         problemsOf({
           LARK_TRANSPORT: "ws",
