@@ -9,6 +9,7 @@ import { createInspectionCommands } from "./inspections/commands.ts";
 import { createKpiCommands } from "./kpi/commands.ts";
 import { createOrderCommands } from "./orders/commands.ts";
 import { createRoleCommands } from "./roles/commands.ts";
+import { createStockCommands } from "./stock/commands.ts";
 import { createSubscriptionCommands } from "./subscriptions/commands.ts";
 
 export function createCommandRegistry(runtime: RuntimeDeps): Registry {
@@ -19,6 +20,7 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createComplaintCommands(deps),
     createInspectionCommands(deps),
     createKpiCommands(deps),
+    createStockCommands(deps),
     createCalendarCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),

@@ -29,6 +29,7 @@ const HEADLINES: Record<string, [string, string]> = {
     "Order more than 5 days late: call a special review meeting",
   ],
   "inspection:missed": ["巡检未在截止时间前完成", "Inspection not done by its cut-off"],
+  "stock:low": ["库存低于安全库存, 请补货", "Stock below its safety stock: reorder"],
 };
 
 function headline(kind: string, level: string): string {
@@ -81,6 +82,20 @@ function subjectFields(alert: AlertRow, { now, timezone }: AlertCardState): Card
           value: `${facts.day} ${facts.cutoff}${bilingualProvisionalMark(facts.provisional === true)}`,
         },
       ];
+    case "stock": {
+      const unit = facts.unit ? ` ${facts.unit}` : "";
+      const source =
+        facts.dailyUseSource === "recorded"
+          ? both("近期实际出库", "recorded outflows")
+          : both("申报", "declared");
+      return [
+        { label: both("物料", "Material"), value: `${facts.sku} ${facts.name}` },
+        { label: both("现有", "On hand"), value: `${facts.onHand}${unit}` },
+        { label: both("安全库存", "Safety stock"), value: `${facts.safetyStock}${unit}` },
+        { label: both("需补货", "To order"), value: `${facts.toOrder}${unit}` },
+        { label: both("日用量", "Daily use"), value: `${facts.dailyUse}${unit} (${source})` },
+      ];
+    }
   }
 }
 

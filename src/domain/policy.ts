@@ -17,3 +17,11 @@ export const CSAT_TARGET_PERCENT = 85;
 
 /** The morning digest goes out at this time on working days unless a group chose another. */
 export const DEFAULT_DIGEST_TIME = "09:00";
+
+// Stock.
+/** Safety stock = this many days of daily use of each material. */
+export const SAFETY_STOCK_DAYS = 3;
+/** Daily use is the average of the outflows recorded over this many days… */
+export const DAILY_USE_WINDOW_DAYS = 30;
+/** …once outflows were recorded on at least this many of them; until then, the declared daily use. */
+export const DAILY_USE_MIN_RECORDED_DAYS = 7;

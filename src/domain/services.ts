@@ -29,6 +29,8 @@ import {
 import { findOrder } from "./orders/orders-repository.ts";
 import { knownPerson, personForContact } from "./people/people.ts";
 import { grantRole, revokeRole, rolesOf } from "./people/roles.ts";
+import { defineStockItem, recordStockMovement } from "./stock/changes.ts";
+import { listStock } from "./stock/status.ts";
 import { chatSubscriptions, chatWebhook, subscribe, unsubscribe } from "./subscriptions/subscriptions.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: any parameter list binds; Bound keeps each one's own types.
@@ -87,6 +89,7 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       grantRole: bind(grantRole),
       revokeRole: bind(revokeRole),
     },
+    stock: { define: bind(defineStockItem), record: bind(recordStockMovement), list: bind(listStock) },
     subscriptions: {
       ofChat: bind(chatSubscriptions),
       chatWebhook: bind(chatWebhook),

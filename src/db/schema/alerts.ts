@@ -8,11 +8,11 @@ export const alerts = pgTable(
   "alerts",
   {
     id: serial("id").primaryKey(),
-    /** "response" | "resolution" (complaint clocks), "order", "inspection". */
+    /** "response" | "resolution" (complaint clocks), "order", "inspection", "stock" (below safety stock). */
     kind: text("kind").notNull(),
-    /** The complaint or order number, or "<area code>:<local date>" for a missed inspection. */
+    /** The complaint or order number, "<area code>:<local date>" for a missed inspection, "<sku>#<drop>" for stock. */
     entity: text("entity").notNull(),
-    /** "warning" (75 %), "breach", "overdue", "missed", "review" (order > 5 days late), "escalation". */
+    /** "warning" (75 %), "breach", "overdue", "missed", "low", "review" (order > 5 days late), "escalation". */
     level: text("level").notNull(),
     /** Goes out even in quiet hours. */
     safety: boolean("safety").notNull().default(false),

@@ -5,3 +5,4 @@ export * from "./inspections.ts";
 export * from "./orders.ts";
 export * from "./sequences.ts";
 export * from "./shared.ts";
+export * from "./stock.ts";

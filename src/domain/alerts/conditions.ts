@@ -2,7 +2,7 @@
 import { and, asc, eq, isNull, lt, lte, ne, or, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/database.ts";
-import { alerts, complaints, inspectionAreas, orders } from "../../db/schema/index.ts";
+import { alerts, complaints, inspectionAreas, orders, stockItems } from "../../db/schema/index.ts";
 import {
   addDays,
   calendarDaysBetween,
@@ -21,6 +21,8 @@ import {
   REVIEW_AFTER_DAYS,
   WARNING_SHARE,
 } from "../policy.ts";
+import { formatQuantity } from "../stock/quantity.ts";
+import { recentOutflows, statusOf } from "../stock/status.ts";
 import { type AlertKind, type AlertLevel, type EscalationReason, rankSql } from "./levels.ts";
 
 /** `provisional`: the deadline or cut-off rests on a day of the provisional rule (absent on older alerts). */
@@ -41,6 +43,18 @@ export type SubjectFacts =
       quantity: number;
       dueDate: LocalDate;
       originalDueDate: LocalDate;
+    }
+  | {
+      type: "stock";
+      sku: string;
+      name: string;
+      unit: string | null;
+      /** Exact decimals as text. */
+      onHand: string;
+      safetyStock: string;
+      toOrder: string;
+      dailyUse: string;
+      dailyUseSource: "declared" | "recorded";
     }
   | {
       type: "inspection";
@@ -90,6 +104,7 @@ export function holdingSubjects(now: Date, today: LocalDate) {
       eq(orders.status, "confirmed"),
       or(lt(orders.dueDate, today), lt(orders.originalDueDate, addDays(today, -REVIEW_AFTER_DAYS))),
     ),
+    stock: eq(stockItems.low, true),
   } satisfies Record<Exclude<AlertKind, "inspection">, SQL | undefined>;
 }
 
@@ -225,6 +240,50 @@ export async function inspectionConditions(
     }));
 }
 
+/** The alert subject of a material's current drop below its safety stock: each new drop is a new one. */
+export const stockAlertEntity = sql<string>`${stockItems.sku} || '#' || ${stockItems.lowEpisode}`;
+
+/** Materials below their safety stock whose current drop was not alerted yet, with what to order. */
+async function stockConditions(db: Db, now: Date, calendar: WorkingCalendar): Promise<AlertCondition[]> {
+  const items = await db
+    .select()
+    .from(stockItems)
+    .where(
+      and(
+        holdingSubjects(now, localDateOf(now, calendar.timezone)).stock,
+        sql`not exists (select 1 from ${alerts} where ${alerts.kind} = 'stock' and ${alerts.entity} = ${stockAlertEntity})`,
+      ),
+    )
+    .orderBy(asc(stockItems.id));
+  const outflows = await recentOutflows(
+    db,
+    items.map((item) => item.id),
+    now,
+    calendar.timezone,
+  );
+  const today = localDateOf(now, calendar.timezone);
+  return items.map((item) => {
+    const status = statusOf(item, outflows.get(item.id) ?? [], today);
+    return {
+      kind: "stock",
+      entity: `${item.sku}#${item.lowEpisode}`,
+      level: "low",
+      safety: false,
+      facts: {
+        type: "stock",
+        sku: item.sku,
+        name: item.name,
+        unit: item.unit,
+        onHand: formatQuantity(status.onHand),
+        safetyStock: formatQuantity(status.safetyStock),
+        toOrder: formatQuantity(status.toOrder),
+        dailyUse: formatQuantity(status.dailyUse.value),
+        dailyUseSource: status.dailyUse.source,
+      },
+    };
+  });
+}
+
 /**
  * The complaint and order conditions that hold at `now` (business day and time in the calendar's zone) and
  * were not raised before at their level or a graver one: in steady state the queries return nothing.
@@ -235,11 +294,12 @@ export async function unraisedConditions(
   calendar: WorkingCalendar,
 ): Promise<AlertCondition[]> {
   const today = localDateOf(now, calendar.timezone);
-  const [complaintBlock, orderBlock] = await Promise.all([
+  const [complaintBlock, orderBlock, stockBlock] = await Promise.all([
     complaintConditions(db, now, today, calendar),
     orderConditions(db, now, today),
+    stockConditions(db, now, calendar),
   ]);
-  return [...complaintBlock, ...orderBlock];
+  return [...complaintBlock, ...orderBlock, ...stockBlock];
 }
 
 /** Calendar days an order is late on `today`, from its original due date. */
