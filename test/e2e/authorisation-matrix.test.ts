@@ -10,6 +10,7 @@ import { openComplaint, resolveComplaint } from "../../src/domain/complaints/cha
 import { confirmOrder, draftOrder } from "../../src/domain/orders/index.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
 import type { Role } from "../../src/domain/people/role.ts";
+import { defineStockItem, recordStockMovement } from "../../src/domain/stock/changes.ts";
 import { silentLogger } from "../../src/log.ts";
 import { openTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { createHarness, type Fakes, type Harness, LARK, startFakes } from "../helpers/e2e-harness.ts";
@@ -31,11 +32,13 @@ const ORDER_COMPLETERS: Role[] = ["staff", "warehouse", "manager", "admin"];
 const ORDER_DELAYERS: Role[] = ["staff", "manager", "admin"];
 const COMPLAINT_HANDLERS: Role[] = ["cs", "manager", "admin"];
 const SETTINGS: Role[] = ["manager", "admin"];
+const STOCK_KEEPERS: Role[] = ["warehouse", "manager", "admin"];
 
 /**
  * Who may run what, written out from DESIGN §1 and the procedure (empty = anyone): /subscribe and /unsubscribe
  * admin or manager, /role and /calendar set|unset admin only, complaints handled by customer service and managers, orders completed by
- * the warehouse (staff their own), due dates moved by managers (staff their own). The registry must agree.
+ * the warehouse (staff their own), due dates moved by managers (staff their own), stock recorded by the warehouse
+ * and managers. The registry must agree.
  */
 const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   help: [],
@@ -53,6 +56,11 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   calendar: [],
   "calendar.set": ["admin"],
   "calendar.unset": ["admin"],
+  stock: [],
+  "stock.item": STOCK_KEEPERS,
+  "stock.in": STOCK_KEEPERS,
+  "stock.out": STOCK_KEEPERS,
+  "stock.set": STOCK_KEEPERS,
   subscribe: SETTINGS,
   unsubscribe: SETTINGS,
   role: ["admin"],
@@ -155,6 +163,15 @@ async function resolvedComplaint(): Promise<string> {
   const number = await complaint();
   await resolveComplaint(database.db, actorOf(personOf.cs), number, "resent");
   return number;
+}
+
+/** A fresh material with 100 on hand. */
+async function material(): Promise<string> {
+  const sku = nextId("M").replace("_", "-");
+  const actor = actorOf(personOf.warehouse);
+  await defineStockItem(database.db, actor, { sku, name: "pellets", declaredDailyUse: 1000n }, TIMEZONE);
+  await recordStockMovement(database.db, actor, { sku, kind: "in", quantity: 100_000n }, TIMEZONE);
+  return sku;
 }
 
 async function alert(): Promise<string> {
@@ -265,6 +282,11 @@ const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
   // Far from every case's dates, so that no deadline moves under another case.
   "calendar.set": async () => "/calendar set 2030-03-01 holiday matrix",
   "calendar.unset": async () => "/calendar unset 2030-03-01",
+  stock: async () => "/stock low",
+  "stock.item": async () => `/stock item ${nextId("M").replace("_", "-")} pellets 2.5 kg`,
+  "stock.in": async () => `/stock in ${await material()} 10`,
+  "stock.out": async () => `/stock out ${await material()} 10`,
+  "stock.set": async () => `/stock set ${await material()} 10`,
   subscribe: async () => "/subscribe digest 09:00",
   // Not alerts: the alert buttons below are pressed in this group.
   unsubscribe: async () => "/unsubscribe digest",
