@@ -25,3 +25,9 @@ export const SAFETY_STOCK_DAYS = 3;
 export const DAILY_USE_WINDOW_DAYS = 30;
 /** …once outflows were recorded on at least this many of them; until then, the declared daily use. */
 export const DAILY_USE_MIN_RECORDED_DAYS = 7;
+
+// Tasks
+/** The owner is reminded at this time on the working day before a task's due date. */
+export const TASK_REMINDER_TIME = "09:00";
+/** Snooze on a task's card pushes its reminder (never its due date) by this many working hours. */
+export const TASK_SNOOZE_WORKING_HOURS = 4;

@@ -32,6 +32,8 @@ import { grantRole, revokeRole, rolesOf } from "./people/roles.ts";
 import { defineStockItem, recordStockMovement } from "./stock/changes.ts";
 import { listStock } from "./stock/status.ts";
 import { chatSubscriptions, chatWebhook, subscribe, unsubscribe } from "./subscriptions/subscriptions.ts";
+import { completeTask, createTask, snoozeTask } from "./tasks/changes.ts";
+import { findTask, listTasks } from "./tasks/store.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: any parameter list binds; Bound keeps each one's own types.
 type Operation = (db: Db, ...args: any[]) => unknown;
@@ -90,6 +92,13 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       revokeRole: bind(revokeRole),
     },
     stock: { define: bind(defineStockItem), record: bind(recordStockMovement), list: bind(listStock) },
+    tasks: {
+      create: bind(createTask),
+      complete: bind(completeTask),
+      snooze: bind(snoozeTask),
+      find: bind(findTask),
+      list: bind(listTasks),
+    },
     subscriptions: {
       ofChat: bind(chatSubscriptions),
       chatWebhook: bind(chatWebhook),

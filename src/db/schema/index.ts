@@ -6,3 +6,4 @@ export * from "./orders.ts";
 export * from "./sequences.ts";
 export * from "./shared.ts";
 export * from "./stock.ts";
+export * from "./tasks.ts";
