@@ -7,6 +7,7 @@ import { commandDeps, type RuntimeDeps } from "./deps.ts";
 import { helpCommand, helpLanguageAction } from "./help/commands.ts";
 import { createInspectionCommands } from "./inspections/commands.ts";
 import { createKpiCommands } from "./kpi/commands.ts";
+import { createMaintenanceCommands } from "./maintenance/commands.ts";
 import { createOrderCommands } from "./orders/commands.ts";
 import { createRoleCommands } from "./roles/commands.ts";
 import { createStockCommands } from "./stock/commands.ts";
@@ -21,6 +22,7 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createInspectionCommands(deps),
     createKpiCommands(deps),
     createStockCommands(deps),
+    createMaintenanceCommands(deps),
     createCalendarCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),

@@ -29,6 +29,7 @@ const HEADLINES: Record<string, [string, string]> = {
     "Order more than 5 days late: call a special review meeting",
   ],
   "inspection:missed": ["巡检未在截止时间前完成", "Inspection not done by its cut-off"],
+  "maintenance:overdue": ["设备保养已逾期", "Equipment service overdue"],
   "stock:low": ["库存低于安全库存, 请补货", "Stock below its safety stock: reorder"],
 };
 
@@ -81,6 +82,12 @@ function subjectFields(alert: AlertRow, { now, timezone }: AlertCardState): Card
           label: both("截止", "Cut-off"),
           value: `${facts.day} ${facts.cutoff}${bilingualProvisionalMark(facts.provisional === true)}`,
         },
+      ];
+    case "maintenance":
+      return [
+        { label: both("设备", "Equipment"), value: `${facts.code} ${facts.name}` },
+        { label: both("应保养", "Service due"), value: facts.dueDate },
+        { label: both("上次保养", "Last service"), value: facts.lastService },
       ];
     case "stock": {
       const unit = facts.unit ? ` ${facts.unit}` : "";

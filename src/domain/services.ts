@@ -18,6 +18,7 @@ import { findComplaint, listComplaints } from "./complaints/store.ts";
 import { findActiveArea, inspectionsInWindow, listActiveAreas } from "./inspections/areas.ts";
 import { submitInspection } from "./inspections/submit.ts";
 import { computeKpis } from "./kpi/compute.ts";
+import { addEquipment, listEquipment, recordService } from "./maintenance/equipment.ts";
 import {
   cancelOrder,
   completeOrder,
@@ -91,6 +92,7 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       grantRole: bind(grantRole),
       revokeRole: bind(revokeRole),
     },
+    maintenance: { add: bind(addEquipment), done: bind(recordService), list: bind(listEquipment) },
     stock: { define: bind(defineStockItem), record: bind(recordStockMovement), list: bind(listStock) },
     tasks: {
       create: bind(createTask),

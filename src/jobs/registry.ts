@@ -4,6 +4,7 @@ import { inboxSweepJob, outboxDrainJob } from "./delivery-jobs.ts";
 import { housekeepingJob } from "./housekeeping.ts";
 import type { Job } from "./job.ts";
 import { kpiDigestJob } from "./kpi-digest.ts";
+import { maintenanceScheduleJob } from "./maintenance-schedule.ts";
 import { overdueSweepJob } from "./overdue-sweep.ts";
 import { provisionalDeadlinesJob } from "./provisional-deadlines.ts";
 
@@ -15,6 +16,7 @@ export const JOBS: readonly Job[] = [
   overdueSweepJob,
   calendarReminderJob,
   provisionalDeadlinesJob,
+  maintenanceScheduleJob,
 ];
 
 export function findJob(name: string): Job | undefined {

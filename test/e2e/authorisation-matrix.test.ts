@@ -7,6 +7,7 @@ import type { OutboundMessage } from "../../src/chat/card.ts";
 import { parseEnv } from "../../src/config/parse-env.ts";
 import { alerts, auditLog, chats, subscriptions } from "../../src/db/schema/index.ts";
 import { openComplaint, resolveComplaint } from "../../src/domain/complaints/changes.ts";
+import { addEquipment } from "../../src/domain/maintenance/equipment.ts";
 import { confirmOrder, draftOrder } from "../../src/domain/orders/index.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
 import type { Role } from "../../src/domain/people/role.ts";
@@ -38,7 +39,7 @@ const STOCK_KEEPERS: Role[] = ["warehouse", "manager", "admin"];
  * Who may run what, written out from DESIGN §1 and the procedure (empty = anyone): /subscribe and /unsubscribe
  * admin or manager, /role and /calendar set|unset admin only, complaints handled by customer service and managers, orders completed by
  * the warehouse (staff their own), due dates moved by managers (staff their own), stock recorded by the warehouse
- * and managers. The registry must agree.
+ * and managers, equipment added by managers (anyone records a service done). The registry must agree.
  */
 const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   help: [],
@@ -61,6 +62,9 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   "stock.in": STOCK_KEEPERS,
   "stock.out": STOCK_KEEPERS,
   "stock.set": STOCK_KEEPERS,
+  equipment: [],
+  "equipment.add": SETTINGS,
+  "equipment.done": [],
   subscribe: SETTINGS,
   unsubscribe: SETTINGS,
   role: ["admin"],
@@ -172,6 +176,14 @@ async function material(): Promise<string> {
   await defineStockItem(database.db, actor, { sku, name: "pellets", declaredDailyUse: 1000n }, TIMEZONE);
   await recordStockMovement(database.db, actor, { sku, kind: "in", quantity: 100_000n }, TIMEZONE);
   return sku;
+}
+
+/** Fresh equipment, serviced a week ago every 30 days. */
+async function machine(): Promise<string> {
+  const code = nextId("E").replace("_", "-");
+  const input = { code, name: "lathe", everyDays: 30, lastService: "2026-11-19" };
+  await addEquipment(database.db, actorOf(personOf.manager), input, TIMEZONE);
+  return code;
 }
 
 async function alert(): Promise<string> {
@@ -287,6 +299,9 @@ const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
   "stock.in": async () => `/stock in ${await material()} 10`,
   "stock.out": async () => `/stock out ${await material()} 10`,
   "stock.set": async () => `/stock set ${await material()} 10`,
+  equipment: async () => "/equipment due",
+  "equipment.add": async () => `/equipment add ${nextId("E").replace("_", "-")} lathe 30 2026-11-20`,
+  "equipment.done": async () => `/equipment done ${await machine()}`,
   subscribe: async () => "/subscribe digest 09:00",
   // Not alerts: the alert buttons below are pressed in this group.
   unsubscribe: async () => "/unsubscribe digest",

@@ -8,9 +8,10 @@ export const alerts = pgTable(
   "alerts",
   {
     id: serial("id").primaryKey(),
-    /** "response" | "resolution" (complaint clocks), "order", "inspection", "stock" (below safety stock). */
+    /** "response" | "resolution" (complaint clocks), "order", "inspection", "stock" (below safety stock), "maintenance" (service overdue). */
     kind: text("kind").notNull(),
-    /** The complaint or order number, "<area code>:<local date>" for a missed inspection, "<sku>#<drop>" for stock. */
+    /** The complaint or order number, "<area code>:<local date>" for a missed inspection, "<sku>#<drop>" for stock,
+     * "<equipment>:<due date>" for maintenance. */
     entity: text("entity").notNull(),
     /** "warning" (75 %), "breach", "overdue", "missed", "low", "review" (order > 5 days late), "escalation". */
     level: text("level").notNull(),

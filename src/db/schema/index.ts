@@ -1,6 +1,7 @@
 // Every table of the database, for drizzle and drizzle-kit.
 export * from "./alerts.ts";
 export * from "./complaints.ts";
+export * from "./equipment.ts";
 export * from "./inspections.ts";
 export * from "./orders.ts";
 export * from "./sequences.ts";

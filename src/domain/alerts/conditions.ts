@@ -2,7 +2,7 @@
 import { and, asc, eq, isNull, lt, lte, ne, or, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/database.ts";
-import { alerts, complaints, inspectionAreas, orders, stockItems } from "../../db/schema/index.ts";
+import { alerts, complaints, equipment, inspectionAreas, orders, stockItems } from "../../db/schema/index.ts";
 import {
   addDays,
   calendarDaysBetween,
@@ -15,6 +15,7 @@ import {
 } from "../calendar/local-time.ts";
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
 import { inspectionsInWindow } from "../inspections/areas.ts";
+import { nextServiceSql } from "../maintenance/next-service.ts";
 import {
   FIRST_RESPONSE_HOURS,
   RESOLUTION_WORKING_DAYS,
@@ -43,6 +44,13 @@ export type SubjectFacts =
       quantity: number;
       dueDate: LocalDate;
       originalDueDate: LocalDate;
+    }
+  | {
+      type: "maintenance";
+      code: string;
+      name: string;
+      dueDate: LocalDate;
+      lastService: LocalDate;
     }
   | {
       type: "stock";
@@ -105,6 +113,7 @@ export function holdingSubjects(now: Date, today: LocalDate) {
       or(lt(orders.dueDate, today), lt(orders.originalDueDate, addDays(today, -REVIEW_AFTER_DAYS))),
     ),
     stock: eq(stockItems.low, true),
+    maintenance: sql`${nextServiceSql} < ${today}::date`,
   } satisfies Record<Exclude<AlertKind, "inspection">, SQL | undefined>;
 }
 
@@ -284,6 +293,35 @@ async function stockConditions(db: Db, now: Date, calendar: WorkingCalendar): Pr
   });
 }
 
+/** The alert subject of an overdue service: the equipment and the due date it missed. */
+export const maintenanceAlertEntity = sql<string>`${equipment.code} || ':' || to_char(${nextServiceSql}, 'YYYY-MM-DD')`;
+
+/** Equipment whose service is past due and not alerted yet for that due date. */
+async function maintenanceConditions(db: Db, now: Date, today: LocalDate): Promise<AlertCondition[]> {
+  const rows = await db
+    .select({
+      code: equipment.code,
+      name: equipment.name,
+      lastService: equipment.lastService,
+      dueDate: sql<string>`to_char(${nextServiceSql}, 'YYYY-MM-DD')`,
+    })
+    .from(equipment)
+    .where(
+      and(
+        holdingSubjects(now, today).maintenance,
+        sql`not exists (select 1 from ${alerts} where ${alerts.kind} = 'maintenance' and ${alerts.entity} = ${maintenanceAlertEntity})`,
+      ),
+    )
+    .orderBy(asc(equipment.id));
+  return rows.map((row) => ({
+    kind: "maintenance",
+    entity: `${row.code}:${row.dueDate}`,
+    level: "overdue",
+    safety: false,
+    facts: { type: "maintenance", ...row },
+  }));
+}
+
 /**
  * The complaint and order conditions that hold at `now` (business day and time in the calendar's zone) and
  * were not raised before at their level or a graver one: in steady state the queries return nothing.
@@ -294,12 +332,13 @@ export async function unraisedConditions(
   calendar: WorkingCalendar,
 ): Promise<AlertCondition[]> {
   const today = localDateOf(now, calendar.timezone);
-  const [complaintBlock, orderBlock, stockBlock] = await Promise.all([
+  const [complaintBlock, orderBlock, stockBlock, maintenanceBlock] = await Promise.all([
     complaintConditions(db, now, today, calendar),
     orderConditions(db, now, today),
     stockConditions(db, now, calendar),
+    maintenanceConditions(db, now, today),
   ]);
-  return [...complaintBlock, ...orderBlock, ...stockBlock];
+  return [...complaintBlock, ...orderBlock, ...stockBlock, ...maintenanceBlock];
 }
 
 /** Calendar days an order is late on `today`, from its original due date. */

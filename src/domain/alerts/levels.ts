@@ -1,7 +1,7 @@
 // What an alert is about (kind, entity, level), which levels outrank which, and which go to the managers.
 import { type SQL, sql } from "drizzle-orm";
 
-export type AlertKind = "response" | "resolution" | "order" | "inspection" | "stock";
+export type AlertKind = "response" | "resolution" | "order" | "inspection" | "stock" | "maintenance";
 export type AlertLevel = "warning" | "breach" | "overdue" | "missed" | "low" | "review" | "escalation";
 
 /** A later, graver level of the same (kind, entity) stops the repeats of the lesser ones. */
