@@ -7,10 +7,12 @@ import { commandDeps, type RuntimeDeps } from "./deps.ts";
 import { helpCommand, helpLanguageAction } from "./help/commands.ts";
 import { createInspectionCommands } from "./inspections/commands.ts";
 import { createKpiCommands } from "./kpi/commands.ts";
+import { createMaintenanceCommands } from "./maintenance/commands.ts";
 import { createOrderCommands } from "./orders/commands.ts";
 import { createRoleCommands } from "./roles/commands.ts";
 import { createRosterCommands } from "./roster/commands.ts";
 import { createRulesCommands } from "./rules/commands.ts";
+import { createStockCommands } from "./stock/commands.ts";
 import { createSubscriptionCommands } from "./subscriptions/commands.ts";
 import { createTargetCommands } from "./targets/commands.ts";
 import { createTaskCommands } from "./tasks/commands.ts";
@@ -26,6 +28,8 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createTaskCommands(deps),
     createTargetCommands(deps),
     createRosterCommands(deps),
+    createStockCommands(deps),
+    createMaintenanceCommands(deps),
     createCalendarCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),

@@ -30,6 +30,8 @@ const HEADLINES: Record<string, [string, string]> = {
   ],
   "inspection:missed": ["巡检未在截止时间前完成", "Inspection not done by its cut-off"],
   "task:overdue": ["待办已逾期", "Task overdue"],
+  "maintenance:overdue": ["设备保养已逾期", "Equipment service overdue"],
+  "stock:low": ["库存低于安全库存, 请补货", "Stock below its safety stock: reorder"],
 };
 
 function headline(kind: string, level: string): string {
@@ -89,6 +91,26 @@ function subjectFields(alert: AlertRow, { now, timezone }: AlertCardState): Card
         { label: both("负责人", "Owner"), value: facts.ownerName },
         { label: both("截止日期", "Due"), value: facts.dueDate },
       ];
+    case "maintenance":
+      return [
+        { label: both("设备", "Equipment"), value: `${facts.code} ${facts.name}` },
+        { label: both("应保养", "Service due"), value: facts.dueDate },
+        { label: both("上次保养", "Last service"), value: facts.lastService },
+      ];
+    case "stock": {
+      const unit = facts.unit ? ` ${facts.unit}` : "";
+      const source =
+        facts.dailyUseSource === "recorded"
+          ? both("近期实际出库", "recorded outflows")
+          : both("申报", "declared");
+      return [
+        { label: both("物料", "Material"), value: `${facts.sku} ${facts.name}` },
+        { label: both("现有", "On hand"), value: `${facts.onHand}${unit}` },
+        { label: both("安全库存", "Safety stock"), value: `${facts.safetyStock}${unit}` },
+        { label: both("需补货", "To order"), value: `${facts.toOrder}${unit}` },
+        { label: both("日用量", "Daily use"), value: `${facts.dailyUse}${unit} (${source})` },
+      ];
+    }
   }
 }
 

@@ -118,6 +118,18 @@ export const DEFAULT_DIGEST_TIME: string = rule(
   "The morning digest goes out on working days at",
 );
 
+// Stock.
+/** Safety stock = this many days of daily use of each material. */
+export const SAFETY_STOCK_DAYS = 3;
+/** Daily use is the average of the outflows recorded over this many days… */
+export const DAILY_USE_WINDOW_DAYS = 30;
+/** …once outflows were recorded on at least this many of them; until then, the declared daily use. */
+export const DAILY_USE_MIN_RECORDED_DAYS = 7;
+
+// Maintenance.
+/** Every service due within this many days gets its task: maintenance is scheduled one week ahead. */
+export const MAINTENANCE_AHEAD_DAYS = 7;
+
 // Tasks
 /** The owner is reminded at this time on the working day before a task's due date. */
 export const TASK_REMINDER_TIME: string = rule(

@@ -19,6 +19,7 @@ import { findComplaint, listComplaints } from "./complaints/store.ts";
 import { findActiveArea, inspectionsInWindow, listActiveAreas } from "./inspections/areas.ts";
 import { submitInspection } from "./inspections/submit.ts";
 import { computeKpis } from "./kpi/compute.ts";
+import { addEquipment, listEquipment, recordService } from "./maintenance/equipment.ts";
 import {
   cancelOrder,
   completeOrder,
@@ -31,6 +32,8 @@ import { findOrder } from "./orders/orders-repository.ts";
 import { knownPerson, personForContact } from "./people/people.ts";
 import { grantRole, revokeRole, rolesOf } from "./people/roles.ts";
 import { changeRosterPost, rosterOf } from "./roster/roster.ts";
+import { defineStockItem, recordStockMovement } from "./stock/changes.ts";
+import { listStock } from "./stock/status.ts";
 import { chatSubscriptions, chatWebhook, subscribe, unsubscribe } from "./subscriptions/subscriptions.ts";
 import { listTargets, setTarget } from "./targets/targets.ts";
 import { completeTask, createTask, snoozeTask } from "./tasks/changes.ts";
@@ -93,6 +96,8 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       grantRole: bind(grantRole),
       revokeRole: bind(revokeRole),
     },
+    maintenance: { add: bind(addEquipment), done: bind(recordService), list: bind(listEquipment) },
+    stock: { define: bind(defineStockItem), record: bind(recordStockMovement), list: bind(listStock) },
     tasks: {
       create: bind(createTask),
       complete: bind(completeTask),

@@ -4,6 +4,7 @@ import { inboxSweepJob, outboxDrainJob } from "./delivery-jobs.ts";
 import { housekeepingJob } from "./housekeeping.ts";
 import type { Job } from "./job.ts";
 import { kpiDigestJob } from "./kpi-digest.ts";
+import { maintenanceScheduleJob } from "./maintenance-schedule.ts";
 import { overdueSweepJob } from "./overdue-sweep.ts";
 import { provisionalDeadlinesJob } from "./provisional-deadlines.ts";
 import { rosterShortageJob } from "./roster-shortage.ts";
@@ -19,6 +20,7 @@ export const JOBS: readonly Job[] = [
   provisionalDeadlinesJob,
   taskRemindersJob,
   rosterShortageJob,
+  maintenanceScheduleJob,
 ];
 
 export function findJob(name: string): Job | undefined {

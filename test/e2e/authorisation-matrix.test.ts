@@ -20,9 +20,11 @@ import {
 } from "../../src/db/schema/index.ts";
 import { noticeKeyPrefix } from "../../src/domain/alerts/levels.ts";
 import { openComplaint, resolveComplaint } from "../../src/domain/complaints/changes.ts";
+import { addEquipment } from "../../src/domain/maintenance/equipment.ts";
 import { confirmOrder, draftOrder } from "../../src/domain/orders/index.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
 import type { Role } from "../../src/domain/people/role.ts";
+import { defineStockItem, recordStockMovement } from "../../src/domain/stock/changes.ts";
 import { createTask } from "../../src/domain/tasks/changes.ts";
 import { silentLogger } from "../../src/log.ts";
 import { outTrackIdFor } from "../../src/platforms/dingtalk/handle.ts";
@@ -64,11 +66,13 @@ const ORDER_COMPLETERS: Role[] = ["staff", "warehouse", "manager", "admin"];
 const ORDER_DELAYERS: Role[] = ["staff", "manager", "admin"];
 const COMPLAINT_HANDLERS: Role[] = ["cs", "manager", "admin"];
 const SETTINGS: Role[] = ["manager", "admin"];
+const STOCK_KEEPERS: Role[] = ["warehouse", "manager", "admin"];
 
 /**
  * Who may run what, written out from DESIGN §1 and the procedure (empty = anyone): /subscribe and /unsubscribe
  * admin or manager, /role and /calendar set|unset admin only, complaints handled by customer service and managers, orders completed by
- * the warehouse (staff their own), due dates moved by managers (staff their own). The registry must agree.
+ * the warehouse (staff their own), due dates moved by managers (staff their own), stock recorded by the warehouse
+ * and managers, equipment added by managers (anyone records a service done). The registry must agree.
  */
 const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   help: [],
@@ -86,6 +90,14 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   calendar: [],
   "calendar.set": ["admin"],
   "calendar.unset": ["admin"],
+  stock: [],
+  "stock.item": STOCK_KEEPERS,
+  "stock.in": STOCK_KEEPERS,
+  "stock.out": STOCK_KEEPERS,
+  "stock.set": STOCK_KEEPERS,
+  equipment: [],
+  "equipment.add": SETTINGS,
+  "equipment.done": [],
   subscribe: SETTINGS,
   unsubscribe: SETTINGS,
   role: ["admin"],
@@ -233,6 +245,23 @@ async function task(personId: number): Promise<string> {
   return created.number;
 }
 
+/** A fresh material with 100 on hand. */
+async function material(): Promise<string> {
+  const sku = nextId("M").replace("_", "-");
+  const actor = actorOf(personOf.warehouse);
+  await defineStockItem(database.db, actor, { sku, name: "pellets", declaredDailyUse: 1000n }, TIMEZONE);
+  await recordStockMovement(database.db, actor, { sku, kind: "in", quantity: 100_000n }, TIMEZONE);
+  return sku;
+}
+
+/** Fresh equipment, serviced a week ago every 30 days. */
+async function machine(): Promise<string> {
+  const code = nextId("E").replace("_", "-");
+  const input = { code, name: "lathe", everyDays: 30, lastService: "2026-11-19" };
+  await addEquipment(database.db, actorOf(personOf.manager), input, TIMEZONE);
+  return code;
+}
+
 /** A raised alert whose first notice went to `sentTo` (its outbox row, as the notice sender stores it). */
 async function alert(sentTo: { platform: PlatformId; chatId: string } = { platform: "lark", chatId: CHAT }) {
   const number = await complaint();
@@ -355,6 +384,14 @@ const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
   // Far from every case's dates, so that no deadline moves under another case.
   "calendar.set": async () => "/calendar set 2030-03-01 holiday matrix",
   "calendar.unset": async () => "/calendar unset 2030-03-01",
+  stock: async () => "/stock low",
+  "stock.item": async () => `/stock item ${nextId("M").replace("_", "-")} pellets 2.5 kg`,
+  "stock.in": async () => `/stock in ${await material()} 10`,
+  "stock.out": async () => `/stock out ${await material()} 10`,
+  "stock.set": async () => `/stock set ${await material()} 10`,
+  equipment: async () => "/equipment due",
+  "equipment.add": async () => `/equipment add ${nextId("E").replace("_", "-")} lathe 30 2026-11-20`,
+  "equipment.done": async () => `/equipment done ${await machine()}`,
   subscribe: async () => "/subscribe digest 09:00",
   // Not alerts: the alert buttons below are pressed in this group.
   unsubscribe: async () => "/unsubscribe digest",

@@ -8,11 +8,13 @@ export const alerts = pgTable(
   "alerts",
   {
     id: serial("id").primaryKey(),
-    /** "response" | "resolution" (complaint clocks), "order", "inspection", "task". */
+    /** "response" | "resolution" (complaint clocks), "order", "inspection", "task", "stock" (below safety stock),
+     * "maintenance" (service overdue). */
     kind: text("kind").notNull(),
-    /** The complaint, order or task number, or "<area code>:<local date>" for a missed inspection. */
+    /** The complaint, order or task number, "<area code>:<local date>" for a missed inspection, "<sku>#<drop>" for
+     * stock, "<equipment>:<due date>" for maintenance. */
     entity: text("entity").notNull(),
-    /** "warning" (75 %), "breach", "overdue", "missed", "review" (order > 5 days late), "escalation". */
+    /** "warning" (75 %), "breach", "overdue", "missed", "low", "review" (order > 5 days late), "escalation". */
     level: text("level").notNull(),
     /** Goes out even in quiet hours. */
     safety: boolean("safety").notNull().default(false),

@@ -2,7 +2,16 @@
 import { and, asc, eq, isNull, lt, lte, ne, or, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/database.ts";
-import { alerts, complaints, inspectionAreas, orders, people, tasks } from "../../db/schema/index.ts";
+import {
+  alerts,
+  complaints,
+  equipment,
+  inspectionAreas,
+  orders,
+  people,
+  stockItems,
+  tasks,
+} from "../../db/schema/index.ts";
 import {
   addDays,
   calendarDaysBetween,
@@ -15,12 +24,15 @@ import {
 } from "../calendar/local-time.ts";
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
 import { inspectionsInWindow } from "../inspections/areas.ts";
+import { nextServiceSql } from "../maintenance/next-service.ts";
 import {
   FIRST_RESPONSE_HOURS,
   RESOLUTION_WORKING_DAYS,
   REVIEW_AFTER_DAYS,
   WARNING_SHARE,
 } from "../policy.ts";
+import { formatQuantity } from "../stock/quantity.ts";
+import { recentOutflows, statusOf } from "../stock/status.ts";
 import { type AlertKind, type AlertLevel, type EscalationReason, rankSql } from "./levels.ts";
 
 /** `provisional`: the deadline or cut-off rests on a day of the provisional rule (absent on older alerts). */
@@ -41,6 +53,25 @@ export type SubjectFacts =
       quantity: number;
       dueDate: LocalDate;
       originalDueDate: LocalDate;
+    }
+  | {
+      type: "maintenance";
+      code: string;
+      name: string;
+      dueDate: LocalDate;
+      lastService: LocalDate;
+    }
+  | {
+      type: "stock";
+      sku: string;
+      name: string;
+      unit: string | null;
+      /** Exact decimals as text. */
+      onHand: string;
+      safetyStock: string;
+      toOrder: string;
+      dailyUse: string;
+      dailyUseSource: "declared" | "recorded";
     }
   | {
       type: "inspection";
@@ -100,6 +131,8 @@ export function holdingSubjects(now: Date, today: LocalDate) {
     ),
     // A task is due by the end of its due date: overdue from the next day on, until it is done.
     task: and(eq(tasks.status, "open"), lt(tasks.dueDate, today)),
+    stock: eq(stockItems.low, true),
+    maintenance: sql`${nextServiceSql} < ${today}::date`,
   } satisfies Record<Exclude<AlertKind, "inspection">, SQL | undefined>;
 }
 
@@ -257,6 +290,79 @@ export async function inspectionConditions(
     }));
 }
 
+/** The alert subject of a material's current drop below its safety stock: each new drop is a new one. */
+export const stockAlertEntity = sql<string>`${stockItems.sku} || '#' || ${stockItems.lowEpisode}`;
+
+/** Materials below their safety stock whose current drop was not alerted yet, with what to order. */
+async function stockConditions(db: Db, now: Date, calendar: WorkingCalendar): Promise<AlertCondition[]> {
+  const items = await db
+    .select()
+    .from(stockItems)
+    .where(
+      and(
+        holdingSubjects(now, localDateOf(now, calendar.timezone)).stock,
+        sql`not exists (select 1 from ${alerts} where ${alerts.kind} = 'stock' and ${alerts.entity} = ${stockAlertEntity})`,
+      ),
+    )
+    .orderBy(asc(stockItems.id));
+  const outflows = await recentOutflows(
+    db,
+    items.map((item) => item.id),
+    now,
+    calendar.timezone,
+  );
+  const today = localDateOf(now, calendar.timezone);
+  return items.map((item) => {
+    const status = statusOf(item, outflows.get(item.id) ?? [], today);
+    return {
+      kind: "stock",
+      entity: `${item.sku}#${item.lowEpisode}`,
+      level: "low",
+      safety: false,
+      facts: {
+        type: "stock",
+        sku: item.sku,
+        name: item.name,
+        unit: item.unit,
+        onHand: formatQuantity(status.onHand),
+        safetyStock: formatQuantity(status.safetyStock),
+        toOrder: formatQuantity(status.toOrder),
+        dailyUse: formatQuantity(status.dailyUse.value),
+        dailyUseSource: status.dailyUse.source,
+      },
+    };
+  });
+}
+
+/** The alert subject of an overdue service: the equipment and the due date it missed. */
+export const maintenanceAlertEntity = sql<string>`${equipment.code} || ':' || to_char(${nextServiceSql}, 'YYYY-MM-DD')`;
+
+/** Equipment whose service is past due and not alerted yet for that due date. */
+async function maintenanceConditions(db: Db, now: Date, today: LocalDate): Promise<AlertCondition[]> {
+  const rows = await db
+    .select({
+      code: equipment.code,
+      name: equipment.name,
+      lastService: equipment.lastService,
+      dueDate: sql<string>`to_char(${nextServiceSql}, 'YYYY-MM-DD')`,
+    })
+    .from(equipment)
+    .where(
+      and(
+        holdingSubjects(now, today).maintenance,
+        sql`not exists (select 1 from ${alerts} where ${alerts.kind} = 'maintenance' and ${alerts.entity} = ${maintenanceAlertEntity})`,
+      ),
+    )
+    .orderBy(asc(equipment.id));
+  return rows.map((row) => ({
+    kind: "maintenance",
+    entity: `${row.code}:${row.dueDate}`,
+    level: "overdue",
+    safety: false,
+    facts: { type: "maintenance", ...row },
+  }));
+}
+
 /**
  * The complaint, order and task conditions that hold at `now` (business day and time in the calendar's zone) and
  * were not raised before at their level or a graver one: in steady state the queries return nothing.
@@ -267,12 +373,14 @@ export async function unraisedConditions(
   calendar: WorkingCalendar,
 ): Promise<AlertCondition[]> {
   const today = localDateOf(now, calendar.timezone);
-  const [complaintBlock, orderBlock, taskBlock] = await Promise.all([
+  const [complaintBlock, orderBlock, taskBlock, stockBlock, maintenanceBlock] = await Promise.all([
     complaintConditions(db, now, today, calendar),
     orderConditions(db, now, today),
     taskConditions(db, now, today),
+    stockConditions(db, now, calendar),
+    maintenanceConditions(db, now, today),
   ]);
-  return [...complaintBlock, ...orderBlock, ...taskBlock];
+  return [...complaintBlock, ...orderBlock, ...taskBlock, ...stockBlock, ...maintenanceBlock];
 }
 
 /** Calendar days an order is late on `today`, from its original due date. */

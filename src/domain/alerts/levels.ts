@@ -1,8 +1,8 @@
 // What an alert is about (kind, entity, level), which levels outrank which, and which go to the managers.
 import { type SQL, sql } from "drizzle-orm";
 
-export type AlertKind = "response" | "resolution" | "order" | "inspection" | "task";
-export type AlertLevel = "warning" | "breach" | "overdue" | "missed" | "review" | "escalation";
+export type AlertKind = "response" | "resolution" | "order" | "inspection" | "task" | "stock" | "maintenance";
+export type AlertLevel = "warning" | "breach" | "overdue" | "missed" | "low" | "review" | "escalation";
 
 /** A later, graver level of the same (kind, entity) stops the repeats of the lesser ones. */
 const RANK: Record<AlertLevel, number> = {
@@ -10,6 +10,7 @@ const RANK: Record<AlertLevel, number> = {
   breach: 2,
   overdue: 2,
   missed: 2,
+  low: 2,
   review: 3,
   escalation: 3,
 };

@@ -3,11 +3,17 @@ import { and, asc, eq, inArray, isNull, lte, not, or, sql } from "drizzle-orm";
 import { alias, type PgColumn } from "drizzle-orm/pg-core";
 import { inJsonList } from "../../db/any-of.ts";
 import { type Db, rowsOf } from "../../db/database.ts";
-import { alerts, complaints, orders, tasks } from "../../db/schema/index.ts";
+import { alerts, complaints, equipment, orders, stockItems, tasks } from "../../db/schema/index.ts";
 import type { Actor } from "../actor.ts";
 import { audit } from "../audit.ts";
 import type { LocalDate } from "../calendar/local-time.ts";
-import { type AlertCondition, type AlertFacts, holdingSubjects } from "./conditions.ts";
+import {
+  type AlertCondition,
+  type AlertFacts,
+  holdingSubjects,
+  maintenanceAlertEntity,
+  stockAlertEntity,
+} from "./conditions.ts";
 import { alertEntityId, type EscalationReason, goesToManagers, rankOf, rankSql } from "./levels.ts";
 import type { AlertTiming } from "./timing.ts";
 
@@ -115,6 +121,14 @@ export async function clearEndedAlerts(
     and(
       eq(alerts.kind, "task"),
       sql`${alerts.entity} in (select ${tasks.number} from ${tasks} where ${holding.task})`,
+    ),
+    and(
+      eq(alerts.kind, "stock"),
+      sql`${alerts.entity} in (select ${stockAlertEntity} from ${stockItems} where ${holding.stock})`,
+    ),
+    and(
+      eq(alerts.kind, "maintenance"),
+      sql`${alerts.entity} in (select ${maintenanceAlertEntity} from ${equipment} where ${holding.maintenance})`,
     ),
     and(
       eq(alerts.kind, "inspection"),
