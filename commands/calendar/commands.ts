@@ -2,12 +2,12 @@ import { type Action, arg, type Command, defineCommand, UserError } from "../../
 import type { Language } from "../../src/chat/language.ts";
 import { traceWorkingDays } from "../../src/domain/calendar/deadline-trace.ts";
 import { type LocalDate, localDateOf } from "../../src/domain/calendar/local-time.ts";
-import { NoticeLineError, parseDayRange, parseNoticeList } from "../../src/domain/calendar/notice-list.ts";
 import type { CalendarChangeOutcome } from "../../src/domain/calendar/override-changes.ts";
 import { createWorkingCalendar, type WorkingCalendar } from "../../src/domain/calendar/working-calendar.ts";
 import { RESOLUTION_WORKING_DAYS } from "../../src/domain/policy.ts";
 import { formatLocal } from "../complaints/cards.ts";
 import type { CommandDeps } from "../deps.ts";
+import { NoticeLineError, parseDayRange, parseNoticeList } from "./notice-list.ts";
 import { provisionalMark } from "./provisional-mark.ts";
 import { describeDay, describeTrace, overrideLines, provisionalLegend } from "./text.ts";
 

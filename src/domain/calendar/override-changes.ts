@@ -4,13 +4,19 @@ import { type Actor, auditedBy } from "../actor.ts";
 import { audit } from "../audit.ts";
 import { type MovedDeadline, moveResolutionDeadlines } from "../complaints/changes.ts";
 import type { LocalDate } from "./local-time.ts";
-import type { CalendarEntry } from "./notice-list.ts";
 import {
   loadCalendarOverrides,
   removeCalendarOverride,
   setCalendarOverride,
 } from "./overrides-repository.ts";
-import { createWorkingCalendar } from "./working-calendar.ts";
+import { type CalendarOverrideKind, createWorkingCalendar } from "./working-calendar.ts";
+
+/** One day of a company override: off or a working day, with the name it was given. */
+export interface CalendarEntry {
+  day: LocalDate;
+  kind: CalendarOverrideKind;
+  note: string | null;
+}
 
 export interface CalendarChangeOutcome {
   /** Days whose override was written or removed (a removal of a day without one is not counted). */

@@ -1,6 +1,12 @@
 // The pasteable list `/calendar set` takes: one line per day or range, e.g. `2027-02-05..2027-02-11 holiday 春节`.
-import { addDays, calendarDaysBetween, isLocalDate, type LocalDate } from "./local-time.ts";
-import type { CalendarOverrideKind } from "./working-calendar.ts";
+import {
+  addDays,
+  calendarDaysBetween,
+  isLocalDate,
+  type LocalDate,
+} from "../../src/domain/calendar/local-time.ts";
+import type { CalendarEntry } from "../../src/domain/calendar/override-changes.ts";
+import type { CalendarOverrideKind } from "../../src/domain/calendar/working-calendar.ts";
 
 /** A range may cover one holiday period at most: the longest notice break is nine days. */
 export const MAX_RANGE_DAYS = 31;
@@ -17,12 +23,6 @@ const KINDS: Record<string, CalendarOverrideKind> = {
   上班: "work",
   补班: "work",
 };
-
-export interface CalendarEntry {
-  day: LocalDate;
-  kind: CalendarOverrideKind;
-  note: string | null;
-}
 
 /** Why a line was refused, in both languages, with its 1-based number. */
 export class NoticeLineError extends Error {
