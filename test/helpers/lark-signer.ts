@@ -17,7 +17,7 @@ export function larkSign(timestamp: string, nonce: string, encryptKey: string, b
     .digest("hex");
 }
 
-interface LarkMentionSpec {
+export interface LarkMentionSpec {
   /** Placeholder the text uses, e.g. "@_user_1". */
   key: string;
   openId: string;

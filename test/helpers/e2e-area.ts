@@ -1,0 +1,128 @@
+// One area's end-to-end file in a line: a database and the fake platforms per file, a fresh harness per test,
+// and the moves every area's tests make (a person with a role, a signed Lark message, the last Lark reply).
+import { afterAll, beforeAll, beforeEach, expect } from "vitest";
+import type { Database } from "../../src/db/database.ts";
+import { grantRole, personForContact } from "../../src/domain/people/people.ts";
+import type { Role } from "../../src/domain/people/role.ts";
+import { openTestDatabase, type TestDatabase, truncateAll } from "./database.ts";
+import { type Channel, createHarness, type Fakes, type Harness, LARK, startFakes } from "./e2e-harness.ts";
+import { type LarkMentionSpec, larkMessageEvent, signLarkRequest } from "./lark-signer.ts";
+
+export interface AreaTestOptions {
+  /** Starts every message id of the file, so ids never collide between files sharing a database. */
+  prefix: string;
+  /** Where each test's manual clock starts. */
+  start: Date;
+  /** The Lark chat messages come from unless a test names another. */
+  larkChat: string;
+  /** The Lark user who sends unless a test names another. */
+  larkSender: string;
+  channels?: readonly Channel[];
+  /** Rows every test of the file starts from, written after the tables are emptied. */
+  seed?: (db: Database["db"]) => Promise<void>;
+}
+
+export interface LarkPost {
+  /** Names the message within the test; default a counter. */
+  name?: string;
+  sender?: string;
+  chatId?: string;
+  chatType?: "group" | "p2p";
+  mentions?: LarkMentionSpec[];
+}
+
+export interface AreaTest {
+  readonly database: TestDatabase;
+  readonly fakes: Fakes;
+  /** This test's harness (fresh in each). */
+  readonly h: Harness;
+  /** A message id unique to this file and test. */
+  messageId(name: string): string;
+  /** Makes the person behind a platform account exist with a role; returns their person id. */
+  withRole(platform: "lark" | "dingtalk" | "wecom", userId: string, role: Role): Promise<number>;
+  /** Posts a signed Lark message, expects 200 and waits for its processing; returns the message id. */
+  postLark(text: string, post?: LarkPost): Promise<string>;
+  /** The last reply the fake Lark received, as JSON text. */
+  lastLark(): string;
+}
+
+/** Registers the file's hooks and returns live accessors to its database, fakes and harness. */
+export function useAreaTest(options: AreaTestOptions): AreaTest {
+  let database: TestDatabase | undefined;
+  let fakes: Fakes | undefined;
+  let harness: Harness | undefined;
+  let testNumber = 0;
+  let postNumber = 0;
+
+  beforeAll(async () => {
+    [database, fakes] = await Promise.all([openTestDatabase(), startFakes()]);
+  });
+  afterAll(async () => {
+    await Promise.all([database?.close(), fakes?.close()]);
+  });
+  beforeEach(async () => {
+    const db = need(database, "database");
+    await truncateAll(db);
+    await options.seed?.(db.db);
+    need(fakes, "fakes").reset();
+    testNumber++;
+    postNumber = 0;
+    harness = createHarness({
+      database: db,
+      fakes: need(fakes, "fakes"),
+      channels: options.channels ?? ["lark", "dingtalk", "wecom"],
+      start: options.start,
+    });
+  });
+
+  const area: AreaTest = {
+    get database() {
+      return need(database, "database");
+    },
+    get fakes() {
+      return need(fakes, "fakes");
+    },
+    get h() {
+      return need(harness, "harness");
+    },
+    messageId: (name) => `${options.prefix}_${name}_${testNumber}`,
+    async withRole(platform, userId, role) {
+      const now = area.h.clock.now();
+      const { personId } = await personForContact(area.database.db, {
+        platform,
+        userId,
+        name: userId,
+        bootstrapAdmin: false,
+        now,
+      });
+      await grantRole(area.database.db, { personId, role, by: null, now });
+      return personId;
+    },
+    async postLark(text, post = {}) {
+      postNumber++;
+      const id = `om_${area.messageId(post.name ?? `post${postNumber}`)}`;
+      const payload = larkMessageEvent({
+        token: LARK.verificationToken,
+        text,
+        messageId: id,
+        chatId: post.chatId ?? options.larkChat,
+        chatType: post.chatType,
+        eventId: `ev_${id}`,
+        senderOpenId: post.sender ?? options.larkSender,
+        mentions: post.mentions ?? [],
+      });
+      const timestamp = String(Math.floor(area.h.clock.now().getTime() / 1000));
+      const { body, headers } = signLarkRequest(payload, { encryptKey: LARK.encryptKey, timestamp });
+      expect((await area.h.send("/webhooks/lark", { method: "POST", body, headers })).status).toBe(200);
+      await area.h.settle();
+      return id;
+    },
+    lastLark: () => JSON.stringify(area.fakes.lark.delivered.at(-1)?.body ?? null),
+  };
+  return area;
+}
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`the ${what} is used outside a test`);
+  return value;
+}
