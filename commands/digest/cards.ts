@@ -5,6 +5,7 @@ import { joinRich, markup, md, type RichText } from "../../src/chat/rich-text.ts
 import { DAY_MS, HOUR_MS, MINUTE_MS } from "../../src/domain/calendar/local-time.ts";
 import type { DigestContent } from "../../src/domain/digest/content.ts";
 import type { UrgentItem } from "../../src/domain/digest/urgent-items.ts";
+import type { AreaFigure } from "../../src/domain/kpi/area-metrics.ts";
 import type { DeadlineRatio, Kpis, Ratio } from "../../src/domain/kpi/compute.ts";
 import { formatLocalTime } from "../../src/domain/orders/local-format.ts";
 import { CSAT_TARGET_PERCENT } from "../../src/domain/policy.ts";
@@ -125,6 +126,33 @@ function rows(t: Translate): Record<"orders" | "complaints" | "inspections", Row
   };
 }
 
+/** The rows of each area's metrics (src/domain/kpi/area-sources.ts), found in each window by position. */
+function areaRows(kpis: Kpis, t: Translate): { heading: string; rows: Row[] }[] {
+  return kpis.areas.map(({ area, figures }, areaIndex) => {
+    const figureIn = (k: Kpis, figureIndex: number): AreaFigure => {
+      const figure = k.areas[areaIndex]?.figures[figureIndex]?.figure;
+      if (!figure) throw new Error(`the digest's windows count different metrics of ${area.en}`);
+      return figure;
+    };
+    return {
+      heading: t(area.zh, area.en),
+      rows: figures.map(({ metric }, figureIndex) => ({
+        label: t(metric.name.zh, metric.name.en),
+        pick: (k) => {
+          const figure = figureIn(k, figureIndex);
+          return figure.unit === "count" ? String(figure.value) : share(figure, t);
+        },
+        change: (y, b) => {
+          const [now, before] = [figureIn(y, figureIndex), figureIn(b, figureIndex)];
+          if (now.unit === "count" && before.unit === "count") return countDelta(now.value, before.value);
+          if (now.unit === "rate" && before.unit === "rate") return rateDelta(now, before);
+          return "";
+        },
+      })),
+    };
+  });
+}
+
 /** "3 小时", "2 天", "40 分钟": a span rounded down to the unit people would say. */
 function span(ms: number, t: Translate): string {
   if (ms < HOUR_MS) {
@@ -210,6 +238,7 @@ export function renderDigestCard(content: DigestContent, language: Language): Ca
         block(t("订单", "Orders"), table.orders.map(metric)),
         block(t("投诉", "Complaints"), table.complaints.map(metric)),
         block(t("巡检", "Inspections"), table.inspections.map(metric)),
+        ...areaRows(yesterday, t).map(({ heading, rows: areaRows }) => block(heading, areaRows.map(metric))),
         ...missedTargets(content, language),
         ...targetSection(content.targets, language),
         block(t("最紧急事项", "Most urgent"), urgentLines),

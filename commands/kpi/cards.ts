@@ -2,6 +2,7 @@
 import type { Card, CardTone } from "../../src/chat/card.ts";
 import type { Bilingual, Language } from "../../src/chat/language.ts";
 import { joinRich, markup, type RichText } from "../../src/chat/rich-text.ts";
+import type { AreaFigure } from "../../src/domain/kpi/area-metrics.ts";
 import type { DeadlineRatio, Kpis, Ratio } from "../../src/domain/kpi/compute.ts";
 import { CSAT_TARGET_PERCENT } from "../../src/domain/policy.ts";
 import type { TargetStanding } from "../../src/domain/targets/targets.ts";
@@ -19,6 +20,10 @@ type Translate = (zh: string, en: string) => string;
 function rateLine({ numerator, denominator, rate }: Ratio): string {
   return rate === null ? "—" : `${formatRate(rate)} (${numerator}/${denominator})`;
 }
+
+/** An area's figure: the count, or the share as "50% (1/2)". */
+export const figureText = (figure: AreaFigure): string =>
+  figure.unit === "count" ? String(figure.value) : rateLine(figure);
 
 /** Counted deadlines that are still ahead explain a low rate while the window is running. */
 function deadlineLine(share: DeadlineRatio, t: Translate): string {
@@ -95,6 +100,12 @@ export function renderKpiCard(
           ],
           [t("发现问题", "Findings"), inspections.findings],
         ]),
+        ...kpis.areas.map(({ area, figures }) =>
+          section(
+            t(area.zh, area.en),
+            figures.map(({ metric, figure }) => [t(metric.name.zh, metric.name.en), figureText(figure)]),
+          ),
+        ),
         ...targetSection(targets, language),
       ],
       "\n\n",

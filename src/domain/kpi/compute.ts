@@ -6,6 +6,8 @@ import { complaints, findings, inspectionAreas, inspections, orders } from "../.
 import { addDays, type LocalDate, localDateOf } from "../calendar/local-time.ts";
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
 import { CSAT_TARGET_PERCENT } from "../policy.ts";
+import { type AreaFigures, computeAreaFigures } from "./area-metrics.ts";
+import { AREA_METRIC_SOURCES } from "./area-sources.ts";
 import {
   assertKpiWindow,
   type KpiInstants,
@@ -69,6 +71,8 @@ export interface Kpis {
     /** Findings raised in the window. */
     findings: number;
   };
+  /** The metrics the other areas of the procedure add, area by area (src/domain/kpi/area-sources.ts). */
+  areas: AreaFigures[];
 }
 
 export interface ComputeKpisOptions {
@@ -291,7 +295,8 @@ export async function computeKpisForWindows(
     orderCounts(window, nth(instants, index), timezone, today),
   );
   const complaintWindows = instants.map((window) => complaintCounts(window, now));
-  const [orderRows, complaintRows, inspectionBlocks] = await Promise.all([
+  const areaWindows = checked.map((window, index) => ({ window, instants: nth(instants, index) }));
+  const [orderRows, complaintRows, inspectionBlocks, areaFigures] = await Promise.all([
     countPerWindow(db, orders, inArray(orders.status, ["confirmed", "completed"]), orderWindows),
     countPerWindow(db, complaints, undefined, complaintWindows),
     Promise.all(
@@ -299,6 +304,7 @@ export async function computeKpisForWindows(
         inspectionKpis(db, window, nth(instants, index), timezone, today, calendar),
       ),
     ),
+    computeAreaFigures(db, AREA_METRIC_SOURCES, areaWindows, { timezone, now, today, calendar }),
   ]);
   return checked.map((window, index) => ({
     window,
@@ -307,5 +313,6 @@ export async function computeKpisForWindows(
     orders: nth(orderWindows, index).block(nth(orderRows, index)),
     complaints: nth(complaintWindows, index).block(nth(complaintRows, index)),
     inspections: nth(inspectionBlocks, index),
+    areas: nth(areaFigures, index),
   }));
 }

@@ -1,5 +1,7 @@
 // The metrics a target may name: one registry, each with its id, names, unit, direction and actual value.
 import type { Bilingual } from "../../chat/language.ts";
+import { figureValue } from "../kpi/area-metrics.ts";
+import { AREA_METRIC_SOURCES } from "../kpi/area-sources.ts";
 import type { Kpis } from "../kpi/compute.ts";
 
 export interface Metric {
@@ -12,7 +14,7 @@ export interface Metric {
   actual(kpis: Kpis): number | null;
 }
 
-export const METRICS: readonly Metric[] = [
+const CORE_METRICS: readonly Metric[] = [
   {
     id: "orders_completed",
     name: { zh: "完成订单数", en: "orders completed" },
@@ -55,6 +57,28 @@ export const METRICS: readonly Metric[] = [
     direction: "higher",
     actual: (k) => k.inspections.doneVsDue.numerator,
   },
+];
+
+/** A metric an area adds, read from the window's area figures. */
+function areaMetric(definition: Omit<Metric, "actual">): Metric {
+  return {
+    ...definition,
+    actual(kpis) {
+      for (const { figures } of kpis.areas) {
+        const found = figures.find(({ metric }) => metric.id === definition.id);
+        if (found) return figureValue(found.figure);
+      }
+      return null;
+    },
+  };
+}
+
+/** The core metrics, then every area's, in /kpi's order. */
+export const METRICS: readonly Metric[] = [
+  ...CORE_METRICS,
+  ...AREA_METRIC_SOURCES.flatMap((source) =>
+    source.metrics.map(({ id, name, unit, direction }) => areaMetric({ id, name, unit, direction })),
+  ),
 ];
 
 export const findMetric = (id: string): Metric | undefined => METRICS.find((metric) => metric.id === id);

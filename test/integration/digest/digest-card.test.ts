@@ -25,6 +25,7 @@ function kpis(from: string, to: string, n: number, pending = 0): Kpis {
       satisfaction: { ...ratio(Math.floor(n / 2), n), belowTarget: true },
     },
     inspections: { doneVsDue: ratio(n - 1, n), findings: n },
+    areas: [],
   };
 }
 

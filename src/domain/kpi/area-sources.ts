@@ -1,0 +1,4 @@
+// Every area that adds metrics, in the order /kpi and the digest show them: add an area's source here.
+import type { AreaMetricSource } from "./area-metrics.ts";
+
+export const AREA_METRIC_SOURCES: readonly AreaMetricSource[] = [];
