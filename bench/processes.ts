@@ -127,6 +127,46 @@ export function processCpuSeconds(pid: number): number {
   return cpuSecondsOf(pid)?.seconds ?? 0;
 }
 
+/** CPU seconds of a process and every live descendant (its own children's included once they are reaped). */
+export function processTreeCpuSeconds(root: number): number {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // After comm, the fields are: state, ppid, …
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  const inTree = (pid: number): boolean => {
+    for (
+      let current: number | undefined = pid;
+      current !== undefined && current > 1;
+      current = parents.get(current)
+    ) {
+      if (current === root) return true;
+    }
+    return false;
+  };
+  let total = 0;
+  for (const pid of parents.keys())
+    if (inTree(pid)) total += processCpuSeconds(pid) + reapedChildrenCpuSeconds(pid);
+  return total;
+}
+
+/** cutime + cstime: CPU of children a process has waited for. */
+function reapedChildrenCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * CPU seconds of the Postgres processes that work for `database`: its client backends and the server's own
  * (postmaster, WAL writer, checkpointer…), not other databases' backends. Backends that exit between two

@@ -260,7 +260,7 @@ export function renderResults(run: BenchRun): string {
     "## Setup",
     "",
     "- **opsbot**: `node --import tsx console/start.ts` (the `npm start` entry) in a child process, on a fresh Postgres database, replies going to a fake Lark over HTTP. Per event: verify the signature, decrypt, decode, INSERT into the inbox, ack `{}`; processing and the reply run after the ack in the same process.",
-    "- **SDK baseline**: `bench/lark-sdk-baseline.ts` in its own child process: `@larksuiteoapi/node-sdk` `EventDispatcher` (encryptKey + verificationToken) behind `adaptDefault` on the same path, with handlers that only count. It stores nothing.",
+    "- **SDK baseline**: `bench/baselines/lark-sdk.ts` in its own child process: `@larksuiteoapi/node-sdk` `EventDispatcher` (encryptKey + verificationToken) behind `adaptDefault` on the same path, with handlers that only count. It stores nothing.",
     "- **Stream**: the same for both: schema 2.0 `im.message.receive_v1` events saying `/help`, each with a new message id, AES-encrypted and signed with the current time, over 50 chats and 500 senders; card clicks are `card.action.trigger` on the help card's `help.language` button. Keep-alive HTTP/1.1 on loopback; each server is measured alone, the SDK first, and opsbot's background work is allowed to finish before the next phase.",
     "",
     "## Targets",

@@ -1,10 +1,11 @@
 // `npm run bench`: opsbot's Node server vs the Lark SDK baseline, then the scheduler; each writes its RESULTS.md section.
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
-import { startFakeLark } from "../test/fakes/lark.ts";
+import { type FakeLark, startFakeLark } from "../test/fakes/lark.ts";
 import { type BenchDatabase, createBenchDatabase } from "./bench-database.ts";
+import { renderCommandCostSection, runCommandCostBench } from "./command-cost.ts";
+import { renderIngressSection, runIngressBench } from "./ingress.ts";
 import {
   type AnswerCheck,
   closedLoop,
@@ -23,6 +24,7 @@ import {
 import { type Measured, renderResults, type Scenario, type ScenarioResult } from "./report.ts";
 import { writeResultsSection } from "./results-file.ts";
 import { type RssWatch, watchRss } from "./rss-watch.ts";
+import { commitLabel, runHeader } from "./run-header.ts";
 import { runSchedulerBench } from "./scheduler.ts";
 import { summarize } from "./stats.ts";
 import {
@@ -44,6 +46,7 @@ const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 const SYNCHRONOUS_COMMIT = process.env.BENCH_SYNCHRONOUS_COMMIT;
 /** Which benchmarks to run: `lark` (the webhook servers), `scheduler` (digest KPIs and sweep) or `all`. */
 const BENCH_ONLY = process.env.BENCH_ONLY ?? "all";
+const cpuProfileOptions = () => (CPU_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", CPU_PROFILE_DIR] : []);
 const PHASE_MS = 10_000;
 const MAX_RATE_CONCURRENCY = 64;
 const CARD_RATE = 50;
@@ -100,14 +103,6 @@ interface Target {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function git(...args: string[]): string {
-  try {
-    return execFileSync("git", args, { cwd: join(import.meta.dirname, ".."), encoding: "utf8" }).trim();
-  } catch {
-    return "unknown";
-  }
-}
 
 async function runLoad(target: Target, scenario: Scenario, stream: EventStream): Promise<LoadResult> {
   const next = (): SignedRequest => stream[scenario.request]();
@@ -208,9 +203,9 @@ async function main(): Promise<void> {
     const ours = await startChildServer(
       "console/start.ts",
       { ...larkEnv, DATABASE_URL: database.url, LARK_API_BASE: fake.url },
-      CPU_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", CPU_PROFILE_DIR] : [],
+      cpuProfileOptions(),
     );
-    const sdk = await startChildServer("bench/lark-sdk-baseline.ts", larkEnv);
+    const sdk = await startChildServer("bench/baselines/lark-sdk.ts", larkEnv);
     for (const [name, server] of [
       ["sdk", sdk],
       ["ours", ours],
@@ -269,7 +264,7 @@ async function main(): Promise<void> {
     const markdown = renderResults({
       machine: {
         date: startedAt.toISOString(),
-        commit: `${git("rev-parse", "--short", "HEAD")}${git("status", "--porcelain") ? " (with uncommitted changes)" : ""}`,
+        commit: commitLabel(),
         cpus: availableParallelism(),
         cpuModel: cpus()[0]?.model ?? "unknown",
         memoryBytes: totalmem(),
@@ -306,12 +301,49 @@ async function main(): Promise<void> {
   }
 }
 
-async function runSelected(): Promise<void> {
-  if (!["all", "lark", "scheduler"].includes(BENCH_ONLY)) {
-    throw new Error(`BENCH_ONLY must be scheduler, lark or all, not ${BENCH_ONLY}`);
+/** Runs a scenario against a fresh database and a fake Lark of its own, and writes its section. */
+async function withDatabaseAndFake(
+  section: "ingress" | "command-cost",
+  run: (database: BenchDatabase, fake: FakeLark, header: string[]) => Promise<string>,
+): Promise<void> {
+  const startedAt = new Date();
+  const database = await createBenchDatabase(ADMIN_URL);
+  const fake = await startFakeLark({ appId: BENCH_LARK.appId, appSecret: BENCH_LARK.appSecret });
+  try {
+    const markdown = await run(database, fake, runHeader(startedAt, await database.serverVersion()));
+    writeResultsSection(RESULTS_PATH, section, markdown);
+    console.log(`bench: wrote the ${section} section of ${RESULTS_PATH}`);
+  } finally {
+    await fake.close();
+    await database.drop();
   }
-  if (BENCH_ONLY !== "scheduler") await main();
-  if (BENCH_ONLY !== "lark") await runSchedulerBench(ADMIN_URL, RESULTS_PATH);
+}
+
+/** Every benchmark, in the order `all` runs them; BENCH_ONLY picks one. */
+const BENCHES: Record<string, () => Promise<void>> = {
+  lark: main,
+  ingress: () =>
+    withDatabaseAndFake("ingress", async (database, fake, header) =>
+      renderIngressSection(await runIngressBench(database, fake.url, console.log), header),
+    ),
+  "command-cost": () =>
+    withDatabaseAndFake("command-cost", async (database, fake, header) =>
+      renderCommandCostSection(
+        await runCommandCostBench(database, fake, console.log, cpuProfileOptions()),
+        header,
+      ),
+    ),
+  scheduler: () => runSchedulerBench(ADMIN_URL, RESULTS_PATH),
+};
+
+async function runSelected(): Promise<void> {
+  const selected = BENCH_ONLY === "all" ? Object.keys(BENCHES) : [BENCH_ONLY];
+  for (const name of selected) {
+    const bench = BENCHES[name];
+    if (!bench)
+      throw new Error(`BENCH_ONLY must be all or one of ${Object.keys(BENCHES).join(", ")}, not ${name}`);
+    await bench();
+  }
 }
 
 runSelected().catch((error) => {

@@ -1,14 +1,23 @@
-// The baseline server: the official Lark SDK's EventDispatcher behind adaptDefault, on opsbot's webhook path.
-// It verifies, decrypts and dispatches like opsbot but stores nothing: the handlers only count.
+// The baseline servers: the official Lark SDK's EventDispatcher behind adaptDefault, on opsbot's webhook path.
+// It verifies, decrypts and dispatches like opsbot. With BASELINE_DATABASE_URL its message handler makes each
+// event durable with one INSERT (what a Lark developer writes to keep events); without, the handlers only count.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as lark from "@larksuiteoapi/node-sdk";
-import { LARK_WEBHOOK_PATH } from "./stream.ts";
+import postgres from "postgres";
+import { LARK_WEBHOOK_PATH } from "../stream.ts";
 
-const { LARK_ENCRYPT_KEY, LARK_VERIFICATION_TOKEN, PORT } = process.env;
+const { LARK_ENCRYPT_KEY, LARK_VERIFICATION_TOKEN, PORT, BASELINE_DATABASE_URL } = process.env;
 if (!LARK_ENCRYPT_KEY || !LARK_VERIFICATION_TOKEN) {
-  console.error("lark-sdk-baseline: LARK_ENCRYPT_KEY and LARK_VERIFICATION_TOKEN are required");
+  console.error("lark-sdk baseline: LARK_ENCRYPT_KEY and LARK_VERIFICATION_TOKEN are required");
   process.exit(1);
+}
+
+/** The durable store of the INSERT variant: one row per event id, the event kept as JSON, as opsbot's inbox. */
+const sql = BASELINE_DATABASE_URL ? postgres(BASELINE_DATABASE_URL, { max: 10, onnotice: () => {} }) : null;
+if (sql) {
+  await sql`create table if not exists baseline_events (
+    event_id text primary key, received_at timestamptz not null default now(), payload jsonb not null)`;
 }
 
 /** A card answer of the size opsbot's help card has; the SDK path only has to serialise it. */
@@ -37,7 +46,11 @@ const dispatcher = new lark.EventDispatcher({
   verificationToken: LARK_VERIFICATION_TOKEN,
   loggerLevel: lark.LoggerLevel.error,
 }).register({
-  "im.message.receive_v1": async () => {
+  "im.message.receive_v1": async (data: { event_id?: string }) => {
+    if (sql) {
+      await sql`insert into baseline_events (event_id, payload)
+        values (${data.event_id ?? ""}, ${sql.json(data as postgres.JSONValue)}) on conflict do nothing`;
+    }
     handled.messages++;
   },
   "card.action.trigger": async () => {
@@ -60,6 +73,6 @@ server.listen(Number(PORT ?? 0), "127.0.0.1", () => {
   console.log(JSON.stringify({ level: "info", event: "server.started", url: `http://127.0.0.1:${port}` }));
 });
 process.on("SIGTERM", () => {
-  server.close(() => process.exit(0));
+  server.close(() => void (sql?.end({ timeout: 5 }) ?? Promise.resolve()).then(() => process.exit(0)));
   server.closeIdleConnections();
 });
