@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { type Database, type Db, MIGRATION_LOCK_KEY } from "./database.ts";
+import { preparingEveryStatement } from "./prepared-statements.ts";
 import * as schema from "./schema/index.ts";
 
 export interface PostgresOptions {
@@ -19,7 +20,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Databa
     // Hyperdrive and the pooled production setups don't need type discovery, and it costs a round trip.
     fetch_types: false,
   });
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const db = drizzle(preparingEveryStatement(client), { schema }) as unknown as Db;
   return {
     db,
     mode: "postgres",
