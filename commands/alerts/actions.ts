@@ -181,7 +181,7 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
   const number = arg.text({ label: { zh: "告警编号", en: "alert no." } });
   const commands = [
     defineCommand({
-      id: "alert.ack",
+      id: "ack",
       group: ALERTS,
       names: { en: ["ack"], zh: ["确认"] },
       description: {
@@ -194,7 +194,7 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
         commandAnswer(changes.ack(await namedAlert(args.number, event, actor), actor), actor, t),
     }),
     defineCommand({
-      id: "alert.snooze",
+      id: "snooze",
       group: ALERTS,
       names: { en: ["snooze"], zh: ["稍后"] },
       description: {
@@ -219,7 +219,7 @@ export function createAlertCommands(deps: CommandDeps): { commands: Command[]; a
       },
     }),
     defineCommand({
-      id: "alert.escalate",
+      id: "escalate",
       group: ALERTS,
       names: { en: ["escalate"], zh: ["升级"] },
       description: { zh: "把告警立即升级给所有经理", en: "escalate an alert to every manager at once" },

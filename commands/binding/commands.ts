@@ -145,13 +145,14 @@ export function createBindingCommands(deps: CommandDeps): { commands: Command[];
     handler: async ({ args, event, actor, reply }) => {
       let account: Account = { platform: event.platform, userId: event.sender.id };
       if (args.user !== undefined) {
-        if (!actor.roles.includes("admin"))
+        const named = memberOf(args.user, event);
+        if (named.id !== event.sender.id && !actor.roles.includes("admin"))
           throw new UserError("只有管理员可以为别人解绑", "only admins may unbind someone else", {
             reason: "role",
             entityType: "command",
             entityId: "unbind",
           });
-        account = { platform: event.platform, userId: memberOf(args.user, event).id };
+        account = { platform: event.platform, userId: named.id };
       }
       const { name } = await people.unbind(actor, account).catch(refused);
       const where = platformName(account.platform);
