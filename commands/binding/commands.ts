@@ -113,15 +113,15 @@ export function createBindingCommands(deps: CommandDeps): { commands: Command[];
           const where = platformName(claimer.platform);
           return {
             type: "text",
-            text: `${where.zh}账号 ${name} (${claimer.userId}) 使用了你的绑定验证码。如果这是你本人, 请在这里发送 /绑定 ${args.code} 确认; 如果不是, 不要理会, 验证码到期作废, 什么都不会改变。\n${where.en} account ${name} (${claimer.userId}) used your binding code. If that is you, confirm by sending /bind ${args.code} here; if not, ignore this: the code expires and nothing changes.`,
+            text: `${where.zh}账号 ${name} (${claimer.userId}) 使用了你的绑定验证码。如果这是你本人, 请在这里再发送一次 /绑定 <验证码> 确认; 如果不是, 不要理会, 验证码到期作废, 什么都不会改变。\n${where.en} account ${name} (${claimer.userId}) used your binding code. If that is you, confirm by sending /bind <code> here again; if not, ignore this: the code expires and nothing changes.`,
           };
         })
         .catch(refused);
       if (outcome.kind === "claimed") {
         const first = platformName(outcome.asker.platform);
         return reply.text(
-          `已收到。请回到${first.zh}上原来的账号, 再发送一次 /绑定 ${args.code} 确认绑定。`,
-          `Got it. Now confirm on your ${first.en} account by sending /bind ${args.code} there again.`,
+          `已收到。请回到${first.zh}上原来的账号, 再发送一次同一条 /绑定 <验证码> 确认绑定。`,
+          `Got it. Now confirm on your ${first.en} account by sending the same /bind <code> there again.`,
         );
       }
       const joined = platformName(outcome.joined.platform);
