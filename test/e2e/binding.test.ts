@@ -200,6 +200,36 @@ describe("WeCom: linking and unbinding", () => {
   });
 });
 
+describe("after linking, direct messages follow the person", () => {
+  it("a task's reminder goes to Alice's Lark and WeCom accounts, one each", async () => {
+    const alice = await area.withRole("lark", "ou_alice", "staff");
+    const code = await askOnLark();
+    expect(await sendWeComAppMessage(area.h, `/bind ${code}`, area.messageId("claim"))).toBe(200);
+    await area.postLark(`/bind ${code}`, { chatType: "p2p", chatId: "oc_dm_ou_alice" });
+    const now = area.h.clock.now();
+    await area.database.db.insert(tasks).values({
+      number: "T-20261125-009",
+      title: "call back",
+      ownerId: alice,
+      dueDate: "2026-11-26",
+      status: "open",
+      sourceType: "command",
+      sourceId: "T-20261125-009",
+      remindAt: now,
+      createdAt: now,
+      createdBy: alice,
+    });
+    await area.h.services.runJobNow("task-reminders", now, "test");
+    const reminders = (await area.h.outboxRows())
+      .map((row) => row.idempotencyKey)
+      .filter((key) => key.startsWith("task-reminder:T-20261125-009"));
+    expect(reminders.map((key) => key.split(":").slice(-2).join(":")).sort()).toEqual([
+      "lark:ou_alice",
+      "wecom:zhangsan",
+    ]);
+  });
+});
+
 describe("/unbind by an admin", () => {
   it("an admin unbinds Alice's Lark account by mention; a non-admin may not", async () => {
     const alice = await area.withRole("lark", "ou_alice", "cs");
