@@ -53,13 +53,15 @@ export class BindRefused extends Refused<BindRefusal> {
 const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 const CODE_LENGTH = 8;
 
+/** Bytes at or above this would make the first symbols likelier: they are drawn again (248 = 8 × 31). */
+const UNBIASED_BELOW = 256 - (256 % ALPHABET.length);
+
 function newCode(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(CODE_LENGTH * 2));
   let code = "";
-  for (let i = 0; code.length < CODE_LENGTH; i++) {
-    const byte = bytes[i % bytes.length] as number;
-    // Rejection sampling keeps every symbol equally likely (248 = 8 × 31).
-    if (byte < 248 || i >= bytes.length) code += ALPHABET[byte % ALPHABET.length];
+  while (code.length < CODE_LENGTH) {
+    for (const byte of crypto.getRandomValues(new Uint8Array(CODE_LENGTH))) {
+      if (byte < UNBIASED_BELOW && code.length < CODE_LENGTH) code += ALPHABET[byte % ALPHABET.length];
+    }
   }
   return code;
 }
