@@ -1,6 +1,7 @@
 // Everything the bot can do: the registry of commands and card actions, in /help's order.
 import { createRegistry, type Registry } from "../src/bot/index.ts";
 import { createAlertCommands } from "./alerts/actions.ts";
+import { createBindingCommands } from "./binding/commands.ts";
 import { createCalendarCommands } from "./calendar/commands.ts";
 import { createComplaintCommands } from "./complaints/commands.ts";
 import { commandDeps, type RuntimeDeps } from "./deps.ts";
@@ -33,6 +34,7 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createCalendarCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),
+    createBindingCommands(deps),
     createAlertCommands(deps),
     createRulesCommands(),
   ];

@@ -177,15 +177,32 @@ function buttonsOf(alert: AlertRow): CardButton[] {
   return buttons;
 }
 
+/** The commands that answer an alert without its buttons, by its number. */
+function commandsOf(alert: AlertRow): string | undefined {
+  const number = alert.number;
+  if (!number || alert.ackedAt || alert.closedAt) return undefined;
+  const escalate = goesToManagers(alert.level) ? "" : ` · /升级 ${number}`;
+  const escalateEn = goesToManagers(alert.level) ? "" : ` · /escalate ${number}`;
+  return both(
+    `回复 /确认 ${number} · /稍后 ${number} 1h|明天${escalate}`,
+    `reply /ack ${number} · /snooze ${number} 1h|tomorrow${escalateEn}`,
+  );
+}
+
 export function alertCard(alert: AlertRow, state: AlertCardState): Card {
   const markdown = markdownOf(alert, state);
+  const withoutButtons = commandsOf(alert);
   return {
     title: titleOf(alert),
     tone: alert.level === "warning" ? "warning" : "danger",
-    fields: subjectFields(alert, state),
+    fields: [
+      ...(alert.number ? [{ label: both("告警编号", "Alert no."), value: alert.number }] : []),
+      ...subjectFields(alert, state),
+    ],
     ...(markdown ? { markdown } : {}),
     buttons: buttonsOf(alert),
     note: noteOf(alert, state),
+    ...(withoutButtons ? { withoutButtons } : {}),
   };
 }
 

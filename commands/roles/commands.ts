@@ -27,7 +27,7 @@ const roleList = (roles: readonly Role[], language: Language): string =>
  * mentions several), else the typed text as a user id on the actor's platform. WeCom sends no structured
  * mentions, so there the user id is the only way.
  */
-function memberOf(typed: string, event: InboundMessage): Person {
+export function memberOf(typed: string, event: InboundMessage): Person {
   if (AT.test(typed)) {
     const name = typed.slice(1);
     const mentioned =

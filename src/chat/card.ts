@@ -51,6 +51,11 @@ export interface Card {
   form?: CardForm;
   /** Small grey line at the bottom, e.g. "Confirmed by Wang Wei at 10:02". */
   note?: string;
+  /**
+   * What to type instead of the buttons, shown where they cannot be clicked (a WeCom group robot's webhook, a
+   * DingTalk card without its template), e.g. "回复 /确认 A-20261126-001".
+   */
+  withoutButtons?: string;
 }
 
 export type OutboundMessage = { type: "text"; text: string } | { type: "card"; card: Card };

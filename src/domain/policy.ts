@@ -5,6 +5,7 @@ export type PolicyStage = "preparation" | "orders" | "service" | "quality" | "al
 
 /** What a number counts; /rules puts it into words ("24 小时", "75 %", "09:00"). */
 export type PolicyUnit =
+  | "minutes"
   | "hours"
   | "working_hours"
   | "days"
@@ -194,4 +195,30 @@ export const ROSTER_NEED_MAX: number = rule(
   "count",
   "一个岗位一天需求人数的上限",
   "The most people one post may need on one day",
+);
+
+// Linking one person's accounts (/bind): a one-time code, and a limit on wrong codes against guessing.
+export const BIND_CODE_VALID_MINUTES: number = rule(
+  "BIND_CODE_VALID_MINUTES",
+  "preparation",
+  10,
+  "minutes",
+  "绑定账号的一次性验证码有效期",
+  "A one-time account binding code is valid for",
+);
+export const BIND_FAILED_ATTEMPTS_MAX: number = rule(
+  "BIND_FAILED_ATTEMPTS_MAX",
+  "preparation",
+  5,
+  "count",
+  "每个账号在下述时段内最多可输错绑定验证码的次数",
+  "Wrong binding codes an account may try within the window below",
+);
+export const BIND_ATTEMPT_WINDOW_MINUTES: number = rule(
+  "BIND_ATTEMPT_WINDOW_MINUTES",
+  "preparation",
+  60,
+  "minutes",
+  "绑定验证码输错次数的统计时段",
+  "The window wrong binding codes are counted in",
 );

@@ -3,8 +3,8 @@ import type { Db } from "../db/database.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 import { ackAlert, escalateByHand, snoozeAlert } from "./alerts/changes.ts";
 import { type NoticeDeps, sendDueNotices } from "./alerts/notices.ts";
-import { alertWasSentTo } from "./alerts/sent-to.ts";
-import { findAlert } from "./alerts/store.ts";
+import { alertWasSentTo, alertWasSentToPerson } from "./alerts/sent-to.ts";
+import { findAlert, findAlertByNumber } from "./alerts/store.ts";
 import { alertCalendar } from "./alerts/sweep.ts";
 import { setCalendarDays, unsetCalendarDays } from "./calendar/override-changes.ts";
 import { listCalendarOverrides, loadCalendarOverrides } from "./calendar/overrides-repository.ts";
@@ -29,6 +29,7 @@ import {
   listOrders,
 } from "./orders/index.ts";
 import { findOrder } from "./orders/orders-repository.ts";
+import { redeemBindCode, requestBindCode, unbindAccount } from "./people/binding.ts";
 import { knownPerson, personForContact } from "./people/people.ts";
 import { grantRole, revokeRole, rolesOf } from "./people/roles.ts";
 import { changeRosterPost, rosterOf } from "./roster/roster.ts";
@@ -73,7 +74,9 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
     },
     alerts: {
       find: bind(findAlert),
+      findByNumber: bind(findAlertByNumber),
       wasSentTo: bind(alertWasSentTo),
+      wasSentToPerson: bind(alertWasSentToPerson),
       ack: bind(ackAlert),
       snooze: bind(snoozeAlert),
       escalate: bind(escalateByHand),
@@ -95,6 +98,11 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       rolesOf: bind(rolesOf),
       grantRole: bind(grantRole),
       revokeRole: bind(revokeRole),
+      requestBindCode: bind(requestBindCode),
+      redeemBindCode: (
+        ...args: Parameters<typeof redeemBindCode> extends [unknown, ...infer A] ? A : never
+      ) => redeemBindCode({ db, outbox }, ...args),
+      unbind: bind(unbindAccount),
     },
     maintenance: { add: bind(addEquipment), done: bind(recordService), list: bind(listEquipment) },
     stock: { define: bind(defineStockItem), record: bind(recordStockMovement), list: bind(listStock) },

@@ -116,6 +116,13 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   "inspection.open": [],
   "inspection.submit": [],
   "alert.ack": [],
+  // Answering an alert by its number: anyone in a chat it went to (or a manager or admin anywhere).
+  ack: [],
+  snooze: [],
+  escalate: [],
+  // Anyone links or unlinks their own accounts; unbinding someone else is an admin's (the rows below).
+  bind: [],
+  unbind: [],
   "alert.snooze_hour": [],
   "alert.snooze_tomorrow": [],
   "alert.escalate": [],
@@ -262,6 +269,18 @@ async function machine(): Promise<string> {
   return code;
 }
 
+/** The A- number of the alert of complaint C-<day>-<seq>, unique as the complaint's. */
+const alertNumberOf = (complaintNumber: string) => complaintNumber.replace(/^C-/, "A-");
+
+/** A raised alert sent to the matrix group, by its number. */
+async function alertNumber(): Promise<string> {
+  const [row] = await database.db
+    .select({ number: alerts.number })
+    .from(alerts)
+    .where(eq(alerts.id, Number(await alert())));
+  return row?.number ?? "";
+}
+
 /** A raised alert whose first notice went to `sentTo` (its outbox row, as the notice sender stores it). */
 async function alert(sentTo: { platform: PlatformId; chatId: string } = { platform: "lark", chatId: CHAT }) {
   const number = await complaint();
@@ -276,7 +295,14 @@ async function alert(sentTo: { platform: PlatformId; chatId: string } = { platfo
   const raised = { kind: "response", entity: number, level: "warning" };
   const [row] = await database.db
     .insert(alerts)
-    .values({ ...raised, facts, raisedAt: now, sentCount: 1, firstSentAt: now })
+    .values({
+      ...raised,
+      number: alertNumberOf(number),
+      facts,
+      raisedAt: now,
+      sentCount: 1,
+      firstSentAt: now,
+    })
     .returning({ id: alerts.id });
   const { platform, chatId } = sentTo;
   await database.db.insert(outbox).values({
@@ -403,6 +429,13 @@ const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
   "target.set": async () => "/target set csat month 90% customer service",
   "target.list": async () => "/target list",
   roster: async () => "/roster 2026-12-01",
+  ack: async () => `/ack ${await alertNumber()}`,
+  snooze: async () => `/snooze ${await alertNumber()} 1h`,
+  escalate: async () => `/escalate ${await alertNumber()}`,
+  // In a group a code is never given: nothing changes, for anyone.
+  bind: async () => "/bind",
+  // Not a user at all: refused as bad input for anyone, before any role matters.
+  unbind: async () => "/unbind !!",
 };
 
 interface ClickSpec {
@@ -548,6 +581,29 @@ describe("roster changes × every role", () => {
         holder,
         { type: "command", id: "roster" },
         { reason: "role", command: "roster" },
+      );
+    },
+  );
+});
+
+describe("/unbind of someone else × every role", () => {
+  it.each(HOLDERS.map((holder) => [holder, holder === "admin" ? "allowed" : "denied"] as const))(
+    "/unbind ou_stranger by %s is %s",
+    async (holder, verdict) => {
+      const before = await domainState();
+      const { reply, messageId } = await say(holder, "/unbind ou_stranger");
+      expect(await domainState()).toEqual(before);
+      if (verdict === "allowed") {
+        expect(reply).toBe("this account is not linked to another; nothing changed");
+        expect(await deniedRows(messageId)).toEqual([]);
+        return;
+      }
+      expect(reply).toBe("only admins may unbind someone else");
+      await expectDeniedAndAudited(
+        messageId,
+        holder,
+        { type: "command", id: "unbind" },
+        { reason: "role", command: "unbind" },
       );
     },
   );

@@ -8,6 +8,8 @@ export const alerts = pgTable(
   "alerts",
   {
     id: serial("id").primaryKey(),
+    /** A-YYYYMMDD-NNN (the day it was raised, in OPS_TIMEZONE): what /ack, /snooze and /escalate name. */
+    number: text("number").unique(),
     /** "response" | "resolution" (complaint clocks), "order", "inspection", "task", "stock" (below safety stock),
      * "maintenance" (service overdue). */
     kind: text("kind").notNull(),

@@ -1,5 +1,6 @@
 // Every table of the database, for drizzle and drizzle-kit.
 export * from "./alerts.ts";
+export * from "./binding.ts";
 export * from "./complaints.ts";
 export * from "./equipment.ts";
 export * from "./inspections.ts";

@@ -5,6 +5,7 @@ import { inJsonList } from "../../db/any-of.ts";
 import type { Db } from "../../db/database.ts";
 import { outbox } from "../../db/schema/index.ts";
 import { noticeKeyPrefix } from "./levels.ts";
+import { peopleRecipients } from "./recipients.ts";
 import type { AlertRow } from "./store.ts";
 
 /**
@@ -27,4 +28,12 @@ export async function alertWasSentTo(
     .where(and(inJsonList(outbox.idempotencyKey, keys), eq(outbox.status, "sent")))
     .limit(1);
   return sent !== undefined;
+}
+
+/** Whether a notice of `alert` went to a direct chat of any account of this person (on any platform). */
+export async function alertWasSentToPerson(db: Db, alert: AlertRow, personId: number): Promise<boolean> {
+  const direct = (await peopleRecipients(db, [personId])).get(personId) ?? [];
+  for (const { platform, chatId } of direct)
+    if (await alertWasSentTo(db, alert, { platform, chatId })) return true;
+  return false;
 }

@@ -7,6 +7,7 @@ import { alerts, complaints, equipment, orders, stockItems, tasks } from "../../
 import type { Actor } from "../actor.ts";
 import { audit } from "../audit.ts";
 import type { LocalDate } from "../calendar/local-time.ts";
+import { nextNumbers } from "../numbering.ts";
 import {
   type AlertCondition,
   type AlertFacts,
@@ -23,6 +24,25 @@ export const alertFacts = (row: AlertRow): AlertFacts => row.facts as AlertFacts
 
 /** Rows per INSERT: well under the 65,535 bind parameters of one statement. */
 const INSERT_BATCH = 1000;
+
+/**
+ * Gives the alerts just inserted their A- numbers, in id order, inside the transaction that inserted them: only
+ * rows really raised take a number, so a rerun that raises nothing uses none up.
+ */
+async function numberAlerts(tx: Db, raised: readonly { id: number }[], now: Date, timezone: string) {
+  if (raised.length === 0) return;
+  const ids = raised.map((row) => row.id).sort((a, b) => a - b);
+  const numbers = await nextNumbers(tx, "A", ids.length, now, timezone);
+  await tx
+    .update(alerts)
+    .set({
+      number: sql`case ${alerts.id} ${sql.join(
+        ids.map((id, n) => sql`when ${id} then ${numbers[n]}::text`),
+        sql` `,
+      )} end`,
+    })
+    .where(inJsonList(alerts.id, ids));
+}
 
 const pairOf = (alert: { kind: string; entity: string }) => `${alert.kind}\u0000${alert.entity}`;
 
@@ -67,17 +87,21 @@ export async function raiseAlerts(
   );
   const inserted: { kind: string; entity: string }[] = [];
   for (let from = 0; from < fresh.length; from += INSERT_BATCH) {
-    const rows = await db
-      .insert(alerts)
-      .values(
-        fresh.slice(from, from + INSERT_BATCH).map((condition) => ({
-          ...condition,
-          raisedAt: now,
-          notifyAt: timing.release(now, condition.safety),
-        })),
-      )
-      .onConflictDoNothing()
-      .returning({ kind: alerts.kind, entity: alerts.entity });
+    const rows = await db.transaction(async (tx) => {
+      const batch = await tx
+        .insert(alerts)
+        .values(
+          fresh.slice(from, from + INSERT_BATCH).map((condition) => ({
+            ...condition,
+            raisedAt: now,
+            notifyAt: timing.release(now, condition.safety),
+          })),
+        )
+        .onConflictDoNothing()
+        .returning({ id: alerts.id, kind: alerts.kind, entity: alerts.entity });
+      await numberAlerts(tx, batch, now, timing.timezone);
+      return batch;
+    });
     inserted.push(...rows);
   }
   return { raised: inserted.length, superseded: await supersedeOutranked(db, now, inserted) };
@@ -227,6 +251,7 @@ export async function escalateAlert(
       .onConflictDoNothing()
       .returning({ id: alerts.id });
     if (!raised) return undefined;
+    await numberAlerts(tx, [raised], now, timing.timezone);
     const by = escalation.by;
     await audit(tx, {
       at: now,
@@ -260,5 +285,11 @@ export async function escalateUnacked(db: Db, now: Date, timing: AlertTiming): P
 
 export async function findAlert(db: Db, id: number): Promise<AlertRow | undefined> {
   const [row] = await db.select().from(alerts).where(eq(alerts.id, id));
+  return row;
+}
+
+/** The alert of an A- number, as /ack, /snooze and /escalate name it. */
+export async function findAlertByNumber(db: Db, number: string): Promise<AlertRow | undefined> {
+  const [row] = await db.select().from(alerts).where(eq(alerts.number, number));
   return row;
 }

@@ -4,6 +4,8 @@ import type { WorkingCalendar } from "../calendar/working-calendar.ts";
 import { ESCALATE_AFTER_WORKING_DAYS, REPEAT_WORKING_HOURS } from "../policy.ts";
 
 export interface AlertTiming {
+  /** OPS_TIMEZONE: the day of an alert's number. */
+  timezone: string;
   /** Safety alerts go out at once; the rest wait for the next moment inside working hours on a working day. */
   release(at: Date, safety: boolean): Date;
   /** The next repeat of a notice sent at `sentAt`. */
@@ -18,6 +20,7 @@ export interface AlertTiming {
 export function alertTiming(calendar: WorkingCalendar): AlertTiming {
   const release = (at: Date, safety: boolean) => (safety ? at : calendar.addWorkingHours(at, 0).due);
   return {
+    timezone: calendar.timezone,
     release,
     nextRepeat: (sentAt) => calendar.addWorkingHours(sentAt, REPEAT_WORKING_HOURS).due,
     escalationDue: (from) => calendar.addWorkingDays(from, ESCALATE_AFTER_WORKING_DAYS).due,

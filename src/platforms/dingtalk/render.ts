@@ -105,6 +105,7 @@ function renderCardMessage(card: Card): RobotMessage {
     `#### ${TONE_MARK[card.tone]}${asText(card.title)}`,
     bodyMarkdown(card, { withForm: true }),
     overflow.join(" · "),
+    buttons.length > 0 && card.withoutButtons ? asText(card.withoutButtons) : "",
     card.note ? `> ${asText(card.note)}` : "",
   ].filter(Boolean);
   const text = truncateUtf8(blocks.join("\n\n"), MARKDOWN_MAX_BYTES);

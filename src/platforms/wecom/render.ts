@@ -205,6 +205,7 @@ export function renderCardMarkdown(card: Card, maxBytes: number): string {
   if (card.markdown) lines.push(renderRich(card.markdown, text).trim());
   for (const field of card.fields ?? []) lines.push(`**${text(field.label)}:** ${text(field.value)}`);
   if (card.form && !selectableForm(card.form)) lines.push(...typedFormLines(card.form).map(text));
+  if (card.withoutButtons && card.buttons?.length) lines.push(text(card.withoutButtons));
   if (card.note) lines.push(`<font color="comment">${text(card.note)}</font>`);
   return truncateBytes(lines.join("\n"), maxBytes);
 }

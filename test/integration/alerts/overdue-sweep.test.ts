@@ -1,5 +1,5 @@
 // The overdue sweep on an injected clock: complaint clocks, quiet hours, weekends, late orders, missed inspections.
-import { eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { alerts, complaints, inspectionAreas, inspections } from "../../../src/db/schema/index.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
@@ -114,7 +114,11 @@ describe("complaint clocks", () => {
       `alert:resolution:${number}:breach:0:lark:oc_alerts`,
     ]);
     expect(keysFor("alert:response")).toHaveLength(1);
-    const response = await database.db.select().from(alerts).where(eq(alerts.kind, "response"));
+    const response = await database.db
+      .select()
+      .from(alerts)
+      .where(eq(alerts.kind, "response"))
+      .orderBy(asc(alerts.id));
     expect(response.map(({ level, closedReason }) => ({ level, closedReason }))).toEqual([
       { level: "warning", closedReason: "superseded" },
       { level: "breach", closedReason: "cleared" },
