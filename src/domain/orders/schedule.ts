@@ -1,0 +1,139 @@
+// The production schedule: each line's open orders queued by priority, due date and number, filling the line's
+// capacity over working days from today; a day's share of each order, and the orders that will finish late.
+import type { LocalDate } from "../calendar/local-time.ts";
+import type { WorkingCalendar } from "../calendar/working-calendar.ts";
+import { SCHEDULE_HORIZON_WORKING_DAYS } from "../policy.ts";
+import type { ProductionLine } from "./lines.ts";
+import { type Priority, priorityRank } from "./priority.ts";
+
+/** A confirmed, not completed order as the schedule needs it. */
+export interface OpenOrder {
+  number: string;
+  lineId: number | null;
+  priority: Priority;
+  dueDate: LocalDate;
+  quantity: number;
+}
+
+export interface PlannedOrder extends OpenOrder {
+  /** Units the line makes of it on the planned day (0 when it is made on other days). */
+  units: number;
+  /** The working day its last unit is made; undefined beyond the schedule's horizon. */
+  finishes: LocalDate | undefined;
+  /** It finishes after its due date at the line's capacity. */
+  late: boolean;
+}
+
+export interface LinePlan {
+  line: ProductionLine;
+  /** The orders with units on the planned day, in queue order. */
+  today: PlannedOrder[];
+  /** Units planned on the day (at most the capacity). */
+  planned: number;
+  /** Every late order of the line, in queue order (those made on the day among them). */
+  late: PlannedOrder[];
+  /** Open orders queued on the line. */
+  queued: number;
+  /** The people rostered on the day for the post named like the line; undefined when none is. */
+  rostered?: readonly string[];
+}
+
+export interface Schedule {
+  /** The day planned. */
+  day: LocalDate;
+  /** False for a weekend or holiday: nothing is made on it. */
+  working: boolean;
+  /** The working day the queue starts on: today, or the next working day after it. */
+  start: LocalDate;
+  /** Where the horizon ends: an order finishing after it shows as "beyond". */
+  horizonEnd: LocalDate;
+  lines: LinePlan[];
+  /** Open orders on no line, by priority, due date and number. */
+  unassigned: OpenOrder[];
+}
+
+/** High before normal before low; then the earlier due date; then the order number. */
+export function queueOrder(a: OpenOrder, b: OpenOrder): number {
+  return (
+    priorityRank(a.priority) - priorityRank(b.priority) ||
+    (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0) ||
+    (a.number < b.number ? -1 : a.number > b.number ? 1 : 0)
+  );
+}
+
+/** The working days from `start` on, counted 0, 1, 2…, as far as the horizon. */
+function workingDaysFrom(start: LocalDate, calendar: WorkingCalendar): LocalDate[] {
+  const days = [start];
+  let day = start;
+  while (days.length < SCHEDULE_HORIZON_WORKING_DAYS) {
+    day = calendar.nextWorkingDay(day).day;
+    days.push(day);
+  }
+  return days;
+}
+
+/** One line's queue walked forward: the units of each order on working day `dayIndex` and when each finishes. */
+function planLine(
+  line: ProductionLine,
+  queue: readonly OpenOrder[],
+  dayIndex: number | undefined,
+  workingDays: readonly LocalDate[],
+): LinePlan {
+  const { capacity } = line;
+  const horizonEnd = workingDays.at(-1) as LocalDate;
+  const dayFrom = dayIndex === undefined ? 0 : dayIndex * capacity;
+  const dayTo = dayIndex === undefined ? 0 : dayFrom + capacity;
+  const today: PlannedOrder[] = [];
+  const late: PlannedOrder[] = [];
+  let made = 0;
+  let planned = 0;
+  for (const order of queue) {
+    const before = made;
+    made += order.quantity;
+    // The last unit is made on working day ⌈made ÷ capacity⌉ − 1 counted from the start.
+    const finishes = workingDays[Math.ceil(made / capacity) - 1];
+    const isLate = finishes === undefined ? order.dueDate <= horizonEnd : finishes > order.dueDate;
+    const units = Math.max(0, Math.min(made, dayTo) - Math.max(before, dayFrom));
+    if (units === 0 && !isLate) continue;
+    const plannedOrder = { ...order, units, finishes, late: isLate };
+    if (units > 0) today.push(plannedOrder);
+    if (isLate) late.push(plannedOrder);
+    planned += units;
+  }
+  return { line, today, planned, late, queued: queue.length };
+}
+
+export interface ScheduleInput {
+  lines: readonly ProductionLine[];
+  orders: readonly OpenOrder[];
+  /** Today in OPS_TIMEZONE: the queue starts on it (or on the next working day). */
+  today: LocalDate;
+  /** The day to plan: today or later. */
+  day: LocalDate;
+  calendar: WorkingCalendar;
+}
+
+/** Plans `day`: every line's share of its queue on that day, and the orders that will finish late. */
+export function planSchedule({ lines, orders, today, day, calendar }: ScheduleInput): Schedule {
+  const start = calendar.isWorkingDay(today).working ? today : calendar.nextWorkingDay(today).day;
+  const workingDays = workingDaysFrom(start, calendar);
+  const working = calendar.isWorkingDay(day).working;
+  // Working days d with start < d ≤ day: the day's index in the queue counted from the start.
+  const dayIndex = working && day >= start ? calendar.workingDaysBetween(start, day).days : undefined;
+  const sorted = [...orders].sort(queueOrder);
+  const queues = new Map<number, OpenOrder[]>(lines.map((line) => [line.id, []]));
+  const unassigned: OpenOrder[] = [];
+  for (const order of sorted) {
+    const queue = order.lineId === null ? undefined : queues.get(order.lineId);
+    if (queue) queue.push(order);
+    else unassigned.push(order);
+  }
+  return {
+    day,
+    working,
+    start,
+    horizonEnd: workingDays.at(-1) as LocalDate,
+    lines: lines.map((line) => planLine(line, queues.get(line.id) ?? [], dayIndex, workingDays)),
+    unassigned,
+  };
+}
