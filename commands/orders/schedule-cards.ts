@@ -78,14 +78,15 @@ export function lineSection(plan: LinePlan, schedule: Schedule, language: Langua
 }
 
 function unassignedSection(orders: readonly OpenOrder[], language: Language): RichText {
-  const head = pick(
+  const label = pick(language, "未分配产线", "No line");
+  const count = pick(
     language,
-    `**未分配产线** — ${orders.length} 单 (用 /订单 产线 <订单号> <产线> 分配)`,
-    `**No line** — ${orders.length} orders (assign with /order line <order-no> <line>)`,
+    `${orders.length} 单 (用 /订单 产线 <订单号> <产线> 分配)`,
+    `${orders.length} orders (assign with /order line <order-no> <line>)`,
   );
   const line = (order: OpenOrder) =>
     md`- ${order.number} · ${priorityWord(order.priority, language)} · ${order.quantity} · ${pick(language, `交期 ${order.dueDate}`, `due ${order.dueDate}`)}`;
-  return joinRich([md`${head}`, ...capped(orders, line, language)], "\n");
+  return joinRich([md`**${label}** — ${count}`, ...capped(orders, line, language)], "\n");
 }
 
 const title = (schedule: Schedule, language: Language, line?: ProductionLine): string =>

@@ -64,7 +64,7 @@ describe("/help <command>", () => {
     const subscribe = registry.command("subscribe");
     if (!subscribe) throw new Error("no subscribe");
     expect(commandHelpCard(subscribe, "en").fields).toEqual([
-      { label: "Usage", value: "/subscribe <digest|alerts|schedule> [time]" },
+      { label: "Usage", value: "/subscribe <digest|alerts> [time]" },
       { label: "Arguments", value: "topic: one of digest or alerts\ntime: text (09:00), optional" },
       { label: "Example", value: "/subscribe digest 09:00" },
       { label: "Who may use it", value: "manager or admin" },
