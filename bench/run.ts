@@ -1,4 +1,5 @@
-// `npm run bench`: opsbot's Node server vs the Lark SDK baseline, then the scheduler; each writes its RESULTS.md section.
+// `npm run bench`: opsbot's Node server vs the Lark SDK baseline, then the scheduler and the production schedule;
+// each writes its RESULTS.md section.
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
@@ -23,6 +24,7 @@ import {
 import { type Measured, renderResults, type Scenario, type ScenarioResult } from "./report.ts";
 import { writeResultsSection } from "./results-file.ts";
 import { type RssWatch, watchRss } from "./rss-watch.ts";
+import { runScheduleBench } from "./schedule.ts";
 import { runSchedulerBench } from "./scheduler.ts";
 import { summarize } from "./stats.ts";
 import {
@@ -42,7 +44,10 @@ const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
  * That gives up the durability of the ack, so such a run is labelled as an experiment in the results.
  */
 const SYNCHRONOUS_COMMIT = process.env.BENCH_SYNCHRONOUS_COMMIT;
-/** Which benchmarks to run: `lark` (the webhook servers), `scheduler` (digest KPIs and sweep) or `all`. */
+/**
+ * Which benchmarks to run: `lark` (the webhook servers), `scheduler` (digest KPIs and sweep), `schedule` (the
+ * production schedule) or `all`.
+ */
 const BENCH_ONLY = process.env.BENCH_ONLY ?? "all";
 const PHASE_MS = 10_000;
 const MAX_RATE_CONCURRENCY = 64;
@@ -307,11 +312,12 @@ async function main(): Promise<void> {
 }
 
 async function runSelected(): Promise<void> {
-  if (!["all", "lark", "scheduler"].includes(BENCH_ONLY)) {
-    throw new Error(`BENCH_ONLY must be scheduler, lark or all, not ${BENCH_ONLY}`);
+  if (!["all", "lark", "scheduler", "schedule"].includes(BENCH_ONLY)) {
+    throw new Error(`BENCH_ONLY must be scheduler, lark, schedule or all, not ${BENCH_ONLY}`);
   }
-  if (BENCH_ONLY !== "scheduler") await main();
-  if (BENCH_ONLY !== "lark") await runSchedulerBench(ADMIN_URL, RESULTS_PATH);
+  if (BENCH_ONLY === "all" || BENCH_ONLY === "lark") await main();
+  if (BENCH_ONLY === "all" || BENCH_ONLY === "scheduler") await runSchedulerBench(ADMIN_URL, RESULTS_PATH);
+  if (BENCH_ONLY === "all" || BENCH_ONLY === "schedule") await runScheduleBench(ADMIN_URL, RESULTS_PATH);
 }
 
 runSelected().catch((error) => {

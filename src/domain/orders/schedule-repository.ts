@@ -12,7 +12,7 @@ import type { Priority } from "./priority.ts";
 import { type OpenOrder, planSchedule, type Schedule } from "./schedule.ts";
 
 /** Confirmed, not completed orders: the ones production still has to make. */
-async function openOrders(db: Db): Promise<OpenOrder[]> {
+export async function openOrders(db: Db): Promise<OpenOrder[]> {
   const rows = await db
     .select({
       number: orders.number,
