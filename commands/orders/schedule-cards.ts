@@ -82,7 +82,7 @@ function unassignedSection(orders: readonly OpenOrder[], language: Language): Ri
   const count = pick(
     language,
     `${orders.length} 单 (用 /订单 产线 <订单号> <产线> 分配)`,
-    `${orders.length} orders (assign with /order line <order-no> <line>)`,
+    `${orders.length} ${orders.length === 1 ? "order" : "orders"} (assign with /order line <order-no> <line>)`,
   );
   const line = (order: OpenOrder) =>
     md`- ${order.number} · ${priorityWord(order.priority, language)} · ${order.quantity} · ${pick(language, `交期 ${order.dueDate}`, `due ${order.dueDate}`)}`;

@@ -45,8 +45,8 @@ export interface Schedule {
   working: boolean;
   /** The working day the queue starts on: today, or the next working day after it. */
   start: LocalDate;
-  /** Where the horizon ends: an order finishing after it shows as "beyond". */
-  horizonEnd: LocalDate;
+  /** Where the horizon ends, when an order finishes after it (it shows as finishing "after" it). */
+  horizonEnd?: LocalDate;
   lines: LinePlan[];
   /** Open orders on no line, by priority, due date and number. */
   unassigned: OpenOrder[];
@@ -61,26 +61,38 @@ export function queueOrder(a: OpenOrder, b: OpenOrder): number {
   );
 }
 
-/** The working days from `start` on, counted 0, 1, 2…, as far as the horizon. */
-function workingDaysFrom(start: LocalDate, calendar: WorkingCalendar): LocalDate[] {
+/**
+ * The working days from `start` on, counted 0, 1, 2…, found as far as asked and never past the horizon: walking
+ * the calendar is the plan's dearest step, so it goes only as far as the longest queue reaches.
+ */
+function workingDaysFrom(start: LocalDate, calendar: WorkingCalendar) {
   const days = [start];
-  let day = start;
-  while (days.length < SCHEDULE_HORIZON_WORKING_DAYS) {
-    day = calendar.nextWorkingDay(day).day;
-    days.push(day);
-  }
-  return days;
+  return {
+    /** Working day `index` counted from the start; undefined past the horizon. */
+    at(index: number): LocalDate | undefined {
+      if (index >= SCHEDULE_HORIZON_WORKING_DAYS) return undefined;
+      while (days.length <= index) days.push(calendar.nextWorkingDay(days.at(-1) as LocalDate).day);
+      return days[index];
+    },
+    /** The last working day the schedule looks at. */
+    horizonEnd: (): LocalDate => {
+      const end = SCHEDULE_HORIZON_WORKING_DAYS - 1;
+      while (days.length <= end) days.push(calendar.nextWorkingDay(days.at(-1) as LocalDate).day);
+      return days[end] as LocalDate;
+    },
+  };
 }
+
+type WorkingDays = ReturnType<typeof workingDaysFrom>;
 
 /** One line's queue walked forward: the units of each order on working day `dayIndex` and when each finishes. */
 function planLine(
   line: ProductionLine,
   queue: readonly OpenOrder[],
   dayIndex: number | undefined,
-  workingDays: readonly LocalDate[],
+  workingDays: WorkingDays,
 ): LinePlan {
   const { capacity } = line;
-  const horizonEnd = workingDays.at(-1) as LocalDate;
   const dayFrom = dayIndex === undefined ? 0 : dayIndex * capacity;
   const dayTo = dayIndex === undefined ? 0 : dayFrom + capacity;
   const today: PlannedOrder[] = [];
@@ -91,8 +103,9 @@ function planLine(
     const before = made;
     made += order.quantity;
     // The last unit is made on working day ⌈made ÷ capacity⌉ − 1 counted from the start.
-    const finishes = workingDays[Math.ceil(made / capacity) - 1];
-    const isLate = finishes === undefined ? order.dueDate <= horizonEnd : finishes > order.dueDate;
+    const finishes = workingDays.at(Math.ceil(made / capacity) - 1);
+    const isLate =
+      finishes === undefined ? order.dueDate <= workingDays.horizonEnd() : finishes > order.dueDate;
     const units = Math.max(0, Math.min(made, dayTo) - Math.max(before, dayFrom));
     if (units === 0 && !isLate) continue;
     const plannedOrder = { ...order, units, finishes, late: isLate };
@@ -128,12 +141,15 @@ export function planSchedule({ lines, orders, today, day, calendar }: ScheduleIn
     if (queue) queue.push(order);
     else unassigned.push(order);
   }
+  const plans = lines.map((line) => planLine(line, queues.get(line.id) ?? [], dayIndex, workingDays));
+  const shown = plans.flatMap((plan) => [...plan.today, ...plan.late]);
+  const overflows = shown.some((order) => order.finishes === undefined);
   return {
     day,
     working,
     start,
-    horizonEnd: workingDays.at(-1) as LocalDate,
-    lines: lines.map((line) => planLine(line, queues.get(line.id) ?? [], dayIndex, workingDays)),
+    ...(overflows && { horizonEnd: workingDays.horizonEnd() }),
+    lines: plans,
     unassigned,
   };
 }
