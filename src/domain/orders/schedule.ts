@@ -53,7 +53,7 @@ export interface Schedule {
 }
 
 /** High before normal before low; then the earlier due date; then the order number. */
-export function queueOrder(a: OpenOrder, b: OpenOrder): number {
+function queueOrder(a: OpenOrder, b: OpenOrder): number {
   return (
     priorityRank(a.priority) - priorityRank(b.priority) ||
     (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0) ||
@@ -75,10 +75,8 @@ function workingDaysFrom(start: LocalDate, calendar: WorkingCalendar) {
       return days[index];
     },
     /** The last working day the schedule looks at. */
-    horizonEnd: (): LocalDate => {
-      const end = SCHEDULE_HORIZON_WORKING_DAYS - 1;
-      while (days.length <= end) days.push(calendar.nextWorkingDay(days.at(-1) as LocalDate).day);
-      return days[end] as LocalDate;
+    horizonEnd(): LocalDate {
+      return this.at(SCHEDULE_HORIZON_WORKING_DAYS - 1) as LocalDate;
     },
   };
 }
