@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 /** The sections of RESULTS.md, one per benchmark, in the order a new file gets them. */
-export type ResultsSection = "lark" | "ingress" | "command-cost" | "scheduler" | "reliability";
+export type ResultsSection = "lark" | "ingress" | "command-cost" | "scheduler" | "schedule" | "reliability";
 
 const HEADER = [
   "# opsbot benchmark",

@@ -1,4 +1,4 @@
-// `npm run bench`: opsbot's Node server vs the Lark SDK baseline, then the scheduler; each writes its RESULTS.md section.
+// `npm run bench`: every benchmark scenario in turn (BENCH_ONLY picks one); each writes its RESULTS.md section.
 import { randomBytes } from "node:crypto";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
@@ -25,6 +25,7 @@ import { type Measured, renderResults, type Scenario, type ScenarioResult } from
 import { writeResultsSection } from "./results-file.ts";
 import { type RssWatch, watchRss } from "./rss-watch.ts";
 import { commitLabel, runHeader } from "./run-header.ts";
+import { runScheduleBench } from "./schedule.ts";
 import { runSchedulerBench } from "./scheduler.ts";
 import { summarize } from "./stats.ts";
 import {
@@ -44,7 +45,7 @@ const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
  * That gives up the durability of the ack, so such a run is labelled as an experiment in the results.
  */
 const SYNCHRONOUS_COMMIT = process.env.BENCH_SYNCHRONOUS_COMMIT;
-/** Which benchmarks to run: `lark` (the webhook servers), `scheduler` (digest KPIs and sweep) or `all`. */
+/** Which benchmark to run: one of BENCHES below, or `all`. */
 const BENCH_ONLY = process.env.BENCH_ONLY ?? "all";
 const cpuProfileOptions = () => (CPU_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", CPU_PROFILE_DIR] : []);
 const PHASE_MS = 10_000;
@@ -334,6 +335,7 @@ const BENCHES: Record<string, () => Promise<void>> = {
       ),
     ),
   scheduler: () => runSchedulerBench(ADMIN_URL, RESULTS_PATH),
+  schedule: () => runScheduleBench(ADMIN_URL, RESULTS_PATH),
 };
 
 async function runSelected(): Promise<void> {

@@ -10,6 +10,7 @@ import { createInspectionCommands } from "./inspections/commands.ts";
 import { createKpiCommands } from "./kpi/commands.ts";
 import { createMaintenanceCommands } from "./maintenance/commands.ts";
 import { createOrderCommands } from "./orders/commands.ts";
+import { createPlanningCommands } from "./orders/planning.ts";
 import { createRoleCommands } from "./roles/commands.ts";
 import { createRosterCommands } from "./roster/commands.ts";
 import { createRulesCommands } from "./rules/commands.ts";
@@ -23,6 +24,7 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
   const areas = [
     { commands: [helpCommand], actions: [helpLanguageAction] },
     createOrderCommands(deps),
+    createPlanningCommands(deps),
     createComplaintCommands(deps),
     createInspectionCommands(deps),
     createKpiCommands(deps),

@@ -25,7 +25,7 @@ import {
 } from "../../src/domain/orders/index.ts";
 import type { CommandDeps } from "../deps.ts";
 import { type CardView, ORDER_ACTIONS, orderCard, orderFormCard, orderListCard } from "./cards.ts";
-import { orderRefusalWords, orderUserError } from "./refusals.ts";
+import { explainOrderRefusal, orderRefusalWords, orderUserError } from "./refusals.ts";
 
 const ORDERS = { zh: "订单", en: "Orders" };
 
@@ -64,15 +64,8 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
   const usageOf = (language: Language): string =>
     usageLine(NEW_ORDER_NAMES[language][0], NEW_ORDER_ARGS, language);
 
-  /** Runs an order change at `at`; a refusal becomes the user's reply (a denial when it is one). */
-  async function explained<T>(at: Date, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (!(error instanceof OrderRefused)) throw error;
-      throw orderUserError(error, timezone, localDateOf(at, timezone));
-    }
-  }
+  const explained = <T>(at: Date, work: () => Promise<T>): Promise<T> =>
+    explainOrderRefusal(timezone, at, work);
 
   /** Stores the draft and draws its confirmation card; a refused field reads "…: abc — 用法: /下单 …". */
   async function takeOrder(

@@ -1,15 +1,16 @@
 // An order refusal in both languages, and as the kit's UserError (a denial when the caller was denied).
 import { UserError } from "../../src/bot/index.ts";
 import { describeRoles } from "../../src/bot/role-words.ts";
-import type { LocalDate } from "../../src/domain/calendar/local-time.ts";
+import { type LocalDate, localDateOf } from "../../src/domain/calendar/local-time.ts";
 import {
   formatLocalTime,
   lastStep,
   type OrderRefusal,
-  type OrderRefused,
+  OrderRefused,
   type OrderVerb,
   type OrderView,
 } from "../../src/domain/orders/index.ts";
+import { priorityWord } from "./priority-words.ts";
 
 type Words = { zh: string; en: string };
 
@@ -18,6 +19,8 @@ const VERBS = {
   cancel: { zh: "取消", en: "cancel", enPast: "cancelled" },
   complete: { zh: "完成", en: "complete", enPast: "completed" },
   delay: { zh: "延期", en: "delay", enPast: "delayed" },
+  prioritise: { zh: "调整优先级", en: "reprioritise", enPast: "reprioritised" },
+  assign: { zh: "分配产线", en: "assign to a line", enPast: "assigned to a line" },
 } as const satisfies Record<OrderVerb, Words & { enPast: string }>;
 
 const nameOf = (order: OrderView, personId: number | null): string =>
@@ -123,6 +126,21 @@ export function orderRefusalWords(refusal: OrderRefusal, timezone: string, today
         zh: `新交期与订单 ${refusal.number} 当前的交期相同: ${refusal.newDue}`,
         en: `new due date is the current due date of order ${refusal.number}: ${refusal.newDue}`,
       };
+    case "unknown_line":
+      return {
+        zh: `没有产线 ${refusal.line} — 先用 /产线 设置 <产线> <日产能> 建立`,
+        en: `no line ${refusal.line} — set it up first with /line set <line> <units-per-day>`,
+      };
+    case "unchanged":
+      return refusal.field === "priority"
+        ? {
+            zh: `订单 ${refusal.number} 的优先级已经是 ${priorityWord(refusal.value, "zh")}, 未作更改`,
+            en: `order ${refusal.number} already has priority ${refusal.value}; nothing changed`,
+          }
+        : {
+            zh: `订单 ${refusal.number} 已在产线 ${refusal.value}, 未作更改`,
+            en: `order ${refusal.number} is already on line ${refusal.value}; nothing changed`,
+          };
     case "bad_input":
       return inputWords(refusal);
   }
@@ -138,4 +156,14 @@ export function orderUserError(refused: OrderRefused, timezone: string, today: L
   if (refusal.kind === "other_chat") return denied("other_chat", refusal.order.number);
   if (refusal.kind === "not_creator") return denied("not_creator", refusal.order.number);
   return new UserError(zh, en, undefined, { cause: refused });
+}
+
+/** Runs an order change made at `at`; a refusal becomes the user's reply (a denial when it is one). */
+export async function explainOrderRefusal<T>(timezone: string, at: Date, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof OrderRefused)) throw error;
+    throw orderUserError(error, timezone, localDateOf(at, timezone));
+  }
 }

@@ -3,12 +3,12 @@
 import { UserError } from "../../src/bot/index.ts";
 import type { PlatformId } from "../../src/chat/events.ts";
 import type { Bilingual } from "../../src/chat/language.ts";
-import { DEFAULT_DIGEST_TIME } from "../../src/domain/policy.ts";
+import { DEFAULT_DIGEST_TIME, SCHEDULE_TIME } from "../../src/domain/policy.ts";
 import type { Topic } from "../../src/domain/subscriptions/subscriptions.ts";
 import { mayBeWebhook, parseWeComWebhook } from "../../src/domain/subscriptions/wecom-webhook.ts";
 
 export interface SubscribeOptions {
-  /** "HH:MM" for the digest (default 09:00); null for alerts. */
+  /** "HH:MM" for the digest (default 09:00) and the schedule (default 08:00); null for alerts. */
   sendAt: string | null;
   /** Canonical webhook URL, when one was given. */
   webhookUrl?: string;
@@ -22,6 +22,9 @@ interface OptionsContext {
   /** The command's usage line, appended to every refusal. */
   usage: Bilingual;
 }
+
+/** When a daily push goes out unless the group names a time. */
+const DEFAULT_TIMES = { digest: DEFAULT_DIGEST_TIME, schedule: SCHEDULE_TIME } as const;
 
 // The kit's tokenizer already split on these; the rest of the line keeps them as typed.
 const WORD_SEPARATORS = /[\s\u200b\u2060，；]+/u;
@@ -91,7 +94,7 @@ export function parseSubscribeOptions(rest: string | undefined, context: Options
     );
   }
   return {
-    sendAt: topic === "digest" ? (sendAt ?? DEFAULT_DIGEST_TIME) : null,
+    sendAt: topic === "alerts" ? null : (sendAt ?? DEFAULT_TIMES[topic]),
     ...(webhookUrl && { webhookUrl }),
   };
 }

@@ -222,3 +222,32 @@ export const BIND_ATTEMPT_WINDOW_MINUTES: number = rule(
   "绑定验证码输错次数的统计时段",
   "The window wrong binding codes are counted in",
 );
+
+// Production schedule
+/** Groups subscribed to the schedule get each working day's plan at this time unless they chose another. */
+export const SCHEDULE_TIME: string = rule(
+  "SCHEDULE_TIME",
+  "orders",
+  "08:00",
+  "time",
+  "工作日排产计划默认推送时间",
+  "Each working day's production plan goes out at",
+);
+/** The schedule follows each line's queue this many working days ahead; an order finishing later is "beyond". */
+export const SCHEDULE_HORIZON_WORKING_DAYS: number = rule(
+  "SCHEDULE_HORIZON_WORKING_DAYS",
+  "orders",
+  500,
+  "working_days",
+  "排产向前推算的范围",
+  "The schedule follows each line's queue ahead for",
+);
+/** The most units a line may make in one working day: a larger number is a typing mistake. */
+export const LINE_CAPACITY_MAX: number = rule(
+  "LINE_CAPACITY_MAX",
+  "orders",
+  1_000_000,
+  "count",
+  "一条产线每个工作日产能的上限",
+  "The most units a line may make in one working day",
+);

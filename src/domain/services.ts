@@ -21,12 +21,17 @@ import { submitInspection } from "./inspections/submit.ts";
 import { computeKpis } from "./kpi/compute.ts";
 import { addEquipment, listEquipment, recordService } from "./maintenance/equipment.ts";
 import {
+  assignOrderLine,
   cancelOrder,
   completeOrder,
   confirmOrder,
   delayOrder,
   draftOrder,
+  listLines,
   listOrders,
+  loadSchedule,
+  prioritiseOrder,
+  setLineCapacity,
 } from "./orders/index.ts";
 import { findOrder } from "./orders/orders-repository.ts";
 import { redeemBindCode, requestBindCode, unbindAccount } from "./people/binding.ts";
@@ -56,6 +61,13 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       delay: bind(delayOrder),
       list: bind(listOrders),
       find: bind(findOrder),
+      prioritise: bind(prioritiseOrder),
+      assignLine: bind(assignOrderLine),
+    },
+    production: {
+      setLine: bind(setLineCapacity),
+      lines: bind(listLines),
+      schedule: bind(loadSchedule),
     },
     calendar: {
       overrides: bind(loadCalendarOverrides),

@@ -3,7 +3,8 @@ import { renderDigestCard } from "../../commands/digest/cards.ts";
 import { loadCalendarOverrides } from "../domain/calendar/overrides-repository.ts";
 import { createWorkingCalendar } from "../domain/calendar/working-calendar.ts";
 import { computeDigest } from "../domain/digest/content.ts";
-import { digestKey, digestRecipients, dueToday } from "../domain/digest/schedule.ts";
+import { digestKey, digestRecipients } from "../domain/digest/schedule.ts";
+import { dueToday } from "../domain/notifications/timed-recipients.ts";
 import type { OutboxItem } from "../outbox/outbox.ts";
 import type { Job } from "./job.ts";
 

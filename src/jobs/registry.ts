@@ -6,6 +6,7 @@ import type { Job } from "./job.ts";
 import { kpiDigestJob } from "./kpi-digest.ts";
 import { maintenanceScheduleJob } from "./maintenance-schedule.ts";
 import { overdueSweepJob } from "./overdue-sweep.ts";
+import { productionScheduleJob } from "./production-schedule.ts";
 import { provisionalDeadlinesJob } from "./provisional-deadlines.ts";
 import { rosterShortageJob } from "./roster-shortage.ts";
 import { taskRemindersJob } from "./task-reminders.ts";
@@ -21,6 +22,7 @@ export const JOBS: readonly Job[] = [
   taskRemindersJob,
   rosterShortageJob,
   maintenanceScheduleJob,
+  productionScheduleJob,
 ];
 
 export function findJob(name: string): Job | undefined {

@@ -21,7 +21,7 @@ import {
 import { noticeKeyPrefix } from "../../src/domain/alerts/levels.ts";
 import { openComplaint, resolveComplaint } from "../../src/domain/complaints/changes.ts";
 import { addEquipment } from "../../src/domain/maintenance/equipment.ts";
-import { confirmOrder, draftOrder } from "../../src/domain/orders/index.ts";
+import { confirmOrder, draftOrder, setLineCapacity } from "../../src/domain/orders/index.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
 import type { Role } from "../../src/domain/people/role.ts";
 import { defineStockItem, recordStockMovement } from "../../src/domain/stock/changes.ts";
@@ -80,6 +80,12 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   "order.list": [],
   "order.done": ORDER_COMPLETERS,
   "order.delay": ORDER_DELAYERS,
+  // Production is planned by managers (priority, line, capacity); anyone reads the lines and the schedule.
+  "order.priority": SETTINGS,
+  "order.line": SETTINGS,
+  line: [],
+  "line.set": SETTINGS,
+  schedule: [],
   "complaint.new": [],
   "complaint.list": [],
   "complaint.respond": COMPLAINT_HANDLERS,
@@ -261,6 +267,13 @@ async function material(): Promise<string> {
   return sku;
 }
 
+/** A fresh production line making 100 a day; returns its name. */
+async function productionLine(): Promise<string> {
+  const name = nextId("L").replace("_", "-");
+  await setLineCapacity(database.db, actorOf(personOf.manager), { name, capacity: 100 });
+  return name;
+}
+
 /** Fresh equipment, serviced a week ago every 30 days. */
 async function machine(): Promise<string> {
   const code = nextId("E").replace("_", "-");
@@ -399,6 +412,12 @@ const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
   "order.done": async (holder) => `/order done ${await confirmed(personOf[holder])}`,
   "order.delay": async (holder) =>
     `/order delay ${await confirmed(personOf[holder])} 2026-12-20 customer asked`,
+  "order.priority": async (holder) => `/order priority ${await confirmed(personOf[holder])} high`,
+  "order.line": async (holder) =>
+    `/order line ${await confirmed(personOf[holder])} ${await productionLine()}`,
+  line: async () => "/line",
+  "line.set": async () => `/line set ${nextId("L").replace("_", "-")} 100`,
+  schedule: async () => "/schedule",
   "complaint.new": async () => "/complaint new ACME two boxes wet",
   "complaint.list": async () => "/complaint list",
   "complaint.respond": async () => `/complaint respond ${await complaint()} called the customer`,

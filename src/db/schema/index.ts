@@ -5,6 +5,7 @@ export * from "./complaints.ts";
 export * from "./equipment.ts";
 export * from "./inspections.ts";
 export * from "./orders.ts";
+export * from "./production.ts";
 export * from "./roster.ts";
 export * from "./sequences.ts";
 export * from "./shared.ts";

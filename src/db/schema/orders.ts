@@ -2,6 +2,7 @@
 import { sql } from "drizzle-orm";
 import { date, index, integer, pgTable, serial, text } from "drizzle-orm/pg-core";
 import { timestamptz } from "./columns.ts";
+import { productionLines } from "./production.ts";
 import { people } from "./shared.ts";
 
 export const orders = pgTable(
@@ -20,6 +21,10 @@ export const orders = pgTable(
     /** draft → confirmed → completed, or draft → cancelled. */
     status: text("status").notNull(),
     delayCount: integer("delay_count").notNull().default(0),
+    /** high | normal | low: the production schedule makes higher priorities first. */
+    priority: text("priority").notNull().default("normal"),
+    /** The production line that makes it; null until assigned (see confirmOrder and /order line). */
+    lineId: integer("line_id").references(() => productionLines.id),
     /** Where it was taken: the chat whose members see and act on it. */
     platform: text("platform").notNull(),
     chatId: text("chat_id").notNull(),
@@ -42,6 +47,10 @@ export const orders = pgTable(
     index("orders_completed_idx").on(t.completedAt),
     // Covers the sweep's and the KPIs' open-order tests (and the number) without reading the table.
     index("orders_open_due_idx").on(t.dueDate, t.originalDueDate, t.number).where(sql`status = 'confirmed'`),
+    // The production schedule reads every open order's line, priority, due date, number and quantity.
+    index("orders_open_line_idx")
+      .on(t.lineId, t.priority, t.dueDate, t.number, t.quantity)
+      .where(sql`status = 'confirmed'`),
     index("orders_duplicate_idx").on(t.customer, t.model, t.quantity, t.dueDate, t.createdAt),
   ],
 );

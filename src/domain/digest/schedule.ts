@@ -1,45 +1,14 @@
-// Which subscribed groups are owed today's digest at a given instant, and the key that makes each one send once.
+// Which subscribed groups are owed today's digest, and the key that makes each one send once.
 import type { Db } from "../../db/database.ts";
-import { type LocalDate, localDateOf, localTimeOfDay, parseTimeOfDay } from "../calendar/local-time.ts";
-import type { WorkingCalendar } from "../calendar/working-calendar.ts";
-import { type Recipient, subscribedRecipients } from "../notifications/recipients.ts";
+import type { LocalDate } from "../calendar/local-time.ts";
+import type { Recipient } from "../notifications/recipients.ts";
+import { type TimedRecipient, timedRecipients } from "../notifications/timed-recipients.ts";
 import { DEFAULT_DIGEST_TIME } from "../policy.ts";
-import { listSubscriptions } from "../subscriptions/subscriptions.ts";
-
-/** A group subscribed to the digest that can be reached, with its local send time. */
-export interface DigestRecipient extends Recipient {
-  sendAt: string;
-}
 
 /** The outbox key of one group's digest for one local day: the same on every instance, tick and rerun. */
 export const digestKey = (recipient: Recipient, date: LocalDate): string =>
   `digest:${recipient.platform}:${recipient.chatId}:${date}`;
 
-/** The reachable digest subscribers (the notification rules decide reachability) with their send times. */
-export async function digestRecipients(db: Db): Promise<DigestRecipient[]> {
-  const [subscribers, reachable] = await Promise.all([
-    listSubscriptions(db, "digest"),
-    subscribedRecipients(db, "digest"),
-  ]);
-  const sendAt = new Map(subscribers.map((s) => [`${s.platform}:${s.chatId}`, s.sendAt]));
-  return reachable.map((recipient) => ({
-    ...recipient,
-    sendAt: sendAt.get(`${recipient.platform}:${recipient.chatId}`) ?? DEFAULT_DIGEST_TIME,
-  }));
-}
-
-/**
- * The recipients whose send time has passed on `now`'s local day, if that day is a working day. A time
- * that passed while no process ran still counts, so a missed digest goes out once the same day; a past day
- * is never looked at, so it is not sent a day late.
- */
-export function dueToday(
-  recipients: readonly DigestRecipient[],
-  now: Date,
-  calendar: WorkingCalendar,
-): { date: LocalDate; working: boolean; due: DigestRecipient[] } {
-  const date = localDateOf(now, calendar.timezone);
-  if (!calendar.isWorkingDay(date).working) return { date, working: false, due: [] };
-  const timeOfDay = localTimeOfDay(now, calendar.timezone);
-  return { date, working: true, due: recipients.filter((r) => parseTimeOfDay(r.sendAt) <= timeOfDay) };
-}
+/** The reachable digest subscribers with their send times. */
+export const digestRecipients = (db: Db): Promise<TimedRecipient[]> =>
+  timedRecipients(db, "digest", DEFAULT_DIGEST_TIME);

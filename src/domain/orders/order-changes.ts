@@ -1,13 +1,16 @@
-// Confirm, cancel, complete and delay: state checks, optimistic version, one audit row per change.
+// Confirm, cancel, complete, delay, prioritise and assign to a line: state checks, optimistic version, one audit
+// row per change.
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/database.ts";
-import { orderDelays, orders } from "../../db/schema/index.ts";
+import { orderDelays, orders, productionLines } from "../../db/schema/index.ts";
 import { type Actor, auditedBy } from "../actor.ts";
 import { audit } from "../audit.ts";
 import { isLocalDate, type LocalDate, localDateOf } from "../calendar/local-time.ts";
+import { findLine } from "./lines.ts";
 import { type ClickedChat, type OrderRow, type OrderStatus, type OrderView, orderSnapshot } from "./order.ts";
 import { assertMayAct } from "./order-policy.ts";
 import { withNames } from "./orders-repository.ts";
+import type { Priority } from "./priority.ts";
 import { OrderRefused, type OrderVerb } from "./refusals.ts";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
@@ -16,11 +19,12 @@ interface Change {
   verb: OrderVerb;
   /** Audit action, e.g. "order.confirmed". */
   action: string;
-  from: OrderStatus;
+  /** The states the change may start from. */
+  from: readonly OrderStatus[];
   /** Further checks on the current order (who, dates); throw to refuse. */
   check?(order: OrderView): void;
-  /** The columns to set, version aside. */
-  patch(order: OrderRow): Partial<OrderRow>;
+  /** The columns to set, version aside; read in the change's transaction. */
+  patch(order: OrderRow, tx: Tx): Partial<OrderRow> | Promise<Partial<OrderRow>>;
   /** Rows written with the change, in its transaction. */
   alongside?(tx: Tx, before: OrderRow): Promise<void>;
   /** Extra facts for the audit row's "after". */
@@ -53,12 +57,12 @@ async function applyChange(db: Db, request: ChangeRequest, change: Change): Prom
       if (clickedIn && (clickedIn.platform !== row.platform || clickedIn.chatId !== row.chatId)) {
         throw new OrderRefused({ kind: "other_chat", order: current });
       }
-      if (row.status !== change.from)
+      if (!change.from.includes(row.status as OrderStatus))
         throw new OrderRefused({ kind: "wrong_state", order: current, attempted: change.verb });
       change.check?.(current);
       const [updated] = await tx
         .update(orders)
-        .set({ ...change.patch(row), version: row.version + 1 })
+        .set({ ...(await change.patch(row, tx)), version: row.version + 1 })
         .where(and(eq(orders.id, row.id), eq(orders.version, row.version)))
         .returning();
       if (!updated) continue;
@@ -77,14 +81,28 @@ async function applyChange(db: Db, request: ChangeRequest, change: Change): Prom
   });
 }
 
+/**
+ * The line a confirmed order goes to when it has none: the only line there is. With several lines, someone who
+ * plans production picks one (/order line); with none, the order waits unassigned.
+ */
+async function onlyLineId(tx: Tx): Promise<number | null> {
+  const lines = await tx.select({ id: productionLines.id }).from(productionLines).limit(2);
+  return lines.length === 1 ? (lines[0]?.id ?? null) : null;
+}
+
 export function confirmOrder(db: Db, request: ChangeRequest): Promise<OrderView> {
   const { personId, at } = request.actor;
   return applyChange(db, request, {
     verb: "confirm",
     action: "order.confirmed",
-    from: "draft",
+    from: ["draft"],
     check: (order) => assertMayAct(order, request.actor, "confirm"),
-    patch: () => ({ status: "confirmed", confirmedBy: personId, confirmedAt: at }),
+    patch: async (order, tx) => ({
+      status: "confirmed",
+      confirmedBy: personId,
+      confirmedAt: at,
+      lineId: order.lineId ?? (await onlyLineId(tx)),
+    }),
   });
 }
 
@@ -93,7 +111,7 @@ export function cancelOrder(db: Db, request: ChangeRequest): Promise<OrderView> 
   return applyChange(db, request, {
     verb: "cancel",
     action: "order.cancelled",
-    from: "draft",
+    from: ["draft"],
     check: (order) => assertMayAct(order, request.actor, "cancel"),
     patch: () => ({ status: "cancelled", cancelledBy: personId, cancelledAt: at }),
   });
@@ -104,7 +122,7 @@ export function completeOrder(db: Db, request: ChangeRequest): Promise<OrderView
   return applyChange(db, request, {
     verb: "complete",
     action: "order.completed",
-    from: "confirmed",
+    from: ["confirmed"],
     check: (order) => assertMayAct(order, request.actor, "complete"),
     patch: () => ({ status: "completed", completedBy: personId, completedAt: at }),
   });
@@ -130,7 +148,7 @@ export function delayOrder(
   return applyChange(db, request, {
     verb: "delay",
     action: "order.delayed",
-    from: "confirmed",
+    from: ["confirmed"],
     check: (order) => {
       assertMayAct(order, actor, "delay");
       checkNewDue(order, newDue, today);
@@ -147,5 +165,45 @@ export function delayOrder(
       });
     },
     auditAfter: { reason },
+  });
+}
+
+/** Orders not yet completed or cancelled can be re-planned. */
+const PLANNABLE: readonly OrderStatus[] = ["draft", "confirmed"];
+
+/** Sets the priority the production schedule makes the order by. */
+export function prioritiseOrder(db: Db, request: ChangeRequest & { priority: Priority }): Promise<OrderView> {
+  const { priority } = request;
+  return applyChange(db, request, {
+    verb: "prioritise",
+    action: "order.prioritised",
+    from: PLANNABLE,
+    check: (order) => {
+      if (order.priority === priority)
+        throw new OrderRefused({
+          kind: "unchanged",
+          number: order.number,
+          field: "priority",
+          value: priority,
+        });
+    },
+    patch: () => ({ priority }),
+  });
+}
+
+/** Assigns the order to a production line that exists (any case or width of its name). */
+export async function assignOrderLine(db: Db, request: ChangeRequest & { line: string }): Promise<OrderView> {
+  const line = await findLine(db, request.line);
+  if (!line) throw new OrderRefused({ kind: "unknown_line", line: request.line });
+  return applyChange(db, request, {
+    verb: "assign",
+    action: "order.line_assigned",
+    from: PLANNABLE,
+    check: (order) => {
+      if (order.lineId === line.id)
+        throw new OrderRefused({ kind: "unchanged", number: order.number, field: "line", value: line.name });
+    },
+    patch: () => ({ lineId: line.id }),
+    auditAfter: { line: line.name },
   });
 }

@@ -28,3 +28,9 @@ export function assertMayAct(order: OrderView, actor: Actor, what: Guarded): voi
   if (order.createdBy === actor.personId || roles.some((role) => actor.roles.includes(role))) return;
   throw new OrderRefused({ kind: "not_creator", order, attempted: what, roles });
 }
+
+/**
+ * Who plans production: an order's priority and line, and a line's capacity. The schedule commits the factory's
+ * hours, so it is the managers' call; anyone reads the schedule.
+ */
+export const PLANNERS: readonly Role[] = ["manager", "admin"];

@@ -25,6 +25,8 @@ export function orderSnapshot(order: OrderRow): Record<string, unknown> {
     dueDate: order.dueDate,
     originalDueDate: order.originalDueDate,
     delayCount: order.delayCount,
+    priority: order.priority,
+    lineId: order.lineId,
     version: order.version,
   };
 }

@@ -3,9 +3,10 @@ import type { LocalDate } from "../calendar/local-time.ts";
 import type { Role } from "../people/role.ts";
 import { Refused } from "../refused.ts";
 import type { OrderView } from "./order.ts";
+import type { Priority } from "./priority.ts";
 
 /** What someone tries to do to an order. */
-export type OrderVerb = "confirm" | "cancel" | "complete" | "delay";
+export type OrderVerb = "confirm" | "cancel" | "complete" | "delay" | "prioritise" | "assign";
 
 /** The field of a new order that is wrong, and how. */
 export type OrderInputProblem =
@@ -29,6 +30,11 @@ export type OrderRefusal =
   | { kind: "bad_new_due"; problem: "not_a_date"; newDue: string }
   | { kind: "bad_new_due"; problem: "before_today"; newDue: string; today: LocalDate }
   | { kind: "bad_new_due"; problem: "same_as_current"; newDue: string; number: string }
+  /** No production line of that name: it is set up with its capacity first. */
+  | { kind: "unknown_line"; line: string }
+  /** The order already has that priority or line: nothing to change. */
+  | { kind: "unchanged"; number: string; field: "priority"; value: Priority }
+  | { kind: "unchanged"; number: string; field: "line"; value: string }
   /** Bad input for a new order. */
   | ({ kind: "bad_input" } & OrderInputProblem);
 

@@ -1,4 +1,5 @@
-// Which groups receive the morning digest and the alerts, and how to reach each one; every change audited.
+// Which groups receive the morning digest, the alerts and the production schedule, and how to reach each one;
+// every change audited.
 
 import { and, asc, eq } from "drizzle-orm";
 import type { ChatKind, ChatRef, PlatformId, Target } from "../../chat/events.ts";
@@ -8,12 +9,12 @@ import { audit } from "../audit.ts";
 import { rememberChat } from "../people/chats.ts";
 import { maskWebhook } from "./wecom-webhook.ts";
 
-export const TOPICS = ["digest", "alerts"] as const;
+export const TOPICS = ["digest", "alerts", "schedule"] as const;
 export type Topic = (typeof TOPICS)[number];
 
 export interface ChatSubscription {
   topic: Topic;
-  /** "HH:MM" in OPS_TIMEZONE for the digest; null for alerts, which go out at once. */
+  /** "HH:MM" in OPS_TIMEZONE for the digest and the schedule; null for alerts, which go out at once. */
   sendAt: string | null;
 }
 

@@ -1,0 +1,40 @@
+// Pushes sent once a working day at a time each group chose (the digest, the production schedule): who is owed one.
+import type { Db } from "../../db/database.ts";
+import { type LocalDate, localDateOf, localTimeOfDay, parseTimeOfDay } from "../calendar/local-time.ts";
+import type { WorkingCalendar } from "../calendar/working-calendar.ts";
+import { listSubscriptions, type Topic } from "../subscriptions/subscriptions.ts";
+import { type Recipient, subscribedRecipients } from "./recipients.ts";
+
+/** A group subscribed to a daily push that can be reached, with its local send time. */
+export interface TimedRecipient extends Recipient {
+  sendAt: string;
+}
+
+/** The reachable subscribers of `topic` (the notification rules decide reachability) with their send times. */
+export async function timedRecipients(db: Db, topic: Topic, defaultTime: string): Promise<TimedRecipient[]> {
+  const [subscribers, reachable] = await Promise.all([
+    listSubscriptions(db, topic),
+    subscribedRecipients(db, topic),
+  ]);
+  const sendAt = new Map(subscribers.map((s) => [`${s.platform}:${s.chatId}`, s.sendAt]));
+  return reachable.map((recipient) => ({
+    ...recipient,
+    sendAt: sendAt.get(`${recipient.platform}:${recipient.chatId}`) ?? defaultTime,
+  }));
+}
+
+/**
+ * The recipients whose send time has passed on `now`'s local day, if that day is a working day. A time
+ * that passed while no process ran still counts, so a missed push goes out once the same day; a past day
+ * is never looked at, so it is not sent a day late.
+ */
+export function dueToday<R extends TimedRecipient>(
+  recipients: readonly R[],
+  now: Date,
+  calendar: WorkingCalendar,
+): { date: LocalDate; working: boolean; due: R[] } {
+  const date = localDateOf(now, calendar.timezone);
+  if (!calendar.isWorkingDay(date).working) return { date, working: false, due: [] };
+  const timeOfDay = localTimeOfDay(now, calendar.timezone);
+  return { date, working: true, due: recipients.filter((r) => parseTimeOfDay(r.sendAt) <= timeOfDay) };
+}
