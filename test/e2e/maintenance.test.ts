@@ -27,6 +27,9 @@ describe("/设备 on DingTalk", () => {
 
     expect(await sendDingTalkMessage(t.h, t.fakes, "/设备 完成 cnc-1", t.messageId("done"))).toBe(200);
     expect(JSON.stringify(t.fakes.dingtalk.delivered.at(-1)?.body)).toContain("2026-12-25 (30 天后)");
+    // The service done is the one its task asked for: the task is done too.
+    const [done] = await t.database.db.select().from(tasks);
+    expect(done).toMatchObject({ id: task?.id, status: "done" });
   });
 });
 
