@@ -9,10 +9,10 @@ export const alerts = pgTable(
   {
     id: serial("id").primaryKey(),
     /** "response" | "resolution" (complaint clocks), "order", "inspection", "task", "stock" (below safety stock),
-     * "maintenance" (service overdue). */
+     * "maintenance" (service overdue), "risk" (a high risk without a plan with an owner). */
     kind: text("kind").notNull(),
     /** The complaint, order or task number, "<area code>:<local date>" for a missed inspection, "<sku>#<drop>" for
-     * stock, "<equipment>:<due date>" for maintenance. */
+     * stock, "<equipment>:<due date>" for maintenance, the risk number for a risk. */
     entity: text("entity").notNull(),
     /** "warning" (75 %), "breach", "overdue", "missed", "low", "review" (order > 5 days late), "escalation". */
     level: text("level").notNull(),
