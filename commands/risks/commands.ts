@@ -24,12 +24,12 @@ const scale = (zh: string, en: string) =>
 const RISK_NEW_ARGS = {
   likelihood: scale("可能性", "likelihood"),
   impact: scale("影响", "impact"),
-  description: arg.rest({ label: { zh: "风险描述", en: "text" } }),
+  text: arg.rest({ label: { zh: "风险描述", en: "text" } }),
 } as const;
 
 const RISK_PLAN_ARGS = {
   riskNo,
-  plan: arg.rest({ label: { zh: "计划 [@负责人] [截止日期]", en: "plan [@owner] [due YYYY-MM-DD]" } }),
+  text: arg.rest({ label: { zh: "计划", en: "plan" } }),
 } as const;
 
 const DATE_AT_END = /(?:^|\s)(\S+)$/u;
@@ -65,9 +65,11 @@ export function createRiskCommands(deps: CommandDeps): { commands: Command[]; ac
   const { risks, people } = deps.services;
   const { timezone } = deps.config;
 
+  /** The usage line; the plan's optional owner and date follow its text, where the argument kit cannot put them. */
   const usageOf =
-    (en: string, zh: string, args: typeof RISK_NEW_ARGS | typeof RISK_PLAN_ARGS) => (lang: Language) =>
-      `${lang === "zh" ? "用法" : "usage"}: ${usageLine(lang === "zh" ? zh : en, args, lang)}`;
+    (en: string, zh: string, args: typeof RISK_NEW_ARGS | typeof RISK_PLAN_ARGS, tail = { zh: "", en: "" }) =>
+    (lang: Language) =>
+      `${lang === "zh" ? "用法" : "usage"}: ${usageLine(lang === "zh" ? zh : en, args, lang)}${tail[lang]}`;
 
   /** Runs a domain change; a refusal becomes the reply with the usage, a refused caller a denial. */
   async function explained<T>(work: () => Promise<T>, usage?: (lang: Language) => string): Promise<T> {
@@ -117,7 +119,7 @@ export function createRiskCommands(deps: CommandDeps): { commands: Command[]; ac
               {
                 likelihood: args.likelihood,
                 impact: args.impact,
-                description: args.description,
+                description: args.text,
                 chat: { platform: event.platform, chatId: event.chat.id },
               },
               timezone,
@@ -141,8 +143,11 @@ export function createRiskCommands(deps: CommandDeps): { commands: Command[]; ac
       },
       args: RISK_PLAN_ARGS,
       handler: async ({ args, event, actor, language, reply }) => {
-        const usage = usageOf("risk plan", "风险 计划", RISK_PLAN_ARGS);
-        const { plan, owner, due } = planTail(args.plan, event, usage);
+        const usage = usageOf("risk plan", "风险 计划", RISK_PLAN_ARGS, {
+          zh: " [@负责人] [截止日期]",
+          en: " [@owner] [YYYY-MM-DD]",
+        });
+        const { plan, owner, due } = planTail(args.text, event, usage);
         const ownerPersonId = owner
           ? (
               await people.forContact({

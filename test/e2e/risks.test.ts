@@ -85,10 +85,12 @@ describe("/risk on Lark", () => {
   it("names the mistake and the usage, and changes nothing; staff may read but not raise", async () => {
     await t.withRole("lark", "ou_manager", "manager");
     expect(await postLark("/risk new 6 5 flood", "scale")).toMatch(/likelihood.*1.*5.*usage: \/risk new/s);
-    expect(await postLark("/risk new 4 5", "no-text")).toMatch(/usage: \/risk new/);
+    expect(await postLark("/risk new 4 5", "no-text")).toContain(
+      "usage: /risk new <likelihood> <impact> <text…>",
+    );
     expect(await postLark("/risk new four 5 flood", "word")).toMatch(/usage: \/risk new/);
-    expect(await postLark("/risk plan R-20261126-009 buy pumps", "unknown")).toMatch(
-      /no risk R-20261126-009 — usage: \/risk plan/,
+    expect(await postLark("/risk plan R-20261126-009 buy pumps", "unknown")).toContain(
+      "no risk R-20261126-009 — usage: /risk plan <risk-no> <text…> [@owner] [YYYY-MM-DD]",
     );
     expect(await postLark("/risk plan R-20261126-009 buy pumps 2026-13-40", "date")).toMatch(
       /the due date is not a valid date: 2026-13-40 — usage: \/risk plan/,
