@@ -13,6 +13,7 @@ import { closeRisk, planRisk, raiseRisk } from "../../../src/domain/risks/change
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
 import { sourceOf } from "../../helpers/rich-text.ts";
 import {
+  cardOf,
   type Instance,
   keysOf,
   local,
@@ -66,6 +67,12 @@ describe("a high risk without a plan", () => {
     expect(riskKeys()).toEqual([]);
     await bot.sweep(local("2026-11-27", "10:00"));
     expect(riskKeys()).toEqual([`alert:risk:${number}:overdue:0:lark:oc_alerts`]);
+    const notice = JSON.stringify(cardOf(sent.find((item) => item.key.startsWith("alert:risk"))?.message));
+    expect(notice).toContain("High risk without a plan and owner: plan it with /risk plan");
+    expect(notice).toContain(number);
+    expect(notice).toContain("20 (可能性 / likelihood 4 × 影响 / impact 5)");
+    // Due today: the time alone.
+    expect(notice).toContain(`Plan due","value":"10:00"`);
     await bot.sweep(local("2026-11-27", "10:05"));
     expect(riskKeys()).toHaveLength(1);
 
