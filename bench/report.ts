@@ -311,7 +311,12 @@ export interface SchedulerRun {
   postgres: string;
   seedMs: number;
   rows: Record<string, number>;
-  kpis: { yesterday: SchedulerTiming; monthToDate: SchedulerTiming; digest: SchedulerTiming };
+  kpis: {
+    yesterday: SchedulerTiming;
+    monthToDate: SchedulerTiming;
+    digest: SchedulerTiming;
+    weeklyDigest: SchedulerTiming;
+  };
   kpiSample: { received: number; overdue: number; complaintsOpened: number };
   sweep: {
     firstMs: number;
@@ -351,7 +356,7 @@ export function renderSchedulerSection(run: SchedulerRun): string {
     `| ${label} | ${ms(timing.median)} | ${ms(timing.max)} | < ${target} ms | ${verdict(timing, target)} |`;
   const seq = run.plans.filter((plan) => plan.seqScans.length > 0);
   const rows = Object.entries(run.rows)
-    .map(([name, count]) => `${whole(count)} ${name.replace("_", " ")}`)
+    .map(([name, count]) => `${whole(count)} ${name.replaceAll("_", " ")}`)
     .join(", ");
   return [
     "## Scheduler: digest KPIs and overdue sweep",
@@ -369,6 +374,11 @@ export function renderSchedulerSection(run: SchedulerRun): string {
     row("computeKpis, yesterday", run.kpis.yesterday, kpiMs),
     row("computeKpis, month to date", run.kpis.monthToDate, kpiMs),
     row("computeDigest (3 windows in one pass per table + urgent items)", run.kpis.digest, kpiMs),
+    row(
+      "computeDigest on Monday 2026-11-30 (+ the open high risks of the week)",
+      run.kpis.weeklyDigest,
+      kpiMs,
+    ),
     row("sweepOverdue, alerts already raised", run.sweep.later, sweepMs),
     "",
     `The first sweep (not in the table) took ${ms(run.sweep.firstMs)} ms: it raised ${whole(run.sweep.first.raised)} alerts and stored ${whole(run.sweep.first.notices)} notices for 4 groups each; most of that time is the outbox failing those rows one by one, as the bench configures no platform adapter for them. The later runs raised ${run.sweep.raisedLater.join(", ")}.`,
@@ -383,7 +393,7 @@ export function renderSchedulerSection(run: SchedulerRun): string {
     "",
     "### Query plans",
     "",
-    "EXPLAIN (FORMAT TEXT) of every SELECT on orders, complaints or inspections the code sent, captured from the driver with its parameters.",
+    "EXPLAIN (FORMAT TEXT) of every SELECT on orders, complaints, inspections, tasks, stock or risks the code sent, captured from the driver with its parameters.",
     "",
     "| code path | table | Seq Scan on a big table |",
     "|---|---|---|",
@@ -391,7 +401,7 @@ export function renderSchedulerSection(run: SchedulerRun): string {
     "",
     seq.length
       ? `**${seq.length} of ${run.plans.length} queries scan a big table sequentially.**`
-      : "No query scans orders, complaints or inspections sequentially.",
+      : "No query scans a big table (orders, complaints, inspections, tasks, stock, risks) sequentially.",
     "",
     ...run.plans.flatMap((plan) => [
       `<details><summary>${plan.label} — ${plan.table}</summary>`,

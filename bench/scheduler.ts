@@ -19,12 +19,18 @@ import { writeResultsSection } from "./results-file.ts";
 
 /** The fixed instant every number is computed at: Thursday 09:00 in Asia/Shanghai. */
 const NOW = new Date("2026-11-26T01:00:00Z");
+/** The next Monday 09:00, the first working day of the week: its digest adds the open high risks. */
+const MONDAY = new Date("2026-11-30T01:00:00Z");
+/** People the seeded tasks and risk plans are spread over. */
+const PEOPLE = 50;
 const TIMEZONE = "Asia/Shanghai";
 const RUNS = 5;
 
 /** Two years of history ending at NOW, with realistic status mixes; every statement is one generate_series. */
 const SEED = `
-insert into people (id, display_name, created_at) values (1, 'Bench', '2024-01-01T00:00:00Z');
+insert into people (id, display_name, created_at)
+  select g, case when g = 1 then 'Bench' else 'Person ' || g end, '2024-01-01T00:00:00Z'
+  from generate_series(1, ${PEOPLE}) g;
 insert into chats (platform, chat_id, kind, title, created_at, updated_at)
   select 'lark', 'oc_bench_' || g, 'group', 'Bench ' || g, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z'
   from generate_series(1, 4) g;
@@ -89,6 +95,53 @@ select 'I-' || lpad(i::text, 7, '0'), 1 + i % 12, 1,
 from generate_series(1, 100000) i;
 insert into findings (inspection_id, item_id, description, safety, created_at)
 select id, area_id, 'dirty', id % 100 = 0, submitted_at from inspections where finding_count = 1;
+
+-- Tasks: one every ~10 minutes over two years, due a week after; done except 0.5 % long overdue and half of the
+-- last 10 days'. A tenth come from equipment services and risk plans.
+insert into tasks (number, title, owner_id, due_date, status, source_type, source_id, remind_at, done_at, done_by,
+                   created_at, created_by)
+select 'T-' || lpad(i::text, 7, '0'), 'task ' || i, 1 + i % ${PEOPLE}, (c + interval '8 hours' + interval '7 days')::date,
+       st, case when i % 10 = 1 then 'equipment' when i % 10 = 2 then 'risk' else 'command' end,
+       case when i % 10 = 2 then 'R-' || lpad((i % 2000)::text, 7, '0') else 'src ' || i end,
+       case when st = 'open' and c > timestamptz '${NOW.toISOString()}' - interval '6 days' then c + interval '6 days' end,
+       case when st = 'done' then c + (i % 7) * interval '1 day' end,
+       case when st = 'done' then 1 + i % ${PEOPLE} end, c, 1
+from (
+  select i, c,
+         case when i % 200 = 0 then 'open'
+              when c > timestamptz '${NOW.toISOString()}' - interval '10 days' and i % 2 = 0 then 'open'
+              else 'done' end as st
+  from (select i, timestamptz '${NOW.toISOString()}' - (100001 - i) * interval '630.72 seconds' as c
+        from generate_series(1, 100000) i) s
+) t;
+update tasks set done_at = timestamptz '${NOW.toISOString()}' - interval '1 minute'
+  where done_at > timestamptz '${NOW.toISOString()}';
+
+-- Stock: 5,000 materials, 2 % below their safety stock; 20 movements each over the last 30 days.
+insert into stock_items (sku, name, unit, declared_daily_use, on_hand, low, low_episode, created_at, created_by)
+select 'SKU-' || lpad(g::text, 5, '0'), 'material ' || g, 'kg', 10 + g % 90,
+       case when g % 50 = 0 then 5 else 1000 + g % 500 end, g % 50 = 0, case when g % 50 = 0 then 1 else 0 end,
+       '2024-01-01T00:00:00Z', 1
+from generate_series(1, 5000) g;
+insert into stock_movements (item_id, kind, quantity, delta, on_hand_after, at, person_id)
+select g, case when m % 4 = 0 then 'in' else 'out' end, 10 + m,
+       case when m % 4 = 0 then 10 + m else -(10 + m) end, 1000, 
+       timestamptz '${NOW.toISOString()}' - (m * 36) * interval '1 hour', 1
+from generate_series(1, 5000) g cross join generate_series(1, 20) m;
+
+-- Risks: 2,000 over two years on every cell of the matrix; 80 % closed, half of the open ones planned with an owner.
+insert into risks (number, description, likelihood, impact, status, plan, plan_owner_id, plan_due, raised_at,
+                   raised_by, closed_at, closed_by)
+select 'R-' || lpad(i::text, 7, '0'), 'risk ' || i, 1 + i % 5, 1 + (i / 5) % 5, st,
+       case when st = 'open' and i % 2 = 0 then 'plan ' || i end,
+       case when st = 'open' and i % 2 = 0 then 1 + i % ${PEOPLE} end,
+       case when st = 'open' and i % 2 = 0 then (r + interval '30 days')::date end,
+       r, 1, case when st = 'closed' then r + interval '20 days' end, case when st = 'closed' then 1 end
+from (
+  select i, r, case when i % 125 < 25 then 'open' else 'closed' end as st
+  from (select i, timestamptz '${NOW.toISOString()}' - (2001 - i) * interval '31536 seconds' as r
+        from generate_series(1, 2000) i) s
+) k;
 analyze;
 `;
 
@@ -120,12 +173,12 @@ interface Captured {
   params: unknown[];
 }
 
-const SCANNED_TABLES = /\b(orders|complaints|inspections)\b/;
-const SEQ_SCAN = /Seq Scan on (orders|complaints|inspections)\b/g;
+const SCANNED_TABLES = /\b(orders|complaints|inspections|tasks|stock_items|stock_movements|risks)\b/;
+const SEQ_SCAN = /Seq Scan on (orders|complaints|inspections|tasks|stock_items|stock_movements|risks)\b/g;
 
 /**
  * The exact SQL the code sends: one more run of each task on a client that records its statements, then
- * EXPLAIN of every SELECT reading orders, complaints or inspections, with the same parameters.
+ * EXPLAIN of every SELECT reading one of the big tables, with the same parameters.
  */
 async function explainQueries(url: string, label: string, task: (db: Db) => Promise<unknown>) {
   const captured: Captured[] = [];
@@ -171,7 +224,7 @@ export async function runSchedulerBench(adminUrl: string, resultsPath: string): 
     const seedStarted = performance.now();
     try {
       await seeder.unsafe(SEED);
-      await seeder.unsafe("select setval('people_id_seq', 1)");
+      await seeder.unsafe(`select setval('people_id_seq', ${PEOPLE})`);
       // As autovacuum leaves a settled table: index-only scans need the visibility map.
       await seeder.unsafe("vacuum analyze");
     } finally {
@@ -197,6 +250,9 @@ export async function runSchedulerBench(adminUrl: string, resultsPath: string): 
     const digest = await time("computeDigest", () =>
       computeDigest(db, { now: NOW, timezone: TIMEZONE, calendar }),
     );
+    const weeklyDigest = await time("computeDigest on Monday (with the high risks)", () =>
+      computeDigest(db, { now: MONDAY, timezone: TIMEZONE, calendar }),
+    );
     const sweepRuns: number[] = [];
     const firstStarted = performance.now();
     const first = await sweepOverdue({ db, outbox, timezone: TIMEZONE, draw: alertNotice }, NOW);
@@ -213,6 +269,9 @@ export async function runSchedulerBench(adminUrl: string, resultsPath: string): 
     const plans = [
       ...(await explainQueries(database.url, "computeKpis yesterday", (d) => kpis(d, "yesterday"))),
       ...(await explainQueries(database.url, "computeKpis month to date", (d) => kpis(d, "month"))),
+      ...(await explainQueries(database.url, "computeDigest on Monday", (d) =>
+        computeDigest(d, { now: MONDAY, timezone: TIMEZONE, calendar }),
+      )),
       ...(await explainQueries(database.url, "sweepOverdue", (d) =>
         sweepOverdue({ db: d, outbox, timezone: TIMEZONE, draw: alertNotice }, NOW),
       )),
@@ -230,8 +289,14 @@ export async function runSchedulerBench(adminUrl: string, resultsPath: string): 
       select (select count(*) from orders)::int as orders,
              (select count(*) from complaints)::int as complaints,
              (select count(*) from inspections)::int as inspections,
+             (select count(*) from tasks)::int as tasks,
+             (select count(*) from stock_items)::int as stock_items,
+             (select count(*) from stock_movements)::int as stock_movements,
+             (select count(*) from risks)::int as risks,
              (select count(*) from orders where status = 'confirmed')::int as open_orders,
-             (select count(*) from complaints where status <> 'resolved')::int as open_complaints`;
+             (select count(*) from complaints where status <> 'resolved')::int as open_complaints,
+             (select count(*) from tasks where status = 'open')::int as open_tasks,
+             (select count(*) from risks where status = 'open' and score >= 15)::int as open_high_risks`;
     await counter.end({ timeout: 5 });
     const run: SchedulerRun = {
       date: new Date().toISOString(),
@@ -240,7 +305,7 @@ export async function runSchedulerBench(adminUrl: string, resultsPath: string): 
       postgres: await database.serverVersion(),
       seedMs,
       rows: counts ?? {},
-      kpis: { yesterday, monthToDate, digest },
+      kpis: { yesterday, monthToDate, digest, weeklyDigest },
       kpiSample: {
         received: kpisAgain.orders.received,
         overdue: kpisAgain.orders.overdue,

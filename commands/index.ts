@@ -11,6 +11,7 @@ import { createKpiCommands } from "./kpi/commands.ts";
 import { createMaintenanceCommands } from "./maintenance/commands.ts";
 import { createOrderCommands } from "./orders/commands.ts";
 import { createPlanningCommands } from "./orders/planning.ts";
+import { createRiskCommands } from "./risks/commands.ts";
 import { createRoleCommands } from "./roles/commands.ts";
 import { createRosterCommands } from "./roster/commands.ts";
 import { createRulesCommands } from "./rules/commands.ts";
@@ -33,6 +34,7 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createRosterCommands(deps),
     createStockCommands(deps),
     createMaintenanceCommands(deps),
+    createRiskCommands(deps),
     createCalendarCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),

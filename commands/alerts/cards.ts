@@ -32,6 +32,10 @@ const HEADLINES: Record<string, [string, string]> = {
   "task:overdue": ["待办已逾期", "Task overdue"],
   "maintenance:overdue": ["设备保养已逾期", "Equipment service overdue"],
   "stock:low": ["库存低于安全库存, 请补货", "Stock below its safety stock: reorder"],
+  "risk:overdue": [
+    "高风险尚无应对计划和负责人, 请用 /风险 计划 制定",
+    "High risk without a plan and owner: plan it with /risk plan",
+  ],
 };
 
 function headline(kind: string, level: string): string {
@@ -96,6 +100,19 @@ function subjectFields(alert: AlertRow, { now, timezone }: AlertCardState): Card
         { label: both("设备", "Equipment"), value: `${facts.code} ${facts.name}` },
         { label: both("应保养", "Service due"), value: facts.dueDate },
         { label: both("上次保养", "Last service"), value: facts.lastService },
+      ];
+    case "risk":
+      return [
+        { label: both("风险", "Risk"), value: facts.number },
+        { label: both("描述", "What"), value: facts.description },
+        {
+          label: both("评分", "Score"),
+          value: `${facts.score} (${both("可能性", "likelihood")} ${facts.likelihood} × ${both("影响", "impact")} ${facts.impact})`,
+        },
+        {
+          label: both("计划期限", "Plan due"),
+          value: formatLocalTime(new Date(facts.planDueAt), timezone, today),
+        },
       ];
     case "stock": {
       const unit = facts.unit ? ` ${facts.unit}` : "";

@@ -11,6 +11,7 @@ import { formatLocalTime } from "../../src/domain/orders/local-format.ts";
 import { CSAT_TARGET_PERCENT } from "../../src/domain/policy.ts";
 import { provisionalMark } from "../calendar/provisional-mark.ts";
 import { formatRate, targetSection } from "../kpi/cards.ts";
+import { riskLine } from "../risks/text.ts";
 import { standingLine } from "../targets/text.ts";
 
 type Translate = (zh: string, en: string) => string;
@@ -203,6 +204,25 @@ function missedTargets(content: DigestContent, language: Language): RichText[] {
   return [joinRich([heading, ...missed.map((standing) => standingLine(standing, language))], "\n")];
 }
 
+/** The first working day of the week: the open high risks with their plans, or that there are none. */
+function weeklyRisks(content: DigestContent, language: Language, t: Translate): RichText[] {
+  const { weekly } = content;
+  if (!weekly) return [];
+  const more =
+    weekly.highRiskTotal > weekly.highRisks.length
+      ? t(
+          ` (共 ${weekly.highRiskTotal} 个, 显示前 ${weekly.highRisks.length} 个; 全部见 /风险)`,
+          ` (${weekly.highRisks.length} of ${weekly.highRiskTotal}; all in /risk)`,
+        )
+      : "";
+  const heading = markup(`**${t("本周高风险及应对计划", "High risks this week and their plans")}${more}**`);
+  const lines =
+    weekly.highRisks.length === 0
+      ? [markup(t("没有未关闭的高风险。", "No open high risks."))]
+      : weekly.highRisks.map((risk) => md`- ${riskLine(risk, language, shorten)}`);
+  return [joinRich([heading, ...lines], "\n")];
+}
+
 /** The digest card; plain lines under bold headings, which every platform's markdown renders. */
 export function renderDigestCard(content: DigestContent, language: Language): Card {
   const t: Translate = (zh, en) => (language === "zh" ? zh : en);
@@ -241,6 +261,7 @@ export function renderDigestCard(content: DigestContent, language: Language): Ca
         ...areaRows(yesterday, t).map(({ heading, rows: areaRows }) => block(heading, areaRows.map(metric))),
         ...missedTargets(content, language),
         ...targetSection(content.targets, language),
+        ...weeklyRisks(content, language, t),
         block(t("最紧急事项", "Most urgent"), urgentLines),
       ],
       "\n\n",

@@ -251,3 +251,49 @@ export const LINE_CAPACITY_MAX: number = rule(
   "一条产线每个工作日产能的上限",
   "The most units a line may make in one working day",
 );
+
+// Risk register
+/** Likelihood and impact are each scored on this scale; the score is their product. */
+export const RISK_SCALE_MIN: number = rule(
+  "RISK_SCALE_MIN",
+  "preparation",
+  1,
+  "count",
+  "风险可能性、影响评分的下限",
+  "The lowest likelihood or impact of a risk",
+);
+export const RISK_SCALE_MAX: number = rule(
+  "RISK_SCALE_MAX",
+  "preparation",
+  5,
+  "count",
+  "风险可能性、影响评分的上限",
+  "The highest likelihood or impact of a risk",
+);
+/** A risk whose score (likelihood × impact) reaches this is high and needs a plan with an owner. */
+export const RISK_HIGH_SCORE: number = rule(
+  "RISK_HIGH_SCORE",
+  "preparation",
+  15,
+  "count",
+  "风险评分 (可能性 × 影响) 达到此值为高风险, 须有应对计划和负责人",
+  "A risk scoring (likelihood × impact) this or more is high and needs a plan with an owner",
+);
+/** A high risk still without a plan this long after it was raised is alerted. */
+export const RISK_PLAN_GRACE_WORKING_DAYS: number = rule(
+  "RISK_PLAN_GRACE_WORKING_DAYS",
+  "preparation",
+  1,
+  "working_days",
+  "高风险登记后须在此时长内制定应对计划, 否则告警",
+  "A high risk without a plan is alerted this long after it was raised",
+);
+/** A plan's task is due this many working days after it was planned unless the plan names its date. */
+export const RISK_PLAN_DUE_WORKING_DAYS: number = rule(
+  "RISK_PLAN_DUE_WORKING_DAYS",
+  "preparation",
+  5,
+  "working_days",
+  "应对计划未写截止日期时, 其待办在此时长后到期",
+  "A risk plan's task is due after this when the plan names no date",
+);

@@ -37,6 +37,8 @@ import { findOrder } from "./orders/orders-repository.ts";
 import { redeemBindCode, requestBindCode, unbindAccount } from "./people/binding.ts";
 import { knownPerson, personForContact } from "./people/people.ts";
 import { grantRole, revokeRole, rolesOf } from "./people/roles.ts";
+import { closeRisk, planRisk, raiseRisk } from "./risks/changes.ts";
+import { riskRegister } from "./risks/store.ts";
 import { changeRosterPost, rosterOf } from "./roster/roster.ts";
 import { defineStockItem, recordStockMovement } from "./stock/changes.ts";
 import { listStock } from "./stock/status.ts";
@@ -125,6 +127,12 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       find: bind(findTask),
       list: bind(listTasks),
       ofSource: bind(tasksOfSource),
+    },
+    risks: {
+      raise: bind(raiseRisk),
+      plan: bind(planRisk),
+      close: bind(closeRisk),
+      register: bind(riskRegister),
     },
     targets: { set: bind(setTarget), list: bind(listTargets) },
     roster: { change: bind(changeRosterPost), of: bind(rosterOf) },

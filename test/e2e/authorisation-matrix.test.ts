@@ -24,6 +24,7 @@ import { addEquipment } from "../../src/domain/maintenance/equipment.ts";
 import { confirmOrder, draftOrder, setLineCapacity } from "../../src/domain/orders/index.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
 import type { Role } from "../../src/domain/people/role.ts";
+import { planRisk, raiseRisk } from "../../src/domain/risks/changes.ts";
 import { defineStockItem, recordStockMovement } from "../../src/domain/stock/changes.ts";
 import { createTask } from "../../src/domain/tasks/changes.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -109,6 +110,11 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   role: ["admin"],
   "target.set": SETTINGS,
   "target.list": [],
+  // Managers and admins raise and close risks; planning is theirs or the plan owner's, checked on the risk itself.
+  "risk.list": [],
+  "risk.new": SETTINGS,
+  "risk.plan": [],
+  "risk.close": SETTINGS,
   // Reading the roster is anyone's; changing it is checked in the command (the rows below).
   roster: [],
   "help.language": [],
@@ -294,6 +300,23 @@ async function alertNumber(): Promise<string> {
   return row?.number ?? "";
 }
 
+/** A fresh high risk; with an owner, planned by a manager with that owner. */
+async function risk(ownerPersonId?: number): Promise<string> {
+  const input = { likelihood: 4, impact: 4, description: "the supplier may stop" };
+  const raised = await raiseRisk(database.db, actorOf(personOf.manager), input, TIMEZONE);
+  if (ownerPersonId !== undefined) {
+    const manager = { ...actorOf(personOf.manager), roles: ["manager" as const] };
+    await planRisk(
+      database.db,
+      manager,
+      raised.number,
+      { plan: "a second supplier", ownerPersonId },
+      TIMEZONE,
+    );
+  }
+  return raised.number;
+}
+
 /** A raised alert whose first notice went to `sentTo` (its outbox row, as the notice sender stores it). */
 async function alert(sentTo: { platform: PlatformId; chatId: string } = { platform: "lark", chatId: CHAT }) {
   const number = await complaint();
@@ -455,6 +478,10 @@ const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
   bind: async () => "/bind",
   // Not a user at all: refused as bad input for anyone, before any role matters.
   unbind: async () => "/unbind !!",
+  "risk.list": async () => "/risk list",
+  "risk.new": async () => "/risk new 3 4 the supplier may be late",
+  "risk.plan": async (holder) => `/risk plan ${await risk(personOf[holder])} qualify a second supplier`,
+  "risk.close": async () => `/risk close ${await risk()}`,
 };
 
 interface ClickSpec {

@@ -1,83 +1,35 @@
 // /stock end to end through the signed webhooks of Lark, DingTalk and WeCom: declare, receive, issue, count, read,
 // the safety stock's alert to the alert group, and refusals that change nothing.
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { alertNotice } from "../../commands/alerts/cards.ts";
 import { chats, stockItems, stockMovements, subscriptions } from "../../src/db/schema/index.ts";
 import { sweepOverdue } from "../../src/domain/alerts/sweep.ts";
-import { grantRole, personForContact } from "../../src/domain/people/people.ts";
-import type { Role } from "../../src/domain/people/role.ts";
-import { openTestDatabase, type TestDatabase, truncateAll } from "../helpers/database.ts";
-import {
-  createHarness,
-  type Fakes,
-  type Harness,
-  LARK,
-  sendDingTalkMessage,
-  sendWeComAppMessage,
-  startFakes,
-} from "../helpers/e2e-harness.ts";
-import { larkMessageEvent, signLarkRequest } from "../helpers/lark-signer.ts";
+import { useAreaTest } from "../helpers/e2e-area.ts";
+import { sendDingTalkMessage, sendWeComAppMessage } from "../helpers/e2e-harness.ts";
 
-let database: TestDatabase;
-let fakes: Fakes;
-let h: Harness;
-let testNumber = 0;
-const messageId = (name: string) => `stock_${name}_${testNumber}`;
 // Wednesday 2026-11-25 10:00 in Shanghai, a working day.
-const START = new Date("2026-11-25T02:00:00Z");
-
-beforeAll(async () => {
-  [database, fakes] = await Promise.all([openTestDatabase(), startFakes()]);
-});
-afterAll(async () => {
-  await Promise.all([database.close(), fakes.close()]);
-});
-beforeEach(async () => {
-  await truncateAll(database);
-  fakes.reset();
-  testNumber++;
-  h = createHarness({ database, fakes, channels: ["lark", "dingtalk", "wecom"], start: START });
+const t = useAreaTest({
+  prefix: "stock",
+  start: new Date("2026-11-25T02:00:00Z"),
+  larkChat: "oc_store",
+  larkSender: "ou_keeper",
 });
 
-async function withRole(platform: "lark" | "dingtalk" | "wecom", userId: string, role: Role): Promise<void> {
-  const now = h.clock.now();
-  const { personId } = await personForContact(database.db, {
-    platform,
-    userId,
-    name: userId,
-    bootstrapAdmin: false,
-    now,
-  });
-  await grantRole(database.db, { personId, role, by: null, now });
-}
-
-async function postLark(text: string, name: string, sender = "ou_keeper"): Promise<string> {
-  const id = `om_${messageId(name)}`;
-  const payload = larkMessageEvent({
-    token: LARK.verificationToken,
-    text,
-    messageId: id,
-    chatId: "oc_store",
-    eventId: `ev_${id}`,
-    senderOpenId: sender,
-  });
-  const timestamp = String(Math.floor(h.clock.now().getTime() / 1000));
-  const { body, headers } = signLarkRequest(payload, { encryptKey: LARK.encryptKey, timestamp });
-  expect((await h.send("/webhooks/lark", { method: "POST", body, headers })).status).toBe(200);
-  await h.settle();
-  const last = fakes.lark.delivered.at(-1)?.body as { content: string };
-  return last.content;
+/** Posts on Lark and returns the reply's content. */
+async function postLark(text: string, name: string, sender?: string): Promise<string> {
+  await t.postLark(text, { name, sender });
+  return t.lastLarkContent();
 }
 
 describe("/stock on Lark", () => {
   it("declares, receives and issues exact decimals, tells the alert group once with what to order", async () => {
-    await withRole("lark", "ou_keeper", "warehouse");
-    const now = h.clock.now();
-    await database.db
+    await t.withRole("lark", "ou_keeper", "warehouse");
+    const now = t.h.clock.now();
+    await t.database.db
       .insert(chats)
       .values({ platform: "lark", chatId: "oc_alerts", kind: "group", createdAt: now, updatedAt: now });
-    await database.db
+    await t.database.db
       .insert(subscriptions)
       .values({ platform: "lark", chatId: "oc_alerts", topic: "alerts", createdAt: now });
 
@@ -89,10 +41,10 @@ describe("/stock on Lark", () => {
     expect(fell).toContain("declared");
 
     await sweepOverdue(
-      { db: database.db, outbox: h.services.outbox, timezone: "Asia/Shanghai", draw: alertNotice },
-      h.clock.now(),
+      { db: t.database.db, outbox: t.h.services.outbox, timezone: "Asia/Shanghai", draw: alertNotice },
+      t.h.clock.now(),
     );
-    const alerted = fakes.lark.delivered.filter((delivery) =>
+    const alerted = t.fakes.lark.delivered.filter((delivery) =>
       (delivery.body as { uuid?: string }).uuid?.startsWith("alert:stock:"),
     );
     // Missed inspections are alerted too at this hour: only the stock alert matters here.
@@ -102,7 +54,7 @@ describe("/stock on Lark", () => {
     ]);
     expect(JSON.stringify(alerted[0]?.body)).toContain("0.55 kg");
 
-    const [item] = await database.db.select().from(stockItems);
+    const [item] = await t.database.db.select().from(stockItems);
     expect(item?.onHand).toBe("36.950");
     const listed = await postLark("/stock low", "low");
     // Lark's markdown shows the escaped "36&#46;95" as 36.95.
@@ -113,7 +65,7 @@ describe("/stock on Lark", () => {
     const refused = await postLark("/stock out PVC-01 1.2345", "bad");
     expect(refused).toContain("qty must be a positive number with at most 3 decimals: 1.2345");
     expect(await postLark("/stock out PVC-01 99", "much")).toContain("only 36.95 kg of PVC-01 on hand");
-    expect(await database.db.select().from(stockMovements)).toHaveLength(2);
+    expect(await t.database.db.select().from(stockMovements)).toHaveLength(2);
 
     // Anyone reads stock; only the warehouse and managers record it.
     expect(await postLark("/stock", "read", "ou_visitor")).toContain("PVC-01");
@@ -123,10 +75,12 @@ describe("/stock on Lark", () => {
 
 describe("/库存 on DingTalk", () => {
   it("records a count in Chinese through the session webhook", async () => {
-    await withRole("dingtalk", "manager4511", "manager");
-    expect(await sendDingTalkMessage(h, fakes, "/库存 物料 A1 螺丝 100 个", messageId("item"))).toBe(200);
-    expect(await sendDingTalkMessage(h, fakes, "/库存 盘点 A1 250", messageId("set"))).toBe(200);
-    const reply = JSON.stringify(fakes.dingtalk.delivered.at(-1)?.body);
+    await t.withRole("dingtalk", "manager4511", "manager");
+    expect(await sendDingTalkMessage(t.h, t.fakes, "/库存 物料 A1 螺丝 100 个", t.messageId("item"))).toBe(
+      200,
+    );
+    expect(await sendDingTalkMessage(t.h, t.fakes, "/库存 盘点 A1 250", t.messageId("set"))).toBe(200);
+    const reply = JSON.stringify(t.fakes.dingtalk.delivered.at(-1)?.body);
     expect(reply).toContain("250 个");
     expect(reply).toContain("安全库存 (3 天用量)");
     expect(reply).toContain("300 个");
@@ -135,11 +89,11 @@ describe("/库存 on DingTalk", () => {
 
 describe("/stock on WeCom", () => {
   it("lists the materials through message/send", async () => {
-    await withRole("wecom", "zhangsan", "warehouse");
-    expect(await sendWeComAppMessage(h, "/stock item B2 box 10", messageId("item"))).toBe(200);
-    expect(await sendWeComAppMessage(h, "/stock in B2 31", messageId("in"))).toBe(200);
-    expect(await sendWeComAppMessage(h, "/stock", messageId("list"))).toBe(200);
-    const reply = JSON.stringify(fakes.wecom.delivered.at(-1)?.body);
+    await t.withRole("wecom", "zhangsan", "warehouse");
+    expect(await sendWeComAppMessage(t.h, "/stock item B2 box 10", t.messageId("item"))).toBe(200);
+    expect(await sendWeComAppMessage(t.h, "/stock in B2 31", t.messageId("in"))).toBe(200);
+    expect(await sendWeComAppMessage(t.h, "/stock", t.messageId("list"))).toBe(200);
+    const reply = JSON.stringify(t.fakes.wecom.delivered.at(-1)?.body);
     expect(reply).toContain("B2 box: 31 · safety 30 · ");
     expect(reply).toContain("3.1 days · daily 10 (declared)");
   });

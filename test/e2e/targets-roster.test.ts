@@ -1,90 +1,36 @@
 // /target and /roster end to end: signed webhooks of Lark, DingTalk and WeCom; targets in /kpi and the digest.
 import { asc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { renderDigestCard } from "../../commands/digest/cards.ts";
 import { auditLog, rosterPosts, targets } from "../../src/db/schema/index.ts";
 import { createWorkingCalendar } from "../../src/domain/calendar/working-calendar.ts";
 import { computeDigest } from "../../src/domain/digest/content.ts";
-import { grantRole, personForContact } from "../../src/domain/people/people.ts";
-import type { Role } from "../../src/domain/people/role.ts";
-import { openTestDatabase, type TestDatabase, truncateAll } from "../helpers/database.ts";
-import {
-  createHarness,
-  type Fakes,
-  type Harness,
-  LARK,
-  sendDingTalkMessage,
-  sendWeComAppMessage,
-  startFakes,
-} from "../helpers/e2e-harness.ts";
-import { larkMessageEvent, signLarkRequest } from "../helpers/lark-signer.ts";
+import { useAreaTest } from "../helpers/e2e-area.ts";
+import { sendDingTalkMessage, sendWeComAppMessage } from "../helpers/e2e-harness.ts";
 import { sourceOf } from "../helpers/rich-text.ts";
 import { FIXTURE_NOW, insertKpiFixture, setAreaActive, TIMEZONE } from "../integration/kpi/kpi-fixture.ts";
 
-let database: TestDatabase;
-let fakes: Fakes;
-let h: Harness;
-let testNumber = 0;
-const messageId = (name: string) => `tr_${name}_${testNumber}`;
-
-beforeAll(async () => {
-  [database, fakes] = await Promise.all([openTestDatabase(), startFakes()]);
+const t = useAreaTest({
+  prefix: "tr",
+  start: new Date(FIXTURE_NOW.getTime() - 60_000),
+  larkChat: "oc_targets",
+  larkSender: "ou_manager",
+  seed: async (db) => {
+    await setAreaActive(db, "office", true);
+    await insertKpiFixture(db);
+  },
 });
-afterAll(async () => {
-  await Promise.all([database.close(), fakes.close()]);
-});
-beforeEach(async () => {
-  await truncateAll(database);
-  await setAreaActive(database.db, "office", true);
-  await insertKpiFixture(database.db);
-  fakes.reset();
-  testNumber++;
-  h = createHarness({
-    database,
-    fakes,
-    channels: ["lark", "dingtalk", "wecom"],
-    start: new Date(FIXTURE_NOW.getTime() - 60_000),
-  });
-});
-
-async function withRole(platform: "lark" | "dingtalk" | "wecom", userId: string, role: Role): Promise<void> {
-  const now = h.clock.now();
-  const { personId } = await personForContact(database.db, {
-    platform,
-    userId,
-    name: userId,
-    bootstrapAdmin: false,
-    now,
-  });
-  await grantRole(database.db, { personId, role, by: null, now });
-}
 
 const LI = { key: "@_user_1", openId: "ou_li", name: "Li Lei" };
 
-async function postLark(text: string, name: string, sender = "ou_manager", mentions = [LI]): Promise<string> {
-  const id = `om_${messageId(name)}`;
-  const payload = larkMessageEvent({
-    token: LARK.verificationToken,
-    text,
-    messageId: id,
-    chatId: "oc_targets",
-    eventId: `ev_${id}`,
-    senderOpenId: sender,
-    mentions: text.includes("@_user_1") ? mentions : [],
-  });
-  const timestamp = String(Math.floor(h.clock.now().getTime() / 1000));
-  const { body, headers } = signLarkRequest(payload, { encryptKey: LARK.encryptKey, timestamp });
-  expect((await h.send("/webhooks/lark", { method: "POST", body, headers })).status).toBe(200);
-  await h.settle();
-  return id;
-}
-
-/** The last Lark reply, as its JSON. */
-const lastLark = (): string => JSON.stringify(fakes.lark.delivered.at(-1)?.body);
+/** Posts on Lark from the manager unless told, mentioning Li Lei where the text has his key. */
+const postLark = (text: string, name: string, sender?: string): Promise<string> =>
+  t.postLark(text, { name, sender, mentions: text.includes(LI.key) ? [LI] : [] });
+const lastLark = () => t.lastLark();
 
 describe("/target on Lark", () => {
   it("sets a target with owner and department, replaces it, shows actual against it in /kpi, audited", async () => {
-    await withRole("lark", "ou_manager", "manager");
+    await t.withRole("lark", "ou_manager", "manager");
     await postLark("/target set on_time_completion day 90% @_user_1 production", "set");
     expect(lastLark()).toContain(
       "Target set: daily on-time completion rate ≥ 90% · owner Li Lei · production",
@@ -94,12 +40,12 @@ describe("/target on Lark", () => {
       "(replaces: daily on-time completion rate ≥ 90% · owner Li Lei · production)",
     );
     await postLark("/target set csat day 85%", "company");
-    const rows = await database.db.select().from(targets).orderBy(asc(targets.metric));
+    const rows = await t.database.db.select().from(targets).orderBy(asc(targets.metric));
     expect(rows.map((row) => [row.metric, row.period, row.department, row.value, row.ownerName])).toEqual([
       ["csat", "day", "", 0.85, null],
       ["on_time_completion", "day", "production", 0.8, "Li Lei"],
     ]);
-    const audits = await database.db.select().from(auditLog).where(eq(auditLog.entityType, "target"));
+    const audits = await t.database.db.select().from(auditLog).where(eq(auditLog.entityType, "target"));
     expect(audits.map((row) => row.action).sort()).toEqual(["replace", "set", "set"]);
 
     await postLark("/kpi", "kpi");
@@ -116,7 +62,7 @@ describe("/target on Lark", () => {
   });
 
   it("refuses an unknown metric with the list, a rate out of range and a non-number, changing nothing", async () => {
-    await withRole("lark", "ou_manager", "manager");
+    await t.withRole("lark", "ou_manager", "manager");
     await postLark("/target set profit month 100", "unknown");
     expect(lastLark()).toContain("there is no metric profit");
     expect(lastLark()).toContain("inspections_done");
@@ -128,23 +74,23 @@ describe("/target on Lark", () => {
     expect(lastLark()).toContain("many is not a whole number");
     await postLark("/target set orders_completed year 5", "period");
     expect(lastLark()).toContain("/target set");
-    expect(await database.db.select().from(targets)).toEqual([]);
+    expect(await t.database.db.select().from(targets)).toEqual([]);
   });
 
   it("denies a target to someone who is not a manager or an admin", async () => {
-    await withRole("lark", "ou_staff", "staff");
+    await t.withRole("lark", "ou_staff", "staff");
     const id = await postLark("/target set csat month 90%", "denied", "ou_staff");
     expect(lastLark()).toMatch(/you may not use \/target set — needs role: /);
-    expect(await database.db.select().from(targets)).toEqual([]);
-    const denied = await database.db.select().from(auditLog).where(eq(auditLog.platformMessageId, id));
+    expect(await t.database.db.select().from(targets)).toEqual([]);
+    const denied = await t.database.db.select().from(auditLog).where(eq(auditLog.platformMessageId, id));
     expect(denied.map((row) => row.action)).toEqual(["denied"]);
   });
 });
 
 describe("/roster on Lark", () => {
   it("a manager sets the need and the people; anyone reads it; staff may not change it", async () => {
-    await withRole("lark", "ou_manager", "manager");
-    await withRole("lark", "ou_staff", "staff");
+    await t.withRole("lark", "ou_manager", "manager");
+    await t.withRole("lark", "ou_staff", "staff");
     await postLark("/roster 2026-11-27 packing 10", "need");
     expect(lastLark()).toContain("packing: need 10, with 10% spare 11, assigned 0 (none) ⚠ short by 11");
     await postLark("/roster 2026-11-27 packing @_user_1", "people");
@@ -153,9 +99,9 @@ describe("/roster on Lark", () => {
     expect(lastLark()).toContain("Roster 2026-11-27 (10% spare)");
     const id = await postLark("/roster 2026-11-27 packing 1", "denied", "ou_staff");
     expect(lastLark()).toContain("only a manager or an admin may change the roster");
-    const [post] = await database.db.select().from(rosterPosts);
+    const [post] = await t.database.db.select().from(rosterPosts);
     expect(post?.need).toBe(10);
-    const denied = await database.db.select().from(auditLog).where(eq(auditLog.platformMessageId, id));
+    const denied = await t.database.db.select().from(auditLog).where(eq(auditLog.platformMessageId, id));
     expect(denied.map((row) => [row.action, row.entityId])).toEqual([["denied", "roster"]]);
     await postLark("/roster 2026-11-27 packing lots", "bad");
     expect(lastLark()).toContain(
@@ -166,32 +112,38 @@ describe("/roster on Lark", () => {
 
 describe("/目标 and /排班 on DingTalk", () => {
   it("sets a monthly CSAT target for customer service and a post's need, answered in Chinese", async () => {
-    await withRole("dingtalk", "manager4511", "manager");
-    expect(await sendDingTalkMessage(h, fakes, "/目标 设置 csat 月 85% 客服部", messageId("d1"))).toBe(200);
-    expect(JSON.stringify(fakes.dingtalk.delivered.at(-1)?.body)).toContain(
+    await t.withRole("dingtalk", "manager4511", "manager");
+    expect(await sendDingTalkMessage(t.h, t.fakes, "/目标 设置 csat 月 85% 客服部", t.messageId("d1"))).toBe(
+      200,
+    );
+    expect(JSON.stringify(t.fakes.dingtalk.delivered.at(-1)?.body)).toContain(
       "已设置目标: 每月 客户满意度 ≥ 85% · 客服部",
     );
-    expect(await sendDingTalkMessage(h, fakes, "/排班 2026-11-27 质检 20", messageId("d2"))).toBe(200);
-    expect(JSON.stringify(fakes.dingtalk.delivered.at(-1)?.body)).toContain("质检: 需要 20, 含 10% 备员 22");
-    expect(await sendDingTalkMessage(h, fakes, "/目标", messageId("d3"))).toBe(200);
-    expect(JSON.stringify(fakes.dingtalk.delivered.at(-1)?.body)).toContain("每月 客户满意度 ≥ 85% · 客服部");
+    expect(await sendDingTalkMessage(t.h, t.fakes, "/排班 2026-11-27 质检 20", t.messageId("d2"))).toBe(200);
+    expect(JSON.stringify(t.fakes.dingtalk.delivered.at(-1)?.body)).toContain(
+      "质检: 需要 20, 含 10% 备员 22",
+    );
+    expect(await sendDingTalkMessage(t.h, t.fakes, "/目标", t.messageId("d3"))).toBe(200);
+    expect(JSON.stringify(t.fakes.dingtalk.delivered.at(-1)?.body)).toContain(
+      "每月 客户满意度 ≥ 85% · 客服部",
+    );
   });
 });
 
 describe("/target and /roster on WeCom", () => {
   it("sets a weekly count target and assigns people typed as @names", async () => {
-    await withRole("wecom", "zhangsan", "admin");
+    await t.withRole("wecom", "zhangsan", "admin");
     expect(
-      await sendWeComAppMessage(h, "/target set orders_completed week 40 production", messageId("w1")),
+      await sendWeComAppMessage(t.h, "/target set orders_completed week 40 production", t.messageId("w1")),
     ).toBe(200);
-    expect(JSON.stringify(fakes.wecom.delivered.at(-1)?.body)).toContain(
+    expect(JSON.stringify(t.fakes.wecom.delivered.at(-1)?.body)).toContain(
       "weekly orders completed ≥ 40 · production",
     );
-    expect(await sendWeComAppMessage(h, "/roster 2026-11-27 packing 2", messageId("w2"))).toBe(200);
+    expect(await sendWeComAppMessage(t.h, "/roster 2026-11-27 packing 2", t.messageId("w2"))).toBe(200);
     expect(
-      await sendWeComAppMessage(h, "/roster 2026-11-27 packing @lisi @wangwu @zhaoliu", messageId("w3")),
+      await sendWeComAppMessage(t.h, "/roster 2026-11-27 packing @lisi @wangwu @zhaoliu", t.messageId("w3")),
     ).toBe(200);
-    expect(JSON.stringify(fakes.wecom.delivered.at(-1)?.body)).toContain(
+    expect(JSON.stringify(t.fakes.wecom.delivered.at(-1)?.body)).toContain(
       "assigned 3 (lisi, wangwu, zhaoliu) ✓ ok",
     );
   });
@@ -199,11 +151,11 @@ describe("/target and /roster on WeCom", () => {
 
 describe("targets in the morning digest", () => {
   it("shows actual against target and names the daily target yesterday missed, with owner and department", async () => {
-    await withRole("lark", "ou_manager", "manager");
+    await t.withRole("lark", "ou_manager", "manager");
     await postLark("/target set orders_completed day 1000 @_user_1 production", "daily");
     await postLark("/target set inspections_done month 1", "monthly");
     const calendar = createWorkingCalendar({ timezone: TIMEZONE, overrides: new Map() });
-    const content = await computeDigest(database.db, { now: FIXTURE_NOW, timezone: TIMEZONE, calendar });
+    const content = await computeDigest(t.database.db, { now: FIXTURE_NOW, timezone: TIMEZONE, calendar });
     const card = sourceOf(renderDigestCard(content, "en").markdown);
     expect(card).toContain("Daily targets missed yesterday");
     expect(card).toMatch(/daily orders completed: \d+ \/ target 1000 ⚠ missed · owner Li Lei · production/);

@@ -1,66 +1,22 @@
 // /task and /rules end to end: signed webhooks of Lark, DingTalk and WeCom, the owner from the mention or user id.
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { identities, tasks } from "../../src/db/schema/index.ts";
-import { openTestDatabase, type TestDatabase, truncateAll } from "../helpers/database.ts";
-import {
-  createHarness,
-  type Fakes,
-  type Harness,
-  LARK,
-  sendDingTalkMessage,
-  sendWeComAppMessage,
-  startFakes,
-} from "../helpers/e2e-harness.ts";
-import { larkMessageEvent, signLarkRequest } from "../helpers/lark-signer.ts";
+import { useAreaTest } from "../helpers/e2e-area.ts";
+import { sendDingTalkMessage, sendWeComAppMessage } from "../helpers/e2e-harness.ts";
+import type { LarkMentionSpec } from "../helpers/lark-signer.ts";
 
-let database: TestDatabase;
-let fakes: Fakes;
-let h: Harness;
-let testNumber = 0;
-const messageId = (name: string) => `task_${name}_${testNumber}`;
 // Thursday 2026-11-26 10:00 in Shanghai.
-const START = new Date("2026-11-26T02:00:00Z");
-
-beforeAll(async () => {
-  [database, fakes] = await Promise.all([openTestDatabase(), startFakes()]);
-});
-afterAll(async () => {
-  await Promise.all([database.close(), fakes.close()]);
-});
-beforeEach(async () => {
-  await truncateAll(database);
-  fakes.reset();
-  testNumber++;
-  h = createHarness({ database, fakes, channels: ["lark", "dingtalk", "wecom"], start: START });
+const t = useAreaTest({
+  prefix: "task",
+  start: new Date("2026-11-26T02:00:00Z"),
+  larkChat: "oc_tasks",
+  larkSender: "ou_boss",
 });
 
-async function postLark(
-  text: string,
-  name: string,
-  mentions: { key: string; openId: string; name: string }[] = [],
-) {
-  const id = `om_${messageId(name)}`;
-  const payload = larkMessageEvent({
-    token: LARK.verificationToken,
-    text,
-    messageId: id,
-    chatId: "oc_tasks",
-    eventId: `ev_${id}`,
-    senderOpenId: "ou_boss",
-    mentions,
-  });
-  const timestamp = String(Math.floor(h.clock.now().getTime() / 1000));
-  const { body, headers } = signLarkRequest(payload, { encryptKey: LARK.encryptKey, timestamp });
-  expect((await h.send("/webhooks/lark", { method: "POST", body, headers })).status).toBe(200);
-  await h.settle();
-}
-
-/** The last Lark reply's content. */
-const lastLark = (): string => {
-  const body = fakes.lark.delivered.at(-1)?.body as { content: string };
-  return JSON.stringify(JSON.parse(body.content));
-};
+const postLark = (text: string, name: string, mentions: LarkMentionSpec[] = []) =>
+  t.postLark(text, { name, mentions });
+const lastLark = () => t.lastLarkContent();
 
 describe("/task on Lark", () => {
   it("creates a task for the mentioned owner, lists it as theirs, and marks it done", async () => {
@@ -69,8 +25,8 @@ describe("/task on Lark", () => {
     ]);
     expect(lastLark()).toContain("T-20261126-001");
     expect(lastLark()).toContain("finish the quarterly plan");
-    const [task] = await database.db.select().from(tasks);
-    const [owner] = await database.db
+    const [task] = await t.database.db.select().from(tasks);
+    const [owner] = await t.database.db
       .select()
       .from(identities)
       .where(eq(identities.platformUserId, "ou_wang"));
@@ -83,7 +39,7 @@ describe("/task on Lark", () => {
 
     await postLark("/task done T-20261126-001", "done");
     expect(lastLark()).toContain("Done by");
-    const [done] = await database.db.select().from(tasks);
+    const [done] = await t.database.db.select().from(tasks);
     expect(done?.status).toBe("done");
   });
 
@@ -98,7 +54,7 @@ describe("/task on Lark", () => {
     expect(lastLark()).toMatch(/due date/);
     await postLark("/task done T-20261126-999", "unknown");
     expect(lastLark()).toContain("no task T-20261126-999");
-    expect(await database.db.select().from(tasks)).toEqual([]);
+    expect(await t.database.db.select().from(tasks)).toEqual([]);
   });
 
   it("/rules lists every number of the procedure, grouped by stage", async () => {
@@ -113,43 +69,49 @@ describe("/task on Lark", () => {
 describe("/待办 on DingTalk", () => {
   it("creates a task for the @-mentioned colleague, in Chinese", async () => {
     const status = await sendDingTalkMessage(
-      h,
-      fakes,
+      t.h,
+      t.fakes,
       "/待办 新建 盘点原料 @李四 2026-12-03",
-      messageId("ding"),
+      t.messageId("ding"),
       {
         atUsers: [{ dingtalkId: "$:LWCP_v1:$lisi", staffId: "lisi" }],
       },
     );
     expect(status).toBe(200);
-    const reply = JSON.stringify(fakes.dingtalk.delivered.at(-1)?.body);
+    const reply = JSON.stringify(t.fakes.dingtalk.delivered.at(-1)?.body);
     expect(reply).toContain("待办 T-20261126-001");
     expect(reply).toContain("盘点原料");
-    const [owner] = await database.db.select().from(identities).where(eq(identities.platformUserId, "lisi"));
-    const [task] = await database.db.select().from(tasks);
+    const [owner] = await t.database.db
+      .select()
+      .from(identities)
+      .where(eq(identities.platformUserId, "lisi"));
+    const [task] = await t.database.db.select().from(tasks);
     expect(task?.ownerId).toBe(owner?.personId);
   });
 
   it("/规则 answers in Chinese", async () => {
-    expect(await sendDingTalkMessage(h, fakes, "/规则", messageId("rules"))).toBe(200);
-    expect(JSON.stringify(fakes.dingtalk.delivered.at(-1)?.body)).toContain("投诉解决期限: 3 个工作日");
+    expect(await sendDingTalkMessage(t.h, t.fakes, "/规则", t.messageId("rules"))).toBe(200);
+    expect(JSON.stringify(t.fakes.dingtalk.delivered.at(-1)?.body)).toContain("投诉解决期限: 3 个工作日");
   });
 });
 
 describe("/task on WeCom", () => {
   it("takes @userid for the owner, as WeCom sends no mentions", async () => {
     expect(
-      await sendWeComAppMessage(h, "/task new check the boiler @lisi 2026-12-03", messageId("1001")),
+      await sendWeComAppMessage(t.h, "/task new check the boiler @lisi 2026-12-03", t.messageId("1001")),
     ).toBe(200);
-    expect(JSON.stringify(fakes.wecom.delivered.at(-1)?.body)).toContain("T-20261126-001");
-    const [owner] = await database.db.select().from(identities).where(eq(identities.platformUserId, "lisi"));
-    const [task] = await database.db.select().from(tasks);
+    expect(JSON.stringify(t.fakes.wecom.delivered.at(-1)?.body)).toContain("T-20261126-001");
+    const [owner] = await t.database.db
+      .select()
+      .from(identities)
+      .where(eq(identities.platformUserId, "lisi"));
+    const [task] = await t.database.db.select().from(tasks);
     expect(task?.ownerId).toBe(owner?.personId);
   });
 
   it("/rules answers through message/send", async () => {
-    expect(await sendWeComAppMessage(h, "/rules", messageId("1002"))).toBe(200);
-    expect(JSON.stringify(fakes.wecom.delivered.at(-1)?.body)).toContain(
+    expect(await sendWeComAppMessage(t.h, "/rules", t.messageId("1002"))).toBe(200);
+    expect(JSON.stringify(t.fakes.wecom.delivered.at(-1)?.body)).toContain(
       "The morning digest goes out on working days at: 09:00",
     );
   });

@@ -44,6 +44,8 @@ export interface AreaTest {
   postLark(text: string, post?: LarkPost): Promise<string>;
   /** The last reply the fake Lark received, as JSON text. */
   lastLark(): string;
+  /** The content of the last reply the fake Lark received (the message's own JSON, not escaped again). */
+  lastLarkContent(): string;
 }
 
 /** Registers the file's hooks and returns live accessors to its database, fakes and harness. */
@@ -118,6 +120,8 @@ export function useAreaTest(options: AreaTestOptions): AreaTest {
       return id;
     },
     lastLark: () => JSON.stringify(area.fakes.lark.delivered.at(-1)?.body ?? null),
+    lastLarkContent: () =>
+      (area.fakes.lark.delivered.at(-1)?.body as { content?: string } | undefined)?.content ?? "",
   };
   return area;
 }

@@ -11,10 +11,10 @@ export const alerts = pgTable(
     /** A-YYYYMMDD-NNN (the day it was raised, in OPS_TIMEZONE): what /ack, /snooze and /escalate name. */
     number: text("number").unique(),
     /** "response" | "resolution" (complaint clocks), "order", "inspection", "task", "stock" (below safety stock),
-     * "maintenance" (service overdue). */
+     * "maintenance" (service overdue), "risk" (a high risk without a plan with an owner). */
     kind: text("kind").notNull(),
     /** The complaint, order or task number, "<area code>:<local date>" for a missed inspection, "<sku>#<drop>" for
-     * stock, "<equipment>:<due date>" for maintenance. */
+     * stock, "<equipment>:<due date>" for maintenance, the risk number for a risk. */
     entity: text("entity").notNull(),
     /** "warning" (75 %), "breach", "overdue", "missed", "low", "review" (order > 5 days late), "escalation". */
     level: text("level").notNull(),

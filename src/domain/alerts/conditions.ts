@@ -1,5 +1,5 @@
 // What is overdue at an instant: complaint clocks at 75 % and at breach, late orders, missed inspections, overdue tasks.
-import { and, asc, eq, isNull, lt, lte, ne, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gte, isNull, lt, lte, ne, or, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/database.ts";
 import {
@@ -9,6 +9,7 @@ import {
   inspectionAreas,
   orders,
   people,
+  risks,
   stockItems,
   tasks,
 } from "../../db/schema/index.ts";
@@ -29,6 +30,8 @@ import {
   FIRST_RESPONSE_HOURS,
   RESOLUTION_WORKING_DAYS,
   REVIEW_AFTER_DAYS,
+  RISK_HIGH_SCORE,
+  RISK_PLAN_GRACE_WORKING_DAYS,
   WARNING_SHARE,
 } from "../policy.ts";
 import { formatQuantity } from "../stock/quantity.ts";
@@ -89,6 +92,17 @@ export type SubjectFacts =
       ownerPersonId: number;
       ownerName: string;
       dueDate: LocalDate;
+    }
+  | {
+      type: "risk";
+      number: string;
+      description: string;
+      likelihood: number;
+      impact: number;
+      score: number;
+      raisedAt: string;
+      /** When its plan with an owner was due (raised + the grace in working days). */
+      planDueAt: string;
     };
 
 /** What the card shows; an escalation also says why and from which level. */
@@ -133,6 +147,8 @@ export function holdingSubjects(now: Date, today: LocalDate) {
     task: and(eq(tasks.status, "open"), lt(tasks.dueDate, today)),
     stock: eq(stockItems.low, true),
     maintenance: sql`${nextServiceSql} < ${today}::date`,
+    // A high risk needs a plan with an owner; the grace after it was raised is checked on the calendar in code.
+    risk: and(eq(risks.status, "open"), gte(risks.score, RISK_HIGH_SCORE), isNull(risks.planOwnerId)),
   } satisfies Record<Exclude<AlertKind, "inspection">, SQL | undefined>;
 }
 
@@ -363,6 +379,43 @@ async function maintenanceConditions(db: Db, now: Date, today: LocalDate): Promi
   }));
 }
 
+/** A working day is a whole calendar day, so the grace never ends sooner than this after the risk was raised. */
+const EARLIEST_RISK_PLAN_DUE_MS = RISK_PLAN_GRACE_WORKING_DAYS * 24 * HOUR_MS;
+
+/** High risks still without a plan with an owner once the grace after they were raised has run, not alerted yet. */
+async function riskConditions(db: Db, now: Date, calendar: WorkingCalendar): Promise<AlertCondition[]> {
+  const holding = holdingSubjects(now, localDateOf(now, calendar.timezone)).risk;
+  const rows = await db
+    .select({
+      number: risks.number,
+      description: risks.description,
+      likelihood: risks.likelihood,
+      impact: risks.impact,
+      score: risks.score,
+      raisedAt: risks.raisedAt,
+    })
+    .from(risks)
+    .where(
+      and(
+        holding,
+        lte(risks.raisedAt, new Date(now.getTime() - EARLIEST_RISK_PLAN_DUE_MS)),
+        notRaised("risk", risks.number, sql`'overdue'`),
+      ),
+    )
+    .orderBy(asc(risks.id));
+  return rows.flatMap(({ raisedAt, ...risk }) => {
+    const planDueAt = calendar.addWorkingDays(raisedAt, RISK_PLAN_GRACE_WORKING_DAYS).due;
+    if (planDueAt > now) return [];
+    const facts = {
+      type: "risk" as const,
+      ...risk,
+      raisedAt: raisedAt.toISOString(),
+      planDueAt: planDueAt.toISOString(),
+    };
+    return [{ kind: "risk" as const, entity: risk.number, level: "overdue" as const, safety: false, facts }];
+  });
+}
+
 /**
  * The complaint, order and task conditions that hold at `now` (business day and time in the calendar's zone) and
  * were not raised before at their level or a graver one: in steady state the queries return nothing.
@@ -373,14 +426,15 @@ export async function unraisedConditions(
   calendar: WorkingCalendar,
 ): Promise<AlertCondition[]> {
   const today = localDateOf(now, calendar.timezone);
-  const [complaintBlock, orderBlock, taskBlock, stockBlock, maintenanceBlock] = await Promise.all([
+  const blocks = await Promise.all([
     complaintConditions(db, now, today, calendar),
     orderConditions(db, now, today),
     taskConditions(db, now, today),
     stockConditions(db, now, calendar),
     maintenanceConditions(db, now, today),
+    riskConditions(db, now, calendar),
   ]);
-  return [...complaintBlock, ...orderBlock, ...taskBlock, ...stockBlock, ...maintenanceBlock];
+  return blocks.flat();
 }
 
 /** Calendar days an order is late on `today`, from its original due date. */

@@ -6,6 +6,7 @@ import { computeKpisForWindows, type Kpis } from "../kpi/compute.ts";
 import { monthToDateWindow, periodWindow, yesterdayWindow } from "../kpi/window.ts";
 import { listTargets, standings, type TargetStanding } from "../targets/targets.ts";
 import { type UrgentItem, urgentItems } from "./urgent-items.ts";
+import { type WeeklySection, weeklySection } from "./weekly.ts";
 
 export interface DigestContent {
   /** The local day the digest is for (the day it is sent). */
@@ -23,6 +24,8 @@ export interface DigestContent {
   urgent: UrgentItem[];
   /** Daily targets against yesterday, weekly ones against the week to date, monthly ones against the month to date. */
   targets: TargetStanding[];
+  /** On the first working day of the week only: the open high risks and their plans. */
+  weekly?: WeeklySection | undefined;
   /** The digest's day or a window it reports on rests on the provisional rule: marked, explained by /calendar. */
   provisional: boolean;
 }
@@ -42,10 +45,14 @@ export async function computeDigest(
     ? [{ from: periodWindow("week", now, timezone).from, to: monthToDate.to }]
     : [];
   const windows = [yesterday, { from: dayBeforeDate, to: dayBeforeDate }, monthToDate, ...weekToDate];
-  const [[yesterdayKpis, dayBeforeKpis, monthToDateKpis, weekToDateKpis], urgent] = await Promise.all([
-    computeKpisForWindows(db, windows, { timezone, now, calendar }),
-    urgentItems(db, { now, timezone }),
-  ]);
+  const date = localDateOf(now, timezone);
+  const [[yesterdayKpis, dayBeforeKpis, monthToDateKpis, weekToDateKpis], urgent, weekly] = await Promise.all(
+    [
+      computeKpisForWindows(db, windows, { timezone, now, calendar }),
+      urgentItems(db, { now, timezone }),
+      weeklySection(db, date, calendar),
+    ],
+  );
   if (!yesterdayKpis || !dayBeforeKpis || !monthToDateKpis) throw new Error("a digest window has no KPIs");
   const targets = [
     ...standings(allTargets, "day", yesterdayKpis),
@@ -53,7 +60,7 @@ export async function computeDigest(
     ...standings(allTargets, "month", monthToDateKpis),
   ];
   return {
-    date: localDateOf(now, timezone),
+    date,
     asOf: now,
     timezone,
     yesterday: yesterdayKpis,
@@ -61,6 +68,7 @@ export async function computeDigest(
     monthToDate: monthToDateKpis,
     urgent,
     targets,
+    weekly,
     provisional:
       calendar.isWorkingDay(localDateOf(now, timezone)).provisional ||
       yesterdayKpis.provisional ||

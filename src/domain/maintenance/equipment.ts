@@ -8,7 +8,7 @@ import { audit } from "../audit.ts";
 import { addDays, calendarDaysBetween, type LocalDate, localDateOf } from "../calendar/local-time.ts";
 import { MAINTENANCE_AHEAD_DAYS } from "../policy.ts";
 import { Refused } from "../refused.ts";
-import { createTask } from "../tasks/changes.ts";
+import { closeTasksOfSource, createTask } from "../tasks/changes.ts";
 import { tasksOfSource } from "../tasks/store.ts";
 import { nextServiceSql } from "./next-service.ts";
 
@@ -174,7 +174,10 @@ export async function addEquipment(
   return withTask(db, toEquipment(row, today));
 }
 
-/** Records a service done today: the next one counts from today, and gets its task when due within a week. */
+/**
+ * Records a service done today: the open task of that service is done with it, and the next service counts from
+ * today and gets its task when due within a week.
+ */
 export async function recordService(
   db: Db,
   actor: Actor,
@@ -199,6 +202,8 @@ export async function recordService(
       before: { lastService: before.lastService },
       after: { lastService: today },
     });
+    // The service just done is the one its task asked for: that task is done with it.
+    await closeTasksOfSource(tx, actor, serviceSource(code, nextDueOf(before)), "task.done");
     return after as EquipmentRow;
   });
   await scheduleOne(db, row, actor.at, timezone);

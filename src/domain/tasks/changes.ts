@@ -1,5 +1,5 @@
 // Every state change of a task: create (from a command or another area), complete, snooze; one audit row each.
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../../db/database.ts";
 import { tasks } from "../../db/schema/index.ts";
 import { type Actor, auditedBy } from "../actor.ts";
@@ -116,6 +116,32 @@ export const completeTask = (db: Db, actor: Actor, number: string) =>
     refuseUnlessOpenAndAllowed(actor, current);
     return { status: "done", doneAt: actor.at, doneBy: actor.personId, remindAt: null };
   });
+
+/**
+ * Marks done the open tasks another area created for one of its things, once that thing no longer needs them
+ * (a service recorded, a risk closed); `action` names why in each task's audit row. Pass the area's transaction.
+ */
+export async function closeTasksOfSource(
+  db: Db,
+  actor: Actor,
+  source: TaskSource,
+  action: string,
+): Promise<string[]> {
+  const closed = await db
+    .update(tasks)
+    .set({
+      status: "done",
+      doneAt: actor.at,
+      doneBy: actor.personId,
+      remindAt: null,
+      version: sql`${tasks.version} + 1`,
+    })
+    .where(and(eq(tasks.sourceType, source.type), eq(tasks.sourceId, source.id), eq(tasks.status, "open")))
+    .returning();
+  for (const row of closed)
+    await audit(db, auditEntry(actor, row.number, action, { status: "open" }, { status: row.status }));
+  return closed.map((row) => row.number);
+}
 
 /**
  * Snooze pushes the reminder by TASK_SNOOZE_WORKING_HOURS working hours and never the due date: the date

@@ -73,6 +73,23 @@ describe("service tasks a week ahead", () => {
     expect(await serviceTasks()).toHaveLength(1);
   });
 
+  it("marks the open task of the service done when the service is recorded, audited as the task's change", async () => {
+    await add(local("2026-11-25", "09:00"), "CNC-1", 30, "2026-11-01", mechanic);
+    const [open] = await serviceTasks();
+    expect(open?.status).toBe("open");
+    await recordService(database.db, actorAt(local("2026-11-26", "15:00")), "cnc-1", TIMEZONE);
+    const [done] = await serviceTasks();
+    expect(done).toMatchObject({ id: open?.id, status: "done", doneBy: manager, remindAt: null });
+    expect(done?.doneAt).toEqual(local("2026-11-26", "15:00"));
+    const audited = await database.db.select().from(auditLog).where(eq(auditLog.entityType, "task"));
+    expect(audited.map((row) => [row.entityId, row.action])).toEqual([
+      [open?.number, "task.created"],
+      [open?.number, "task.done"],
+    ]);
+    // The next service, 30 days on, has no task yet.
+    expect(await serviceTasks()).toHaveLength(1);
+  });
+
   it("creates the task of a later service on the day it comes within 7 days, owned by whoever added it", async () => {
     const added = await add(local("2026-11-25", "09:00"), "PRESS-2", 30, "2026-11-20");
     expect(added.task).toBeUndefined();
