@@ -8,6 +8,7 @@ import { helpCommand, helpLanguageAction } from "./help/commands.ts";
 import { createInspectionCommands } from "./inspections/commands.ts";
 import { createKpiCommands } from "./kpi/commands.ts";
 import { createMaintenanceCommands } from "./maintenance/commands.ts";
+import { createMeetingCommands } from "./meetings/commands.ts";
 import { createOrderCommands } from "./orders/commands.ts";
 import { createRoleCommands } from "./roles/commands.ts";
 import { createRosterCommands } from "./roster/commands.ts";
@@ -30,6 +31,7 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createRosterCommands(deps),
     createStockCommands(deps),
     createMaintenanceCommands(deps),
+    createMeetingCommands(deps),
     createCalendarCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),

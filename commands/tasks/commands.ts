@@ -9,12 +9,12 @@ import {
 } from "../../src/bot/index.ts";
 import { usageLine } from "../../src/bot/usage.ts";
 import type { ActionResult } from "../../src/chat/card.ts";
-import type { InboundMessage, Person } from "../../src/chat/events.ts";
 import type { Language } from "../../src/chat/language.ts";
 import { localDateOf } from "../../src/domain/calendar/local-time.ts";
 import { TaskRefused } from "../../src/domain/tasks/refusal.ts";
 import type { Task } from "../../src/domain/tasks/store.ts";
 import type { CommandDeps } from "../deps.ts";
+import { mentionedPerson } from "../mentioned-names.ts";
 import { TASK_ACTIONS, type TaskCardClock, taskCard, taskListCard, taskRefusalText } from "./cards.ts";
 
 const TASKS = { zh: "待办", en: "Tasks" };
@@ -30,31 +30,6 @@ const TASK_NEW_ARGS = {
   owner: arg.text({ label: { zh: "@负责人", en: "@owner" } }),
   due: arg.date({ label: { zh: "截止日期", en: "due date" } }),
 } as const;
-
-const AT = /^[@＠]/u;
-/** Platform user ids as the platforms write them: Lark ou_…, DingTalk staff ids, WeCom userids. */
-const USER_ID = /^[A-Za-z0-9_.@:+-]{1,128}$/;
-
-/**
- * The owner the "@owner" word names: the mention of that name the message carried (the only one, or the
- * one by that name); WeCom sends no mentions, so there "@userid" names the account by its user id.
- */
-function ownerOf(typed: string, event: InboundMessage, usage: (language: Language) => string): Person {
-  if (!AT.test(typed))
-    throw new UserError(
-      `负责人要用 @ 提及: ${typed} — ${usage("zh")}`,
-      `the owner must be an @mention: ${typed} — ${usage("en")}`,
-    );
-  const name = typed.slice(1);
-  const mentioned =
-    event.mentions.length === 1 ? event.mentions[0] : event.mentions.find((person) => person.name === name);
-  if (mentioned) return mentioned;
-  if (USER_ID.test(name)) return { id: name };
-  throw new UserError(
-    `无法识别 ${typed}: 这条消息没有带上提及信息; 请写 @用户ID — ${usage("zh")}`,
-    `cannot tell who ${typed} is: the message carried no mention; write @userid — ${usage("en")}`,
-  );
-}
 
 export function createTaskCommands(deps: CommandDeps): { commands: Command[]; actions: Action[] } {
   const { tasks, people } = deps.services;
@@ -94,7 +69,7 @@ export function createTaskCommands(deps: CommandDeps): { commands: Command[]; ac
       handler: async ({ args, event, actor, language, reply }) => {
         const usage = (lang: Language) =>
           `${lang === "zh" ? "用法" : "usage"}: ${usageLine(lang === "zh" ? "待办 新建" : "task new", TASK_NEW_ARGS, lang)}`;
-        const account = ownerOf(args.owner, event, usage);
+        const account = mentionedPerson(args.owner, event, usage);
         const owner = await people.forContact({
           platform: event.platform,
           userId: account.id,

@@ -20,6 +20,8 @@ import { findActiveArea, inspectionsInWindow, listActiveAreas } from "./inspecti
 import { submitInspection } from "./inspections/submit.ts";
 import { computeKpis } from "./kpi/compute.ts";
 import { addEquipment, listEquipment, recordService } from "./maintenance/equipment.ts";
+import { addMeetingAction, recordMinutes, scheduleMeeting } from "./meetings/changes.ts";
+import { findMeeting } from "./meetings/store.ts";
 import {
   cancelOrder,
   completeOrder,
@@ -95,6 +97,14 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       rolesOf: bind(rolesOf),
       grantRole: bind(grantRole),
       revokeRole: bind(revokeRole),
+    },
+    meetings: {
+      schedule: (
+        ...args: Parameters<typeof scheduleMeeting> extends [unknown, unknown, ...infer A] ? A : never
+      ) => scheduleMeeting(db, outbox, ...args),
+      minutes: bind(recordMinutes),
+      action: bind(addMeetingAction),
+      find: bind(findMeeting),
     },
     maintenance: { add: bind(addEquipment), done: bind(recordService), list: bind(listEquipment) },
     stock: { define: bind(defineStockItem), record: bind(recordStockMovement), list: bind(listStock) },
