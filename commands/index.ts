@@ -10,6 +10,7 @@ import { createKpiCommands } from "./kpi/commands.ts";
 import { createMaintenanceCommands } from "./maintenance/commands.ts";
 import { createMeetingCommands } from "./meetings/commands.ts";
 import { createOrderCommands } from "./orders/commands.ts";
+import { createReviewCommands } from "./review/commands.ts";
 import { createRoleCommands } from "./roles/commands.ts";
 import { createRosterCommands } from "./roster/commands.ts";
 import { createRulesCommands } from "./rules/commands.ts";
@@ -32,6 +33,7 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createStockCommands(deps),
     createMaintenanceCommands(deps),
     createMeetingCommands(deps),
+    createReviewCommands(deps),
     createCalendarCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),

@@ -5,6 +5,7 @@ import type { InboundMessage } from "../../src/chat/events.ts";
 import type { Bilingual, Language } from "../../src/chat/language.ts";
 import { md } from "../../src/chat/rich-text.ts";
 import type { Role } from "../../src/domain/people/role.ts";
+import { REVIEW_PACK_TIME } from "../../src/domain/policy.ts";
 import type {
   ChatSubscription,
   SubscribeOutcome,
@@ -19,7 +20,10 @@ export const SETTINGS: Bilingual = { zh: "设置", en: "Settings" };
 
 const SUBSCRIBERS: readonly Role[] = ["manager", "admin"];
 
-const TOPIC_NAMES_ZH = { digest: "日报", alerts: "告警" } as const satisfies Record<Topic, string>;
+const TOPIC_NAMES_ZH = { digest: "日报", alerts: "告警", review: "评审" } as const satisfies Record<
+  Topic,
+  string
+>;
 /** The topic as it may be typed, in either language. */
 const TOPIC_WORDS = Object.entries(TOPIC_NAMES_ZH).flat();
 const topic = arg.enum({ label: { zh: "订阅内容", en: "topic" }, choices: TOPIC_NAMES_ZH });
@@ -29,6 +33,10 @@ const topicName = (value: Topic, language: Language): string =>
 
 /** "每个工作日 09:00 (Asia/Shanghai)" / "at once". */
 function scheduleText(subscription: ChatSubscription, timezone: string, language: Language): string {
+  if (subscription.topic === "review")
+    return language === "zh"
+      ? `每月第一个工作日 ${REVIEW_PACK_TIME} (${timezone}), 上月评审材料`
+      : `the previous month's pack on each month's first working day at ${REVIEW_PACK_TIME} (${timezone})`;
   if (subscription.sendAt === null) return language === "zh" ? "发生时立即推送" : "the moment they happen";
   return language === "zh"
     ? `每个工作日 ${subscription.sendAt} (${timezone})`
@@ -94,8 +102,8 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
     const webhook =
       event.platform === "wecom" ? { zh: " [群机器人 Webhook 或 key]", en: " [robot-webhook]" } : undefined;
     return {
-      zh: `用法: /订阅 <日报|告警> [HH:MM]${webhook?.zh ?? ""}`,
-      en: `usage: /subscribe <digest|alerts> [HH:MM]${webhook?.en ?? ""}`,
+      zh: `用法: /订阅 <日报|告警|评审> [HH:MM]${webhook?.zh ?? ""}`,
+      en: `usage: /subscribe <digest|alerts|review> [HH:MM]${webhook?.en ?? ""}`,
     };
   }
 
@@ -113,8 +121,8 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
     group: SETTINGS,
     names: { en: ["subscribe"], zh: ["订阅"] },
     description: {
-      zh: "为本群订阅日报或告警; 企业微信群在最后加上群机器人的 Webhook 地址或 key",
-      en: "subscribe this group to the digest or alerts; in a WeCom group add the group robot's webhook URL or key last",
+      zh: "为本群订阅日报、告警或月度评审材料; 企业微信群在最后加上群机器人的 Webhook 地址或 key",
+      en: "subscribe this group to the digest, alerts or the monthly review pack; in a WeCom group add the group robot's webhook URL or key last",
     },
     example: { zh: "日报 09:00", en: "digest 09:00" },
     roles: SUBSCRIBERS,
@@ -158,7 +166,10 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
     id: "unsubscribe",
     group: SETTINGS,
     names: { en: ["unsubscribe"], zh: ["退订"] },
-    description: { zh: "取消本群的日报或告警订阅", en: "stop the digest or alerts for this group" },
+    description: {
+      zh: "取消本群的日报、告警或评审订阅",
+      en: "stop the digest, alerts or the review pack for this group",
+    },
     example: { zh: "告警", en: "alerts" },
     roles: SUBSCRIBERS,
     args: { topic },

@@ -33,6 +33,7 @@ import {
 import { findOrder } from "./orders/orders-repository.ts";
 import { knownPerson, personForContact } from "./people/people.ts";
 import { grantRole, revokeRole, rolesOf } from "./people/roles.ts";
+import { computeReviewPack } from "./review/pack.ts";
 import { changeRosterPost, rosterOf } from "./roster/roster.ts";
 import { defineStockItem, recordStockMovement } from "./stock/changes.ts";
 import { listStock } from "./stock/status.ts";
@@ -117,6 +118,7 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       ofSource: bind(tasksOfSource),
     },
     targets: { set: bind(setTarget), list: bind(listTargets) },
+    review: { pack: bind(computeReviewPack) },
     roster: { change: bind(changeRosterPost), of: bind(rosterOf) },
     subscriptions: {
       ofChat: bind(chatSubscriptions),

@@ -5,6 +5,7 @@ import { housekeepingJob } from "./housekeeping.ts";
 import type { Job } from "./job.ts";
 import { kpiDigestJob } from "./kpi-digest.ts";
 import { maintenanceScheduleJob } from "./maintenance-schedule.ts";
+import { monthlyReviewJob } from "./monthly-review.ts";
 import { overdueSweepJob } from "./overdue-sweep.ts";
 import { provisionalDeadlinesJob } from "./provisional-deadlines.ts";
 import { rosterShortageJob } from "./roster-shortage.ts";
@@ -21,6 +22,7 @@ export const JOBS: readonly Job[] = [
   taskRemindersJob,
   rosterShortageJob,
   maintenanceScheduleJob,
+  monthlyReviewJob,
 ];
 
 export function findJob(name: string): Job | undefined {
