@@ -18,6 +18,7 @@ import { createStockCommands } from "./stock/commands.ts";
 import { createSubscriptionCommands } from "./subscriptions/commands.ts";
 import { createTargetCommands } from "./targets/commands.ts";
 import { createTaskCommands } from "./tasks/commands.ts";
+import { createTrainingCommands } from "./training/commands.ts";
 
 export function createCommandRegistry(runtime: RuntimeDeps): Registry {
   const deps = commandDeps(runtime);
@@ -34,6 +35,7 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createMaintenanceCommands(deps),
     createMeetingCommands(deps),
     createReviewCommands(deps),
+    createTrainingCommands(deps),
     createCalendarCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),

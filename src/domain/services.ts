@@ -41,6 +41,8 @@ import { chatSubscriptions, chatWebhook, subscribe, unsubscribe } from "./subscr
 import { listTargets, setTarget } from "./targets/targets.ts";
 import { completeTask, createTask, snoozeTask } from "./tasks/changes.ts";
 import { findTask, listTasks, tasksOfSource } from "./tasks/store.ts";
+import { answerPractice, startPractice } from "./training/practice.ts";
+import { listTraining, logTraining } from "./training/records.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: any parameter list binds; Bound keeps each one's own types.
 type Operation = (db: Db, ...args: any[]) => unknown;
@@ -118,6 +120,12 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       ofSource: bind(tasksOfSource),
     },
     targets: { set: bind(setTarget), list: bind(listTargets) },
+    training: {
+      log: bind(logTraining),
+      list: bind(listTraining),
+      startPractice: bind(startPractice),
+      answerPractice: bind(answerPractice),
+    },
     review: { pack: bind(computeReviewPack) },
     roster: { change: bind(changeRosterPost), of: bind(rosterOf) },
     subscriptions: {

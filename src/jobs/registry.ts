@@ -10,6 +10,7 @@ import { overdueSweepJob } from "./overdue-sweep.ts";
 import { provisionalDeadlinesJob } from "./provisional-deadlines.ts";
 import { rosterShortageJob } from "./roster-shortage.ts";
 import { taskRemindersJob } from "./task-reminders.ts";
+import { trainingGapsJob } from "./training-gaps.ts";
 
 export const JOBS: readonly Job[] = [
   inboxSweepJob,
@@ -23,6 +24,7 @@ export const JOBS: readonly Job[] = [
   rosterShortageJob,
   maintenanceScheduleJob,
   monthlyReviewJob,
+  trainingGapsJob,
 ];
 
 export function findJob(name: string): Job | undefined {
