@@ -1,7 +1,7 @@
-// The monthly review pack as a card: each section's count as a field, then the metrics against their targets and
-// each section's items, in the pack's reading order, so a platform that cuts a long card cuts the last items first.
+// The monthly review pack as a card: every section's count first, then the metrics against their targets and each
+// section's items in the pack's reading order, so a platform that cuts a long card cuts the last items first.
 import { buttonValue } from "../../src/bot/index.ts";
-import type { Card, CardField } from "../../src/chat/card.ts";
+import type { Card } from "../../src/chat/card.ts";
 import type { Language } from "../../src/chat/language.ts";
 import { joinRich, markup, md, type RichText } from "../../src/chat/rich-text.ts";
 import type { ReviewPack, ReviewSection, ReviewSectionId } from "../../src/domain/review/pack.ts";
@@ -89,24 +89,26 @@ function sectionText(section: ReviewSection, language: Language): RichText {
   return joinRich([head, ...lines, ...more], "\n");
 }
 
-/** The counts survive any cut: WeCom and DingTalk show fields apart from the text they shorten. */
-const countFields = (pack: ReviewPack, language: Language): CardField[] =>
-  pack.sections.flatMap((section) =>
+/** Every section's count on the first line: a platform that cuts a long card cuts from the end, never this. */
+function countLine(pack: ReviewPack, language: Language): RichText {
+  const counts = pack.sections.flatMap((section) =>
     section.id === "metrics"
       ? []
-      : [
-          {
-            label: pick(language, HEADINGS[section.id].zh, HEADINGS[section.id].en),
-            value: String(section.total),
-          },
-        ],
+      : [`${pick(language, HEADINGS[section.id].zh, HEADINGS[section.id].en)} ${section.total}`],
   );
+  return markup(counts.join(" · "));
+}
 
 export function reviewPackCard(pack: ReviewPack, language: Language, hint?: RichText): Card {
   const metrics = pack.sections.find((section) => section.id === "metrics");
   const provisional = metrics?.id === "metrics" && metrics.provisional ? provisionalMark(true, language) : "";
+  // The hint a button asked for goes right under the counts, so that no cut can drop it.
   const body = joinRich(
-    [...pack.sections.map((section) => sectionText(section, language)), ...(hint ? [hint] : [])],
+    [
+      countLine(pack, language),
+      ...(hint ? [hint] : []),
+      ...pack.sections.map((section) => sectionText(section, language)),
+    ],
     "\n\n",
   );
   const problems = pack.sections.some((section) => section.id !== "metrics" && section.total > 0);
@@ -117,7 +119,6 @@ export function reviewPackCard(pack: ReviewPack, language: Language, hint?: Rich
       `Monthly review pack ${pack.month}${provisional}`,
     ),
     tone: problems ? "warning" : "success",
-    fields: countFields(pack, language),
     markdown: body,
     buttons: [
       {
