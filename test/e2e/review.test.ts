@@ -3,7 +3,15 @@
 // once per group and month, every section of the previous month, and Record action with the meeting to send.
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { alerts, complaints, inspections, orders, targets, tasks } from "../../src/db/schema/index.ts";
+import {
+  alerts,
+  calendarOverrides,
+  complaints,
+  inspections,
+  orders,
+  targets,
+  tasks,
+} from "../../src/db/schema/index.ts";
 import { monthlyReviewJob } from "../../src/jobs/monthly-review.ts";
 import { useAreaTest } from "../helpers/e2e-area.ts";
 import { sendDingTalkMessage, sendWeComAppMessage, sendWeComBotMessage } from "../helpers/e2e-harness.ts";
@@ -181,6 +189,17 @@ describe("the review pack on DingTalk", () => {
     const pack = JSON.stringify(area.fakes.dingtalk.delivered.at(-1)?.body);
     expect(pack).toContain("2026-11 月度评审材料");
     expect(pack).toContain("逾期订单");
+  });
+
+  it("a Saturday made a workday is the month's first working day; without it, the Monday", async () => {
+    await area.withRole("dingtalk", "manager4511", "manager");
+    expect(await sendDingTalkMessage(area.h, area.fakes, "/订阅 评审", area.messageId("sub"))).toBe(200);
+    expect(await run(local("2026-08-01", "09:30"))).toBe("no review pack due");
+    await area.database.db
+      .insert(calendarOverrides)
+      .values({ day: "2026-08-01", kind: "work", createdAt: START });
+    expect(await run(local("2026-08-01", "09:30"))).toMatch(/^1 review packs for 2026-07/);
+    expect(await run(local("2026-08-03", "09:30"))).toBe("no review pack due");
   });
 });
 
