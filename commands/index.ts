@@ -9,8 +9,10 @@ import { helpCommand, helpLanguageAction } from "./help/commands.ts";
 import { createInspectionCommands } from "./inspections/commands.ts";
 import { createKpiCommands } from "./kpi/commands.ts";
 import { createMaintenanceCommands } from "./maintenance/commands.ts";
+import { createMeetingCommands } from "./meetings/commands.ts";
 import { createOrderCommands } from "./orders/commands.ts";
 import { createPlanningCommands } from "./orders/planning.ts";
+import { createReviewCommands } from "./review/commands.ts";
 import { createRiskCommands } from "./risks/commands.ts";
 import { createRoleCommands } from "./roles/commands.ts";
 import { createRosterCommands } from "./roster/commands.ts";
@@ -19,6 +21,7 @@ import { createStockCommands } from "./stock/commands.ts";
 import { createSubscriptionCommands } from "./subscriptions/commands.ts";
 import { createTargetCommands } from "./targets/commands.ts";
 import { createTaskCommands } from "./tasks/commands.ts";
+import { createTrainingCommands } from "./training/commands.ts";
 
 export function createCommandRegistry(runtime: RuntimeDeps): Registry {
   const deps = commandDeps(runtime);
@@ -35,6 +38,9 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createStockCommands(deps),
     createMaintenanceCommands(deps),
     createRiskCommands(deps),
+    createMeetingCommands(deps),
+    createReviewCommands(deps),
+    createTrainingCommands(deps),
     createCalendarCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),

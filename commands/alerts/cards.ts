@@ -1,7 +1,7 @@
 // The alert card, in Chinese and English at once (it goes to groups): what is late, by how much, and its buttons.
 import { buttonValue } from "../../src/bot/command.ts";
 import type { Card, CardButton, CardField, OutboundMessage } from "../../src/chat/card.ts";
-import { markup, md, type RichText } from "../../src/chat/rich-text.ts";
+import { joinRich, markup, md, type RichText } from "../../src/chat/rich-text.ts";
 import { daysLate } from "../../src/domain/alerts/conditions.ts";
 import { goesToManagers } from "../../src/domain/alerts/levels.ts";
 import { type AlertRow, alertFacts } from "../../src/domain/alerts/store.ts";
@@ -14,6 +14,8 @@ export const ALERT_ACTIONS = {
   snoozeHour: "alert.snooze_hour",
   snoozeTomorrow: "alert.snooze_tomorrow",
   escalate: "alert.escalate",
+  /** On a late order's alert that went to the managers: says how to schedule its special meeting. */
+  scheduleMeeting: "meeting.schedule",
 } as const;
 
 const both = (zh: string, en: string): string => `${zh} / ${en}`;
@@ -50,6 +52,8 @@ export interface AlertCardState {
   /** Who acknowledged or snoozed it, for the note. */
   ackedByName?: string | undefined;
   snoozedByName?: string | undefined;
+  /** What a button asked to add under the card's text (the command to schedule a meeting, prefilled). */
+  hint?: RichText | undefined;
 }
 
 function subjectFields(alert: AlertRow, { now, timezone }: AlertCardState): CardField[] {
@@ -182,6 +186,13 @@ function buttonsOf(alert: AlertRow): CardButton[] {
     { label: both("1 小时后提醒", "Snooze 1 h"), action: ALERT_ACTIONS.snoozeHour, value },
     { label: both("明天再提醒", "Snooze to tomorrow"), action: ALERT_ACTIONS.snoozeTomorrow, value },
   ];
+  if (alert.kind === "order" && goesToManagers(alert.level)) {
+    buttons.push({
+      label: both("安排会议", "Schedule meeting"),
+      action: ALERT_ACTIONS.scheduleMeeting,
+      value,
+    });
+  }
   if (!goesToManagers(alert.level)) {
     buttons.push({
       label: both("升级给经理", "Escalate"),
@@ -207,7 +218,8 @@ function commandsOf(alert: AlertRow): string | undefined {
 }
 
 export function alertCard(alert: AlertRow, state: AlertCardState): Card {
-  const markdown = markdownOf(alert, state);
+  const text = markdownOf(alert, state);
+  const markdown = text && state.hint ? joinRich([text, state.hint], "\n\n") : (text ?? state.hint);
   const withoutButtons = commandsOf(alert);
   return {
     title: titleOf(alert),

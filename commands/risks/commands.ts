@@ -7,7 +7,7 @@ import { isLocalDate, type LocalDate } from "../../src/domain/calendar/local-tim
 import { RISK_SCALE_MAX, RISK_SCALE_MIN } from "../../src/domain/policy.ts";
 import { RiskRefused } from "../../src/domain/risks/refusal.ts";
 import type { CommandDeps } from "../deps.ts";
-import { ownerOf } from "../mentioned-owner.ts";
+import { mentionedPerson } from "../mentioned-names.ts";
 import { registerCard, riskCard, riskRefusalText } from "./text.ts";
 
 const RISKS = { zh: "风险", en: "Risks" };
@@ -57,7 +57,7 @@ function planTail(
   const named = event.mentions.find((person) => person.name && rest.endsWith(`@${person.name}`));
   const word = named ? `@${named.name}` : (DATE_AT_END.exec(rest)?.[1] ?? "");
   if (!/^[@＠]/u.test(word) || word.length === rest.length) return { plan: rest, due };
-  const owner = named ?? ownerOf(word, event, usage);
+  const owner = named ?? mentionedPerson(word, event, usage);
   return { plan: rest.slice(0, rest.length - word.length).replace(SPACE_AT_END, ""), owner, due };
 }
 

@@ -12,6 +12,7 @@ const STAGES: Record<PolicyStage, Record<Language, string>> = {
   quality: { zh: "质量与满意度", en: "Quality and satisfaction" },
   alerts: { zh: "告警", en: "Alerts" },
   reporting: { zh: "报告", en: "Reporting" },
+  improvement: { zh: "评审与改进", en: "Review and improvement" },
 };
 
 const UNITS: Record<PolicyUnit, Record<Language, string>> = {

@@ -5,6 +5,7 @@ import type { InboundMessage } from "../../src/chat/events.ts";
 import type { Bilingual, Language } from "../../src/chat/language.ts";
 import { md } from "../../src/chat/rich-text.ts";
 import type { Role } from "../../src/domain/people/role.ts";
+import { REVIEW_PACK_TIME } from "../../src/domain/policy.ts";
 import type {
   ChatSubscription,
   SubscribeOutcome,
@@ -19,10 +20,12 @@ export const SETTINGS: Bilingual = { zh: "设置", en: "Settings" };
 
 const SUBSCRIBERS: readonly Role[] = ["manager", "admin"];
 
-const TOPIC_NAMES_ZH = { digest: "日报", alerts: "告警", schedule: "排产" } as const satisfies Record<
-  Topic,
-  string
->;
+const TOPIC_NAMES_ZH = {
+  digest: "日报",
+  alerts: "告警",
+  schedule: "排产",
+  review: "评审",
+} as const satisfies Record<Topic, string>;
 /** The topic as it may be typed, in either language. */
 const TOPIC_WORDS = Object.entries(TOPIC_NAMES_ZH).flat();
 const topic = arg.enum({ label: { zh: "订阅内容", en: "topic" }, choices: TOPIC_NAMES_ZH });
@@ -32,6 +35,10 @@ const topicName = (value: Topic, language: Language): string =>
 
 /** "每个工作日 09:00 (Asia/Shanghai)" / "at once". */
 function scheduleText(subscription: ChatSubscription, timezone: string, language: Language): string {
+  if (subscription.topic === "review")
+    return language === "zh"
+      ? `每月第一个工作日 ${REVIEW_PACK_TIME} (${timezone}), 上月评审材料`
+      : `the previous month's pack on each month's first working day at ${REVIEW_PACK_TIME} (${timezone})`;
   if (subscription.sendAt === null) return language === "zh" ? "发生时立即推送" : "the moment they happen";
   return language === "zh"
     ? `每个工作日 ${subscription.sendAt} (${timezone})`
@@ -97,8 +104,8 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
     const webhook =
       event.platform === "wecom" ? { zh: " [群机器人 Webhook 或 key]", en: " [robot-webhook]" } : undefined;
     return {
-      zh: `用法: /订阅 <日报|告警|排产> [HH:MM]${webhook?.zh ?? ""}`,
-      en: `usage: /subscribe <digest|alerts|schedule> [HH:MM]${webhook?.en ?? ""}`,
+      zh: `用法: /订阅 <日报|告警|排产|评审> [HH:MM]${webhook?.zh ?? ""}`,
+      en: `usage: /subscribe <digest|alerts|schedule|review> [HH:MM]${webhook?.en ?? ""}`,
     };
   }
 
@@ -116,8 +123,8 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
     group: SETTINGS,
     names: { en: ["subscribe"], zh: ["订阅"] },
     description: {
-      zh: "为本群订阅日报、告警或排产计划 (每个工作日 08:00); 企业微信群在最后加上群机器人的 Webhook 地址或 key",
-      en: "subscribe this group to the digest, alerts or the production schedule (every working day at 08:00); in a WeCom group add the group robot's webhook URL or key last",
+      zh: "为本群订阅日报、告警、排产计划 (每个工作日 08:00) 或月度评审材料; 企业微信群在最后加上群机器人的 Webhook 地址或 key",
+      en: "subscribe this group to the digest, alerts, the production schedule (every working day at 08:00) or the monthly review pack; in a WeCom group add the group robot's webhook URL or key last",
     },
     example: { zh: "日报 09:00", en: "digest 09:00" },
     roles: SUBSCRIBERS,
@@ -162,8 +169,8 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
     group: SETTINGS,
     names: { en: ["unsubscribe"], zh: ["退订"] },
     description: {
-      zh: "取消本群的日报、告警或排产计划订阅",
-      en: "stop the digest, alerts or production schedule for this group",
+      zh: "取消本群的日报、告警、排产计划或评审订阅",
+      en: "stop the digest, alerts, production schedule or review pack for this group",
     },
     example: { zh: "告警", en: "alerts" },
     roles: SUBSCRIBERS,

@@ -3,12 +3,12 @@
 import { UserError } from "../../src/bot/index.ts";
 import type { PlatformId } from "../../src/chat/events.ts";
 import type { Bilingual } from "../../src/chat/language.ts";
-import { DEFAULT_DIGEST_TIME, SCHEDULE_TIME } from "../../src/domain/policy.ts";
+import { DEFAULT_DIGEST_TIME, REVIEW_PACK_TIME, SCHEDULE_TIME } from "../../src/domain/policy.ts";
 import type { Topic } from "../../src/domain/subscriptions/subscriptions.ts";
 import { mayBeWebhook, parseWeComWebhook } from "../../src/domain/subscriptions/wecom-webhook.ts";
 
 export interface SubscribeOptions {
-  /** "HH:MM" for the digest (default 09:00) and the schedule (default 08:00); null for alerts. */
+  /** "HH:MM" for the digest (default 09:00) and the schedule (default 08:00); null for alerts and the review. */
   sendAt: string | null;
   /** Canonical webhook URL, when one was given. */
   webhookUrl?: string;
@@ -93,8 +93,14 @@ export function parseSubscribeOptions(rest: string | undefined, context: Options
       `alerts are sent the moment they happen; they take no time — ${usage.en}`,
     );
   }
+  if (topic === "review" && sendAt !== undefined) {
+    throw new UserError(
+      `月度评审材料在每月第一个工作日 ${REVIEW_PACK_TIME} 发送, 不需要时间 — ${usage.zh}`,
+      `the review pack goes out on each month's first working day at ${REVIEW_PACK_TIME}; it takes no time — ${usage.en}`,
+    );
+  }
   return {
-    sendAt: topic === "alerts" ? null : (sendAt ?? DEFAULT_TIMES[topic]),
+    sendAt: topic === "alerts" || topic === "review" ? null : (sendAt ?? DEFAULT_TIMES[topic]),
     ...(webhookUrl && { webhookUrl }),
   };
 }

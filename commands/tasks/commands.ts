@@ -14,7 +14,7 @@ import { localDateOf } from "../../src/domain/calendar/local-time.ts";
 import { TaskRefused } from "../../src/domain/tasks/refusal.ts";
 import type { Task } from "../../src/domain/tasks/store.ts";
 import type { CommandDeps } from "../deps.ts";
-import { ownerOf } from "../mentioned-owner.ts";
+import { mentionedPerson } from "../mentioned-names.ts";
 import { TASK_ACTIONS, type TaskCardClock, taskCard, taskListCard, taskRefusalText } from "./cards.ts";
 
 const TASKS = { zh: "待办", en: "Tasks" };
@@ -69,7 +69,7 @@ export function createTaskCommands(deps: CommandDeps): { commands: Command[]; ac
       handler: async ({ args, event, actor, language, reply }) => {
         const usage = (lang: Language) =>
           `${lang === "zh" ? "用法" : "usage"}: ${usageLine(lang === "zh" ? "待办 新建" : "task new", TASK_NEW_ARGS, lang)}`;
-        const account = ownerOf(args.owner, event, usage);
+        const account = mentionedPerson(args.owner, event, usage);
         const owner = await people.forContact({
           platform: event.platform,
           userId: account.id,

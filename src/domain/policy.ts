@@ -1,7 +1,14 @@
 // Every number of the company's operating procedure, in one place: handlers and jobs read them here, /rules shows them.
 
 /** The part of the procedure a number belongs to; /rules groups by it in this order. */
-export type PolicyStage = "preparation" | "orders" | "service" | "quality" | "alerts" | "reporting";
+export type PolicyStage =
+  | "preparation"
+  | "orders"
+  | "service"
+  | "quality"
+  | "alerts"
+  | "reporting"
+  | "improvement";
 
 /** What a number counts; /rules puts it into words ("24 小时", "75 %", "09:00"). */
 export type PolicyUnit =
@@ -296,4 +303,51 @@ export const RISK_PLAN_DUE_WORKING_DAYS: number = rule(
   "working_days",
   "应对计划未写截止日期时, 其待办在此时长后到期",
   "A risk plan's task is due after this when the plan names no date",
+);
+
+// Review and improvement: special meetings, the monthly review pack, training every quarter, practice orders.
+/** "Schedule meeting" on a late order's alert suggests this time on the next working day. */
+export const MEETING_SUGGESTED_TIME: string = rule(
+  "MEETING_SUGGESTED_TIME",
+  "improvement",
+  "10:00",
+  "time",
+  "专项会议默认建议在下一个工作日的此时间召开",
+  "A special meeting is suggested for the next working day at",
+);
+/** The previous month's review pack goes out on the first working day of each month at this time. */
+export const REVIEW_PACK_TIME: string = rule(
+  "REVIEW_PACK_TIME",
+  "improvement",
+  "09:30",
+  "time",
+  "每月第一个工作日发送上月评审材料的时间",
+  "The previous month's review pack goes out on the month's first working day at",
+);
+/** Each section of the review pack lists at most this many items; the count beside it is always whole. */
+export const REVIEW_PACK_SECTION_ITEMS: number = rule(
+  "REVIEW_PACK_SECTION_ITEMS",
+  "improvement",
+  10,
+  "count",
+  "评审材料每部分最多列出的条目数",
+  "Items listed per section of the review pack, at most",
+);
+/** Everyone is trained every quarter: from the quarter's last month, the untrained are listed to the managers. */
+export const TRAINING_GAP_TIME: string = rule(
+  "TRAINING_GAP_TIME",
+  "improvement",
+  "09:30",
+  "time",
+  "季度最后一个月每周第一个工作日向经理列出本季度未培训人员的时间",
+  "In a quarter's last month, the people not yet trained that quarter are listed to the managers on each week's first working day at",
+);
+/** A practice order passes with at least this share (percent) of its answers right. */
+export const PRACTICE_PASS_PERCENT: number = rule(
+  "PRACTICE_PASS_PERCENT",
+  "improvement",
+  75,
+  "percent",
+  "练习单及格分数",
+  "A practice order passes with a score of at least",
 );

@@ -20,6 +20,8 @@ import { findActiveArea, inspectionsInWindow, listActiveAreas } from "./inspecti
 import { submitInspection } from "./inspections/submit.ts";
 import { computeKpis } from "./kpi/compute.ts";
 import { addEquipment, listEquipment, recordService } from "./maintenance/equipment.ts";
+import { addMeetingAction, recordMinutes, scheduleMeeting } from "./meetings/changes.ts";
+import { findMeeting } from "./meetings/store.ts";
 import {
   assignOrderLine,
   cancelOrder,
@@ -37,6 +39,7 @@ import { findOrder } from "./orders/orders-repository.ts";
 import { redeemBindCode, requestBindCode, unbindAccount } from "./people/binding.ts";
 import { knownPerson, personForContact } from "./people/people.ts";
 import { grantRole, revokeRole, rolesOf } from "./people/roles.ts";
+import { computeReviewPack } from "./review/pack.ts";
 import { closeRisk, planRisk, raiseRisk } from "./risks/changes.ts";
 import { riskRegister } from "./risks/store.ts";
 import { changeRosterPost, rosterOf } from "./roster/roster.ts";
@@ -46,6 +49,8 @@ import { chatSubscriptions, chatWebhook, subscribe, unsubscribe } from "./subscr
 import { listTargets, setTarget } from "./targets/targets.ts";
 import { completeTask, createTask, snoozeTask } from "./tasks/changes.ts";
 import { findTask, listTasks, tasksOfSource } from "./tasks/store.ts";
+import { answerPractice, startPractice } from "./training/practice.ts";
+import { listTraining, logTraining } from "./training/records.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: any parameter list binds; Bound keeps each one's own types.
 type Operation = (db: Db, ...args: any[]) => unknown;
@@ -118,6 +123,14 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       ) => redeemBindCode({ db, outbox }, ...args),
       unbind: bind(unbindAccount),
     },
+    meetings: {
+      schedule: (
+        ...args: Parameters<typeof scheduleMeeting> extends [unknown, unknown, ...infer A] ? A : never
+      ) => scheduleMeeting(db, outbox, ...args),
+      minutes: bind(recordMinutes),
+      action: bind(addMeetingAction),
+      find: bind(findMeeting),
+    },
     maintenance: { add: bind(addEquipment), done: bind(recordService), list: bind(listEquipment) },
     stock: { define: bind(defineStockItem), record: bind(recordStockMovement), list: bind(listStock) },
     tasks: {
@@ -135,6 +148,13 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       register: bind(riskRegister),
     },
     targets: { set: bind(setTarget), list: bind(listTargets) },
+    training: {
+      log: bind(logTraining),
+      list: bind(listTraining),
+      startPractice: bind(startPractice),
+      answerPractice: bind(answerPractice),
+    },
+    review: { pack: bind(computeReviewPack) },
     roster: { change: bind(changeRosterPost), of: bind(rosterOf) },
     subscriptions: {
       ofChat: bind(chatSubscriptions),

@@ -5,11 +5,13 @@ import { housekeepingJob } from "./housekeeping.ts";
 import type { Job } from "./job.ts";
 import { kpiDigestJob } from "./kpi-digest.ts";
 import { maintenanceScheduleJob } from "./maintenance-schedule.ts";
+import { monthlyReviewJob } from "./monthly-review.ts";
 import { overdueSweepJob } from "./overdue-sweep.ts";
 import { productionScheduleJob } from "./production-schedule.ts";
 import { provisionalDeadlinesJob } from "./provisional-deadlines.ts";
 import { rosterShortageJob } from "./roster-shortage.ts";
 import { taskRemindersJob } from "./task-reminders.ts";
+import { trainingGapsJob } from "./training-gaps.ts";
 
 export const JOBS: readonly Job[] = [
   inboxSweepJob,
@@ -23,6 +25,8 @@ export const JOBS: readonly Job[] = [
   rosterShortageJob,
   maintenanceScheduleJob,
   productionScheduleJob,
+  monthlyReviewJob,
+  trainingGapsJob,
 ];
 
 export function findJob(name: string): Job | undefined {

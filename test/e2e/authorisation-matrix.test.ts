@@ -14,6 +14,7 @@ import {
   chats,
   complaints,
   identities,
+  meetings,
   orders,
   outbox,
   subscriptions,
@@ -145,6 +146,17 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   "task.done": [],
   "task.snooze": [],
   rules: [],
+  // Managers and admins schedule meetings, record their minutes and actions, and log training; anyone reads a
+  // meeting or the training records and practises; the buttons only say what to send.
+  "meeting.new": SETTINGS,
+  "meeting.minutes": SETTINGS,
+  "meeting.action": SETTINGS,
+  "meeting.show": [],
+  "meeting.schedule": [],
+  "review.record_action": [],
+  "training.log": SETTINGS,
+  "training.list": [],
+  practice: [],
 };
 
 const allows = (id: string, holder: Holder): boolean => {
@@ -317,6 +329,56 @@ async function risk(ownerPersonId?: number): Promise<string> {
   return raised.number;
 }
 
+/** A meeting on a topic, scheduled by the manager, without minutes. */
+async function meeting(): Promise<string> {
+  const number = `M-20261126-${String(++sequence).padStart(3, "0")}`;
+  const now = h.clock.now();
+  await database.db.insert(meetings).values({
+    number,
+    kind: "topic",
+    topic: "supplier quality",
+    startsAt: now,
+    attendees: [],
+    platform: "lark",
+    chatId: CHAT,
+    createdAt: now,
+    createdBy: personOf.manager,
+  });
+  return number;
+}
+
+/** The review of a confirmed order more than 5 days late, its first notice sent to this chat. */
+async function orderAlert(): Promise<string> {
+  const number = await confirmed(personOf.manager);
+  const now = h.clock.now();
+  const facts = {
+    type: "order",
+    number,
+    customer: "ACME",
+    model: "X1",
+    quantity: 5,
+    dueDate: "2026-11-10",
+    originalDueDate: "2026-11-10",
+  };
+  const raised = { kind: "order", entity: number, level: "review" };
+  const [row] = await database.db
+    .insert(alerts)
+    .values({ ...raised, facts, raisedAt: now, sentCount: 1, firstSentAt: now })
+    .returning({ id: alerts.id });
+  await database.db.insert(outbox).values({
+    idempotencyKey: `${noticeKeyPrefix(raised, 0)}:lark:${CHAT}`,
+    platform: "lark",
+    targetKey: CHAT,
+    target: { kind: "chat", platform: "lark", chatId: CHAT, chatKind: "group" },
+    message: { type: "text", text: "alert" },
+    status: "sent",
+    nextAttemptAt: now,
+    createdAt: now,
+    finishedAt: now,
+  });
+  return String(row?.id);
+}
+
 /** A raised alert whose first notice went to `sentTo` (its outbox row, as the notice sender stores it). */
 async function alert(sentTo: { platform: PlatformId; chatId: string } = { platform: "lark", chatId: CHAT }) {
   const number = await complaint();
@@ -482,6 +544,14 @@ const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
   "risk.new": async () => "/risk new 3 4 the supplier may be late",
   "risk.plan": async (holder) => `/risk plan ${await risk(personOf[holder])} qualify a second supplier`,
   "risk.close": async () => `/risk close ${await risk()}`,
+  "meeting.new": async () => "/meeting new supplier quality 2026-12-01 10:00 @ou_attendee",
+  "meeting.minutes": async () => `/meeting minutes ${await meeting()} keep the supplier`,
+  "meeting.action": async () =>
+    `/meeting action ${await meeting()} audit the supplier @ou_task_owner 2026-12-10`,
+  "meeting.show": async () => `/meeting show ${await meeting()}`,
+  "training.log": async () => "/training log fire drill 2026-11-20 @ou_trainee",
+  "training.list": async () => "/training list",
+  practice: async () => "/practice",
 };
 
 interface ClickSpec {
@@ -528,6 +598,8 @@ const ACTION_VALUE: Record<string, (holder: Holder) => Promise<ClickSpec>> = {
   "alert.escalate": async () => ({ value: { id: await alert(), lang: "en" } }),
   "task.done": async (holder) => ({ value: { id: await task(personOf[holder]), lang: "en" } }),
   "task.snooze": async (holder) => ({ value: { id: await task(personOf[holder]), lang: "en" } }),
+  "meeting.schedule": async () => ({ value: { id: await orderAlert(), lang: "en" } }),
+  "review.record_action": async () => ({ value: { id: "2026-10", lang: "en" } }),
 };
 
 const registry = () =>

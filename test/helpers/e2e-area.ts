@@ -6,7 +6,7 @@ import { grantRole, personForContact } from "../../src/domain/people/people.ts";
 import type { Role } from "../../src/domain/people/role.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "./database.ts";
 import { type Channel, createHarness, type Fakes, type Harness, LARK, startFakes } from "./e2e-harness.ts";
-import { type LarkMentionSpec, larkMessageEvent, signLarkRequest } from "./lark-signer.ts";
+import { type LarkMentionSpec, larkCardAction, larkMessageEvent, signLarkRequest } from "./lark-signer.ts";
 
 export interface AreaTestOptions {
   /** Starts every message id of the file, so ids never collide between files sharing a database. */
@@ -46,6 +46,8 @@ export interface AreaTest {
   lastLark(): string;
   /** The content of the last reply the fake Lark received (the message's own JSON, not escaped again). */
   lastLarkContent(): string;
+  /** Clicks a button carrying `value` on a card in a Lark chat, signed; resolves with the callback's answer as JSON text. */
+  clickLark(value: Record<string, unknown>, click?: { operator?: string; chatId?: string }): Promise<string>;
 }
 
 /** Registers the file's hooks and returns live accessors to its database, fakes and harness. */
@@ -122,6 +124,25 @@ export function useAreaTest(options: AreaTestOptions): AreaTest {
     lastLark: () => JSON.stringify(area.fakes.lark.delivered.at(-1)?.body ?? null),
     lastLarkContent: () =>
       (area.fakes.lark.delivered.at(-1)?.body as { content?: string } | undefined)?.content ?? "",
+    async clickLark(value, click = {}) {
+      postNumber++;
+      const eventId = `ev_click_${area.messageId(`click${postNumber}`)}`;
+      const payload = larkCardAction({
+        token: LARK.verificationToken,
+        value,
+        eventId,
+        operatorOpenId: click.operator ?? options.larkSender,
+        chatId: click.chatId ?? options.larkChat,
+        messageId: `om_card_${area.messageId(`click${postNumber}`)}`,
+      });
+      const timestamp = String(Math.floor(area.h.clock.now().getTime() / 1000));
+      const { body, headers } = signLarkRequest(payload, { encryptKey: LARK.encryptKey, timestamp });
+      const response = await area.h.send("/webhooks/lark", { method: "POST", body, headers });
+      expect(response.status).toBe(200);
+      const answer = await response.text();
+      await area.h.settle();
+      return answer;
+    },
   };
   return area;
 }

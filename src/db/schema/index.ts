@@ -6,6 +6,7 @@ export * from "./equipment.ts";
 export * from "./inspections.ts";
 export * from "./orders.ts";
 export * from "./production.ts";
+export * from "./review.ts";
 export * from "./risks.ts";
 export * from "./roster.ts";
 export * from "./sequences.ts";

@@ -9,12 +9,12 @@ import { audit } from "../audit.ts";
 import { rememberChat } from "../people/chats.ts";
 import { maskWebhook } from "./wecom-webhook.ts";
 
-export const TOPICS = ["digest", "alerts", "schedule"] as const;
+export const TOPICS = ["digest", "alerts", "schedule", "review"] as const;
 export type Topic = (typeof TOPICS)[number];
 
 export interface ChatSubscription {
   topic: Topic;
-  /** "HH:MM" in OPS_TIMEZONE for the digest and the schedule; null for alerts, which go out at once. */
+  /** "HH:MM" in OPS_TIMEZONE for the digest and the schedule; null for alerts (at once) and the review (the procedure's time). */
   sendAt: string | null;
 }
 
