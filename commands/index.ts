@@ -9,6 +9,7 @@ import { createInspectionCommands } from "./inspections/commands.ts";
 import { createKpiCommands } from "./kpi/commands.ts";
 import { createMaintenanceCommands } from "./maintenance/commands.ts";
 import { createOrderCommands } from "./orders/commands.ts";
+import { createQualityCommands } from "./quality/commands.ts";
 import { createRoleCommands } from "./roles/commands.ts";
 import { createRosterCommands } from "./roster/commands.ts";
 import { createRulesCommands } from "./rules/commands.ts";
@@ -30,6 +31,7 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createRosterCommands(deps),
     createStockCommands(deps),
     createMaintenanceCommands(deps),
+    createQualityCommands(deps),
     createCalendarCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),

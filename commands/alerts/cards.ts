@@ -7,6 +7,8 @@ import { goesToManagers } from "../../src/domain/alerts/levels.ts";
 import { type AlertRow, alertFacts } from "../../src/domain/alerts/store.ts";
 import { localDateOf } from "../../src/domain/calendar/local-time.ts";
 import { formatLocalTime } from "../../src/domain/orders/local-format.ts";
+import { DEFECT_LIMIT_PERCENT } from "../../src/domain/policy.ts";
+import { percentText } from "../../src/domain/quality/sample.ts";
 import { bilingualProvisionalMark } from "../calendar/provisional-mark.ts";
 
 export const ALERT_ACTIONS = {
@@ -32,6 +34,7 @@ const HEADLINES: Record<string, [string, string]> = {
   "task:overdue": ["待办已逾期", "Task overdue"],
   "maintenance:overdue": ["设备保养已逾期", "Equipment service overdue"],
   "stock:low": ["库存低于安全库存, 请补货", "Stock below its safety stock: reorder"],
+  "quality:finding": ["批次抽检不良率超限, 不得放行", "Lot over the defect limit: not to be released"],
 };
 
 function headline(kind: string, level: string): string {
@@ -96,6 +99,16 @@ function subjectFields(alert: AlertRow, { now, timezone }: AlertCardState): Card
         { label: both("设备", "Equipment"), value: `${facts.code} ${facts.name}` },
         { label: both("应保养", "Service due"), value: facts.dueDate },
         { label: both("上次保养", "Last service"), value: facts.lastService },
+      ];
+    case "quality":
+      return [
+        { label: both("批次", "Lot"), value: `${facts.number} (${facts.size})` },
+        { label: both("订单", "Order"), value: `${facts.orderNumber} ${facts.customer} ${facts.model}` },
+        {
+          label: both("抽检", "Sampled"),
+          value: `${facts.defects} / ${facts.sampled} (${percentText(BigInt(facts.defects), BigInt(facts.sampled))})`,
+        },
+        { label: both("不良率上限", "Defect limit"), value: `${DEFECT_LIMIT_PERCENT}%` },
       ];
     case "stock": {
       const unit = facts.unit ? ` ${facts.unit}` : "";

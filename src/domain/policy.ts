@@ -1,7 +1,7 @@
 // Every number of the company's operating procedure, in one place: handlers and jobs read them here, /rules shows them.
 
 /** The part of the procedure a number belongs to; /rules groups by it in this order. */
-export type PolicyStage = "preparation" | "orders" | "service" | "quality" | "alerts" | "reporting";
+export type PolicyStage = "preparation" | "core" | "orders" | "service" | "quality" | "alerts" | "reporting";
 
 /** What a number counts; /rules puts it into words ("24 小时", "75 %", "09:00"). */
 export type PolicyUnit =
@@ -194,4 +194,42 @@ export const ROSTER_NEED_MAX: number = rule(
   "count",
   "一个岗位一天需求人数的上限",
   "The most people one post may need on one day",
+);
+
+// Quality sampling (质量控制): finished goods are sampled, not below 5 % of each lot.
+/** A lot's required sample is ⌈this percent × lot size⌉ (whole numbers, no rounding of a product)… */
+export const SAMPLE_PERCENT: number = rule(
+  "SAMPLE_PERCENT",
+  "core",
+  5,
+  "percent",
+  "成品抽检比例 (每批次, 向上取整)",
+  "Finished goods sampled per lot (rounded up)",
+);
+/** …and never fewer than this many units. */
+export const SAMPLE_MIN: number = rule(
+  "SAMPLE_MIN",
+  "core",
+  1,
+  "count",
+  "每批次最少抽检件数",
+  "The fewest units sampled from a lot",
+);
+/** A lot whose defects exceed this percent of the units sampled (once its sample is met) is rejected. */
+export const DEFECT_LIMIT_PERCENT: number = rule(
+  "DEFECT_LIMIT_PERCENT",
+  "core",
+  2,
+  "percent",
+  "抽检不良率超过此值的批次判为不合格, 不得放行",
+  "A lot with more defects than this share of its sample is rejected, never released",
+);
+/** The largest lot one /lot new may declare: a larger number is a typing mistake. */
+export const LOT_SIZE_MAX: number = rule(
+  "LOT_SIZE_MAX",
+  "core",
+  10_000_000,
+  "count",
+  "单个批次数量的上限",
+  "The largest lot size",
 );

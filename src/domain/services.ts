@@ -31,6 +31,7 @@ import {
 import { findOrder } from "./orders/orders-repository.ts";
 import { knownPerson, personForContact } from "./people/people.ts";
 import { grantRole, revokeRole, rolesOf } from "./people/roles.ts";
+import { createLot, findLot, listLots, recordSample, releaseLot } from "./quality/lots.ts";
 import { changeRosterPost, rosterOf } from "./roster/roster.ts";
 import { defineStockItem, recordStockMovement } from "./stock/changes.ts";
 import { listStock } from "./stock/status.ts";
@@ -97,6 +98,13 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       revokeRole: bind(revokeRole),
     },
     maintenance: { add: bind(addEquipment), done: bind(recordService), list: bind(listEquipment) },
+    quality: {
+      create: bind(createLot),
+      sample: bind(recordSample),
+      release: bind(releaseLot),
+      find: bind(findLot),
+      list: bind(listLots),
+    },
     stock: { define: bind(defineStockItem), record: bind(recordStockMovement), list: bind(listStock) },
     tasks: {
       create: bind(createTask),

@@ -24,6 +24,7 @@ import { addEquipment } from "../../src/domain/maintenance/equipment.ts";
 import { confirmOrder, draftOrder } from "../../src/domain/orders/index.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
 import type { Role } from "../../src/domain/people/role.ts";
+import { createLot, recordSample } from "../../src/domain/quality/lots.ts";
 import { defineStockItem, recordStockMovement } from "../../src/domain/stock/changes.ts";
 import { createTask } from "../../src/domain/tasks/changes.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -98,6 +99,11 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   equipment: [],
   "equipment.add": SETTINGS,
   "equipment.done": [],
+  // Anyone declares a lot and reads lots; sampling results and releases are QA's signature.
+  lot: [],
+  "lot.new": [],
+  qc: ["qa"],
+  "lot.release": ["qa"],
   subscribe: SETTINGS,
   unsubscribe: SETTINGS,
   role: ["admin"],
@@ -254,6 +260,24 @@ async function material(): Promise<string> {
   return sku;
 }
 
+/** A fresh lot of 20 units (sample 1) of a confirmed order; `sampled` when its sample is already met. */
+async function lot(sampled = false): Promise<string> {
+  const order = await confirmed(personOf.staff);
+  const created = await createLot(
+    database.db,
+    actorOf(personOf.qa),
+    { orderNumber: order, size: 20 },
+    TIMEZONE,
+  );
+  if (sampled)
+    await recordSample(database.db, actorOf(personOf.qa), {
+      lotNumber: created.number,
+      sampled: 1,
+      defects: 0,
+    });
+  return created.number;
+}
+
 /** Fresh equipment, serviced a week ago every 30 days. */
 async function machine(): Promise<string> {
   const code = nextId("E").replace("_", "-");
@@ -392,6 +416,10 @@ const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
   equipment: async () => "/equipment due",
   "equipment.add": async () => `/equipment add ${nextId("E").replace("_", "-")} lathe 30 2026-11-20`,
   "equipment.done": async () => `/equipment done ${await machine()}`,
+  lot: async () => "/lot",
+  "lot.new": async () => `/lot new ${await confirmed(personOf.staff)} 20`,
+  qc: async () => `/qc ${await lot()} 1 0`,
+  "lot.release": async () => `/lot release ${await lot(true)}`,
   subscribe: async () => "/subscribe digest 09:00",
   // Not alerts: the alert buttons below are pressed in this group.
   unsubscribe: async () => "/unsubscribe digest",

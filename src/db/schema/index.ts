@@ -4,6 +4,7 @@ export * from "./complaints.ts";
 export * from "./equipment.ts";
 export * from "./inspections.ts";
 export * from "./orders.ts";
+export * from "./quality.ts";
 export * from "./roster.ts";
 export * from "./sequences.ts";
 export * from "./shared.ts";

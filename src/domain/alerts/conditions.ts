@@ -7,6 +7,7 @@ import {
   complaints,
   equipment,
   inspectionAreas,
+  lots,
   orders,
   people,
   stockItems,
@@ -74,6 +75,16 @@ export type SubjectFacts =
       dailyUseSource: "declared" | "recorded";
     }
   | {
+      type: "quality";
+      number: string;
+      orderNumber: string;
+      customer: string;
+      model: string;
+      size: number;
+      sampled: number;
+      defects: number;
+    }
+  | {
       type: "inspection";
       area: string;
       nameZh: string;
@@ -133,6 +144,8 @@ export function holdingSubjects(now: Date, today: LocalDate) {
     task: and(eq(tasks.status, "open"), lt(tasks.dueDate, today)),
     stock: eq(stockItems.low, true),
     maintenance: sql`${nextServiceSql} < ${today}::date`,
+    // A rejected lot is never released: its finding stands until someone acknowledges it.
+    quality: eq(lots.status, "rejected"),
   } satisfies Record<Exclude<AlertKind, "inspection">, SQL | undefined>;
 }
 
@@ -363,6 +376,31 @@ async function maintenanceConditions(db: Db, now: Date, today: LocalDate): Promi
   }));
 }
 
+/** Rejected lots (defects over the limit) not alerted yet: each one is a finding. */
+async function qualityConditions(db: Db, now: Date, today: LocalDate): Promise<AlertCondition[]> {
+  const rows = await db
+    .select({
+      number: lots.number,
+      orderNumber: orders.number,
+      customer: orders.customer,
+      model: orders.model,
+      size: lots.size,
+      sampled: lots.sampled,
+      defects: lots.defects,
+    })
+    .from(lots)
+    .innerJoin(orders, eq(orders.id, lots.orderId))
+    .where(and(holdingSubjects(now, today).quality, notRaised("quality", lots.number, sql`'finding'`)))
+    .orderBy(asc(lots.id));
+  return rows.map((row) => ({
+    kind: "quality",
+    entity: row.number,
+    level: "finding",
+    safety: false,
+    facts: { type: "quality", ...row },
+  }));
+}
+
 /**
  * The complaint, order and task conditions that hold at `now` (business day and time in the calendar's zone) and
  * were not raised before at their level or a graver one: in steady state the queries return nothing.
@@ -373,14 +411,15 @@ export async function unraisedConditions(
   calendar: WorkingCalendar,
 ): Promise<AlertCondition[]> {
   const today = localDateOf(now, calendar.timezone);
-  const [complaintBlock, orderBlock, taskBlock, stockBlock, maintenanceBlock] = await Promise.all([
+  const blocks = await Promise.all([
     complaintConditions(db, now, today, calendar),
     orderConditions(db, now, today),
     taskConditions(db, now, today),
     stockConditions(db, now, calendar),
     maintenanceConditions(db, now, today),
+    qualityConditions(db, now, today),
   ]);
-  return [...complaintBlock, ...orderBlock, ...taskBlock, ...stockBlock, ...maintenanceBlock];
+  return blocks.flat();
 }
 
 /** Calendar days an order is late on `today`, from its original due date. */

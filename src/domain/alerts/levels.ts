@@ -1,8 +1,24 @@
 // What an alert is about (kind, entity, level), which levels outrank which, and which go to the managers.
 import { type SQL, sql } from "drizzle-orm";
 
-export type AlertKind = "response" | "resolution" | "order" | "inspection" | "task" | "stock" | "maintenance";
-export type AlertLevel = "warning" | "breach" | "overdue" | "missed" | "low" | "review" | "escalation";
+export type AlertKind =
+  | "response"
+  | "resolution"
+  | "order"
+  | "inspection"
+  | "task"
+  | "stock"
+  | "maintenance"
+  | "quality";
+export type AlertLevel =
+  | "warning"
+  | "breach"
+  | "overdue"
+  | "missed"
+  | "low"
+  | "finding"
+  | "review"
+  | "escalation";
 
 /** A later, graver level of the same (kind, entity) stops the repeats of the lesser ones. */
 const RANK: Record<AlertLevel, number> = {
@@ -11,6 +27,7 @@ const RANK: Record<AlertLevel, number> = {
   overdue: 2,
   missed: 2,
   low: 2,
+  finding: 2,
   review: 3,
   escalation: 3,
 };

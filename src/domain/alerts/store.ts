@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, isNull, lte, not, or, sql } from "drizzle-orm";
 import { alias, type PgColumn } from "drizzle-orm/pg-core";
 import { inJsonList } from "../../db/any-of.ts";
 import { type Db, rowsOf } from "../../db/database.ts";
-import { alerts, complaints, equipment, orders, stockItems, tasks } from "../../db/schema/index.ts";
+import { alerts, complaints, equipment, lots, orders, stockItems, tasks } from "../../db/schema/index.ts";
 import type { Actor } from "../actor.ts";
 import { audit } from "../audit.ts";
 import type { LocalDate } from "../calendar/local-time.ts";
@@ -129,6 +129,10 @@ export async function clearEndedAlerts(
     and(
       eq(alerts.kind, "maintenance"),
       sql`${alerts.entity} in (select ${maintenanceAlertEntity} from ${equipment} where ${holding.maintenance})`,
+    ),
+    and(
+      eq(alerts.kind, "quality"),
+      sql`${alerts.entity} in (select ${lots.number} from ${lots} where ${holding.quality})`,
     ),
     and(
       eq(alerts.kind, "inspection"),

@@ -160,6 +160,11 @@ const EXPECTED_MARKDOWN = [
   "已检/应检: 2/3 (66.7%) ▲33.3pt ｜ 本月 3/57 (5.3%)",
   "发现问题: 1 ▲1 ｜ 本月 1",
   "",
+  // No lot was decided or shipped: the sampling metrics have nothing to count.
+  "**质量抽检**",
+  "抽检覆盖率: — ｜ 本月 —",
+  "批次合格率: — ｜ 本月 —",
+  "",
   "**最紧急事项**",
   "1. 订单 O-D 华为 · 延误 8 天 ⚠ 需召开专项评审 · @王伟",
   "2. 订单 O-B 华为 · 延误 1 天 · @王伟",
