@@ -14,6 +14,7 @@ import { createRoleCommands } from "./roles/commands.ts";
 import { createRosterCommands } from "./roster/commands.ts";
 import { createRulesCommands } from "./rules/commands.ts";
 import { createStockCommands } from "./stock/commands.ts";
+import { createStocktakeCommands } from "./stocktake/commands.ts";
 import { createSubscriptionCommands } from "./subscriptions/commands.ts";
 import { createTargetCommands } from "./targets/commands.ts";
 import { createTaskCommands } from "./tasks/commands.ts";
@@ -32,6 +33,7 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createStockCommands(deps),
     createMaintenanceCommands(deps),
     createQualityCommands(deps),
+    createStocktakeCommands(deps),
     createCalendarCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),

@@ -2,10 +2,10 @@
 import type { Card } from "../../src/chat/card.ts";
 import type { Language } from "../../src/chat/language.ts";
 import { joinRich, md } from "../../src/chat/rich-text.ts";
+import { percentText } from "../../src/domain/percent.ts";
 import { DEFECT_LIMIT_PERCENT, SAMPLE_MIN, SAMPLE_PERCENT } from "../../src/domain/policy.ts";
 import type { Lot } from "../../src/domain/quality/lots.ts";
 import type { QualityRefusal } from "../../src/domain/quality/refusal.ts";
-import { percentText } from "../../src/domain/quality/sample.ts";
 
 const pick = (language: Language, zh: string, en: string): string => (language === "zh" ? zh : en);
 

@@ -233,3 +233,32 @@ export const LOT_SIZE_MAX: number = rule(
   "单个批次数量的上限",
   "The largest lot size",
 );
+
+// Stocktake (物料管理): every warehouse counted every calendar month, stock error rate below 2 %.
+/** A count whose error rate Σ|counted − book| ÷ Σ book is above this percent alerts and asks for recounts. */
+export const STOCK_ERROR_LIMIT_PERCENT: number = rule(
+  "STOCK_ERROR_LIMIT_PERCENT",
+  "core",
+  2,
+  "percent",
+  "盘点误差率超过此值时告警并安排复盘",
+  "A stocktake with an error rate above this alerts and gets recounts",
+);
+/** A recount task is due this many working days after the count was closed. */
+export const RECOUNT_WORKING_DAYS: number = rule(
+  "RECOUNT_WORKING_DAYS",
+  "core",
+  1,
+  "working_days",
+  "复盘待办的期限 (盘点结束后)",
+  "Recounts are due after the count is closed within",
+);
+/** On the month's last working day from this time, each warehouse not yet counted that month is alerted. */
+export const STOCKTAKE_MONTH_END_TIME: string = rule(
+  "STOCKTAKE_MONTH_END_TIME",
+  "core",
+  "09:00",
+  "time",
+  "每月最后一个工作日提醒本月未盘点仓库的时间",
+  "Warehouses not counted this month are alerted on its last working day at",
+);

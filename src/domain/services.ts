@@ -35,6 +35,13 @@ import { createLot, findLot, listLots, recordSample, releaseLot } from "./qualit
 import { changeRosterPost, rosterOf } from "./roster/roster.ts";
 import { defineStockItem, recordStockMovement } from "./stock/changes.ts";
 import { listStock } from "./stock/status.ts";
+import {
+  closeStocktake,
+  countStocktakeLine,
+  findStocktake,
+  listStocktakes,
+  startStocktake,
+} from "./stocktake/sessions.ts";
 import { chatSubscriptions, chatWebhook, subscribe, unsubscribe } from "./subscriptions/subscriptions.ts";
 import { listTargets, setTarget } from "./targets/targets.ts";
 import { completeTask, createTask, snoozeTask } from "./tasks/changes.ts";
@@ -106,6 +113,13 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       list: bind(listLots),
     },
     stock: { define: bind(defineStockItem), record: bind(recordStockMovement), list: bind(listStock) },
+    stocktake: {
+      start: bind(startStocktake),
+      count: bind(countStocktakeLine),
+      close: bind(closeStocktake),
+      find: bind(findStocktake),
+      list: bind(listStocktakes),
+    },
     tasks: {
       create: bind(createTask),
       complete: bind(completeTask),

@@ -26,6 +26,7 @@ import { grantRole, personForContact } from "../../src/domain/people/people.ts";
 import type { Role } from "../../src/domain/people/role.ts";
 import { createLot, recordSample } from "../../src/domain/quality/lots.ts";
 import { defineStockItem, recordStockMovement } from "../../src/domain/stock/changes.ts";
+import { countStocktakeLine, startStocktake } from "../../src/domain/stocktake/sessions.ts";
 import { createTask } from "../../src/domain/tasks/changes.ts";
 import { silentLogger } from "../../src/log.ts";
 import { outTrackIdFor } from "../../src/platforms/dingtalk/handle.ts";
@@ -104,6 +105,10 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   "lot.new": [],
   qc: ["qa"],
   "lot.release": ["qa"],
+  // The warehouse counts; the close writes the books, a manager's or an admin's.
+  count: STOCK_KEEPERS,
+  "count.start": STOCK_KEEPERS,
+  "count.close": SETTINGS,
   subscribe: SETTINGS,
   unsubscribe: SETTINGS,
   role: ["admin"],
@@ -278,6 +283,24 @@ async function lot(sampled = false): Promise<string> {
   return created.number;
 }
 
+/** A fresh warehouse holding one fresh material with 100 on hand. */
+async function warehouse(): Promise<{ warehouse: string; sku: string }> {
+  const sku = await material();
+  const code = nextId("W").replace("_", "-");
+  const moved = { sku, name: "pellets", declaredDailyUse: 1000n, warehouse: code };
+  await defineStockItem(database.db, actorOf(personOf.warehouse), moved, TIMEZONE);
+  return { warehouse: code, sku };
+}
+
+/** An open count of a fresh warehouse; `counted` when its one line is counted. */
+async function stocktake(counted = false): Promise<{ number: string; sku: string }> {
+  const { warehouse: code, sku } = await warehouse();
+  const actor = actorOf(personOf.warehouse);
+  const { number } = await startStocktake(database.db, actor, code, TIMEZONE);
+  if (counted) await countStocktakeLine(database.db, actor, { number, sku, counted: 100_000n });
+  return { number, sku };
+}
+
 /** Fresh equipment, serviced a week ago every 30 days. */
 async function machine(): Promise<string> {
   const code = nextId("E").replace("_", "-");
@@ -420,6 +443,12 @@ const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
   "lot.new": async () => `/lot new ${await confirmed(personOf.staff)} 20`,
   qc: async () => `/qc ${await lot()} 1 0`,
   "lot.release": async () => `/lot release ${await lot(true)}`,
+  count: async () => {
+    const { number, sku } = await stocktake();
+    return `/count ${number} ${sku} 99.5`;
+  },
+  "count.start": async () => `/count start ${(await warehouse()).warehouse}`,
+  "count.close": async () => `/count close ${(await stocktake(true)).number}`,
   subscribe: async () => "/subscribe digest 09:00",
   // Not alerts: the alert buttons below are pressed in this group.
   unsubscribe: async () => "/unsubscribe digest",

@@ -9,5 +9,6 @@ export * from "./roster.ts";
 export * from "./sequences.ts";
 export * from "./shared.ts";
 export * from "./stock.ts";
+export * from "./stocktake.ts";
 export * from "./targets.ts";
 export * from "./tasks.ts";

@@ -9,7 +9,9 @@ export type AlertKind =
   | "task"
   | "stock"
   | "maintenance"
-  | "quality";
+  | "quality"
+  | "stocktake"
+  | "stocktake_due";
 export type AlertLevel =
   | "warning"
   | "breach"
@@ -17,6 +19,7 @@ export type AlertLevel =
   | "missed"
   | "low"
   | "finding"
+  | "error"
   | "review"
   | "escalation";
 
@@ -28,6 +31,7 @@ const RANK: Record<AlertLevel, number> = {
   missed: 2,
   low: 2,
   finding: 2,
+  error: 2,
   review: 3,
   escalation: 3,
 };

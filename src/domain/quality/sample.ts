@@ -14,11 +14,3 @@ export function requiredSample(size: number): number {
 /** Above the limit, not at it: 1 defect in 50 is exactly 2 % and passes; 2 in 99 does not. */
 export const defectsOverLimit = (defects: number, sampled: number): boolean =>
   sampled > 0 && BigInt(defects) * 100n > BigInt(DEFECT_LIMIT_PERCENT) * BigInt(sampled);
-
-/** A share as a percentage with two decimals, rounded half up ("2.02"), from whole numbers; "—" without a base. */
-export function percentText(part: bigint, whole: bigint): string {
-  if (whole <= 0n) return "—";
-  const hundredths = (part * 10_000n * 2n + whole) / (2n * whole);
-  const fraction = (hundredths % 100n).toString().padStart(2, "0").replace(/0+$/, "");
-  return `${hundredths / 100n}${fraction ? `.${fraction}` : ""}%`;
-}

@@ -217,6 +217,9 @@ describe("computeKpis on the fixture (now: Thu 2026-11-26 15:00 Shanghai)", () =
         "**质量抽检**",
         "抽检覆盖率: —",
         "批次合格率: —",
+        "",
+        "**物料盘点**",
+        "盘点误差率: —",
       ].join("\n"),
     );
   });
@@ -246,6 +249,9 @@ describe("computeKpis on the fixture (now: Thu 2026-11-26 15:00 Shanghai)", () =
         "**Quality sampling**",
         "sampling coverage: —",
         "lot pass rate: —",
+        "",
+        "**Stocktake**",
+        "stock error rate: —",
       ].join("\n"),
     );
   });

@@ -1,6 +1,7 @@
 // The sampling rules in whole numbers: ⌈5 %⌉ at least 1, the 2 % defect limit (at it passes), percentages.
 import { describe, expect, it } from "vitest";
-import { defectsOverLimit, percentText, requiredSample } from "../../../src/domain/quality/sample.ts";
+import { percentText } from "../../../src/domain/percent.ts";
+import { defectsOverLimit, requiredSample } from "../../../src/domain/quality/sample.ts";
 
 describe("requiredSample", () => {
   it.each([
@@ -41,5 +42,10 @@ describe("percentText", () => {
     [1n, 0n, "—"],
   ])("%i of %i is %s", (part, whole, text) => {
     expect(percentText(part, whole)).toBe(text);
+  });
+
+  it("takes more places where a limit needs them", () => {
+    expect(percentText(2001n, 100_000n, 3)).toBe("2.001%");
+    expect(percentText(2001n, 100_000n)).toBe("2%");
   });
 });
