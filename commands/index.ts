@@ -12,12 +12,14 @@ import { createMaintenanceCommands } from "./maintenance/commands.ts";
 import { createMeetingCommands } from "./meetings/commands.ts";
 import { createOrderCommands } from "./orders/commands.ts";
 import { createPlanningCommands } from "./orders/planning.ts";
+import { createQualityCommands } from "./quality/commands.ts";
 import { createReviewCommands } from "./review/commands.ts";
 import { createRiskCommands } from "./risks/commands.ts";
 import { createRoleCommands } from "./roles/commands.ts";
 import { createRosterCommands } from "./roster/commands.ts";
 import { createRulesCommands } from "./rules/commands.ts";
 import { createStockCommands } from "./stock/commands.ts";
+import { createStocktakeCommands } from "./stocktake/commands.ts";
 import { createSubscriptionCommands } from "./subscriptions/commands.ts";
 import { createTargetCommands } from "./targets/commands.ts";
 import { createTaskCommands } from "./tasks/commands.ts";
@@ -41,6 +43,8 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createMeetingCommands(deps),
     createReviewCommands(deps),
     createTrainingCommands(deps),
+    createQualityCommands(deps),
+    createStocktakeCommands(deps),
     createCalendarCommands(deps),
     createSubscriptionCommands(deps),
     createRoleCommands(deps),

@@ -7,6 +7,8 @@ import { goesToManagers } from "../../src/domain/alerts/levels.ts";
 import { type AlertRow, alertFacts } from "../../src/domain/alerts/store.ts";
 import { localDateOf } from "../../src/domain/calendar/local-time.ts";
 import { formatLocalTime } from "../../src/domain/orders/local-format.ts";
+import { percentText } from "../../src/domain/percent.ts";
+import { DEFECT_LIMIT_PERCENT, STOCK_ERROR_LIMIT_PERCENT } from "../../src/domain/policy.ts";
 import { bilingualProvisionalMark } from "../calendar/provisional-mark.ts";
 
 export const ALERT_ACTIONS = {
@@ -38,6 +40,9 @@ const HEADLINES: Record<string, [string, string]> = {
     "高风险尚无应对计划和负责人, 请用 /风险 计划 制定",
     "High risk without a plan and owner: plan it with /risk plan",
   ],
+  "quality:finding": ["批次抽检不良率超限, 不得放行", "Lot over the defect limit: not to be released"],
+  "stocktake:error": ["盘点误差率超限, 请复盘", "Stocktake error rate over the limit: recount"],
+  "stocktake_due:missed": ["仓库本月尚未盘点", "Warehouse not counted this month"],
 };
 
 function headline(kind: string, level: string): string {
@@ -116,6 +121,34 @@ function subjectFields(alert: AlertRow, { now, timezone }: AlertCardState): Card
         {
           label: both("计划期限", "Plan due"),
           value: formatLocalTime(new Date(facts.planDueAt), timezone, today),
+        },
+      ];
+    case "quality":
+      return [
+        { label: both("批次", "Lot"), value: `${facts.number} (${facts.size})` },
+        { label: both("订单", "Order"), value: `${facts.orderNumber} ${facts.customer} ${facts.model}` },
+        {
+          label: both("抽检", "Sampled"),
+          value: `${facts.defects} / ${facts.sampled} (${percentText(BigInt(facts.defects), BigInt(facts.sampled))})`,
+        },
+        { label: both("不良率上限", "Defect limit"), value: `${DEFECT_LIMIT_PERCENT}%` },
+      ];
+    case "stocktake":
+      return [
+        { label: both("盘点", "Stocktake"), value: `${facts.number} (${facts.warehouse})` },
+        {
+          label: both("误差率", "Error rate"),
+          value: `${facts.rate} (${facts.differenceTotal} / ${facts.bookTotal}) > ${STOCK_ERROR_LIMIT_PERCENT}%`,
+        },
+        { label: both("复盘待办", "Recount tasks"), value: String(facts.recounts) },
+      ];
+    case "stocktake_due":
+      return [
+        { label: both("仓库", "Warehouse"), value: facts.warehouse },
+        { label: both("月份", "Month"), value: facts.month },
+        {
+          label: both("本月最后工作日", "Month's last working day"),
+          value: facts.lastWorkingDay + bilingualProvisionalMark(facts.provisional === true),
         },
       ];
     case "stock": {

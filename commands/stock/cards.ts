@@ -41,6 +41,7 @@ export function stockItemCard(status: StockStatus, language: Language, headline?
     tone: status.low ? "warning" : "success",
     fields: [
       { label: pick(language, "物料", "Material"), value: `${status.sku} ${status.name}` },
+      { label: pick(language, "仓库", "Warehouse"), value: status.warehouse },
       { label: pick(language, "现有", "On hand"), value: amount(status.onHand, unit) },
       { label: pick(language, "日用量", "Daily use"), value: dailyUseText(status.dailyUse, unit, language) },
       {
@@ -95,6 +96,12 @@ export function stockRefusalText(refusal: StockRefusal, language: Language): str
         language,
         `没有物料 ${refusal.sku} — 先用 /库存 物料 <编码> <名称> <日用量> [单位] 登记`,
         `no material ${refusal.sku} — declare it first with /stock item <sku> <name> <daily-use> [unit]`,
+      );
+    case "being_counted":
+      return pick(
+        language,
+        `${refusal.sku} 正在盘点 (${refusal.stocktake}), 盘点结束前不能出入库`,
+        `${refusal.sku} is being counted (${refusal.stocktake}): no movement until that count is closed`,
       );
     case "not_enough":
       return pick(

@@ -91,22 +91,28 @@ export function createStockCommands(deps: CommandDeps): { commands: Command[]; a
       group: STOCK,
       names: { en: ["stock item"], zh: ["库存 物料"] },
       description: {
-        zh: "登记物料及其日用量 (已有则修改)",
-        en: "declare a material with its daily use (or change one)",
+        zh: "登记物料及其日用量 (已有则修改); 可在单位后写仓库, 默认 MAIN",
+        en: "declare a material with its daily use (or change one); a warehouse may follow the unit (default MAIN)",
       },
-      example: { zh: "PVC-01 PVC粒料 40 kg", en: "PVC-01 PVC-pellets 40 kg" },
+      example: { zh: "PVC-01 PVC粒料 40 kg WH-A", en: "PVC-01 PVC-pellets 40 kg WH-A" },
       roles: STOCK_KEEPERS,
       args: {
         sku,
         name: arg.text({ label: { zh: "名称", en: "name" } }),
         dailyUse: arg.text({ label: { zh: "日用量", en: "daily-use" } }),
         unit: arg.text({ label: { zh: "单位", en: "unit" }, optional: true }),
+        warehouse: arg.text({
+          label: { zh: "仓库", en: "warehouse" },
+          pattern: SKU,
+          example: "WH-A",
+          optional: true,
+        }),
       },
       async handler({ args, actor, language, reply }) {
         const declaredDailyUse = quantityOf(args.dailyUse, true, { zh: "日用量", en: "daily-use" });
         const outcome = await stock.define(
           actor,
-          { sku: args.sku, name: args.name, declaredDailyUse, unit: args.unit },
+          { sku: args.sku, name: args.name, declaredDailyUse, unit: args.unit, warehouse: args.warehouse },
           timezone,
         );
         return reply.card(stockItemCard(outcome.status, language));

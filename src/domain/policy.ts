@@ -3,6 +3,7 @@
 /** The part of the procedure a number belongs to; /rules groups by it in this order. */
 export type PolicyStage =
   | "preparation"
+  | "core"
   | "orders"
   | "service"
   | "quality"
@@ -350,4 +351,71 @@ export const PRACTICE_PASS_PERCENT: number = rule(
   "percent",
   "练习单及格分数",
   "A practice order passes with a score of at least",
+);
+
+// Quality sampling (质量控制): finished goods are sampled, not below 5 % of each lot.
+/** A lot's required sample is ⌈this percent × lot size⌉ (whole numbers, no rounding of a product)… */
+export const SAMPLE_PERCENT: number = rule(
+  "SAMPLE_PERCENT",
+  "core",
+  5,
+  "percent",
+  "成品抽检比例 (每批次, 向上取整)",
+  "Finished goods sampled per lot (rounded up)",
+);
+/** …and never fewer than this many units. */
+export const SAMPLE_MIN: number = rule(
+  "SAMPLE_MIN",
+  "core",
+  1,
+  "count",
+  "每批次最少抽检件数",
+  "The fewest units sampled from a lot",
+);
+/** A lot whose defects exceed this percent of the units sampled (once its sample is met) is rejected. */
+export const DEFECT_LIMIT_PERCENT: number = rule(
+  "DEFECT_LIMIT_PERCENT",
+  "core",
+  2,
+  "percent",
+  "抽检不良率超过此值的批次判为不合格, 不得放行",
+  "A lot with more defects than this share of its sample is rejected, never released",
+);
+/** The largest lot one /lot new may declare: a larger number is a typing mistake. */
+export const LOT_SIZE_MAX: number = rule(
+  "LOT_SIZE_MAX",
+  "core",
+  10_000_000,
+  "count",
+  "单个批次数量的上限",
+  "The largest lot size",
+);
+
+// Stocktake (物料管理): every warehouse counted every calendar month, stock error rate below 2 %.
+/** A count whose error rate Σ|counted − book| ÷ Σ book is above this percent alerts and asks for recounts. */
+export const STOCK_ERROR_LIMIT_PERCENT: number = rule(
+  "STOCK_ERROR_LIMIT_PERCENT",
+  "core",
+  2,
+  "percent",
+  "盘点误差率超过此值时告警并安排复盘",
+  "A stocktake with an error rate above this alerts and gets recounts",
+);
+/** A recount task is due this many working days after the count was closed. */
+export const RECOUNT_WORKING_DAYS: number = rule(
+  "RECOUNT_WORKING_DAYS",
+  "core",
+  1,
+  "working_days",
+  "复盘待办的期限 (盘点结束后)",
+  "Recounts are due after the count is closed within",
+);
+/** On the month's last working day from this time, each warehouse not yet counted that month is alerted. */
+export const STOCKTAKE_MONTH_END_TIME: string = rule(
+  "STOCKTAKE_MONTH_END_TIME",
+  "core",
+  "09:00",
+  "time",
+  "每月最后一个工作日提醒本月未盘点仓库的时间",
+  "Warehouses not counted this month are alerted on its last working day at",
 );

@@ -39,12 +39,20 @@ import { findOrder } from "./orders/orders-repository.ts";
 import { redeemBindCode, requestBindCode, unbindAccount } from "./people/binding.ts";
 import { knownPerson, personForContact } from "./people/people.ts";
 import { grantRole, revokeRole, rolesOf } from "./people/roles.ts";
+import { createLot, findLot, listLots, recordSample, releaseLot } from "./quality/lots.ts";
 import { computeReviewPack } from "./review/pack.ts";
 import { closeRisk, planRisk, raiseRisk } from "./risks/changes.ts";
 import { riskRegister } from "./risks/store.ts";
 import { changeRosterPost, rosterOf } from "./roster/roster.ts";
 import { defineStockItem, recordStockMovement } from "./stock/changes.ts";
 import { listStock } from "./stock/status.ts";
+import {
+  closeStocktake,
+  countStocktakeLine,
+  findStocktake,
+  listStocktakes,
+  startStocktake,
+} from "./stocktake/sessions.ts";
 import { chatSubscriptions, chatWebhook, subscribe, unsubscribe } from "./subscriptions/subscriptions.ts";
 import { listTargets, setTarget } from "./targets/targets.ts";
 import { completeTask, createTask, snoozeTask } from "./tasks/changes.ts";
@@ -132,7 +140,21 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       find: bind(findMeeting),
     },
     maintenance: { add: bind(addEquipment), done: bind(recordService), list: bind(listEquipment) },
+    quality: {
+      create: bind(createLot),
+      sample: bind(recordSample),
+      release: bind(releaseLot),
+      find: bind(findLot),
+      list: bind(listLots),
+    },
     stock: { define: bind(defineStockItem), record: bind(recordStockMovement), list: bind(listStock) },
+    stocktake: {
+      start: bind(startStocktake),
+      count: bind(countStocktakeLine),
+      close: bind(closeStocktake),
+      find: bind(findStocktake),
+      list: bind(listStocktakes),
+    },
     tasks: {
       create: bind(createTask),
       complete: bind(completeTask),

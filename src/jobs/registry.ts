@@ -10,6 +10,7 @@ import { overdueSweepJob } from "./overdue-sweep.ts";
 import { productionScheduleJob } from "./production-schedule.ts";
 import { provisionalDeadlinesJob } from "./provisional-deadlines.ts";
 import { rosterShortageJob } from "./roster-shortage.ts";
+import { stocktakeMonthEndJob } from "./stocktake-month-end.ts";
 import { taskRemindersJob } from "./task-reminders.ts";
 import { trainingGapsJob } from "./training-gaps.ts";
 
@@ -27,6 +28,7 @@ export const JOBS: readonly Job[] = [
   productionScheduleJob,
   monthlyReviewJob,
   trainingGapsJob,
+  stocktakeMonthEndJob,
 ];
 
 export function findJob(name: string): Job | undefined {

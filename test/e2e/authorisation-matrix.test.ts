@@ -25,8 +25,10 @@ import { addEquipment } from "../../src/domain/maintenance/equipment.ts";
 import { confirmOrder, draftOrder, setLineCapacity } from "../../src/domain/orders/index.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
 import type { Role } from "../../src/domain/people/role.ts";
+import { createLot, recordSample } from "../../src/domain/quality/lots.ts";
 import { planRisk, raiseRisk } from "../../src/domain/risks/changes.ts";
 import { defineStockItem, recordStockMovement } from "../../src/domain/stock/changes.ts";
+import { countStocktakeLine, startStocktake } from "../../src/domain/stocktake/sessions.ts";
 import { createTask } from "../../src/domain/tasks/changes.ts";
 import { silentLogger } from "../../src/log.ts";
 import { outTrackIdFor } from "../../src/platforms/dingtalk/handle.ts";
@@ -106,6 +108,15 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   equipment: [],
   "equipment.add": SETTINGS,
   "equipment.done": [],
+  // Anyone declares a lot and reads lots; sampling results and releases are QA's signature.
+  lot: [],
+  "lot.new": [],
+  qc: ["qa"],
+  "lot.release": ["qa"],
+  // The warehouse counts; the close writes the books, a manager's or an admin's.
+  count: STOCK_KEEPERS,
+  "count.start": STOCK_KEEPERS,
+  "count.close": SETTINGS,
   subscribe: SETTINGS,
   unsubscribe: SETTINGS,
   role: ["admin"],
@@ -290,6 +301,42 @@ async function productionLine(): Promise<string> {
   const name = nextId("L").replace("_", "-");
   await setLineCapacity(database.db, actorOf(personOf.manager), { name, capacity: 100 });
   return name;
+}
+
+/** A fresh lot of 20 units (sample 1) of a confirmed order; `sampled` when its sample is already met. */
+async function lot(sampled = false): Promise<string> {
+  const order = await confirmed(personOf.staff);
+  const created = await createLot(
+    database.db,
+    actorOf(personOf.qa),
+    { orderNumber: order, size: 20 },
+    TIMEZONE,
+  );
+  if (sampled)
+    await recordSample(database.db, actorOf(personOf.qa), {
+      lotNumber: created.number,
+      sampled: 1,
+      defects: 0,
+    });
+  return created.number;
+}
+
+/** A fresh warehouse holding one fresh material with 100 on hand. */
+async function warehouse(): Promise<{ warehouse: string; sku: string }> {
+  const sku = await material();
+  const code = nextId("W").replace("_", "-");
+  const moved = { sku, name: "pellets", declaredDailyUse: 1000n, warehouse: code };
+  await defineStockItem(database.db, actorOf(personOf.warehouse), moved, TIMEZONE);
+  return { warehouse: code, sku };
+}
+
+/** An open count of a fresh warehouse; `counted` when its one line is counted. */
+async function stocktake(counted = false): Promise<{ number: string; sku: string }> {
+  const { warehouse: code, sku } = await warehouse();
+  const actor = actorOf(personOf.warehouse);
+  const { number } = await startStocktake(database.db, actor, code, TIMEZONE);
+  if (counted) await countStocktakeLine(database.db, actor, { number, sku, counted: 100_000n });
+  return { number, sku };
 }
 
 /** Fresh equipment, serviced a week ago every 30 days. */
@@ -522,6 +569,16 @@ const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
   equipment: async () => "/equipment due",
   "equipment.add": async () => `/equipment add ${nextId("E").replace("_", "-")} lathe 30 2026-11-20`,
   "equipment.done": async () => `/equipment done ${await machine()}`,
+  lot: async () => "/lot",
+  "lot.new": async () => `/lot new ${await confirmed(personOf.staff)} 20`,
+  qc: async () => `/qc ${await lot()} 1 0`,
+  "lot.release": async () => `/lot release ${await lot(true)}`,
+  count: async () => {
+    const { number, sku } = await stocktake();
+    return `/count ${number} ${sku} 99.5`;
+  },
+  "count.start": async () => `/count start ${(await warehouse()).warehouse}`,
+  "count.close": async () => `/count close ${(await stocktake(true)).number}`,
   subscribe: async () => "/subscribe digest 09:00",
   // Not alerts: the alert buttons below are pressed in this group.
   unsubscribe: async () => "/unsubscribe digest",

@@ -15,6 +15,8 @@ export const stockItems = pgTable(
     sku: text("sku").notNull().unique(),
     name: text("name").notNull(),
     unit: text("unit"),
+    /** Where it is kept: each warehouse is counted every month. Materials declared without one are in MAIN. */
+    warehouse: text("warehouse").notNull().default("MAIN"),
     declaredDailyUse: quantity("declared_daily_use").notNull(),
     onHand: quantity("on_hand").notNull().default("0"),
     /** Below its safety stock since the last movement. */
@@ -36,7 +38,7 @@ export const stockMovements = pgTable(
     itemId: integer("item_id")
       .notNull()
       .references(() => stockItems.id),
-    /** "in" | "out" | "set". */
+    /** "in" | "out" | "set" | "adjustment" (a stocktake's close: the book set to what was counted). */
     kind: text("kind").notNull(),
     /** As typed: received, issued, or the counted quantity of a set. */
     quantity: quantity("quantity").notNull(),

@@ -7,10 +7,12 @@ import {
   complaints,
   equipment,
   inspectionAreas,
+  lots,
   orders,
   people,
   risks,
   stockItems,
+  stocktakes,
   tasks,
 } from "../../db/schema/index.ts";
 import {
@@ -26,6 +28,7 @@ import {
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
 import { inspectionsInWindow } from "../inspections/areas.ts";
 import { nextServiceSql } from "../maintenance/next-service.ts";
+import { percentText } from "../percent.ts";
 import {
   FIRST_RESPONSE_HOURS,
   RESOLUTION_WORKING_DAYS,
@@ -34,8 +37,9 @@ import {
   RISK_PLAN_GRACE_WORKING_DAYS,
   WARNING_SHARE,
 } from "../policy.ts";
-import { formatQuantity } from "../stock/quantity.ts";
+import { formatQuantity, fromStored } from "../stock/quantity.ts";
 import { recentOutflows, statusOf } from "../stock/status.ts";
+import { RATE_DECIMALS } from "../stocktake/error-rate.ts";
 import { type AlertKind, type AlertLevel, type EscalationReason, rankSql } from "./levels.ts";
 
 /** `provisional`: the deadline or cut-off rests on a day of the provisional rule (absent on older alerts). */
@@ -75,6 +79,34 @@ export type SubjectFacts =
       toOrder: string;
       dailyUse: string;
       dailyUseSource: "declared" | "recorded";
+    }
+  | {
+      type: "quality";
+      number: string;
+      orderNumber: string;
+      customer: string;
+      model: string;
+      size: number;
+      sampled: number;
+      defects: number;
+    }
+  | {
+      type: "stocktake";
+      number: string;
+      warehouse: string;
+      /** Exact decimals as text, and the rate ("2.5%"; "—" with nothing on the books). */
+      bookTotal: string;
+      differenceTotal: string;
+      rate: string;
+      recounts: number;
+    }
+  | {
+      type: "stocktake_due";
+      warehouse: string;
+      /** YYYY-MM. */
+      month: string;
+      lastWorkingDay: LocalDate;
+      provisional?: boolean;
     }
   | {
       type: "inspection";
@@ -149,7 +181,15 @@ export function holdingSubjects(now: Date, today: LocalDate) {
     maintenance: sql`${nextServiceSql} < ${today}::date`,
     // A high risk needs a plan with an owner; the grace after it was raised is checked on the calendar in code.
     risk: and(eq(risks.status, "open"), gte(risks.score, RISK_HIGH_SCORE), isNull(risks.planOwnerId)),
-  } satisfies Record<Exclude<AlertKind, "inspection">, SQL | undefined>;
+    // A rejected lot is never released: its finding stands until someone acknowledges it.
+    quality: eq(lots.status, "rejected"),
+    // A count above the error limit holds while any of its recounts is open.
+    stocktake: and(
+      eq(stocktakes.overLimit, true),
+      sql`exists (select 1 from ${tasks} where ${tasks.sourceType} = 'stocktake'
+        and ${tasks.sourceId} = ${stocktakes.number} and ${tasks.status} = 'open')`,
+    ),
+  } satisfies Record<Exclude<AlertKind, "inspection" | "stocktake_due">, SQL | undefined>;
 }
 
 /** No alert of this subject at `level` or a graver level yet (a rerun of an older tick finds lesser levels again). */
@@ -416,6 +456,68 @@ async function riskConditions(db: Db, now: Date, calendar: WorkingCalendar): Pro
   });
 }
 
+/** Rejected lots (defects over the limit) not alerted yet: each one is a finding. */
+async function qualityConditions(db: Db, now: Date, today: LocalDate): Promise<AlertCondition[]> {
+  const rows = await db
+    .select({
+      number: lots.number,
+      orderNumber: orders.number,
+      customer: orders.customer,
+      model: orders.model,
+      size: lots.size,
+      sampled: lots.sampled,
+      defects: lots.defects,
+    })
+    .from(lots)
+    .innerJoin(orders, eq(orders.id, lots.orderId))
+    .where(and(holdingSubjects(now, today).quality, notRaised("quality", lots.number, sql`'finding'`)))
+    .orderBy(asc(lots.id));
+  return rows.map((row) => ({
+    kind: "quality",
+    entity: row.number,
+    level: "finding",
+    safety: false,
+    facts: { type: "quality", ...row },
+  }));
+}
+
+/** Counts closed above the error limit whose recounts are open, not alerted yet. */
+async function stocktakeConditions(db: Db, now: Date, today: LocalDate): Promise<AlertCondition[]> {
+  const rows = await db
+    .select({
+      number: stocktakes.number,
+      warehouse: stocktakes.warehouse,
+      bookTotal: stocktakes.bookTotal,
+      differenceTotal: stocktakes.differenceTotal,
+      recounts: sql<number>`(select count(*) from ${tasks} where ${tasks.sourceType} = 'stocktake'
+        and ${tasks.sourceId} = ${stocktakes.number})`.mapWith(Number),
+    })
+    .from(stocktakes)
+    .where(
+      and(holdingSubjects(now, today).stocktake, notRaised("stocktake", stocktakes.number, sql`'error'`)),
+    )
+    .orderBy(asc(stocktakes.id));
+  return rows.map((row) => {
+    const book = fromStored(row.bookTotal ?? "0");
+    const difference = fromStored(row.differenceTotal ?? "0");
+    return {
+      kind: "stocktake",
+      entity: row.number,
+      level: "error",
+      safety: false,
+      facts: {
+        type: "stocktake",
+        number: row.number,
+        warehouse: row.warehouse,
+        bookTotal: formatQuantity(book),
+        differenceTotal: formatQuantity(difference),
+        rate: percentText(difference, book, RATE_DECIMALS),
+        recounts: row.recounts,
+      },
+    };
+  });
+}
+
 /**
  * The complaint, order and task conditions that hold at `now` (business day and time in the calendar's zone) and
  * were not raised before at their level or a graver one: in steady state the queries return nothing.
@@ -433,6 +535,8 @@ export async function unraisedConditions(
     stockConditions(db, now, calendar),
     maintenanceConditions(db, now, today),
     riskConditions(db, now, calendar),
+    qualityConditions(db, now, today),
+    stocktakeConditions(db, now, today),
   ]);
   return blocks.flat();
 }

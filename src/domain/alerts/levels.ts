@@ -9,8 +9,20 @@ export type AlertKind =
   | "task"
   | "stock"
   | "maintenance"
-  | "risk";
-export type AlertLevel = "warning" | "breach" | "overdue" | "missed" | "low" | "review" | "escalation";
+  | "risk"
+  | "quality"
+  | "stocktake"
+  | "stocktake_due";
+export type AlertLevel =
+  | "warning"
+  | "breach"
+  | "overdue"
+  | "missed"
+  | "low"
+  | "finding"
+  | "error"
+  | "review"
+  | "escalation";
 
 /** A later, graver level of the same (kind, entity) stops the repeats of the lesser ones. */
 const RANK: Record<AlertLevel, number> = {
@@ -19,6 +31,8 @@ const RANK: Record<AlertLevel, number> = {
   overdue: 2,
   missed: 2,
   low: 2,
+  finding: 2,
+  error: 2,
   review: 3,
   escalation: 3,
 };

@@ -3,7 +3,17 @@ import { and, asc, eq, inArray, isNull, lte, not, or, sql } from "drizzle-orm";
 import { alias, type PgColumn } from "drizzle-orm/pg-core";
 import { inJsonList } from "../../db/any-of.ts";
 import { type Db, rowsOf } from "../../db/database.ts";
-import { alerts, complaints, equipment, orders, risks, stockItems, tasks } from "../../db/schema/index.ts";
+import {
+  alerts,
+  complaints,
+  equipment,
+  lots,
+  orders,
+  risks,
+  stockItems,
+  stocktakes,
+  tasks,
+} from "../../db/schema/index.ts";
 import type { Actor } from "../actor.ts";
 import { audit } from "../audit.ts";
 import type { LocalDate } from "../calendar/local-time.ts";
@@ -157,6 +167,20 @@ export async function clearEndedAlerts(
     and(
       eq(alerts.kind, "risk"),
       sql`${alerts.entity} in (select ${risks.number} from ${risks} where ${holding.risk})`,
+    ),
+    and(
+      eq(alerts.kind, "quality"),
+      sql`${alerts.entity} in (select ${lots.number} from ${lots} where ${holding.quality})`,
+    ),
+    and(
+      eq(alerts.kind, "stocktake"),
+      sql`${alerts.entity} in (select ${stocktakes.number} from ${stocktakes} where ${holding.stocktake})`,
+    ),
+    // A warehouse not counted in a month (raised by its month-end job) holds until a count of it closes that month.
+    and(
+      eq(alerts.kind, "stocktake_due"),
+      sql`not exists (select 1 from ${stocktakes} where ${stocktakes.status} = 'closed'
+        and ${stocktakes.warehouse} || ':' || to_char(${stocktakes.closedOn}, 'YYYY-MM') = ${alerts.entity})`,
     ),
     and(
       eq(alerts.kind, "inspection"),

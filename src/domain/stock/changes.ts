@@ -1,7 +1,7 @@
 // Stock changes: declare a material, record what came in, went out or was counted; each one audited and in the ledger.
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Db } from "../../db/database.ts";
-import { stockItems, stockMovements } from "../../db/schema/index.ts";
+import { stockItems, stockMovements, stocktakeLines, stocktakes } from "../../db/schema/index.ts";
 import { type Actor, auditedBy } from "../actor.ts";
 import { audit } from "../audit.ts";
 import { localDateOf } from "../calendar/local-time.ts";
@@ -14,9 +14,17 @@ export interface StockItemInput {
   name: string;
   declaredDailyUse: Milli;
   unit?: string | undefined;
+  /** Where it is kept; a new material without one goes to DEFAULT_WAREHOUSE, a changed one keeps its own. */
+  warehouse?: string | undefined;
 }
 
+/** The warehouse of a material declared without one. */
+export const DEFAULT_WAREHOUSE = "MAIN";
+
 export type MovementKind = "in" | "out" | "set";
+
+/** What the ledger records: a movement typed by someone, or a stocktake's adjustment to what was counted. */
+type LedgerKind = MovementKind | "adjustment";
 
 /** What a change left behind, and whether it crossed the safety stock. */
 export interface StockChangeOutcome {
@@ -27,6 +35,9 @@ export interface StockChangeOutcome {
 
 /** SKUs are matched without regard to case or width. */
 export const normaliseSku = (typed: string): string => typed.normalize("NFKC").trim().toUpperCase();
+
+/** Warehouses are named like SKUs, without regard to case or width. */
+export const normaliseWarehouse = (typed: string): string => normaliseSku(typed);
 
 /** Stores the item's low flag from its status: a new drop opens a new alert subject, a recovery ends it. */
 async function settleLow(
@@ -59,6 +70,9 @@ export async function defineStockItem(
       name: input.name,
       unit: input.unit ?? before?.unit ?? null,
       declaredDailyUse: formatQuantity(input.declaredDailyUse),
+      warehouse: input.warehouse
+        ? normaliseWarehouse(input.warehouse)
+        : (before?.warehouse ?? DEFAULT_WAREHOUSE),
     };
     const [item] = before
       ? await tx.update(stockItems).set(values).where(eq(stockItems.id, before.id)).returning()
@@ -73,7 +87,12 @@ export async function defineStockItem(
       entityId: sku,
       action: before ? "stock.item_changed" : "stock.item_declared",
       before: before
-        ? { name: before.name, unit: before.unit, declaredDailyUse: before.declaredDailyUse }
+        ? {
+            name: before.name,
+            unit: before.unit,
+            declaredDailyUse: before.declaredDailyUse,
+            warehouse: before.warehouse,
+          }
         : null,
       after: values,
     });
@@ -92,7 +111,51 @@ function onHandAfter(item: StockItemRow, kind: MovementKind, quantity: Milli, on
   return onHand - quantity;
 }
 
-/** Records a receipt, an issue or a count of a declared material in the ledger and updates what is on hand. */
+/** The open stocktake counting this material, if any: its quantity is frozen until that count is closed. */
+async function openCountOf(tx: Db, itemId: number): Promise<string | undefined> {
+  const [row] = await tx
+    .select({ number: stocktakes.number })
+    .from(stocktakeLines)
+    .innerJoin(stocktakes, eq(stocktakes.id, stocktakeLines.stocktakeId))
+    .where(and(eq(stocktakeLines.itemId, itemId), eq(stocktakes.status, "open")));
+  return row?.number;
+}
+
+/** Writes one ledger row and its audit row, stores the new quantity on hand and settles the low flag. */
+async function writeMovement(
+  tx: Db,
+  actor: Actor,
+  item: StockItemRow,
+  movement: { kind: LedgerKind; quantity: Milli; after: Milli },
+  timezone: string,
+): Promise<StockChangeOutcome> {
+  const before = fromStored(item.onHand);
+  const onHand = formatQuantity(movement.after);
+  await tx.update(stockItems).set({ onHand }).where(eq(stockItems.id, item.id));
+  await tx.insert(stockMovements).values({
+    itemId: item.id,
+    kind: movement.kind,
+    quantity: formatQuantity(movement.quantity),
+    delta: formatQuantity(movement.after - before),
+    onHandAfter: onHand,
+    at: actor.at,
+    personId: actor.personId,
+  });
+  await audit(tx, {
+    ...auditedBy(actor),
+    entityType: "stock_item",
+    entityId: item.sku,
+    action: `stock.${movement.kind}`,
+    before: { onHand: formatQuantity(before) },
+    after: { onHand, quantity: formatQuantity(movement.quantity) },
+  });
+  return settleLow(tx, { ...item, onHand }, timezone, actor.at);
+}
+
+/**
+ * Records a receipt, an issue or a count of a declared material in the ledger and updates what is on hand;
+ * refused while a stocktake of it is open (the count compares with the book as it stood at its start).
+ */
 export async function recordStockMovement(
   db: Db,
   actor: Actor,
@@ -103,29 +166,28 @@ export async function recordStockMovement(
   return db.transaction(async (tx) => {
     const [item] = await tx.select().from(stockItems).where(eq(stockItems.sku, sku)).for("update");
     if (!item) throw new StockRefused({ kind: "unknown_sku", sku });
-    const before = fromStored(item.onHand);
-    const after = onHandAfter(item, movement.kind, movement.quantity, before);
-    const stored = {
-      onHand: formatQuantity(after),
-    };
-    await tx.update(stockItems).set(stored).where(eq(stockItems.id, item.id));
-    await tx.insert(stockMovements).values({
-      itemId: item.id,
-      kind: movement.kind,
-      quantity: formatQuantity(movement.quantity),
-      delta: formatQuantity(after - before),
-      onHandAfter: stored.onHand,
-      at: actor.at,
-      personId: actor.personId,
-    });
-    await audit(tx, {
-      ...auditedBy(actor),
-      entityType: "stock_item",
-      entityId: sku,
-      action: `stock.${movement.kind}`,
-      before: { onHand: formatQuantity(before) },
-      after: { onHand: stored.onHand, quantity: formatQuantity(movement.quantity) },
-    });
-    return settleLow(tx, { ...item, onHand: stored.onHand }, timezone, actor.at);
+    const counting = await openCountOf(tx, item.id);
+    if (counting) throw new StockRefused({ kind: "being_counted", sku, stocktake: counting });
+    const after = onHandAfter(item, movement.kind, movement.quantity, fromStored(item.onHand));
+    return writeMovement(
+      tx,
+      actor,
+      item,
+      { kind: movement.kind, quantity: movement.quantity, after },
+      timezone,
+    );
   });
+}
+
+/** A stocktake's close sets the book to what was counted: one "adjustment" row of the ledger, audited. */
+export async function adjustToCount(
+  tx: Db,
+  actor: Actor,
+  itemId: number,
+  counted: Milli,
+  timezone: string,
+): Promise<StockChangeOutcome> {
+  const [item] = await tx.select().from(stockItems).where(eq(stockItems.id, itemId)).for("update");
+  if (!item) throw new Error(`stock item ${itemId} of a stocktake line does not exist`);
+  return writeMovement(tx, actor, item, { kind: "adjustment", quantity: counted, after: counted }, timezone);
 }

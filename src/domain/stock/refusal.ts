@@ -5,7 +5,9 @@ import type { Milli } from "./quantity.ts";
 export type StockRefusal =
   | { kind: "unknown_sku"; sku: string }
   /** More would go out than is on hand. */
-  | { kind: "not_enough"; sku: string; onHand: Milli; unit: string | null };
+  | { kind: "not_enough"; sku: string; onHand: Milli; unit: string | null }
+  /** A stocktake of it is open: its quantity waits for that count's close. */
+  | { kind: "being_counted"; sku: string; stocktake: string };
 
 export class StockRefused extends Refused<StockRefusal> {
   override readonly name = "StockRefused";

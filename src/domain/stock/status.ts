@@ -32,6 +32,7 @@ export interface StockStatus {
   sku: string;
   name: string;
   unit: string | null;
+  warehouse: string;
   onHand: Milli;
   declaredDailyUse: Milli;
   dailyUse: DailyUse;
@@ -69,6 +70,7 @@ export function statusOf(item: StockItemRow, outflows: readonly Outflow[], today
     sku: item.sku,
     name: item.name,
     unit: item.unit,
+    warehouse: item.warehouse,
     onHand,
     declaredDailyUse,
     dailyUse,

@@ -213,6 +213,13 @@ describe("computeKpis on the fixture (now: Thu 2026-11-26 15:00 Shanghai)", () =
         "**巡检**",
         "已检/应检: 2/2 (100%)",
         "发现问题: 2",
+        "",
+        "**质量抽检**",
+        "抽检覆盖率: —",
+        "批次合格率: —",
+        "",
+        "**物料盘点**",
+        "盘点误差率: —",
       ].join("\n"),
     );
   });
@@ -238,6 +245,13 @@ describe("computeKpis on the fixture (now: Thu 2026-11-26 15:00 Shanghai)", () =
         "**Inspections**",
         "Done / due: 3/8 (37.5%)",
         "Findings: 3",
+        "",
+        "**Quality sampling**",
+        "sampling coverage: —",
+        "lot pass rate: —",
+        "",
+        "**Stocktake**",
+        "stock error rate: —",
       ].join("\n"),
     );
   });
