@@ -4,6 +4,7 @@ import { createAlertCommands } from "./alerts/actions.ts";
 import { createCalendarCommands } from "./calendar/commands.ts";
 import { createComplaintCommands } from "./complaints/commands.ts";
 import { commandDeps, type RuntimeDeps } from "./deps.ts";
+import { createFinanceCommands } from "./finance/commands.ts";
 import { helpCommand, helpLanguageAction } from "./help/commands.ts";
 import { createInspectionCommands } from "./inspections/commands.ts";
 import { createKpiCommands } from "./kpi/commands.ts";
@@ -12,6 +13,7 @@ import { createOrderCommands } from "./orders/commands.ts";
 import { createRoleCommands } from "./roles/commands.ts";
 import { createRosterCommands } from "./roster/commands.ts";
 import { createRulesCommands } from "./rules/commands.ts";
+import { createSalesCommands } from "./sales/commands.ts";
 import { createStockCommands } from "./stock/commands.ts";
 import { createSubscriptionCommands } from "./subscriptions/commands.ts";
 import { createTargetCommands } from "./targets/commands.ts";
@@ -29,6 +31,8 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createTargetCommands(deps),
     createRosterCommands(deps),
     createStockCommands(deps),
+    createSalesCommands(deps),
+    createFinanceCommands(deps),
     createMaintenanceCommands(deps),
     createCalendarCommands(deps),
     createSubscriptionCommands(deps),

@@ -6,6 +6,7 @@ import { daysLate } from "../../src/domain/alerts/conditions.ts";
 import { goesToManagers } from "../../src/domain/alerts/levels.ts";
 import { type AlertRow, alertFacts } from "../../src/domain/alerts/store.ts";
 import { localDateOf } from "../../src/domain/calendar/local-time.ts";
+import { formatMoney, storedToFen } from "../../src/domain/finance/money.ts";
 import { formatLocalTime } from "../../src/domain/orders/local-format.ts";
 import { bilingualProvisionalMark } from "../calendar/provisional-mark.ts";
 
@@ -32,6 +33,8 @@ const HEADLINES: Record<string, [string, string]> = {
   "task:overdue": ["待办已逾期", "Task overdue"],
   "maintenance:overdue": ["设备保养已逾期", "Equipment service overdue"],
   "stock:low": ["库存低于安全库存, 请补货", "Stock below its safety stock: reorder"],
+  "reconciliation:missed": ["工作日未按时对账", "A working day not reconciled in time"],
+  "expense:overdue": ["报销单等待财务签批超时", "Reimbursement waiting for finance too long"],
 };
 
 function headline(kind: string, level: string): string {
@@ -96,6 +99,25 @@ function subjectFields(alert: AlertRow, { now, timezone }: AlertCardState): Card
         { label: both("设备", "Equipment"), value: `${facts.code} ${facts.name}` },
         { label: both("应保养", "Service due"), value: facts.dueDate },
         { label: both("上次保养", "Last service"), value: facts.lastService },
+      ];
+    case "reconciliation":
+      return [
+        { label: both("对账日", "Day"), value: facts.day },
+        {
+          label: both("期限", "Due"),
+          value:
+            formatLocalTime(new Date(facts.dueAt), timezone, today) +
+            bilingualProvisionalMark(facts.provisional === true),
+        },
+        { label: both("处理", "To do"), value: `/对账 ${facts.day} <收入> <支出>` },
+      ];
+    case "expense":
+      return [
+        { label: both("报销单", "Reimbursement"), value: facts.number },
+        { label: both("金额", "Amount"), value: formatMoney(storedToFen(facts.amount)) },
+        { label: both("事由", "Reason"), value: facts.reason },
+        { label: both("申请人", "Requested by"), value: facts.requestedByName },
+        { label: both("期限", "Due"), value: formatLocalTime(new Date(facts.dueAt), timezone, today) },
       ];
     case "stock": {
       const unit = facts.unit ? ` ${facts.unit}` : "";

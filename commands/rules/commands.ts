@@ -9,6 +9,7 @@ const STAGES: Record<PolicyStage, Record<Language, string>> = {
   preparation: { zh: "准备: 计划、资源与风险", en: "Preparation: plans, resources and risks" },
   orders: { zh: "订单与生产", en: "Orders and production" },
   service: { zh: "客户服务", en: "Customer service" },
+  core: { zh: "核心: 销售、对账与报销", en: "Core: sales, reconciliation and reimbursements" },
   quality: { zh: "质量与满意度", en: "Quality and satisfaction" },
   alerts: { zh: "告警", en: "Alerts" },
   reporting: { zh: "报告", en: "Reporting" },

@@ -19,7 +19,10 @@ export const SETTINGS: Bilingual = { zh: "设置", en: "Settings" };
 
 const SUBSCRIBERS: readonly Role[] = ["manager", "admin"];
 
-const TOPIC_NAMES_ZH = { digest: "日报", alerts: "告警" } as const satisfies Record<Topic, string>;
+const TOPIC_NAMES_ZH = { digest: "日报", alerts: "告警", finance: "财务" } as const satisfies Record<
+  Topic,
+  string
+>;
 /** The topic as it may be typed, in either language. */
 const TOPIC_WORDS = Object.entries(TOPIC_NAMES_ZH).flat();
 const topic = arg.enum({ label: { zh: "订阅内容", en: "topic" }, choices: TOPIC_NAMES_ZH });
@@ -94,8 +97,8 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
     const webhook =
       event.platform === "wecom" ? { zh: " [群机器人 Webhook 或 key]", en: " [robot-webhook]" } : undefined;
     return {
-      zh: `用法: /订阅 <日报|告警> [HH:MM]${webhook?.zh ?? ""}`,
-      en: `usage: /subscribe <digest|alerts> [HH:MM]${webhook?.en ?? ""}`,
+      zh: `用法: /订阅 <日报|告警|财务> [HH:MM]${webhook?.zh ?? ""}`,
+      en: `usage: /subscribe <digest|alerts|finance> [HH:MM]${webhook?.en ?? ""}`,
     };
   }
 
@@ -113,8 +116,8 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
     group: SETTINGS,
     names: { en: ["subscribe"], zh: ["订阅"] },
     description: {
-      zh: "为本群订阅日报或告警; 企业微信群在最后加上群机器人的 Webhook 地址或 key",
-      en: "subscribe this group to the digest or alerts; in a WeCom group add the group robot's webhook URL or key last",
+      zh: "为本群订阅日报、告警或财务 (报销单); 企业微信群在最后加上群机器人的 Webhook 地址或 key",
+      en: "subscribe this group to the digest, alerts or finance (reimbursements); in a WeCom group add the group robot's webhook URL or key last",
     },
     example: { zh: "日报 09:00", en: "digest 09:00" },
     roles: SUBSCRIBERS,
@@ -158,7 +161,10 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
     id: "unsubscribe",
     group: SETTINGS,
     names: { en: ["unsubscribe"], zh: ["退订"] },
-    description: { zh: "取消本群的日报或告警订阅", en: "stop the digest or alerts for this group" },
+    description: {
+      zh: "取消本群的日报、告警或财务订阅",
+      en: "stop the digest, alerts or finance for this group",
+    },
     example: { zh: "告警", en: "alerts" },
     roles: SUBSCRIBERS,
     args: { topic },

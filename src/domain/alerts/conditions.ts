@@ -6,6 +6,7 @@ import {
   alerts,
   complaints,
   equipment,
+  expenses,
   inspectionAreas,
   orders,
   people,
@@ -23,6 +24,8 @@ import {
   startOfLocalDay,
 } from "../calendar/local-time.ts";
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
+import { expenseOverdue } from "../finance/expenses.ts";
+import { missedReconciliations } from "../finance/reconciliation.ts";
 import { inspectionsInWindow } from "../inspections/areas.ts";
 import { nextServiceSql } from "../maintenance/next-service.ts";
 import {
@@ -89,6 +92,17 @@ export type SubjectFacts =
       ownerPersonId: number;
       ownerName: string;
       dueDate: LocalDate;
+    }
+  | { type: "reconciliation"; day: LocalDate; dueAt: string; provisional?: boolean }
+  | {
+      type: "expense";
+      number: string;
+      /** Exact decimal as stored ("1234.50"). */
+      amount: string;
+      reason: string;
+      requestedByName: string;
+      requestedAt: string;
+      dueAt: string;
     };
 
 /** What the card shows; an escalation also says why and from which level. */
@@ -133,7 +147,8 @@ export function holdingSubjects(now: Date, today: LocalDate) {
     task: and(eq(tasks.status, "open"), lt(tasks.dueDate, today)),
     stock: eq(stockItems.low, true),
     maintenance: sql`${nextServiceSql} < ${today}::date`,
-  } satisfies Record<Exclude<AlertKind, "inspection">, SQL | undefined>;
+    expense: expenseOverdue(now),
+  } satisfies Record<Exclude<AlertKind, "inspection" | "reconciliation">, SQL | undefined>;
 }
 
 /** No alert of this subject at `level` or a graver level yet (a rerun of an older tick finds lesser levels again). */
@@ -363,6 +378,35 @@ async function maintenanceConditions(db: Db, now: Date, today: LocalDate): Promi
   }));
 }
 
+/** Reimbursements waiting for finance past their deadline, not alerted yet. */
+async function expenseConditions(db: Db, now: Date, today: LocalDate): Promise<AlertCondition[]> {
+  const rows = await db
+    .select({
+      number: expenses.number,
+      amount: expenses.amount,
+      reason: expenses.reason,
+      requestedByName: people.displayName,
+      requestedAt: expenses.requestedAt,
+      dueAt: expenses.signDueAt,
+    })
+    .from(expenses)
+    .innerJoin(people, eq(people.id, expenses.requestedBy))
+    .where(and(holdingSubjects(now, today).expense, notRaised("expense", expenses.number, sql`'overdue'`)))
+    .orderBy(asc(expenses.id));
+  return rows.map((row) => ({
+    kind: "expense",
+    entity: row.number,
+    level: "overdue",
+    safety: false,
+    facts: {
+      type: "expense",
+      ...row,
+      requestedAt: row.requestedAt.toISOString(),
+      dueAt: row.dueAt.toISOString(),
+    },
+  }));
+}
+
 /**
  * The complaint, order and task conditions that hold at `now` (business day and time in the calendar's zone) and
  * were not raised before at their level or a graver one: in steady state the queries return nothing.
@@ -373,14 +417,16 @@ export async function unraisedConditions(
   calendar: WorkingCalendar,
 ): Promise<AlertCondition[]> {
   const today = localDateOf(now, calendar.timezone);
-  const [complaintBlock, orderBlock, taskBlock, stockBlock, maintenanceBlock] = await Promise.all([
+  const blocks = await Promise.all([
     complaintConditions(db, now, today, calendar),
     orderConditions(db, now, today),
     taskConditions(db, now, today),
     stockConditions(db, now, calendar),
     maintenanceConditions(db, now, today),
+    missedReconciliations(db, now, calendar),
+    expenseConditions(db, now, today),
   ]);
-  return [...complaintBlock, ...orderBlock, ...taskBlock, ...stockBlock, ...maintenanceBlock];
+  return blocks.flat();
 }
 
 /** Calendar days an order is late on `today`, from its original due date. */

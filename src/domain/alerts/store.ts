@@ -3,7 +3,16 @@ import { and, asc, eq, inArray, isNull, lte, not, or, sql } from "drizzle-orm";
 import { alias, type PgColumn } from "drizzle-orm/pg-core";
 import { inJsonList } from "../../db/any-of.ts";
 import { type Db, rowsOf } from "../../db/database.ts";
-import { alerts, complaints, equipment, orders, stockItems, tasks } from "../../db/schema/index.ts";
+import {
+  alerts,
+  complaints,
+  equipment,
+  expenses,
+  orders,
+  reconciliations,
+  stockItems,
+  tasks,
+} from "../../db/schema/index.ts";
 import type { Actor } from "../actor.ts";
 import { audit } from "../audit.ts";
 import type { LocalDate } from "../calendar/local-time.ts";
@@ -129,6 +138,15 @@ export async function clearEndedAlerts(
     and(
       eq(alerts.kind, "maintenance"),
       sql`${alerts.entity} in (select ${maintenanceAlertEntity} from ${equipment} where ${holding.maintenance})`,
+    ),
+    and(
+      eq(alerts.kind, "expense"),
+      sql`${alerts.entity} in (select ${expenses.number} from ${expenses} where ${holding.expense})`,
+    ),
+    // A missed reconciliation holds until the day is reconciled, however late.
+    and(
+      eq(alerts.kind, "reconciliation"),
+      sql`${alerts.entity} not in (select to_char(${reconciliations.day}, 'YYYY-MM-DD') from ${reconciliations})`,
     ),
     and(
       eq(alerts.kind, "inspection"),

@@ -4,6 +4,7 @@ import { addDays, type LocalDate, localDateOf } from "../calendar/local-time.ts"
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
 import { computeKpisForWindows, type Kpis } from "../kpi/compute.ts";
 import { monthToDateWindow, periodWindow, yesterdayWindow } from "../kpi/window.ts";
+import { dayWithoutFeedback, previousWorkingDay } from "../sales/metrics.ts";
 import { listTargets, standings, type TargetStanding } from "../targets/targets.ts";
 import { type UrgentItem, urgentItems } from "./urgent-items.ts";
 
@@ -23,6 +24,8 @@ export interface DigestContent {
   urgent: UrgentItem[];
   /** Daily targets against yesterday, weekly ones against the week to date, monthly ones against the month to date. */
   targets: TargetStanding[];
+  /** The previous working day, when no customer feedback was logged on it. */
+  withoutFeedback?: LocalDate;
   /** The digest's day or a window it reports on rests on the provisional rule: marked, explained by /calendar. */
   provisional: boolean;
 }
@@ -42,10 +45,16 @@ export async function computeDigest(
     ? [{ from: periodWindow("week", now, timezone).from, to: monthToDate.to }]
     : [];
   const windows = [yesterday, { from: dayBeforeDate, to: dayBeforeDate }, monthToDate, ...weekToDate];
-  const [[yesterdayKpis, dayBeforeKpis, monthToDateKpis, weekToDateKpis], urgent] = await Promise.all([
-    computeKpisForWindows(db, windows, { timezone, now, calendar }),
-    urgentItems(db, { now, timezone }),
-  ]);
+  const lastWorkingDay = previousWorkingDay(
+    localDateOf(now, timezone),
+    (day) => calendar.isWorkingDay(day).working,
+  );
+  const [[yesterdayKpis, dayBeforeKpis, monthToDateKpis, weekToDateKpis], urgent, withoutFeedback] =
+    await Promise.all([
+      computeKpisForWindows(db, windows, { timezone, now, calendar }),
+      urgentItems(db, { now, timezone }),
+      lastWorkingDay ? dayWithoutFeedback(db, lastWorkingDay, timezone) : undefined,
+    ]);
   if (!yesterdayKpis || !dayBeforeKpis || !monthToDateKpis) throw new Error("a digest window has no KPIs");
   const targets = [
     ...standings(allTargets, "day", yesterdayKpis),
@@ -61,6 +70,7 @@ export async function computeDigest(
     monthToDate: monthToDateKpis,
     urgent,
     targets,
+    ...(withoutFeedback && { withoutFeedback }),
     provisional:
       calendar.isWorkingDay(localDateOf(now, timezone)).provisional ||
       yesterdayKpis.provisional ||

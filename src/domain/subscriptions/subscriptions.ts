@@ -8,12 +8,13 @@ import { audit } from "../audit.ts";
 import { rememberChat } from "../people/chats.ts";
 import { maskWebhook } from "./wecom-webhook.ts";
 
-export const TOPICS = ["digest", "alerts"] as const;
+/** "finance": the reimbursement cards finance signs or rejects. */
+export const TOPICS = ["digest", "alerts", "finance"] as const;
 export type Topic = (typeof TOPICS)[number];
 
 export interface ChatSubscription {
   topic: Topic;
-  /** "HH:MM" in OPS_TIMEZONE for the digest; null for alerts, which go out at once. */
+  /** "HH:MM" in OPS_TIMEZONE for the digest; null for alerts and finance, which go out at once. */
   sendAt: string | null;
 }
 
