@@ -6,7 +6,7 @@ import { dingtalkCardCallback, signDingTalkCard } from "./dingtalk-signer.ts";
 import type { AreaTest } from "./e2e-area.ts";
 import { DINGTALK, LARK, WECOM } from "./e2e-harness.ts";
 import { larkCardAction, signLarkRequest } from "./lark-signer.ts";
-import { appCallback, botCallback, nodeDecrypt } from "./wecom-signer.ts";
+import { appCallback, botCallback } from "./wecom-signer.ts";
 
 type Json = Record<string, unknown>;
 
@@ -171,40 +171,4 @@ export async function wecomBotSay(area: AreaTest, text: string, user: string, gr
   expect(response.status).toBe(200);
   await area.h.settle();
   return area.fakes.wecom.delivered.at(-1)?.body as Json;
-}
-
-/** A click on a card the group robot posted; the new card comes back in the encrypted passive reply. */
-export async function wecomBotClick(
-  area: AreaTest,
-  card: WeComTemplateCard,
-  text: string,
-  user: string,
-  group: string,
-): Promise<WeComTemplateCard> {
-  const key = card.button_list?.find((button) => button.text === text)?.key;
-  expect(key, `a button "${text}"`).toBeDefined();
-  const timestamp = String(Math.floor(area.h.clock.now().getTime() / 1000));
-  const payload = {
-    msgid: area.messageId(`botclick_${area.h.clock.now().getTime()}`),
-    aibotid: "AIBOTID",
-    chatid: group,
-    chattype: "group",
-    from: { userid: user },
-    response_url: area.fakes.wecom.responseUrl(),
-    msgtype: "event",
-    event: {
-      eventtype: "template_card_event",
-      template_card_event: { card_type: "button_interaction", event_key: key, task_id: card.task_id },
-    },
-  };
-  const signed = botCallback(BOT, payload, { timestamp });
-  const response = await area.h.send(signed.path, {
-    method: "POST",
-    body: signed.body,
-    headers: { "content-type": "application/json" },
-  });
-  const sealed = (await response.json()) as { encrypt: string };
-  await area.h.settle();
-  return (JSON.parse(nodeDecrypt(WECOM.botEncodingAesKey, sealed.encrypt).message) as Json)
-    .template_card as WeComTemplateCard;
 }
