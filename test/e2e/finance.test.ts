@@ -50,7 +50,7 @@ describe("reimbursements on Lark", () => {
         flat(delivery.body).includes("E-20261125-001"),
     );
     expect(posted).toBeDefined();
-    const card = JSON.parse((posted?.body as { content: string }).content);
+    const card = JSON.parse((posted?.body as { content?: string } | undefined)?.content ?? "{}");
     expect(flat(card)).toContain("128.50");
     expect(labels(card)).toEqual(["Sign", "Reject"]);
 
