@@ -68,9 +68,16 @@ const LEAD_NO = arg.text({
 
 /** The order form, prefilled from a lead when one is converted (the lead's card opens it). */
 export function newOrderFormCard(view: CardView, prefill?: OrderFormPrefill): Card {
-  const name = NEW_ORDER_NAMES[view.language][0];
-  const usage = usageLine(name, NEW_ORDER_ARGS, view.language);
-  return orderFormCard(view, usage, `/${name} ${NEW_ORDER_EXAMPLE}`, prefill);
+  if (!prefill) {
+    const name = NEW_ORDER_NAMES[view.language][0];
+    const usage = usageLine(name, NEW_ORDER_ARGS, view.language);
+    return orderFormCard(view, usage, `/${name} ${NEW_ORDER_EXAMPLE}`);
+  }
+  // Typed instead of the form (cards without inputs), the lead's own command keeps the conversion linked.
+  const { model, qty, due } = NEW_ORDER_ARGS;
+  const name = view.language === "zh" ? "咨询 转订单" : "lead convert";
+  const usage = usageLine(`${name} ${prefill.lead}`, { model, qty, due }, view.language);
+  return orderFormCard(view, usage, `/${name} ${prefill.lead} X1 100 2026-12-01`, prefill);
 }
 
 /** Runs a sales-log change; its refusal becomes the user's reply. */

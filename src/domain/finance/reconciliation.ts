@@ -1,6 +1,6 @@
 // The daily reconciliation: income and expenses of a business day, one record per day; a second one replaces the
 // first, audited with both. A working day not reconciled by the next working day's cut-off is an alert.
-import { and, eq, gte, inArray, lte } from "drizzle-orm";
+import { and, eq, gte, inArray, lte, min } from "drizzle-orm";
 import type { Db } from "../../db/database.ts";
 import { alerts, people, reconciliations } from "../../db/schema/index.ts";
 import { type Actor, auditedBy } from "../actor.ts";
@@ -114,21 +114,25 @@ export function reconciliationDue(
 }
 
 /**
- * The working days past their reconciliation deadline (within the look-back) with no reconciliation and no
- * alert yet. Days off are never due; a make-up Saturday is a working day like any other.
+ * The working days past their reconciliation deadline (within the look-back, and after the first day ever
+ * reconciled) with no reconciliation and no alert yet. Days off are never due; a make-up Saturday is a working
+ * day like any other.
  */
 export async function missedReconciliations(
   db: Db,
   now: Date,
   calendar: WorkingCalendar,
 ): Promise<AlertCondition[]> {
+  // Days are owed from the first reconciliation recorded on: before it, finance did not reconcile here yet.
+  const [first] = await db.select({ day: min(reconciliations.day) }).from(reconciliations);
+  if (!first?.day) return [];
   const today = localDateOf(now, calendar.timezone);
   const since = now.getTime() - RECONCILE_LOOKBACK_DAYS * DAY_MS;
   const candidates: { day: LocalDate; due: Date; provisional: boolean }[] = [];
   // A deadline lies at most the longest run of days off after its day: start the search well before the window.
   for (let back = RECONCILE_LOOKBACK_DAYS + 31; back >= 1; back--) {
     const day = addDays(today, -back);
-    if (!calendar.isWorkingDay(day).working) continue;
+    if (day <= first.day || !calendar.isWorkingDay(day).working) continue;
     const { due, provisional } = reconciliationDue(day, calendar);
     if (due.getTime() <= now.getTime() && due.getTime() > since) candidates.push({ day, due, provisional });
   }

@@ -213,6 +213,12 @@ describe("computeKpis on the fixture (now: Thu 2026-11-26 15:00 Shanghai)", () =
         "**巡检**",
         "已检/应检: 2/2 (100%)",
         "发现问题: 2",
+        "",
+        "**销售**",
+        "咨询: 0",
+        "咨询转化率: —",
+        "客户反馈: 0",
+        "上周完成订单回访率: —",
       ].join("\n"),
     );
   });
@@ -238,6 +244,12 @@ describe("computeKpis on the fixture (now: Thu 2026-11-26 15:00 Shanghai)", () =
         "**Inspections**",
         "Done / due: 3/8 (37.5%)",
         "Findings: 3",
+        "",
+        "**Sales**",
+        "Enquiries: 0",
+        "Enquiry conversion: —",
+        "Feedback: 0",
+        "Call-back rate (last week's completed orders): —",
       ].join("\n"),
     );
   });
