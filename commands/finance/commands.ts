@@ -77,9 +77,8 @@ export function createFinanceCommands(deps: CommandDeps): { commands: Command[];
       return await work();
     } catch (error) {
       if (!(error instanceof FinanceRefused)) throw error;
-      const zh = financeRefusalWords(error.refusal, viewFor("zh")).zh;
-      const en = financeRefusalWords(error.refusal, viewFor(language === "zh" ? "zh" : "en")).en;
-      throw new UserError(zh, en, undefined, { cause: error });
+      const words = financeRefusalWords(error.refusal, viewFor(language));
+      throw new UserError(words.zh, words.en, undefined, { cause: error });
     }
   }
 

@@ -102,10 +102,7 @@ export async function reconcileDay(
 }
 
 /** When a working day's reconciliation is due: the next working day at RECONCILE_BY_TIME. */
-export function reconciliationDue(
-  day: LocalDate,
-  calendar: WorkingCalendar,
-): { due: Date; provisional: boolean } {
+function reconciliationDue(day: LocalDate, calendar: WorkingCalendar): { due: Date; provisional: boolean } {
   const next = calendar.nextWorkingDay(day);
   return {
     due: instantAt(next.day, parseTimeOfDay(RECONCILE_BY_TIME), calendar.timezone),
