@@ -158,6 +158,27 @@ describe("finance on WeCom", () => {
     expect((await expenseRows())[0]).toMatchObject({ status: "rejected", rejectReason: "超出标准" });
   });
 
+  it("app: reconciles, and a negative amount is named with the usage", async () => {
+    await area.withRole("wecom", "zhangsan", "finance");
+    expect(await sendWeComAppMessage(area.h, "/对账 2026-11-24 100 -5", area.messageId("neg"))).toBe(200);
+    expect(flat(area.fakes.wecom.delivered.at(-1)?.body)).toContain(
+      "支出不能是负数: -5 — 用法: /对账 <日期> <收入> <支出>",
+    );
+    expect(await sendWeComAppMessage(area.h, "/对账 2026-11-24 100 5.5", area.messageId("rec"))).toBe(200);
+    expect(flat(area.fakes.wecom.delivered.at(-1)?.body)).toContain("94.50");
+    expect(await area.database.db.select().from(reconciliations)).toHaveLength(1);
+  });
+
+  it("robot: finance reconciles in a group; anyone else is refused", async () => {
+    await area.withRole("wecom", "wangwu", "finance");
+    await area.withRole("wecom", "lisi", "staff");
+    const done = await wecomBotSay(area, "/reconcile 2026-11-24 1000 250.75", "wangwu", "wrkGroupFinance01");
+    expect(flat(done)).toContain("749.25");
+    const refused = await wecomBotSay(area, "/reconcile 2026-11-23 1 1", "lisi", "wrkGroupFinance01");
+    expect(flat(refused)).toMatch(/needs role/);
+    expect(await area.database.db.select().from(reconciliations)).toHaveLength(1);
+  });
+
   it("robot: a bad amount in a group is named with the usage", async () => {
     await area.withRole("wecom", "lisi", "staff");
     const reply = await wecomBotSay(area, "/报销 1e3 打车", "lisi", "wrkGroupFinance01");
