@@ -123,6 +123,21 @@ describe("/反馈 and /回访 on WeCom", () => {
     expect(feedback?.complaintNumber).toBe("C-20261125-001");
   });
 
+  it("app: Convert on a card without inputs names the command, which drafts the order from the lead", async () => {
+    await area.withRole("wecom", "zhangsan", "staff");
+    expect(await sendWeComAppMessage(area.h, "/咨询 华为 询价 X1", area.messageId("lead"))).toBe(200);
+    const lead = lastWeComCard(area) as WeComTemplateCard;
+    const form = await wecomAppClick(area, lead, "转为订单", "zhangsan");
+    expect(flat(form)).toContain("/咨询 转订单 Q-20261125-001 <型号> <数量> <交期>");
+    const typed = "/咨询 转订单 Q-20261125-001 X1 100 2026-12-01";
+    expect(await sendWeComAppMessage(area.h, typed, area.messageId("convert"))).toBe(200);
+    expect(flat(area.fakes.wecom.delivered.at(-1)?.body)).toContain("O-20261125-001");
+    const [order] = await area.database.db.select().from(orders);
+    expect(order).toMatchObject({ customer: "华为", model: "X1", quantity: 100, status: "draft" });
+    const [converted] = await area.database.db.select().from(salesEntries);
+    expect(converted).toMatchObject({ status: "converted", orderNumber: "O-20261125-001" });
+  });
+
   it("robot: a follow-up logged in a group", async () => {
     await area.withRole("wecom", "lisi", "staff");
     const reply = await wecomBotSay(area, "/回访 华为 满意, 下月再订", "lisi", "wrkGroupSales01");
