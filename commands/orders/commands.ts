@@ -26,6 +26,7 @@ import {
 import { SalesRefused } from "../../src/domain/sales/refusal.ts";
 import type { CommandDeps } from "../deps.ts";
 import { salesUserError } from "../sales/cards.ts";
+import { leadNumber } from "../sales/lead-number.ts";
 import {
   type CardView,
   ORDER_ACTIONS,
@@ -59,12 +60,6 @@ const FORM_INPUTS = { customer: "customer", model: "model", qty: "quantity", due
 
 const NEW_ORDER_NAMES = { en: ["order new"], zh: ["下单"] } as const;
 const NEW_ORDER_EXAMPLE = "华为 X1 100 2026-12-01";
-
-const LEAD_NO = arg.text({
-  label: { zh: "咨询号", en: "enquiry number" },
-  pattern: /^[Qq]-\d{8}-\d{3,}$/,
-  example: "Q-20261126-001",
-});
 
 /** The order form, prefilled from a lead when one is converted (the lead's card opens it). */
 export function newOrderFormCard(view: CardView, prefill?: OrderFormPrefill): Card {
@@ -193,6 +188,7 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
     }),
   });
 
+  // The sales log's /lead convert lives with the orders: it is an order taken through takeOrder, for a lead.
   const convertCommand = defineCommand({
     id: "lead.convert",
     group: { zh: "销售", en: "Sales" },
@@ -202,7 +198,7 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
       en: "turn an enquiry into a draft order (the enquiry card's Convert, for platforms without forms)",
     },
     example: "Q-20261125-001 X1 100 2026-12-01",
-    args: { lead: LEAD_NO, model: NEW_ORDER_ARGS.model, qty: NEW_ORDER_ARGS.qty, due: NEW_ORDER_ARGS.due },
+    args: { lead: leadNumber, model: NEW_ORDER_ARGS.model, qty: NEW_ORDER_ARGS.qty, due: NEW_ORDER_ARGS.due },
     handler: async ({ args, event, actor, language, reply }) => {
       const number = args.lead.toUpperCase();
       const lead = await sales.find(number);

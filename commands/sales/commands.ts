@@ -17,15 +17,10 @@ import { complaintCard } from "../complaints/cards.ts";
 import type { CommandDeps } from "../deps.ts";
 import { newOrderFormCard } from "../orders/commands.ts";
 import { SALES_ACTIONS, type SalesView, salesEntryCard, salesRefusalWords, salesUserError } from "./cards.ts";
+import { leadNumber } from "./lead-number.ts";
 
 const SALES = { zh: "销售", en: "Sales" };
 const customer = arg.text({ label: { zh: "客户", en: "customer" } });
-const LEAD_NO = arg.text({
-  label: { zh: "咨询号", en: "enquiry number" },
-  pattern: /^[Qq]-\d{8}-\d{3,}$/,
-  example: "Q-20261126-001",
-});
-
 const LOGS: Record<
   SalesKind,
   {
@@ -129,7 +124,7 @@ export function createSalesCommands(deps: CommandDeps): { commands: Command[]; a
       en: "close an enquiry that did not become an order (whoever logged it, customer service, managers, admins)",
     },
     example: "Q-20261126-001",
-    args: { lead: LEAD_NO },
+    args: { lead: leadNumber },
     handler: async ({ args, actor, language, reply }) => {
       const lead = await explained(() => sales.close(actor, args.lead.toUpperCase()));
       return reply.card(salesEntryCard(lead, viewFor(language)));
