@@ -5,6 +5,7 @@ import { createBindingCommands } from "./binding/commands.ts";
 import { createCalendarCommands } from "./calendar/commands.ts";
 import { createComplaintCommands } from "./complaints/commands.ts";
 import { commandDeps, type RuntimeDeps } from "./deps.ts";
+import { createFinanceCommands } from "./finance/commands.ts";
 import { helpCommand, helpLanguageAction } from "./help/commands.ts";
 import { createInspectionCommands } from "./inspections/commands.ts";
 import { createKpiCommands } from "./kpi/commands.ts";
@@ -18,6 +19,7 @@ import { createRiskCommands } from "./risks/commands.ts";
 import { createRoleCommands } from "./roles/commands.ts";
 import { createRosterCommands } from "./roster/commands.ts";
 import { createRulesCommands } from "./rules/commands.ts";
+import { createSalesCommands } from "./sales/commands.ts";
 import { createStockCommands } from "./stock/commands.ts";
 import { createStocktakeCommands } from "./stocktake/commands.ts";
 import { createSubscriptionCommands } from "./subscriptions/commands.ts";
@@ -38,6 +40,8 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createTargetCommands(deps),
     createRosterCommands(deps),
     createStockCommands(deps),
+    createSalesCommands(deps),
+    createFinanceCommands(deps),
     createMaintenanceCommands(deps),
     createRiskCommands(deps),
     createMeetingCommands(deps),

@@ -6,6 +6,7 @@ import { daysLate } from "../../src/domain/alerts/conditions.ts";
 import { goesToManagers } from "../../src/domain/alerts/levels.ts";
 import { type AlertRow, alertFacts } from "../../src/domain/alerts/store.ts";
 import { localDateOf } from "../../src/domain/calendar/local-time.ts";
+import { formatMoney, storedToFen } from "../../src/domain/finance/money.ts";
 import { formatLocalTime } from "../../src/domain/orders/local-format.ts";
 import { percentText } from "../../src/domain/percent.ts";
 import { DEFECT_LIMIT_PERCENT, STOCK_ERROR_LIMIT_PERCENT } from "../../src/domain/policy.ts";
@@ -43,6 +44,8 @@ const HEADLINES: Record<string, [string, string]> = {
   "quality:finding": ["批次抽检不良率超限, 不得放行", "Lot over the defect limit: not to be released"],
   "stocktake:error": ["盘点误差率超限, 请复盘", "Stocktake error rate over the limit: recount"],
   "stocktake_due:missed": ["仓库本月尚未盘点", "Warehouse not counted this month"],
+  "reconciliation:missed": ["工作日未按时对账", "A working day not reconciled in time"],
+  "expense:overdue": ["报销单等待财务签批超时", "Reimbursement waiting for finance too long"],
 };
 
 function headline(kind: string, level: string): string {
@@ -150,6 +153,25 @@ function subjectFields(alert: AlertRow, { now, timezone }: AlertCardState): Card
           label: both("本月最后工作日", "Month's last working day"),
           value: facts.lastWorkingDay + bilingualProvisionalMark(facts.provisional === true),
         },
+      ];
+    case "reconciliation":
+      return [
+        { label: both("对账日", "Day"), value: facts.day },
+        {
+          label: both("期限", "Due"),
+          value:
+            formatLocalTime(new Date(facts.dueAt), timezone, today) +
+            bilingualProvisionalMark(facts.provisional === true),
+        },
+        { label: both("处理", "To do"), value: `/对账 ${facts.day} <收入> <支出>` },
+      ];
+    case "expense":
+      return [
+        { label: both("报销单", "Reimbursement"), value: facts.number },
+        { label: both("金额", "Amount"), value: formatMoney(storedToFen(facts.amount)) },
+        { label: both("事由", "Reason"), value: facts.reason },
+        { label: both("申请人", "Requested by"), value: facts.requestedByName },
+        { label: both("期限", "Due"), value: formatLocalTime(new Date(facts.dueAt), timezone, today) },
       ];
     case "stock": {
       const unit = facts.unit ? ` ${facts.unit}` : "";

@@ -259,6 +259,16 @@ export function renderDigestCard(content: DigestContent, language: Language): Ca
         block(t("投诉", "Complaints"), table.complaints.map(metric)),
         block(t("巡检", "Inspections"), table.inspections.map(metric)),
         ...areaRows(yesterday, t).map(({ heading, rows: areaRows }) => block(heading, areaRows.map(metric))),
+        ...(content.withoutFeedback
+          ? [
+              markup(
+                t(
+                  `⚠ 上个工作日 ${content.withoutFeedback} 没有记录客户反馈 (/反馈)`,
+                  `⚠ No customer feedback was logged on the last working day, ${content.withoutFeedback} (/feedback)`,
+                ),
+              ),
+            ]
+          : []),
         ...missedTargets(content, language),
         ...targetSection(content.targets, language),
         ...weeklyRisks(content, language, t),

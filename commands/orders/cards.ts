@@ -142,8 +142,20 @@ export function orderCard(order: OrderView, view: CardView, extras: OrderCardExt
   };
 }
 
+/** What an order form starts from: a lead's customer, and the lead the order is drafted from. */
+export interface OrderFormPrefill {
+  customer: string;
+  /** The lead's Q- number: the form's submit converts it. */
+  lead: string;
+}
+
 /** The form /下单 alone answers with; where cards have no inputs (WeCom) the text shows the command to type. */
-export function orderFormCard(view: CardView, usage: string, example: string): Card {
+export function orderFormCard(
+  view: CardView,
+  usage: string,
+  example: string,
+  prefill?: OrderFormPrefill,
+): Card {
   const t = translator(view.language);
   const inputs: FormInput[] = [
     {
@@ -152,6 +164,7 @@ export function orderFormCard(view: CardView, usage: string, example: string): C
       type: "text",
       required: true,
       placeholder: t("客户名称", "customer name"),
+      ...(prefill && { initial: prefill.customer }),
     },
     { name: "model", label: t("型号", "Model"), type: "text", required: true, placeholder: "X1" },
     { name: "quantity", label: t("数量", "Quantity"), type: "number", required: true, placeholder: "100" },
@@ -165,7 +178,9 @@ export function orderFormCard(view: CardView, usage: string, example: string): C
     },
   ];
   return {
-    title: t("下单", "New order"),
+    title: prefill
+      ? t(`下单 (来自咨询 ${prefill.lead})`, `New order (from enquiry ${prefill.lead})`)
+      : t("下单", "New order"),
     tone: "info",
     markdown:
       view.language === "zh"
@@ -173,7 +188,7 @@ export function orderFormCard(view: CardView, usage: string, example: string): C
         : md`Or type: ${usage}\nFor example: ${example}`,
     form: {
       action: ORDER_ACTIONS.submit,
-      value: buttonValue("", view.language),
+      value: buttonValue(prefill?.lead ?? "", view.language),
       submitLabel: t("提交", "Submit"),
       inputs,
     },

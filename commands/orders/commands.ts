@@ -23,8 +23,18 @@ import {
   OrderRefused,
   type OrderView,
 } from "../../src/domain/orders/index.ts";
+import { SalesRefused } from "../../src/domain/sales/refusal.ts";
 import type { CommandDeps } from "../deps.ts";
-import { type CardView, ORDER_ACTIONS, orderCard, orderFormCard, orderListCard } from "./cards.ts";
+import { salesUserError } from "../sales/cards.ts";
+import { leadNumber } from "../sales/lead-number.ts";
+import {
+  type CardView,
+  ORDER_ACTIONS,
+  type OrderFormPrefill,
+  orderCard,
+  orderFormCard,
+  orderListCard,
+} from "./cards.ts";
 import { explainOrderRefusal, orderRefusalWords, orderUserError } from "./refusals.ts";
 
 const ORDERS = { zh: "订单", en: "Orders" };
@@ -51,8 +61,32 @@ const FORM_INPUTS = { customer: "customer", model: "model", qty: "quantity", due
 const NEW_ORDER_NAMES = { en: ["order new"], zh: ["下单"] } as const;
 const NEW_ORDER_EXAMPLE = "华为 X1 100 2026-12-01";
 
+/** The order form, prefilled from a lead when one is converted (the lead's card opens it). */
+export function newOrderFormCard(view: CardView, prefill?: OrderFormPrefill): Card {
+  if (!prefill) {
+    const name = NEW_ORDER_NAMES[view.language][0];
+    const usage = usageLine(name, NEW_ORDER_ARGS, view.language);
+    return orderFormCard(view, usage, `/${name} ${NEW_ORDER_EXAMPLE}`);
+  }
+  // Typed instead of the form (cards without inputs), the lead's own command keeps the conversion linked.
+  const { model, qty, due } = NEW_ORDER_ARGS;
+  const name = view.language === "zh" ? "咨询 转订单" : "lead convert";
+  const usage = usageLine(`${name} ${prefill.lead}`, { model, qty, due }, view.language);
+  return orderFormCard(view, usage, `/${name} ${prefill.lead} X1 100 2026-12-01`, prefill);
+}
+
+/** Runs a sales-log change; its refusal becomes the user's reply. */
+async function explainedSales<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof SalesRefused)) throw error;
+    throw salesUserError(error);
+  }
+}
+
 export function createOrderCommands(deps: CommandDeps): { commands: Command[]; actions: Action[] } {
-  const { orders } = deps.services;
+  const { orders, sales } = deps.services;
   const { timezone } = deps.config;
 
   const viewAt = (at: Date, language: Language): CardView => ({
@@ -67,16 +101,23 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
   const explained = <T>(at: Date, work: () => Promise<T>): Promise<T> =>
     explainOrderRefusal(timezone, at, work);
 
-  /** Stores the draft and draws its confirmation card; a refused field reads "…: abc — 用法: /下单 …". */
+  /**
+   * Stores the draft and draws its confirmation card; a refused field reads "…: abc — 用法: /下单 …". With
+   * `lead` (a Q- number) the draft is that enquiry's conversion, refused once the lead was settled.
+   */
   async function takeOrder(
     input: NewOrder,
     event: InboundMessage | InboundAction,
     actor: Actor,
     language: Language,
+    lead?: string,
   ): Promise<Card> {
     const { at } = actor;
+    const drafter = { ...actor, chatId: event.chat.id };
     try {
-      const drafted = await orders.draft(input, { ...actor, chatId: event.chat.id }, timezone);
+      const drafted = lead
+        ? await explainedSales(() => sales.convert(drafter, lead, input, timezone))
+        : await orders.draft(input, drafter, timezone);
       return orderCard(drafted.order, viewAt(at, language), { duplicateOf: drafted.duplicateOf });
     } catch (error) {
       if (!(error instanceof OrderRefused)) throw error;
@@ -102,10 +143,7 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
     },
     example: NEW_ORDER_EXAMPLE,
     args: NEW_ORDER_ARGS,
-    withoutArgs: ({ language, reply }) => {
-      const example = `/${NEW_ORDER_NAMES[language][0]} ${NEW_ORDER_EXAMPLE}`;
-      return reply.card(orderFormCard(viewAt(deps.now(), language), usageOf(language), example));
-    },
+    withoutArgs: ({ language, reply }) => reply.card(newOrderFormCard(viewAt(deps.now(), language))),
     handler: async ({ args, event, actor, language, reply }) => {
       const input = { customer: args.customer, model: args.model, quantity: args.qty, dueDate: args.due };
       return reply.card(await takeOrder(input, event, actor, language));
@@ -135,11 +173,34 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
     };
   }
 
+  /** The form of a lead's Convert button carries the lead's number: its submit converts that lead. */
   const submitAction = defineAction({
     id: ORDER_ACTIONS.submit,
-    handler: async ({ event, actor, form, language }) => ({
-      card: await takeOrder(formOrder(form), event, actor, language),
+    handler: async ({ event, actor, form, language, id }) => ({
+      card: await takeOrder(formOrder(form), event, actor, language, id || undefined),
     }),
+  });
+
+  // The sales log's /lead convert lives with the orders: it is an order taken through takeOrder, for a lead.
+  const convertCommand = defineCommand({
+    id: "lead.convert",
+    group: { zh: "销售", en: "Sales" },
+    names: { en: ["lead convert"], zh: ["咨询 转订单"] },
+    description: {
+      zh: "把咨询转为草稿订单 (与咨询卡片的“转为订单”相同, 用于没有表单的平台)",
+      en: "turn an enquiry into a draft order (the enquiry card's Convert, for platforms without forms)",
+    },
+    example: "Q-20261125-001 X1 100 2026-12-01",
+    args: { lead: leadNumber, model: NEW_ORDER_ARGS.model, qty: NEW_ORDER_ARGS.qty, due: NEW_ORDER_ARGS.due },
+    handler: async ({ args, event, actor, language, reply }) => {
+      const number = args.lead.toUpperCase();
+      const lead = await sales.find(number);
+      if (lead?.kind !== "lead") {
+        throw new UserError(`找不到咨询 ${number}`, `no enquiry ${number}`);
+      }
+      const input = { customer: lead.customer, model: args.model, quantity: args.qty, dueDate: args.due };
+      return reply.card(await takeOrder(input, event, actor, language, number));
+    },
   });
 
   const listCommand = defineCommand({
@@ -264,7 +325,7 @@ export function createOrderCommands(deps: CommandDeps): { commands: Command[]; a
     });
 
   return {
-    commands: [newOrder, listCommand, doneCommand, delayCommand],
+    commands: [newOrder, listCommand, doneCommand, delayCommand, convertCommand],
     actions: [
       clickAction(ORDER_ACTIONS.confirm, orders.confirm, { zh: "已确认", en: "confirmed" }),
       clickAction(ORDER_ACTIONS.cancel, orders.cancel, { zh: "已取消", en: "cancelled" }),

@@ -7,7 +7,7 @@ import { POLICY_RULES, type PolicyRule, type PolicyStage, type PolicyUnit } from
 
 const STAGES: Record<PolicyStage, Record<Language, string>> = {
   preparation: { zh: "准备: 计划、资源与风险", en: "Preparation: plans, resources and risks" },
-  core: { zh: "核心: 质量、物料与财务", en: "Core: quality, materials and finance" },
+  core: { zh: "核心: 质量、销售、物料与财务", en: "Core: quality, sales, materials and finance" },
   orders: { zh: "订单与生产", en: "Orders and production" },
   service: { zh: "客户服务", en: "Customer service" },
   quality: { zh: "质量与满意度", en: "Quality and satisfaction" },

@@ -25,6 +25,7 @@ const TOPIC_NAMES_ZH = {
   alerts: "告警",
   schedule: "排产",
   review: "评审",
+  finance: "财务",
 } as const satisfies Record<Topic, string>;
 /** The topic as it may be typed, in either language. */
 const TOPIC_WORDS = Object.entries(TOPIC_NAMES_ZH).flat();
@@ -104,8 +105,8 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
     const webhook =
       event.platform === "wecom" ? { zh: " [群机器人 Webhook 或 key]", en: " [robot-webhook]" } : undefined;
     return {
-      zh: `用法: /订阅 <日报|告警|排产|评审> [HH:MM]${webhook?.zh ?? ""}`,
-      en: `usage: /subscribe <digest|alerts|schedule|review> [HH:MM]${webhook?.en ?? ""}`,
+      zh: `用法: /订阅 <日报|告警|排产|评审|财务> [HH:MM]${webhook?.zh ?? ""}`,
+      en: `usage: /subscribe <digest|alerts|schedule|review|finance> [HH:MM]${webhook?.en ?? ""}`,
     };
   }
 
@@ -123,8 +124,8 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
     group: SETTINGS,
     names: { en: ["subscribe"], zh: ["订阅"] },
     description: {
-      zh: "为本群订阅日报、告警、排产计划 (每个工作日 08:00) 或月度评审材料; 企业微信群在最后加上群机器人的 Webhook 地址或 key",
-      en: "subscribe this group to the digest, alerts, the production schedule (every working day at 08:00) or the monthly review pack; in a WeCom group add the group robot's webhook URL or key last",
+      zh: "为本群订阅日报、告警、排产计划 (每个工作日 08:00)、月度评审材料或财务 (报销单); 企业微信群在最后加上群机器人的 Webhook 地址或 key",
+      en: "subscribe this group to the digest, alerts, the production schedule (every working day at 08:00), the monthly review pack or finance (reimbursements); in a WeCom group add the group robot's webhook URL or key last",
     },
     example: { zh: "日报 09:00", en: "digest 09:00" },
     roles: SUBSCRIBERS,
@@ -169,8 +170,8 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
     group: SETTINGS,
     names: { en: ["unsubscribe"], zh: ["退订"] },
     description: {
-      zh: "取消本群的日报、告警、排产计划或评审订阅",
-      en: "stop the digest, alerts, production schedule or review pack for this group",
+      zh: "取消本群的日报、告警、排产计划、评审或财务订阅",
+      en: "stop the digest, alerts, production schedule, review pack or finance for this group",
     },
     example: { zh: "告警", en: "alerts" },
     roles: SUBSCRIBERS,

@@ -8,7 +8,7 @@ import type { Topic } from "../../src/domain/subscriptions/subscriptions.ts";
 import { mayBeWebhook, parseWeComWebhook } from "../../src/domain/subscriptions/wecom-webhook.ts";
 
 export interface SubscribeOptions {
-  /** "HH:MM" for the digest (default 09:00) and the schedule (default 08:00); null for alerts and the review. */
+  /** "HH:MM" for the digest (default 09:00) and the schedule (default 08:00); null for alerts, the review and finance. */
   sendAt: string | null;
   /** Canonical webhook URL, when one was given. */
   webhookUrl?: string;
@@ -87,10 +87,11 @@ export function parseSubscribeOptions(rest: string | undefined, context: Options
       webhookUrl = webhookOf(word, wecomApiBase, usage);
     else throw new UserError(`多余的参数 — ${usage.zh}`, `too many arguments — ${usage.en}`);
   }
-  if (topic === "alerts" && sendAt !== undefined) {
+  if ((topic === "alerts" || topic === "finance") && sendAt !== undefined) {
+    const what = topic === "alerts" ? { zh: "告警", en: "alerts" } : { zh: "报销单", en: "reimbursements" };
     throw new UserError(
-      `告警随时即时推送, 不需要时间 — ${usage.zh}`,
-      `alerts are sent the moment they happen; they take no time — ${usage.en}`,
+      `${what.zh}随时即时推送, 不需要时间 — ${usage.zh}`,
+      `${what.en} are sent the moment they happen; they take no time — ${usage.en}`,
     );
   }
   if (topic === "review" && sendAt !== undefined) {
@@ -100,7 +101,7 @@ export function parseSubscribeOptions(rest: string | undefined, context: Options
     );
   }
   return {
-    sendAt: topic === "alerts" || topic === "review" ? null : (sendAt ?? DEFAULT_TIMES[topic]),
+    sendAt: topic === "digest" || topic === "schedule" ? (sendAt ?? DEFAULT_TIMES[topic]) : null,
     ...(webhookUrl && { webhookUrl }),
   };
 }

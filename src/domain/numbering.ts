@@ -4,7 +4,7 @@ import type { Db } from "../db/database.ts";
 import { dailySequences } from "../db/schema/index.ts";
 import { localDateOf } from "./calendar/local-time.ts";
 
-export type NumberPrefix = "O" | "C" | "I" | "T" | "A" | "R" | "M" | "L" | "S";
+export type NumberPrefix = "O" | "C" | "I" | "T" | "A" | "R" | "M" | "L" | "S" | "Q" | "E";
 
 /**
  * The next number of the day. One upsert increments the counter atomically, so concurrent callers get

@@ -419,3 +419,41 @@ export const STOCKTAKE_MONTH_END_TIME: string = rule(
   "每月最后一个工作日提醒本月未盘点仓库的时间",
   "Warehouses not counted this month are alerted on its last working day at",
 );
+
+// The core stage: daily reconciliation and reimbursements.
+/** Money is typed and kept with at most this many decimal places (fen): "12.345" is refused, never rounded. */
+export const MONEY_DECIMALS: number = rule(
+  "MONEY_DECIMALS",
+  "core",
+  2,
+  "count",
+  "金额最多的小数位数",
+  "Decimal places an amount may have at most",
+);
+/** A working day's reconciliation is due by this time of the next working day; after it the alert groups are told. */
+export const RECONCILE_BY_TIME: string = rule(
+  "RECONCILE_BY_TIME",
+  "core",
+  "10:00",
+  "time",
+  "每个工作日的对账须在下一个工作日此时间前完成",
+  "A working day is reconciled by the next working day at",
+);
+/** Unreconciled working days whose deadline passed within this many days are alerted (older ones were already). */
+export const RECONCILE_LOOKBACK_DAYS: number = rule(
+  "RECONCILE_LOOKBACK_DAYS",
+  "core",
+  7,
+  "days",
+  "检查此天数内到期的未对账工作日",
+  "Unreconciled working days are looked for among deadlines of the last",
+);
+/** A reimbursement waiting for finance longer than this is alerted. */
+export const EXPENSE_SIGN_WORKING_DAYS: number = rule(
+  "EXPENSE_SIGN_WORKING_DAYS",
+  "core",
+  1,
+  "working_days",
+  "报销等待财务签批超过此时长即告警",
+  "A reimbursement waiting for finance is alerted after",
+);

@@ -16,6 +16,8 @@ import {
   takeComplaint,
 } from "./complaints/changes.ts";
 import { findComplaint, listComplaints } from "./complaints/store.ts";
+import { decideExpense, findExpense, requestExpense } from "./finance/expenses.ts";
+import { reconcileDay } from "./finance/reconciliation.ts";
 import { findActiveArea, inspectionsInWindow, listActiveAreas } from "./inspections/areas.ts";
 import { submitInspection } from "./inspections/submit.ts";
 import { computeKpis } from "./kpi/compute.ts";
@@ -44,6 +46,13 @@ import { computeReviewPack } from "./review/pack.ts";
 import { closeRisk, planRisk, raiseRisk } from "./risks/changes.ts";
 import { riskRegister } from "./risks/store.ts";
 import { changeRosterPost, rosterOf } from "./roster/roster.ts";
+import {
+  closeLead,
+  complaintFromFeedback,
+  convertLead,
+  findSalesEntry,
+  logSalesEntry,
+} from "./sales/entries.ts";
 import { defineStockItem, recordStockMovement } from "./stock/changes.ts";
 import { listStock } from "./stock/status.ts";
 import {
@@ -177,6 +186,21 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       answerPractice: bind(answerPractice),
     },
     review: { pack: bind(computeReviewPack) },
+    sales: {
+      log: bind(logSalesEntry),
+      find: bind(findSalesEntry),
+      convert: bind(convertLead),
+      close: bind(closeLead),
+      complaintFrom: bind(complaintFromFeedback),
+    },
+    finance: {
+      reconcile: bind(reconcileDay),
+      findExpense: bind(findExpense),
+      request: (...args: Parameters<typeof requestExpense> extends [unknown, ...infer A] ? A : never) =>
+        requestExpense({ db, outbox }, ...args),
+      decide: (...args: Parameters<typeof decideExpense> extends [unknown, ...infer A] ? A : never) =>
+        decideExpense({ db, outbox }, ...args),
+    },
     roster: { change: bind(changeRosterPost), of: bind(rosterOf) },
     subscriptions: {
       ofChat: bind(chatSubscriptions),

@@ -21,12 +21,14 @@ import {
 } from "../../src/db/schema/index.ts";
 import { noticeKeyPrefix } from "../../src/domain/alerts/levels.ts";
 import { openComplaint, resolveComplaint } from "../../src/domain/complaints/changes.ts";
+import { requestExpense } from "../../src/domain/finance/expenses.ts";
 import { addEquipment } from "../../src/domain/maintenance/equipment.ts";
 import { confirmOrder, draftOrder, setLineCapacity } from "../../src/domain/orders/index.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
 import type { Role } from "../../src/domain/people/role.ts";
 import { createLot, recordSample } from "../../src/domain/quality/lots.ts";
 import { planRisk, raiseRisk } from "../../src/domain/risks/changes.ts";
+import { logSalesEntry } from "../../src/domain/sales/entries.ts";
 import { defineStockItem, recordStockMovement } from "../../src/domain/stock/changes.ts";
 import { countStocktakeLine, startStocktake } from "../../src/domain/stocktake/sessions.ts";
 import { createTask } from "../../src/domain/tasks/changes.ts";
@@ -168,6 +170,19 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   "training.log": SETTINGS,
   "training.list": [],
   practice: [],
+  // The sales log is anyone's; a lead is closed by whoever logged it or customer service, checked on the lead.
+  "sales.lead": [],
+  "sales.feedback": [],
+  "sales.followup": [],
+  "lead.convert": [],
+  "lead.close": [],
+  "feedback.complaint": [],
+  // Reconciliation, signing and rejecting are finance's; anyone asks for a reimbursement.
+  reconcile: ["finance"],
+  "expense.new": [],
+  "expense.sign": ["finance"],
+  "expense.reject": ["finance"],
+  "expense.reject.submit": ["finance"],
 };
 
 const allows = (id: string, holder: Holder): boolean => {
@@ -337,6 +352,36 @@ async function stocktake(counted = false): Promise<{ number: string; sku: string
   const { number } = await startStocktake(database.db, actor, code, TIMEZONE);
   if (counted) await countStocktakeLine(database.db, actor, { number, sku, counted: 100_000n });
   return { number, sku };
+}
+
+/** A fresh open lead logged by `personId`; its Q- number. */
+async function lead(personId: number): Promise<string> {
+  const input = { kind: "lead" as const, customer: "ACME", text: "price", chatId: CHAT, timezone: TIMEZONE };
+  const logged = await logSalesEntry(database.db, actorOf(personId), input);
+  return logged.number as string;
+}
+
+/** A fresh feedback; its id. */
+async function feedback(): Promise<string> {
+  const input = {
+    kind: "feedback" as const,
+    customer: "ACME",
+    text: "late",
+    chatId: CHAT,
+    timezone: TIMEZONE,
+  };
+  return String((await logSalesEntry(database.db, actorOf(personOf.staff), input)).id);
+}
+
+/** A fresh reimbursement waiting for finance; its E- number. */
+async function expense(): Promise<string> {
+  const { expense: asked } = await requestExpense(
+    { db: database.db, outbox: h.services.outbox },
+    actorOf(personOf.staff),
+    { amount: 12_50n, reason: "taxi", chat: { id: CHAT, kind: "group" }, timezone: TIMEZONE },
+    () => ({ type: "text", text: "reimbursement" }),
+  );
+  return asked.number;
 }
 
 /** Fresh equipment, serviced a week ago every 30 days. */
@@ -609,6 +654,15 @@ const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
   "training.log": async () => "/training log fire drill 2026-11-20 @ou_trainee",
   "training.list": async () => "/training list",
   practice: async () => "/practice",
+  "sales.lead": async () => "/lead ACME price for 500 X1",
+  "sales.feedback": async () => "/feedback ACME wants samples earlier",
+  "sales.followup": async () => "/followup ACME satisfied",
+  "lead.convert": async (holder) => `/lead convert ${await lead(personOf[holder])} X1 5 2026-12-10`,
+  "lead.close": async (holder) => `/lead close ${await lead(personOf[holder])}`,
+  reconcile: async () => "/reconcile 2026-11-25 100.50 20",
+  "expense.new": async () => "/expense new 12.50 taxi",
+  "expense.sign": async () => `/expense sign ${await expense()}`,
+  "expense.reject": async () => `/expense reject ${await expense()} no invoice`,
 };
 
 interface ClickSpec {
@@ -657,6 +711,15 @@ const ACTION_VALUE: Record<string, (holder: Holder) => Promise<ClickSpec>> = {
   "task.snooze": async (holder) => ({ value: { id: await task(personOf[holder]), lang: "en" } }),
   "meeting.schedule": async () => ({ value: { id: await orderAlert(), lang: "en" } }),
   "review.record_action": async () => ({ value: { id: "2026-10", lang: "en" } }),
+  "lead.convert": async (holder) => ({ value: { id: await lead(personOf[holder]), lang: "en" } }),
+  "lead.close": async (holder) => ({ value: { id: await lead(personOf[holder]), lang: "en" } }),
+  "feedback.complaint": async () => ({ value: { id: await feedback(), lang: "en" } }),
+  "expense.sign": async () => ({ value: { id: await expense(), lang: "en" } }),
+  "expense.reject": async () => ({ value: { id: await expense(), lang: "en" } }),
+  "expense.reject.submit": async () => ({
+    value: { id: await expense(), lang: "en" },
+    form: { reason: "no invoice" },
+  }),
 };
 
 const registry = () =>

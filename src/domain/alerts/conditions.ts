@@ -6,6 +6,7 @@ import {
   alerts,
   complaints,
   equipment,
+  expenses,
   inspectionAreas,
   lots,
   orders,
@@ -26,6 +27,8 @@ import {
   startOfLocalDay,
 } from "../calendar/local-time.ts";
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
+import { expenseOverdue } from "../finance/expenses.ts";
+import { missedReconciliations } from "../finance/reconciliation.ts";
 import { inspectionsInWindow } from "../inspections/areas.ts";
 import { nextServiceSql } from "../maintenance/next-service.ts";
 import { percentText } from "../percent.ts";
@@ -135,6 +138,17 @@ export type SubjectFacts =
       raisedAt: string;
       /** When its plan with an owner was due (raised + the grace in working days). */
       planDueAt: string;
+    }
+  | { type: "reconciliation"; day: LocalDate; dueAt: string; provisional?: boolean }
+  | {
+      type: "expense";
+      number: string;
+      /** Exact decimal as stored ("1234.50"). */
+      amount: string;
+      reason: string;
+      requestedByName: string;
+      requestedAt: string;
+      dueAt: string;
     };
 
 /** What the card shows; an escalation also says why and from which level. */
@@ -189,7 +203,8 @@ export function holdingSubjects(now: Date, today: LocalDate) {
       sql`exists (select 1 from ${tasks} where ${tasks.sourceType} = 'stocktake'
         and ${tasks.sourceId} = ${stocktakes.number} and ${tasks.status} = 'open')`,
     ),
-  } satisfies Record<Exclude<AlertKind, "inspection" | "stocktake_due">, SQL | undefined>;
+    expense: expenseOverdue(now),
+  } satisfies Record<Exclude<AlertKind, "inspection" | "stocktake_due" | "reconciliation">, SQL | undefined>;
 }
 
 /** No alert of this subject at `level` or a graver level yet (a rerun of an older tick finds lesser levels again). */
@@ -518,6 +533,35 @@ async function stocktakeConditions(db: Db, now: Date, today: LocalDate): Promise
   });
 }
 
+/** Reimbursements waiting for finance past their deadline, not alerted yet. */
+async function expenseConditions(db: Db, now: Date, today: LocalDate): Promise<AlertCondition[]> {
+  const rows = await db
+    .select({
+      number: expenses.number,
+      amount: expenses.amount,
+      reason: expenses.reason,
+      requestedByName: people.displayName,
+      requestedAt: expenses.requestedAt,
+      dueAt: expenses.signDueAt,
+    })
+    .from(expenses)
+    .innerJoin(people, eq(people.id, expenses.requestedBy))
+    .where(and(holdingSubjects(now, today).expense, notRaised("expense", expenses.number, sql`'overdue'`)))
+    .orderBy(asc(expenses.id));
+  return rows.map((row) => ({
+    kind: "expense",
+    entity: row.number,
+    level: "overdue",
+    safety: false,
+    facts: {
+      type: "expense",
+      ...row,
+      requestedAt: row.requestedAt.toISOString(),
+      dueAt: row.dueAt.toISOString(),
+    },
+  }));
+}
+
 /**
  * The complaint, order and task conditions that hold at `now` (business day and time in the calendar's zone) and
  * were not raised before at their level or a graver one: in steady state the queries return nothing.
@@ -537,6 +581,8 @@ export async function unraisedConditions(
     riskConditions(db, now, calendar),
     qualityConditions(db, now, today),
     stocktakeConditions(db, now, today),
+    missedReconciliations(db, now, calendar),
+    expenseConditions(db, now, today),
   ]);
   return blocks.flat();
 }

@@ -12,7 +12,9 @@ export type AlertKind =
   | "risk"
   | "quality"
   | "stocktake"
-  | "stocktake_due";
+  | "stocktake_due"
+  | "reconciliation"
+  | "expense";
 export type AlertLevel =
   | "warning"
   | "breach"

@@ -7,8 +7,10 @@ import {
   alerts,
   complaints,
   equipment,
+  expenses,
   lots,
   orders,
+  reconciliations,
   risks,
   stockItems,
   stocktakes,
@@ -181,6 +183,15 @@ export async function clearEndedAlerts(
       eq(alerts.kind, "stocktake_due"),
       sql`not exists (select 1 from ${stocktakes} where ${stocktakes.status} = 'closed'
         and ${stocktakes.warehouse} || ':' || to_char(${stocktakes.closedOn}, 'YYYY-MM') = ${alerts.entity})`,
+    ),
+    and(
+      eq(alerts.kind, "expense"),
+      sql`${alerts.entity} in (select ${expenses.number} from ${expenses} where ${holding.expense})`,
+    ),
+    // A missed reconciliation holds until the day is reconciled, however late.
+    and(
+      eq(alerts.kind, "reconciliation"),
+      sql`${alerts.entity} not in (select to_char(${reconciliations.day}, 'YYYY-MM-DD') from ${reconciliations})`,
     ),
     and(
       eq(alerts.kind, "inspection"),

@@ -4,6 +4,7 @@ import { addDays, type LocalDate, localDateOf } from "../calendar/local-time.ts"
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
 import { computeKpisForWindows, type Kpis } from "../kpi/compute.ts";
 import { monthToDateWindow, periodWindow, yesterdayWindow } from "../kpi/window.ts";
+import { dayWithoutFeedback, previousWorkingDay } from "../sales/metrics.ts";
 import { listTargets, standings, type TargetStanding } from "../targets/targets.ts";
 import { type UrgentItem, urgentItems } from "./urgent-items.ts";
 import { type WeeklySection, weeklySection } from "./weekly.ts";
@@ -26,6 +27,8 @@ export interface DigestContent {
   targets: TargetStanding[];
   /** On the first working day of the week only: the open high risks and their plans. */
   weekly?: WeeklySection | undefined;
+  /** The previous working day, when no customer feedback was logged on it. */
+  withoutFeedback?: LocalDate;
   /** The digest's day or a window it reports on rests on the provisional rule: marked, explained by /calendar. */
   provisional: boolean;
 }
@@ -46,13 +49,14 @@ export async function computeDigest(
     : [];
   const windows = [yesterday, { from: dayBeforeDate, to: dayBeforeDate }, monthToDate, ...weekToDate];
   const date = localDateOf(now, timezone);
-  const [[yesterdayKpis, dayBeforeKpis, monthToDateKpis, weekToDateKpis], urgent, weekly] = await Promise.all(
-    [
+  const lastWorkingDay = previousWorkingDay(date, (day) => calendar.isWorkingDay(day).working);
+  const [[yesterdayKpis, dayBeforeKpis, monthToDateKpis, weekToDateKpis], urgent, weekly, withoutFeedback] =
+    await Promise.all([
       computeKpisForWindows(db, windows, { timezone, now, calendar }),
       urgentItems(db, { now, timezone }),
       weeklySection(db, date, calendar),
-    ],
-  );
+      lastWorkingDay ? dayWithoutFeedback(db, lastWorkingDay, timezone) : undefined,
+    ]);
   if (!yesterdayKpis || !dayBeforeKpis || !monthToDateKpis) throw new Error("a digest window has no KPIs");
   const targets = [
     ...standings(allTargets, "day", yesterdayKpis),
@@ -69,6 +73,7 @@ export async function computeDigest(
     urgent,
     targets,
     weekly,
+    ...(withoutFeedback && { withoutFeedback }),
     provisional:
       calendar.isWorkingDay(localDateOf(now, timezone)).provisional ||
       yesterdayKpis.provisional ||

@@ -9,12 +9,13 @@ import { audit } from "../audit.ts";
 import { rememberChat } from "../people/chats.ts";
 import { maskWebhook } from "./wecom-webhook.ts";
 
-export const TOPICS = ["digest", "alerts", "schedule", "review"] as const;
+/** "finance": the reimbursement cards finance signs or rejects. */
+export const TOPICS = ["digest", "alerts", "schedule", "review", "finance"] as const;
 export type Topic = (typeof TOPICS)[number];
 
 export interface ChatSubscription {
   topic: Topic;
-  /** "HH:MM" in OPS_TIMEZONE for the digest and the schedule; null for alerts (at once) and the review (the procedure's time). */
+  /** "HH:MM" in OPS_TIMEZONE for the digest and the schedule; null for alerts and finance (at once) and the review (the procedure's time). */
   sendAt: string | null;
 }
 

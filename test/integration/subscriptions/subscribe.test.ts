@@ -88,7 +88,7 @@ describe("the digest time", () => {
     "refuses %j, storing nothing",
     async (typed) => {
       expect(await bot.sayText(MANAGER, `/subscribe digest ${typed}`)).toBe(
-        `the time must be HH:MM between 00:00 and 23:59: ${typed} — usage: /subscribe <digest|alerts|schedule|review> [HH:MM]`,
+        `the time must be HH:MM between 00:00 and 23:59: ${typed} — usage: /subscribe <digest|alerts|schedule|review|finance> [HH:MM]`,
       );
       expect(await rows()).toEqual([]);
     },
@@ -198,7 +198,7 @@ describe("WeCom groups and their robot webhook", () => {
   ])("refuses %s without echoing it", async (_, typed) => {
     const reply = await wecom(`/subscribe alerts ${typed}`);
     expect(reply).toBe(
-      `that is not a group robot webhook URL (${WECOM_API_BASE}/cgi-bin/webhook/send?key=…) or key — usage: /subscribe <digest|alerts|schedule|review> [HH:MM] [robot-webhook]`,
+      `that is not a group robot webhook URL (${WECOM_API_BASE}/cgi-bin/webhook/send?key=…) or key — usage: /subscribe <digest|alerts|schedule|review|finance> [HH:MM] [robot-webhook]`,
     );
     expect(reply).not.toContain(KEY);
     expect(await rows()).toEqual([]);
