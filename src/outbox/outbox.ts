@@ -9,6 +9,7 @@ import type { PlatformAdapter, SendResult } from "../platforms/types.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
 import { judgeFailure } from "./retry-policy.ts";
 import { type AttemptResult, createScheduler, type Outcome, type RoutedRow } from "./scheduler.ts";
+import { createSharedBudgets } from "./shared-budgets.ts";
 import { type ClaimedRow, createOutboxStore } from "./store.ts";
 import { targetKey } from "./target-key.ts";
 
@@ -102,8 +103,9 @@ function tally(outcomes: Outcome[]): OutboxCounts {
 }
 
 /**
- * One instance per process: its rate budgets are in memory, so the webhook path (deliver) and the drain must
- * share it for the limits to hold.
+ * One instance per process: the webhook path (deliver) and the drain share its budgets in memory, which pace
+ * its sends; every send also claims its budgets in the database (shared-budgets.ts), so that other servers and
+ * jobs on the same database count it too.
  */
 export function createOutbox({
   database,
@@ -168,6 +170,8 @@ export function createOutbox({
 
   const scheduler = createScheduler({
     limiter,
+    shared: createSharedBudgets(database.db),
+    spendsApp: (row) => adapters[row.platform]?.spendsAppBudget?.(row.target, row.message) ?? true,
     attempt,
     release: async (row, at) => {
       await record(row, store.release(row, new Date(at)));

@@ -40,17 +40,30 @@ export interface PendingSend {
   message: OutboundMessage;
 }
 
-/** Outbound and inbound rate limits of one platform, for the outbox scheduler. */
+/** At most `count` sends in any `perMs`. */
+export interface Limit {
+  count: number;
+  perMs: number;
+}
+
+/** Outbound rate limits of one platform, for the outbox scheduler. */
 export interface RateLimits {
   /** Whole-app budget. */
-  app: { count: number; perMs: number };
+  app: Limit;
+  /** Further whole-app caps over longer windows (Lark: 1,000 a minute besides 50 a second). */
+  appCaps?: readonly Limit[];
   /** Per destination chat / webhook. */
-  target: { count: number; perMs: number };
+  target: Limit;
 }
 
 export interface PlatformAdapter {
   readonly id: PlatformId;
   readonly limits: RateLimits;
+  /**
+   * Whether this send spends the app's budgets: false when it calls no API of the app's (a DingTalk session
+   * webhook), so only its destination's budget counts it. Every send does when this is absent.
+   */
+  spendsAppBudget?(target: Target, message: OutboundMessage): boolean;
   /**
    * Verify, decrypt and decode one webhook request. Throws WebhookError (401 / 400) on anything that does
    * not verify or cannot be parsed; never returns an event it did not verify.

@@ -16,9 +16,13 @@ export interface LarkAdapterDeps {
   now: () => Date;
 }
 
-/** 5 QPS per chat (shared by every bot in it) and 50/s per app, from Lark's send limits. */
+/**
+ * 5 QPS per chat (shared by every bot in it), and per app 50 a second and 1,000 a minute: the send message
+ * API's frequency tier ("1000 次/分钟、50 次/秒").
+ */
 const LARK_LIMITS: RateLimits = {
   app: { count: 50, perMs: 1000 },
+  appCaps: [{ count: 1000, perMs: 60_000 }],
   target: { count: 5, perMs: 1000 },
 };
 
