@@ -1,10 +1,11 @@
 // The outbox: every outbound message is a row with an idempotency key, sent once under the platforms' limits.
 
 import type { OutboundMessage } from "../chat/card.ts";
-import type { PlatformId, Target } from "../chat/events.ts";
+import type { PlatformId, SendTarget, Target } from "../chat/events.ts";
 import type { Clock } from "../clock.ts";
 import type { Database, Db } from "../db/database.ts";
 import type { Logger } from "../log.ts";
+import { SendError } from "../platforms/errors.ts";
 import type { PlatformAdapter, SendResult } from "../platforms/types.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
 import { judgeFailure } from "./retry-policy.ts";
@@ -131,7 +132,7 @@ export function createOutbox({
     const fields = { key: row.idempotencyKey, platform: row.platform, target: row.targetKey };
     let result: SendResult;
     try {
-      result = await adapter.send(row.target, row.message, row.idempotencyKey);
+      result = await adapter.send(await sendTarget(row.target), row.message, row.idempotencyKey);
     } catch (error) {
       const { count, perMs } = adapter.limits.target;
       const verdict = judgeFailure({
@@ -161,6 +162,17 @@ export function createOutbox({
     // The row itself records the send; a line per message would cost more than the message at load.
     log.debug("outbox.sent", { ...fields, attempts: row.attempts + 1 });
     return { outcome: "sent" };
+  }
+
+  /**
+   * A robot's webhook is looked up from its chat as the message goes out: its URL carries the key that lets
+   * anyone post there, which is kept in the chat's row alone, not in every message for the group.
+   */
+  async function sendTarget(target: Target): Promise<SendTarget> {
+    if (target.kind !== "webhook") return target;
+    const url = await store.webhookOf(target.platform, target.chatId);
+    if (!url) throw new SendError("permanent", "the group has no robot webhook stored any more");
+    return { kind: "webhook", platform: target.platform, url };
   }
 
   /** A write refused by the lease check means another sender re-claimed the row after our lease ran out. */

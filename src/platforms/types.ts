@@ -1,7 +1,14 @@
 // The platform boundary: the adapter interface every platform implements (receive, answer, send).
 // It speaks HTTP and rate limits; the neutral chat model it carries lives in src/chat/.
 import type { ActionResult, OutboundMessage } from "../chat/card.ts";
-import type { InboundAction, InboundEvent, PlatformId, ReplyHandle, Target } from "../chat/events.ts";
+import type {
+  InboundAction,
+  InboundEvent,
+  PlatformId,
+  ReplyHandle,
+  SendTarget,
+  Target,
+} from "../chat/events.ts";
 
 /** What a webhook route answers before the background work starts. */
 export type WebhookOutcome =
@@ -81,5 +88,5 @@ export interface PlatformAdapter {
    */
   prepareSends(sends: readonly PendingSend[]): Promise<void>;
   /** Send one message. Throws SendError with a kind the outbox uses to retry or give up. */
-  send(target: Target, message: OutboundMessage, idempotencyKey: string): Promise<SendResult>;
+  send(target: SendTarget, message: OutboundMessage, idempotencyKey: string): Promise<SendResult>;
 }

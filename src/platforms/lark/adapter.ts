@@ -1,7 +1,7 @@
 // The Lark/Feishu PlatformAdapter: webhook in (verify → decode), card-click answers, and sends out.
 
 import type { ActionResult, OutboundMessage } from "../../chat/card.ts";
-import type { InboundAction, ReplyHandle, Target } from "../../chat/events.ts";
+import type { InboundAction, ReplyHandle, SendTarget } from "../../chat/events.ts";
 import type { LarkConfig } from "../../config/parse-env.ts";
 import { SendError, WebhookError } from "../errors.ts";
 import type { PlatformAdapter, RateLimits, SendResult, WebhookOutcome, WebhookRequest } from "../types.ts";
@@ -75,7 +75,11 @@ export function createLarkAdapter({
     throw new SendError("permanent", "Lark update target has neither a message id nor a card token");
   }
 
-  async function send(target: Target, message: OutboundMessage, idempotencyKey: string): Promise<SendResult> {
+  async function send(
+    target: SendTarget,
+    message: OutboundMessage,
+    idempotencyKey: string,
+  ): Promise<SendResult> {
     switch (target.kind) {
       case "chat": {
         const messageId = await api.sendToChat(target.chatId, renderLarkMessage(message), idempotencyKey);
