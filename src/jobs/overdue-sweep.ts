@@ -10,6 +10,7 @@ export const overdueSweepJob: Job = {
     "alert on complaint clocks, late orders and missed inspections; repeat and escalate unacked alerts",
   async run({ database: { db }, config, outbox, now }) {
     const s = await sweepOverdue({ db, outbox, timezone: config.timezone, draw: alertNotice }, now);
-    return `${s.raised} raised, ${s.cleared} cleared, ${s.superseded} superseded, ${s.escalated} escalated, ${s.notices} notices (${s.sent} messages sent)`;
+    const { sent } = await s.sending;
+    return `${s.raised} raised, ${s.cleared} cleared, ${s.superseded} superseded, ${s.escalated} escalated, ${s.notices} notices (${sent} messages sent)`;
   },
 };

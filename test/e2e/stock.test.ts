@@ -88,10 +88,11 @@ describe("/stock on Lark", () => {
     expect(fell).toContain("0.55 kg");
     expect(fell).toContain("declared");
 
-    await sweepOverdue(
+    const swept = await sweepOverdue(
       { db: database.db, outbox: h.services.outbox, timezone: "Asia/Shanghai", draw: alertNotice },
       h.clock.now(),
     );
+    await swept.sending;
     const alerted = fakes.lark.delivered.filter((delivery) =>
       (delivery.body as { uuid?: string }).uuid?.startsWith("alert:stock:"),
     );

@@ -21,8 +21,8 @@ export type AlertRow = typeof alerts.$inferSelect;
 
 export const alertFacts = (row: AlertRow): AlertFacts => row.facts as AlertFacts;
 
-/** Rows per INSERT: well under the 65,535 bind parameters of one statement. */
-const INSERT_BATCH = 1000;
+/** Alerts per INSERT (one JSON parameter each). */
+const INSERT_BATCH = 5000;
 
 const pairOf = (alert: { kind: string; entity: string }) => `${alert.kind}\u0000${alert.entity}`;
 
@@ -66,19 +66,21 @@ export async function raiseAlerts(
     (condition) => rankOf(condition.level) >= (ranks.get(pairOf(condition)) ?? 0),
   );
   const inserted: { kind: string; entity: string }[] = [];
+  const notifyAt = (safety: boolean) => timing.release(now, safety).toISOString();
   for (let from = 0; from < fresh.length; from += INSERT_BATCH) {
-    const rows = await db
-      .insert(alerts)
-      .values(
-        fresh.slice(from, from + INSERT_BATCH).map((condition) => ({
-          ...condition,
-          raisedAt: now,
-          notifyAt: timing.release(now, condition.safety),
-        })),
-      )
-      .onConflictDoNothing()
-      .returning({ kind: alerts.kind, entity: alerts.entity });
-    inserted.push(...rows);
+    // One JSON parameter per batch: a first sweep raises thousands, one bind parameter per value costs more.
+    const input = JSON.stringify(fresh.slice(from, from + INSERT_BATCH));
+    const rows = await db.execute(sql`
+      insert into ${alerts} (kind, entity, level, safety, facts, raised_at, notify_at)
+      select kind, entity, level, safety, facts, ${now.toISOString()}::timestamptz,
+             case when safety then ${notifyAt(true)}::timestamptz else ${notifyAt(false)}::timestamptz end
+        from rows from (jsonb_to_recordset(${input}::jsonb)
+            as (kind text, entity text, level text, safety boolean, facts jsonb))
+          with ordinality as x(kind, entity, level, safety, facts, position)
+        order by position
+      on conflict do nothing
+      returning kind, entity`);
+    inserted.push(...rowsOf<{ kind: string; entity: string }>(rows));
   }
   return { raised: inserted.length, superseded: await supersedeOutranked(db, now, inserted) };
 }
