@@ -159,9 +159,10 @@ export function createRateLimiter(limits: Partial<Record<PlatformId, RateLimits>
   function app(platform: PlatformId): NamedBudget[] {
     let budgets = apps.get(platform);
     if (!budgets) {
-      const { app: perSecond, appCaps = [] } = limitsOf(platform);
+      const { app: perSecond, appCaps = [], account } = limitsOf(platform);
+      const owner = account === undefined ? platform : `${platform}:${account}`;
       budgets = [perSecond, ...appCaps].map((limit) =>
-        budgetFor(`${platform} app ${limit.count}/${limit.perMs}`, limit, APP_SPACING),
+        budgetFor(`${owner} app ${limit.count}/${limit.perMs}`, limit, APP_SPACING),
       );
       apps.set(platform, budgets);
     }

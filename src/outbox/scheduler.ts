@@ -138,6 +138,9 @@ export function createScheduler({
       item.settle("deferred");
       return;
     }
+    // The round trip on a monotonic timer (the clock in `now` may be a test's, moved by sleeps meanwhile), from
+    // before the claim: the request leaves only once the claim is back, late by its round trip.
+    const sentAt = performance.now();
     let full: Map<string, number> | null;
     try {
       full = await shared.claim(limiter.rules(row.platform, row.targetKey, item.spendsApp), nowMs);
@@ -154,8 +157,6 @@ export function createScheduler({
       return;
     }
     const answered = limiter.spend(row.platform, row.targetKey, nowMs, item.spendsApp);
-    // The round trip on a monotonic timer: the clock in `now` may be a test's, moved by sleeps meanwhile.
-    const sentAt = performance.now();
     inFlight.add(destination);
     attempt(row)
       .then(

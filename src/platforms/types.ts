@@ -61,6 +61,11 @@ export interface RateLimits {
   appCaps?: readonly Limit[];
   /** Per destination chat / webhook. */
   target: Limit;
+  /**
+   * Whose app budgets these are (the app or corp id): two apps of one platform on the same database each
+   * have their own. A chat's budget is the chat's, whichever app sends there.
+   */
+  account?: string;
 }
 
 export interface PlatformAdapter {

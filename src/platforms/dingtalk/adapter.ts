@@ -135,7 +135,7 @@ export function createDingTalkAdapter({
 
   return {
     id: "dingtalk",
-    limits: DINGTALK_LIMITS,
+    limits: { ...DINGTALK_LIMITS, account: config.clientId },
     spendsAppBudget: callsApi,
 
     receive(request) {

@@ -102,5 +102,6 @@ export function createLarkAdapter({
   // Every send and card update carries the tenant token.
   const prepareSends = () => api.prepare();
 
-  return { id: "lark", limits: LARK_LIMITS, receive, answerAction, prepareSends, send };
+  const limits = { ...LARK_LIMITS, account: config.appId };
+  return { id: "lark", limits, receive, answerAction, prepareSends, send };
 }

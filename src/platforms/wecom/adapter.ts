@@ -90,7 +90,7 @@ export function createWeComAdapter(options: WeComAdapterOptions): PlatformAdapte
 
   return {
     id: "wecom",
-    limits: WECOM_LIMITS,
+    limits: app ? { ...WECOM_LIMITS, account: app.corpId } : WECOM_LIMITS,
 
     async receive(request: WebhookRequest): Promise<WebhookOutcome> {
       const isBot = request.route === "bot";

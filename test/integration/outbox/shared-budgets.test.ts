@@ -131,7 +131,8 @@ function countedAtTheFake(chatId: string) {
   };
 }
 
-describe("budgets shared through the database", () => {
+// Two senders polling for a quiet moment before each step of the clock: slower than one sender alone.
+describe("budgets shared through the database", { timeout: 120_000 }, () => {
   it("keeps two servers answering in one chat within its 5 a second together", async () => {
     const [first, second] = senders();
     const replies = (prefix: string) =>
@@ -151,14 +152,14 @@ describe("budgets shared through the database", () => {
   it("keeps two servers' fan-outs within the app's 50 a second together", async () => {
     const [first, second] = senders();
     const fanOut = (prefix: string) =>
-      Array.from({ length: 120 }, (_, i) => textTo(`oc_${prefix}_${i}`, `${prefix}:${i}`));
+      Array.from({ length: 60 }, (_, i) => textTo(`oc_${prefix}_${i}`, `${prefix}:${i}`));
 
     const [a, b] = await Promise.all([first.sendNow(fanOut("a")), second.sendNow(fanOut("b"))]);
     const counts = await Promise.all([a.settled, b.settled]);
     await drainUntilSettled(database, first, time);
 
     expect(counts.every((count) => count.sent > 0)).toBe(true);
-    expect(deliveredKeys(fake)).toHaveLength(240);
+    expect(deliveredKeys(fake)).toHaveLength(120);
     const { refused, appPerSecond } = countedAtTheFake("none");
     expect(refused).toBe(0);
     expect(appPerSecond).toBeLessThanOrEqual(50);
@@ -191,9 +192,9 @@ describe("budgets shared through the database", () => {
 
     const stored = await database.db.select().from(sendBudgets).orderBy(sendBudgets.budget);
     expect(stored.map((row) => [row.budget, row.starts.length])).toEqual([
-      ["lark app 1000/60000", 2],
-      ["lark app 50/1000", 2],
       ["lark chat:oc_one", 2],
+      [`lark:${LARK_APP.appId} app 1000/60000`, 2],
+      [`lark:${LARK_APP.appId} app 50/1000`, 2],
     ]);
   });
 });
