@@ -321,6 +321,15 @@ export interface SchedulerRun {
   sweep: {
     firstMs: number;
     first: { raised: number; cleared: number; escalated: number; notices: number };
+    /** What became of the first sweep's notices: outbox rows, those sent at once and how long they took. */
+    firstSends: {
+      rows: number;
+      sent: number;
+      sendingMs: number;
+      left: number;
+      delivered: number;
+      rateLimited: number;
+    };
     later: SchedulerTiming;
     raisedLater: number[];
   };
@@ -347,9 +356,11 @@ function fanOutRows(results: readonly FanOutResult[]): string[] {
   });
 }
 
-const SCHEDULER_TARGETS = { kpiMs: 250, sweepMs: 50 };
+const SCHEDULER_TARGETS = { kpiMs: 250, sweepMs: 50, firstSweepMs: 2000 };
 export function renderSchedulerSection(run: SchedulerRun): string {
-  const { kpiMs, sweepMs } = SCHEDULER_TARGETS;
+  const { kpiMs, sweepMs, firstSweepMs } = SCHEDULER_TARGETS;
+  const { firstMs, first, firstSends } = run.sweep;
+  const once = { median: firstMs, max: firstMs, runs: [firstMs] };
   const verdict = (timing: SchedulerTiming, target: number) =>
     timing.median < target ? (timing.max < target ? "met" : "median met, max over") : "**missed**";
   const row = (label: string, timing: SchedulerTiming, target: number) =>
@@ -380,8 +391,13 @@ export function renderSchedulerSection(run: SchedulerRun): string {
       kpiMs,
     ),
     row("sweepOverdue, alerts already raised", run.sweep.later, sweepMs),
+    row(
+      `first sweepOverdue (one run): raising ${whole(first.raised)} alerts, storing their notices`,
+      once,
+      firstSweepMs,
+    ),
     "",
-    `The first sweep (not in the table) took ${ms(run.sweep.firstMs)} ms: it raised ${whole(run.sweep.first.raised)} alerts and stored ${whole(run.sweep.first.notices)} notices for 4 groups each; most of that time is the outbox failing those rows one by one, as the bench configures no platform adapter for them. The later runs raised ${run.sweep.raisedLater.join(", ")}.`,
+    `The first sweep raised ${whole(first.raised)} alerts and stored ${whole(first.notices)} notices, ${whole(firstSends.rows)} outbox rows (4 alert groups each, on a Lark adapter pointed at a fake Lark that enforces Lark's limits); it is timed until they are stored, when the sweep returns. Then the ${whole(firstSends.sent)} rows it sends at once went out at Lark's pace in ${(firstSends.sendingMs / 1000).toFixed(2)} s more (${whole(firstSends.delivered)} delivered, ${firstSends.rateLimited} rate-limited at the fake); the other ${whole(firstSends.left)} wait in the outbox for its drain, which Lark's 1,000 messages a minute per app would keep busy for about ${Math.ceil(firstSends.left / 1000)} minutes: the bench deletes them there. The later runs raised ${run.sweep.raisedLater.join(", ")}.`,
     "",
     "### Digest fan-out",
     "",

@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { localDateOf } from "../../src/domain/calendar/local-time.ts";
 import { runAckedLoad } from "./acked-load.ts";
 import { type EffectsReport, readEffects } from "./effects.ts";
+import { type PlatformEffects, readPlatformEffects } from "./platform-effects.ts";
 import { createRunSecretScan, startPlatforms } from "./platforms.ts";
 import type { SecretScan } from "./secret-scan.ts";
 import { startServer, waitDrained } from "./servers.ts";
@@ -30,6 +31,8 @@ export interface CrashResult {
   /** Why requests failed, with counts. */
   errorKinds: Record<string, number>;
   effects: EffectsReport;
+  /** The same events counted at the platforms (replies accepted) and in the domain tables (rows made). */
+  atPlatform: PlatformEffects;
   /** From the restart's start-up line to nothing left to do. */
   recoveryMs: number;
   /** Log lines scanned and lines with a secret. */
@@ -102,6 +105,7 @@ export async function runCrash(options: CrashOptions): Promise<CrashResult> {
         errors: load.result.errors,
         errorKinds: load.result.errorKinds,
         effects,
+        atPlatform: await readPlatformEffects(reading.db, platforms.fakes, load.acked.values()),
         recoveryMs,
         logLines: scan.lines,
         secretsInLogs: scan.hits,

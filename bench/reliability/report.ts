@@ -4,6 +4,7 @@ import type { CrashResult } from "./crash.ts";
 import type { EffectsReport } from "./effects.ts";
 import type { LongConnectionResult } from "./long-connection.ts";
 import type { OutageResult } from "./outage.ts";
+import type { PlatformEffects } from "./platform-effects.ts";
 import type { RateCheck } from "./rate-check.ts";
 import type { SustainedResult } from "./sustained.ts";
 import type { TwoInstancesResult } from "./two-instances.ts";
@@ -35,6 +36,14 @@ const whole = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString(
 const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "–");
 const seconds = (n: number) => `${(n / 1000).toFixed(1)} s`;
 const verdict = (ok: boolean) => (ok ? "✅" : "❌");
+
+function platformEffectsRows(effects: PlatformEffects): string[] {
+  return [
+    `| at the platforms: acked Lark / DingTalk messages with no reply accepted / with more than one | ${whole(effects.repliesMissing)} / ${whole(effects.repliesTwice)} of ${whole(effects.messages)} | ${verdict(effects.repliesMissing + effects.repliesTwice === 0)} |`,
+    `| in the domain tables: acked orders and complaints with no row / with more than one | ${whole(effects.rowsMissing)} / ${whole(effects.rowsTwice)} of ${whole(effects.commands)} | ${verdict(effects.rowsMissing + effects.rowsTwice === 0)} |`,
+    ...effects.examples.map((example) => `| example (platform or domain) | ${example} | |`),
+  ];
+}
 
 function effectsRows(effects: EffectsReport): string[] {
   return [
@@ -94,6 +103,7 @@ function crashSection(results: CrashResult[], settings: Record<string, string>):
     "|---|---|---|",
     `| requests sent / failed (refused or cut by the kill) | ${whole(r.sent)} / ${whole(r.errors)} | |`,
     ...effectsRows(r.effects),
+    ...platformEffectsRows(r.atPlatform),
     `| restart to nothing left to do | ${seconds(r.recoveryMs)} | |`,
     "",
   ]);
@@ -128,6 +138,7 @@ function twoInstancesSection(r: TwoInstancesResult, settings: Record<string, str
     "|---|---|---|",
     `| requests sent / errors | ${whole(r.sent)} / ${whole(r.errors)} | ${verdict(r.errors === 0)} |`,
     ...effectsRows(r.effects),
+    ...platformEffectsRows(r.atPlatform),
     ...r.ticks.map(
       (t) =>
         `| ${t.job}: ticks run / run twice / minutes missing | ${t.ticks} / ${t.twice} / ${t.missing} | ${verdict(t.twice === 0 && t.missing === 0)} |`,
@@ -135,6 +146,8 @@ function twoInstancesSection(r: TwoInstancesResult, settings: Record<string, str
     `| scheduled runs claimed by each instance | ${r.claimedBy.join(" / ")} | |`,
     `| digests in the outbox (one per group and working day) | ${r.digests} | |`,
     `| messages the platforms accepted / outbox rows sent | ${whole(r.delivered)} / ${whole(r.outboxSent)} | ${verdict(r.delivered === r.outboxSent)} |`,
+    `| messages the platforms accepted twice (same bytes, same place) | ${r.deliveredTwice} | ${verdict(r.deliveredTwice === 0)} |`,
+    ...rateRows(r.rates).map((row) => row.replace("| ", "| both servers together, at the platform: ")),
     `| error lines / lines naming a deadlock | ${r.errorLines} / ${r.deadlockLines} | ${verdict(r.deadlockLines === 0)} |`,
     "",
   ];

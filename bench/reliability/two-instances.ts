@@ -7,11 +7,23 @@ import type { ChildServer } from "../processes.ts";
 import { runAckedLoad } from "./acked-load.ts";
 import { dueDateAhead } from "./crash.ts";
 import { type EffectsReport, readEffects } from "./effects.ts";
+import { type PlatformEffects, readPlatformEffects } from "./platform-effects.ts";
 import { ADMINS, createRunSecretScan, startPlatforms } from "./platforms.ts";
+import {
+  checkRates,
+  deliveredTwice,
+  dingtalkDestination,
+  larkDestination,
+  PUBLISHED_LIMITS,
+  type RateCheck,
+} from "./rate-check.ts";
 import type { SecretScan } from "./secret-scan.ts";
 import { startServer, waitDrained } from "./servers.ts";
 import { createStore } from "./store.ts";
 import { createTraffic, dingtalkMessage, larkMessage } from "./traffic.ts";
+
+/** Lark's second cap per app, besides its 50 a second. */
+const LARK_APP_PER_MINUTE = { count: 1000, perMs: 60_000 };
 
 export interface TwoInstancesOptions {
   /** Shared by the scenarios of one run; a fresh one by default. */
@@ -36,6 +48,8 @@ export interface TwoInstancesResult {
   sent: number;
   errors: number;
   effects: EffectsReport;
+  /** The same events counted at the platforms (replies accepted) and in the domain tables (rows made). */
+  atPlatform: PlatformEffects;
   ticks: TickCount[];
   /** Scheduled runs each instance claimed. */
   claimedBy: number[];
@@ -44,6 +58,12 @@ export interface TwoInstancesResult {
   /** Messages the fake platforms accepted (what users saw), and outbox rows sent: equal when each went out once. */
   delivered: number;
   outboxSent: number;
+  /**
+   * What the platforms saw of both servers together, counted at their door (the proxy in front of each fake):
+   * the busiest windows against the published limits, and messages accepted twice.
+   */
+  rates: RateCheck[];
+  deliveredTwice: number;
   /** Lines at level error, and lines naming a deadlock, over both servers. */
   errorLines: number;
   deadlockLines: number;
@@ -115,10 +135,18 @@ export async function runTwoInstances(options: TwoInstancesOptions): Promise<Two
       });
       const digests = await database.db.$count(outbox, like(outbox.idempotencyKey, "digest:%"));
       const { lark, dingtalk, wecom } = platforms.fakes;
+      const larkCalls = platforms.proxies.lark.calls;
+      const dingtalkCalls = platforms.proxies.dingtalk.calls;
+      const [larkTwice] = deliveredTwice(larkCalls, (call) => larkDestination(call) !== undefined);
+      const [dingtalkTwice] = deliveredTwice(
+        dingtalkCalls,
+        (call) => dingtalkDestination(call) !== undefined,
+      );
       return {
         sent: load.result.sent,
         errors: load.result.errors,
         effects: await readEffects(database.db, load.acked.values()),
+        atPlatform: await readPlatformEffects(database.db, platforms.fakes, load.acked.values()),
         ticks,
         claimedBy: instances.map(
           (pid) => runs.filter((run) => run.claimedBy.startsWith(`node-${pid}-`)).length,
@@ -126,6 +154,15 @@ export async function runTwoInstances(options: TwoInstancesOptions): Promise<Two
         digests,
         delivered: lark.delivered.length + dingtalk.delivered.length + wecom.delivered.length,
         outboxSent: await database.db.$count(outbox, eq(outbox.status, "sent")),
+        rates: [
+          ...checkRates("Lark", larkCalls, larkDestination, PUBLISHED_LIMITS.lark),
+          ...checkRates("Lark", larkCalls, larkDestination, {
+            ...PUBLISHED_LIMITS.lark,
+            app: LARK_APP_PER_MINUTE,
+          }).filter((check) => check.name.endsWith("app")),
+          ...checkRates("DingTalk", dingtalkCalls, dingtalkDestination, PUBLISHED_LIMITS.dingtalk),
+        ],
+        deliveredTwice: larkTwice + dingtalkTwice,
         errorLines,
         deadlockLines,
         logLines: scan.lines,

@@ -64,5 +64,14 @@ export type Target =
   | { kind: "reply"; platform: PlatformId; handle: ReplyHandle }
   /** Replace a card that was sent earlier (after a click). */
   | { kind: "update"; platform: PlatformId; handle: ReplyHandle }
-  /** A group reachable only by its robot webhook (WeCom group robot). */
+  /**
+   * A group reachable only by its robot's webhook (WeCom group robot), named by its chat: the webhook's URL
+   * carries a key that lets anyone post there, so it rests only with the chat (where /subscribe stored it)
+   * and the outbox looks it up as it sends (SendTarget).
+   */
+  | { kind: "webhook"; platform: PlatformId; chatId: string };
+
+/** A target as an adapter sends to it: a robot's webhook by its URL, looked up from its chat by the outbox. */
+export type SendTarget =
+  | Exclude<Target, { kind: "webhook" }>
   | { kind: "webhook"; platform: PlatformId; url: string };

@@ -11,6 +11,7 @@ export const overdueSweepJob: Job = {
     "alert on complaint clocks, late orders, missed inspections, unreconciled working days and reimbursements waiting too long; repeat and escalate unacked alerts",
   async run({ database: { db }, config, outbox, now }) {
     const s = await sweepOverdue({ db, outbox, timezone: config.timezone, draw: alertNotice }, now);
-    return `${s.raised} raised, ${s.cleared} cleared, ${s.superseded} superseded, ${s.escalated} escalated, ${s.notices} notices (${s.sent} messages sent)`;
+    const { sent } = await s.sending;
+    return `${s.raised} raised, ${s.cleared} cleared, ${s.superseded} superseded, ${s.escalated} escalated, ${s.notices} notices (${sent} messages sent)`;
   },
 };

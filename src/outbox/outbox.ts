@@ -1,14 +1,16 @@
 // The outbox: every outbound message is a row with an idempotency key, sent once under the platforms' limits.
 
 import type { OutboundMessage } from "../chat/card.ts";
-import type { PlatformId, Target } from "../chat/events.ts";
+import type { PlatformId, SendTarget, Target } from "../chat/events.ts";
 import type { Clock } from "../clock.ts";
 import type { Database, Db } from "../db/database.ts";
 import type { Logger } from "../log.ts";
+import { SendError } from "../platforms/errors.ts";
 import type { PlatformAdapter, SendResult } from "../platforms/types.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
 import { judgeFailure } from "./retry-policy.ts";
 import { type AttemptResult, createScheduler, type Outcome, type RoutedRow } from "./scheduler.ts";
+import { createSharedBudgets } from "./shared-budgets.ts";
 import { type ClaimedRow, createOutboxStore } from "./store.ts";
 import { targetKey } from "./target-key.ts";
 
@@ -102,8 +104,9 @@ function tally(outcomes: Outcome[]): OutboxCounts {
 }
 
 /**
- * One instance per process: its rate budgets are in memory, so the webhook path (deliver) and the drain must
- * share it for the limits to hold.
+ * One instance per process: the webhook path (deliver) and the drain share its budgets in memory, which pace
+ * its sends; every send also claims its budgets in the database (shared-budgets.ts), so that other servers and
+ * jobs on the same database count it too.
  */
 export function createOutbox({
   database,
@@ -129,7 +132,7 @@ export function createOutbox({
     const fields = { key: row.idempotencyKey, platform: row.platform, target: row.targetKey };
     let result: SendResult;
     try {
-      result = await adapter.send(row.target, row.message, row.idempotencyKey);
+      result = await adapter.send(await sendTarget(row.target), row.message, row.idempotencyKey);
     } catch (error) {
       const { count, perMs } = adapter.limits.target;
       const verdict = judgeFailure({
@@ -161,6 +164,17 @@ export function createOutbox({
     return { outcome: "sent" };
   }
 
+  /**
+   * A robot's webhook is looked up from its chat as the message goes out: its URL carries the key that lets
+   * anyone post there, which is kept in the chat's row alone, not in every message for the group.
+   */
+  async function sendTarget(target: Target): Promise<SendTarget> {
+    if (target.kind !== "webhook") return target;
+    const url = await store.webhookOf(target.platform, target.chatId);
+    if (!url) throw new SendError("permanent", "the group has no robot webhook stored any more");
+    return { kind: "webhook", platform: target.platform, url };
+  }
+
   /** A write refused by the lease check means another sender re-claimed the row after our lease ran out. */
   async function record(row: ClaimedRow, written: Promise<boolean>): Promise<void> {
     if (!(await written)) log.warn("outbox.lease_lost", { key: row.idempotencyKey });
@@ -168,6 +182,8 @@ export function createOutbox({
 
   const scheduler = createScheduler({
     limiter,
+    shared: createSharedBudgets(database.db),
+    spendsApp: (row) => adapters[row.platform]?.spendsAppBudget?.(row.target, row.message) ?? true,
     attempt,
     release: async (row, at) => {
       await record(row, store.release(row, new Date(at)));

@@ -1,6 +1,6 @@
 // In-process send budgets, one per platform (the app limit) and one per destination, spent before each send.
 import type { PlatformId } from "../chat/events.ts";
-import type { RateLimits } from "../platforms/types.ts";
+import type { Limit, RateLimits } from "../platforms/types.ts";
 
 /**
  * Pace 3 % under each published limit, so that jitter never pushes a window over it: budgets count starts,
@@ -96,34 +96,59 @@ function windowBudget(count: number, limitMs: number, windowMs: number, spacingM
   };
 }
 
-function budgetFor({ count, perMs }: RateLimits["app"], spacing: number): Budget {
+/** What a budget allows, as the budgets shared through the database count it (see shared-budgets.ts). */
+export interface BudgetRule {
+  /** Names the budget across processes: the platform and the app, or the platform and a destination. */
+  key: string;
+  count: number;
+  windowMs: number;
+  spacingMs: number;
+}
+
+type NamedBudget = Budget & { rule: BudgetRule };
+
+function budgetFor(key: string, { count, perMs }: Limit, spacing: number): NamedBudget {
   const windowMs = perMs * SAFETY;
-  return windowBudget(count, perMs, windowMs, perMs <= SPACED_UP_TO_MS ? (windowMs / count) * spacing : 0);
+  const spacingMs = perMs <= SPACED_UP_TO_MS ? (windowMs / count) * spacing : 0;
+  return { ...windowBudget(count, perMs, windowMs, spacingMs), rule: { key, count, windowMs, spacingMs } };
 }
 
 export interface RateLimiter {
-  /** When a send to this destination may start (ms since the epoch, never before `now`). */
-  earliest(platform: PlatformId, targetKey: string, now: number): number;
+  /**
+   * When a send to this destination may start (ms since the epoch, never before `now`). `spendsApp` is false
+   * for a send that calls no API of the app's (a DingTalk session webhook): only its destination counts it.
+   */
+  earliest(platform: PlatformId, targetKey: string, now: number, spendsApp?: boolean): number;
   /** When the send after `ahead` more sends to this destination could start at best. */
-  projected(platform: PlatformId, targetKey: string, now: number, ahead: number): number;
+  projected(platform: PlatformId, targetKey: string, now: number, ahead: number, spendsApp?: boolean): number;
   /**
    * Records a send that starts now; call it only once `earliest` has come. Call the returned function with
    * how long the answer took, once it is back.
    */
-  spend(platform: PlatformId, targetKey: string, at: number): (roundTripMs: number) => void;
+  spend(
+    platform: PlatformId,
+    targetKey: string,
+    at: number,
+    spendsApp?: boolean,
+  ): (roundTripMs: number) => void;
+  /** The budgets such a send spends, for the claim that other senders see. */
+  rules(platform: PlatformId, targetKey: string, spendsApp?: boolean): BudgetRule[];
   /** The platform answered "too fast" for this destination: nothing more goes there before `until`. */
   block(platform: PlatformId, targetKey: string, until: number): void;
+  /** Another sender spent this budget (a rule's key): nothing more starts from it before `until`. */
+  hold(key: string, until: number): void;
   /** Forgets destinations that have been quiet for a whole window. */
   prune(now: number): void;
 }
 
 /**
- * Budgets live in this process: correct for one sender. Every send spends from its platform's budget and its
- * destination's; a platform without limits here is never sent to (the outbox fails those rows first).
+ * Budgets as this process has spent them. Every send spends from its platform's budgets (unless it calls no
+ * app API) and its destination's; a platform without limits here is never sent to (the outbox fails those
+ * rows first). Other senders on the same database are seen through `hold`, when their starts fill a window.
  */
 export function createRateLimiter(limits: Partial<Record<PlatformId, RateLimits>>): RateLimiter {
-  const apps = new Map<PlatformId, Budget>();
-  const destinations = new Map<string, Budget>();
+  const apps = new Map<PlatformId, NamedBudget[]>();
+  const destinations = new Map<string, NamedBudget>();
 
   function limitsOf(platform: PlatformId): RateLimits {
     const found = limits[platform];
@@ -131,40 +156,61 @@ export function createRateLimiter(limits: Partial<Record<PlatformId, RateLimits>
     return found;
   }
 
-  function app(platform: PlatformId): Budget {
-    let budget = apps.get(platform);
-    if (!budget) {
-      budget = budgetFor(limitsOf(platform).app, APP_SPACING);
-      apps.set(platform, budget);
+  function app(platform: PlatformId): NamedBudget[] {
+    let budgets = apps.get(platform);
+    if (!budgets) {
+      const { app: perSecond, appCaps = [], account } = limitsOf(platform);
+      const owner = account === undefined ? platform : `${platform}:${account}`;
+      budgets = [perSecond, ...appCaps].map((limit) =>
+        budgetFor(`${owner} app ${limit.count}/${limit.perMs}`, limit, APP_SPACING),
+      );
+      apps.set(platform, budgets);
     }
-    return budget;
+    return budgets;
   }
 
-  function destination(platform: PlatformId, targetKey: string): Budget {
+  function destination(platform: PlatformId, targetKey: string): NamedBudget {
     const key = `${platform} ${targetKey}`;
     let budget = destinations.get(key);
     if (!budget) {
-      budget = budgetFor(limitsOf(platform).target, 1);
+      budget = budgetFor(key, limitsOf(platform).target, 1);
       destinations.set(key, budget);
     }
     return budget;
   }
 
+  const budgetsOf = (platform: PlatformId, targetKey: string, spendsApp: boolean): NamedBudget[] => [
+    ...(spendsApp ? app(platform) : []),
+    destination(platform, targetKey),
+  ];
+  const appEarliest = (platform: PlatformId, now: number, spendsApp: boolean) =>
+    spendsApp ? Math.max(...app(platform).map((budget) => budget.earliest(now))) : now;
+
   return {
-    earliest(platform, targetKey, now) {
-      return Math.max(app(platform).earliest(now), destination(platform, targetKey).earliest(now));
+    earliest(platform, targetKey, now, spendsApp = true) {
+      return Math.max(...budgetsOf(platform, targetKey, spendsApp).map((budget) => budget.earliest(now)));
     },
-    projected(platform, targetKey, now, ahead) {
-      return Math.max(app(platform).earliest(now), destination(platform, targetKey).projected(now, ahead));
+    projected(platform, targetKey, now, ahead, spendsApp = true) {
+      return Math.max(
+        appEarliest(platform, now, spendsApp),
+        destination(platform, targetKey).projected(now, ahead),
+      );
     },
-    spend(platform, targetKey, at) {
-      const answered = [app(platform).spend(at), destination(platform, targetKey).spend(at)];
+    spend(platform, targetKey, at, spendsApp = true) {
+      const answered = budgetsOf(platform, targetKey, spendsApp).map((budget) => budget.spend(at));
       return (roundTripMs) => {
         for (const record of answered) record(roundTripMs);
       };
     },
+    rules: (platform, targetKey, spendsApp = true) =>
+      budgetsOf(platform, targetKey, spendsApp).map((budget) => budget.rule),
     block(platform, targetKey, until) {
       destination(platform, targetKey).block(until);
+    },
+    hold(key, until) {
+      const budget =
+        destinations.get(key) ?? [...apps.values()].flat().find((candidate) => candidate.rule.key === key);
+      budget?.block(until);
     },
     prune(now) {
       for (const [key, budget] of destinations) if (budget.idle(now)) destinations.delete(key);

@@ -4,6 +4,7 @@ import type { PlatformId } from "../chat/events.ts";
 import type { Clock } from "../clock.ts";
 import type { Logger } from "../log.ts";
 import type { RateLimiter } from "./rate-limiter.ts";
+import type { SharedBudgets } from "./shared-budgets.ts";
 import type { ClaimedRow } from "./store.ts";
 
 /** A claimed row of a platform this outbox has an adapter for. */
@@ -29,6 +30,10 @@ export interface Scheduler {
 
 export interface SchedulerDeps {
   limiter: RateLimiter;
+  /** The same budgets as every other sender on the database spends them: the last word before a send starts. */
+  shared: SharedBudgets;
+  /** Whether the row's send spends its platform's app budgets (see PlatformAdapter.spendsAppBudget). */
+  spendsApp(row: RoutedRow): boolean;
   /** Sends one row and records what happened. */
   attempt(row: RoutedRow): Promise<AttemptResult>;
   /** Hands a row back unsent, due again at `at`. */
@@ -46,6 +51,8 @@ const MIN_LEASE_LEFT_MS = 30_000;
 interface Waiting {
   row: RoutedRow;
   priority: boolean;
+  horizonMs: number;
+  spendsApp: boolean;
   settle: (outcome: Outcome) => void;
 }
 
@@ -59,7 +66,16 @@ const goesFirst = (a: Waiting, b: Waiting) => (a.priority !== b.priority ? a.pri
  * or the in-flight cap) cannot start in a burst with the ones planned after it. The loop runs only while
  * something is queued; nothing runs between drains.
  */
-export function createScheduler({ limiter, attempt, release, now, sleep, log }: SchedulerDeps): Scheduler {
+export function createScheduler({
+  limiter,
+  shared,
+  spendsApp,
+  attempt,
+  release,
+  now,
+  sleep,
+  log,
+}: SchedulerDeps): Scheduler {
   /** Per destination, in the order its rows must go out. */
   const queues = new Map<string, Waiting[]>();
   /** Destinations with a send in flight: the next one waits for its answer, so order holds. */
@@ -96,14 +112,20 @@ export function createScheduler({ limiter, attempt, release, now, sleep, log }: 
     for (const [destination, queue] of queues) {
       const head = queue[0];
       if (!head || inFlight.has(destination)) continue;
-      const at = limiter.earliest(head.row.platform, head.row.targetKey, nowMs);
+      const at = limiter.earliest(head.row.platform, head.row.targetKey, nowMs, head.spendsApp);
       if (!best || at < best.at || (at === best.at && goesFirst(head, best.head)))
         best = { destination, at, head };
     }
     return best;
   }
 
-  function start(destination: string): void {
+  /**
+   * Starts the send if the budgets in the database let it too: another sender on the database may have spent
+   * them. The loop waits for that claim, so nothing else starts (and no test clock moves) meanwhile. When they
+   * do not let it, this process's budgets wait until they free up and the row goes back to the head of its
+   * queue (or to the table, when that is beyond its horizon).
+   */
+  async function start(destination: string): Promise<void> {
     const queue = queues.get(destination) ?? [];
     const item = queue.shift();
     if (queue.length === 0) queues.delete(destination);
@@ -116,9 +138,25 @@ export function createScheduler({ limiter, attempt, release, now, sleep, log }: 
       item.settle("deferred");
       return;
     }
-    const answered = limiter.spend(row.platform, row.targetKey, nowMs);
-    // The round trip on a monotonic timer: the clock in `now` may be a test's, moved by sleeps meanwhile.
+    // The round trip on a monotonic timer (the clock in `now` may be a test's, moved by sleeps meanwhile), from
+    // before the claim: the request leaves only once the claim is back, late by its round trip.
     const sentAt = performance.now();
+    let full: Map<string, number> | null;
+    try {
+      full = await shared.claim(limiter.rules(row.platform, row.targetKey, item.spendsApp), nowMs);
+    } catch (error) {
+      log.error("outbox.budget_claim_failed", { key: row.idempotencyKey, error });
+      handBack(item, nowMs);
+      return;
+    }
+    if (full) {
+      for (const [key, until] of full) limiter.hold(key, until);
+      const freeAt = Math.max(nowMs, ...full.values());
+      if (freeAt > nowMs + item.horizonMs) handBack(item, freeAt);
+      else queues.set(destination, [item, ...(queues.get(destination) ?? [])]);
+      return;
+    }
+    const answered = limiter.spend(row.platform, row.targetKey, nowMs, item.spendsApp);
     inFlight.add(destination);
     attempt(row)
       .then(
@@ -163,7 +201,7 @@ export function createScheduler({ limiter, attempt, release, now, sleep, log }: 
           await Promise.race([sleep(wait), woken]);
           continue;
         }
-        start(next.destination);
+        await start(next.destination);
       }
     } finally {
       running = false;
@@ -174,14 +212,14 @@ export function createScheduler({ limiter, attempt, release, now, sleep, log }: 
   return {
     submit(row, { priority, horizonMs }) {
       return new Promise<Outcome>((settle) => {
-        const item: Waiting = { row, priority, settle };
+        const item: Waiting = { row, priority, horizonMs, spendsApp: spendsApp(row), settle };
         const destination = destinationOf(row);
         const queue = queues.get(destination) ?? [];
         const ahead =
           (priority ? queue.filter((waiting) => waiting.priority).length : queue.length) +
           (inFlight.has(destination) ? 1 : 0);
         const nowMs = now().getTime();
-        const at = limiter.projected(row.platform, row.targetKey, nowMs, ahead);
+        const at = limiter.projected(row.platform, row.targetKey, nowMs, ahead, item.spendsApp);
         if (at > nowMs + horizonMs) {
           handBack(item, at);
           return;

@@ -3,8 +3,8 @@ import { and, asc, eq, gt, inArray, lt, lte, notExists, type SQL, sql } from "dr
 import { type AnyPgColumn, alias } from "drizzle-orm/pg-core";
 import type { OutboundMessage } from "../chat/card.ts";
 import type { Target } from "../chat/events.ts";
-import type { Db } from "../db/database.ts";
-import { outbox } from "../db/schema/index.ts";
+import { type Db, rowsOf } from "../db/database.ts";
+import { chats, outbox } from "../db/schema/index.ts";
 import type { SendResult } from "../platforms/types.ts";
 
 /** A row this sender holds: only the holder of this exact lease may record its outcome. */
@@ -91,15 +91,33 @@ export function createOutboxStore(db: Db) {
   }
 
   return {
-    /** Writes the rows that are new; returns their keys. `executor` may be a transaction of the caller's. */
+    /**
+     * Writes the rows that are new, in the order given (their ids keep each destination's order); returns their
+     * keys. `executor` may be a transaction of the caller's. The rows travel as one JSON parameter: a sweep
+     * stores tens of thousands at once, and one bind parameter per value would cost more than the insert.
+     */
     async insert(rows: NewRow[], now: Date, executor: Db = db): Promise<string[]> {
       if (rows.length === 0) return [];
-      const inserted = await executor
-        .insert(outbox)
-        .values(rows.map((row) => ({ ...row, nextAttemptAt: now, createdAt: now })))
-        .onConflictDoNothing({ target: outbox.idempotencyKey })
-        .returning({ idempotencyKey: outbox.idempotencyKey });
-      return inserted.map((row) => row.idempotencyKey);
+      const input = JSON.stringify(
+        rows.map((row) => ({
+          idempotency_key: row.idempotencyKey,
+          platform: row.platform,
+          target_key: row.targetKey,
+          target: row.target,
+          message: row.message,
+        })),
+      );
+      const inserted = await executor.execute(sql`
+        insert into ${outbox} (idempotency_key, platform, target_key, target, message, next_attempt_at, created_at)
+        select idempotency_key, platform, target_key, target, message, ${now.toISOString()}::timestamptz,
+               ${now.toISOString()}::timestamptz
+          from rows from (jsonb_to_recordset(${input}::jsonb)
+              as (idempotency_key text, platform text, target_key text, target jsonb, message jsonb))
+            with ordinality as x(idempotency_key, platform, target_key, target, message, position)
+          order by position
+        on conflict (idempotency_key) do nothing
+        returning idempotency_key`);
+      return rowsOf<{ idempotency_key: string }>(inserted).map((row) => row.idempotency_key);
     },
 
     /**
@@ -228,6 +246,15 @@ export function createOutboxStore(db: Db) {
         .from(outbox)
         .where(inArray(outbox.idempotencyKey, [...keys]));
       return new Set(rows.map((row) => row.key));
+    },
+
+    /** The robot webhook the chat's subscription stored, or undefined when it has none (any more). */
+    async webhookOf(platform: string, chatId: string): Promise<string | undefined> {
+      const [row] = await db
+        .select({ url: chats.webhookUrl })
+        .from(chats)
+        .where(and(eq(chats.platform, platform), eq(chats.chatId, chatId)));
+      return row?.url ?? undefined;
     },
 
     async findSent(idempotencyKey: string): Promise<SendResult | null> {

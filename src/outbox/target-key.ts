@@ -37,6 +37,6 @@ export async function targetKey(target: Target): Promise<string> {
     case "update":
       return handleKey(target.handle);
     case "webhook":
-      return `webhook:${await digest(target.url)}`;
+      return `webhook:${target.chatId}`;
   }
 }

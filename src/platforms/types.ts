@@ -1,7 +1,14 @@
 // The platform boundary: the adapter interface every platform implements (receive, answer, send).
 // It speaks HTTP and rate limits; the neutral chat model it carries lives in src/chat/.
 import type { ActionResult, OutboundMessage } from "../chat/card.ts";
-import type { InboundAction, InboundEvent, PlatformId, ReplyHandle, Target } from "../chat/events.ts";
+import type {
+  InboundAction,
+  InboundEvent,
+  PlatformId,
+  ReplyHandle,
+  SendTarget,
+  Target,
+} from "../chat/events.ts";
 
 /** What a webhook route answers before the background work starts. */
 export type WebhookOutcome =
@@ -40,17 +47,35 @@ export interface PendingSend {
   message: OutboundMessage;
 }
 
-/** Outbound and inbound rate limits of one platform, for the outbox scheduler. */
+/** At most `count` sends in any `perMs`. */
+export interface Limit {
+  count: number;
+  perMs: number;
+}
+
+/** Outbound rate limits of one platform, for the outbox scheduler. */
 export interface RateLimits {
   /** Whole-app budget. */
-  app: { count: number; perMs: number };
+  app: Limit;
+  /** Further whole-app caps over longer windows (Lark: 1,000 a minute besides 50 a second). */
+  appCaps?: readonly Limit[];
   /** Per destination chat / webhook. */
-  target: { count: number; perMs: number };
+  target: Limit;
+  /**
+   * Whose app budgets these are (the app or corp id): two apps of one platform on the same database each
+   * have their own. A chat's budget is the chat's, whichever app sends there.
+   */
+  account?: string;
 }
 
 export interface PlatformAdapter {
   readonly id: PlatformId;
   readonly limits: RateLimits;
+  /**
+   * Whether this send spends the app's budgets: false when it calls no API of the app's (a DingTalk session
+   * webhook), so only its destination's budget counts it. Every send does when this is absent.
+   */
+  spendsAppBudget?(target: Target, message: OutboundMessage): boolean;
   /**
    * Verify, decrypt and decode one webhook request. Throws WebhookError (401 / 400) on anything that does
    * not verify or cannot be parsed; never returns an event it did not verify.
@@ -68,5 +93,5 @@ export interface PlatformAdapter {
    */
   prepareSends(sends: readonly PendingSend[]): Promise<void>;
   /** Send one message. Throws SendError with a kind the outbox uses to retry or give up. */
-  send(target: Target, message: OutboundMessage, idempotencyKey: string): Promise<SendResult>;
+  send(target: SendTarget, message: OutboundMessage, idempotencyKey: string): Promise<SendResult>;
 }

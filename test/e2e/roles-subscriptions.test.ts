@@ -1,10 +1,14 @@
 // /role and /subscribe end to end on Lark, DingTalk and WeCom: signed webhooks → bot → database and replies.
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { alertNotice } from "../../commands/alerts/cards.ts";
 import type { OutboundMessage } from "../../src/chat/card.ts";
 import type { PlatformId } from "../../src/chat/events.ts";
 import { rowsOf } from "../../src/db/database.ts";
-import { chats, subscriptions } from "../../src/db/schema/index.ts";
+import { alerts, chats, subscriptions } from "../../src/db/schema/index.ts";
+import { sendDueNotices } from "../../src/domain/alerts/notices.ts";
+import { alertCalendar } from "../../src/domain/alerts/sweep.ts";
+import { alertTiming } from "../../src/domain/alerts/timing.ts";
 import { personForContact } from "../../src/domain/people/people.ts";
 import { grantRole, rolesOf } from "../../src/domain/people/roles.ts";
 import { listSubscriptions } from "../../src/domain/subscriptions/subscriptions.ts";
@@ -251,7 +255,7 @@ describe("WeCom", () => {
     // The stored webhook is what the alert fan-out sends to: the adapter accepts it and the group gets it.
     const [subscriber] = await listSubscriptions(database.db, "alerts");
     if (!subscriber) throw new Error("no alerts subscriber");
-    expect(subscriber.target).toEqual({ kind: "webhook", platform: "wecom", url: webhook });
+    expect(subscriber.target).toEqual({ kind: "webhook", platform: "wecom", chatId: WECOM_GROUP });
     const probe = `probe:${testNumber}`;
     await h.services.outbox.enqueue([
       { idempotencyKey: probe, target: subscriber.target, message: { type: "text", text: "ping" } },
@@ -311,5 +315,44 @@ describe("a robot's key typed into /subscribe", () => {
     expect(await columnsHolding(key)).toEqual(["chats.webhook_url"]);
     // The messages are kept, with the key taken out.
     expect(await columnsHolding("[redacted]")).toEqual(["inbox.event"]);
+  });
+
+  it("rests nowhere but the chat's webhook once alerts went out through it, nor in any log line", async () => {
+    await makeAdmin("wecom", "laoban");
+    const key = fakes.wecom.webhookKey;
+    expect(await replyTo(wecomGroup(`/subscribe alerts ${key}`, "laoban"))).toMatch(
+      /^This group.s subscriptions\nSubscribed/,
+    );
+    const now = h.clock.now();
+    await database.db.insert(alerts).values({
+      kind: "response",
+      entity: "C-20261126-001",
+      level: "warning",
+      facts: {
+        type: "complaint",
+        number: "C-20261126-001",
+        customer: "ACME",
+        receivedAt: now.toISOString(),
+        dueAt: now.toISOString(),
+      },
+      raisedAt: now,
+      notifyAt: now,
+    });
+    const calendar = await alertCalendar(database.db, "Asia/Shanghai");
+    const { counts } = await sendDueNotices(
+      {
+        db: database.db,
+        outbox: h.services.outbox,
+        timezone: "Asia/Shanghai",
+        timing: alertTiming(calendar),
+        draw: alertNotice,
+      },
+      now,
+    );
+
+    expect(counts.sent).toBe(1);
+    expect(fakes.wecom.delivered.at(-1)?.path).toBe(`/cgi-bin/webhook/send?key=${key}`);
+    expect(await columnsHolding(key)).toEqual(["chats.webhook_url"]);
+    expect(h.logLines.join("\n")).not.toContain(key);
   });
 });

@@ -40,10 +40,11 @@ describe("/stock on Lark", () => {
     expect(fell).toContain("0.55 kg");
     expect(fell).toContain("declared");
 
-    await sweepOverdue(
+    const swept = await sweepOverdue(
       { db: t.database.db, outbox: t.h.services.outbox, timezone: "Asia/Shanghai", draw: alertNotice },
       t.h.clock.now(),
     );
+    await swept.sending;
     const alerted = t.fakes.lark.delivered.filter((delivery) =>
       (delivery.body as { uuid?: string }).uuid?.startsWith("alert:stock:"),
     );

@@ -12,13 +12,19 @@ const LARK_TOO_FAST = {
   headers: { "x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": "1" },
 };
 
-/** Lark: 50 sends a second per app, and 5 a second per chat (shared by every bot in it). */
+/** Lark: 50 sends a second and 1,000 a minute per app, and 5 a second per chat (shared by every bot in it). */
 export const LARK_RATE_LIMITS: FakeRateLimit[] = [
   {
     key: (request) => (isLarkSend(request) ? "app" : undefined),
     count: 50,
     perMs: 1000,
     answer: LARK_TOO_FAST,
+  },
+  {
+    key: (request) => (isLarkSend(request) ? "app" : undefined),
+    count: 1000,
+    perMs: 60_000,
+    answer: { ...LARK_TOO_FAST, headers: { "x-ogw-ratelimit-limit": "1000", "x-ogw-ratelimit-reset": "60" } },
   },
   {
     key(request) {

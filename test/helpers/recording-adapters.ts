@@ -1,12 +1,12 @@
 // Adapters that only record what the outbox sends through them, for tests about what goes where.
 import type { OutboundMessage } from "../../src/chat/card.ts";
-import type { PlatformId, Target } from "../../src/chat/events.ts";
+import type { PlatformId, SendTarget } from "../../src/chat/events.ts";
 import type { PlatformAdapter } from "../../src/platforms/types.ts";
 
 export interface Sent {
   platform: PlatformId;
   key: string;
-  target: Target;
+  target: SendTarget;
   message: OutboundMessage;
 }
 

@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import {
   bigserial,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -158,6 +159,21 @@ export const outbox = pgTable(
       .where(sql`status in ('pending', 'sending')`),
     index("outbox_finished_idx").on(t.finishedAt),
   ],
+);
+
+/**
+ * The send budgets every sender on this database spends from (an app's, a destination's): the starts of its
+ * last `count` sends (ms since the epoch, oldest first), so any number of processes stay within one limit.
+ */
+export const sendBudgets = pgTable(
+  "send_budgets",
+  {
+    budget: text("budget").primaryKey(),
+    starts: doublePrecision("starts").array().notNull().default(sql`'{}'`),
+    /** The last start, for clearing out budgets of destinations long quiet. */
+    lastStartAt: timestamptz("last_start_at"),
+  },
+  (t) => [index("send_budgets_last_start_idx").on(t.lastStartAt)],
 );
 
 /** One row per job and scheduled tick: whoever inserts it runs the tick. */

@@ -1,7 +1,7 @@
 // Sends the alert notices that are due, in batches: notice n of an alert goes out once, keyed alert:<kind>:<entity>:<level>:<n>.
-import { and, asc, eq, inArray, isNull, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, inArray, isNull, lte, sql } from "drizzle-orm";
 import { inJsonList } from "../../db/any-of.ts";
-import type { Db } from "../../db/database.ts";
+import { type Db, rowsOf } from "../../db/database.ts";
 import { alerts } from "../../db/schema/index.ts";
 import type { Outbox, OutboxCounts } from "../../outbox/outbox.ts";
 import { type DrawnMessage, enqueueFanOut, fanOutItems } from "../notifications/fan-out.ts";
@@ -20,15 +20,14 @@ export interface NoticeDeps {
   draw: (alert: AlertRow, now: Date, timezone: string) => DrawnMessage;
 }
 
-/** Outbox rows per transaction at most: well under the bind parameters one INSERT may carry. */
-const OUTBOX_ROWS_PER_BATCH = 2000;
-
-/** `case id when … then … end` over the alerts of one batch: a per-alert value in a single UPDATE. */
-const perAlert = (batch: readonly AlertRow[], value: (alert: AlertRow) => SQL) =>
-  sql`case ${alerts.id} ${sql.join(
-    batch.map((alert) => sql`when ${alert.id} then ${value(alert)}`),
-    sql` `,
-  )} end`;
+/** Outbox rows per transaction at most (they go as one JSON parameter): a few megabytes a statement. */
+const OUTBOX_ROWS_PER_BATCH = 5000;
+/**
+ * Notices handed to the outbox to send at once; the rest wait in its table for the drain, which sends them at
+ * the platform's pace. Holding thousands in memory (a first sweep) would only hand most of them back unsent,
+ * one statement each, once past the outbox's horizon: a few minutes' worth of a chat's limit is plenty.
+ */
+const NOTICES_SENT_AT_ONCE = 200;
 
 interface AlertRecipients {
   groups: Recipient[];
@@ -61,36 +60,36 @@ async function claimNotices(
 ): Promise<{ claimed: number; keys: string[] }> {
   const { timing } = deps;
   const position = new Map(batch.map((alert, index) => [alert.id, index]));
+  // Most alerts of a batch were first sent at the same instant (or are sent first now): one calendar sum each.
+  const escalationDue = new Map<number, Date>();
+  const escalateAt = (alert: AlertRow): Date | null => {
+    if (goesToManagers(alert.level)) return null;
+    if (alert.escalateAt) return alert.escalateAt;
+    const from = alert.firstSentAt ?? now;
+    const due = escalationDue.get(from.getTime()) ?? timing.escalationDue(from);
+    escalationDue.set(from.getTime(), due);
+    return due;
+  };
+  const claims = JSON.stringify(
+    batch.map((alert) => ({
+      id: alert.id,
+      sent_count: alert.sentCount,
+      escalate_at: escalateAt(alert)?.toISOString() ?? null,
+    })),
+  );
   return deps.db.transaction(async (tx) => {
-    const claimed = await tx
-      .update(alerts)
-      .set({
-        sentCount: sql`${alerts.sentCount} + 1`,
-        notifyAt: timing.nextRepeat(now),
-        firstSentAt: sql`coalesce(${alerts.firstSentAt}, ${now.toISOString()}::timestamptz)`,
-        escalateAt: perAlert(batch, (alert) => {
-          const at = goesToManagers(alert.level)
-            ? null
-            : (alert.escalateAt ?? timing.escalationDue(alert.firstSentAt ?? now));
-          return sql`${at?.toISOString() ?? null}::timestamptz`;
-        }),
-      })
-      .where(
-        and(
-          inJsonList(
-            alerts.id,
-            batch.map((alert) => alert.id),
-          ),
-          eq(
-            alerts.sentCount,
-            perAlert(batch, (alert) => sql`${alert.sentCount}::int`),
-          ),
-          lte(alerts.notifyAt, now),
-          isNull(alerts.ackedAt),
-          isNull(alerts.closedAt),
-        ),
-      )
-      .returning();
+    const updated = await tx.execute(sql`
+      update ${alerts} set
+          sent_count = ${alerts.sentCount} + 1,
+          notify_at = ${timing.nextRepeat(now).toISOString()}::timestamptz,
+          first_sent_at = coalesce(${alerts.firstSentAt}, ${now.toISOString()}::timestamptz),
+          escalate_at = claim.escalate_at
+        from jsonb_to_recordset(${claims}::jsonb) as claim(id int, sent_count int, escalate_at timestamptz)
+        where ${alerts.id} = claim.id and ${alerts.sentCount} = claim.sent_count
+          and ${lte(alerts.notifyAt, now)} and ${isNull(alerts.ackedAt)} and ${isNull(alerts.closedAt)}
+        returning ${alerts.id}`);
+    const ids = rowsOf<{ id: number }>(updated).map((row) => Number(row.id));
+    const claimed = ids.length === 0 ? [] : await tx.select().from(alerts).where(inJsonList(alerts.id, ids));
     // In the order they were read (raised first), as the outbox sends each destination's rows in id order.
     claimed.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
     const items = claimed.flatMap((alert) =>
@@ -104,13 +103,13 @@ async function claimNotices(
   });
 }
 
-/** Stores and sends every notice due at `now` (or only those of `ids`); returns the outbox keys and counts. */
-export async function sendDueNotices(
+/** Stores every notice due at `now` (or only those of `ids`) in the outbox; returns how many and their keys. */
+export async function storeDueNotices(
   deps: NoticeDeps,
   now: Date,
   ids?: readonly number[],
-): Promise<{ notices: number; keys: string[]; counts: OutboxCounts }> {
-  if (ids?.length === 0) return { notices: 0, keys: [], counts: await deps.outbox.deliver([]) };
+): Promise<{ notices: number; keys: string[] }> {
+  if (ids?.length === 0) return { notices: 0, keys: [] };
   const due = await deps.db
     .select()
     .from(alerts)
@@ -125,32 +124,44 @@ export async function sendDueNotices(
     .orderBy(asc(alerts.raisedAt), asc(alerts.id));
   const keys: string[] = [];
   let notices = 0;
-  if (due.length > 0) {
-    const groups = await subscribedRecipients(deps.db, "alerts");
-    const owners = await peopleRecipients(
-      deps.db,
-      due.flatMap((alert) => {
-        const facts = alertFacts(alert);
-        return facts.type === "task" ? [facts.ownerPersonId] : [];
-      }),
-    );
-    const recipients = { groups, withManagers: [...groups, ...(await managerRecipients(deps.db))], owners };
-    const perBatch = Math.max(
-      1,
-      Math.floor(
-        OUTBOX_ROWS_PER_BATCH /
-          Math.max(
-            1,
-            recipients.withManagers.length + Math.max(0, ...[...owners.values()].map((r) => r.length)),
-          ),
-      ),
-    );
-    for (let from = 0; from < due.length; from += perBatch) {
-      const stored = await claimNotices(deps, due.slice(from, from + perBatch), recipients, now);
-      notices += stored.claimed;
-      keys.push(...stored.keys);
-    }
+  if (due.length === 0) return { notices, keys };
+  const groups = await subscribedRecipients(deps.db, "alerts");
+  const owners = await peopleRecipients(
+    deps.db,
+    due.flatMap((alert) => {
+      const facts = alertFacts(alert);
+      return facts.type === "task" ? [facts.ownerPersonId] : [];
+    }),
+  );
+  const recipients = { groups, withManagers: [...groups, ...(await managerRecipients(deps.db))], owners };
+  const perBatch = Math.max(
+    1,
+    Math.floor(
+      OUTBOX_ROWS_PER_BATCH /
+        Math.max(
+          1,
+          recipients.withManagers.length + Math.max(0, ...[...owners.values()].map((r) => r.length)),
+        ),
+    ),
+  );
+  for (let from = 0; from < due.length; from += perBatch) {
+    const stored = await claimNotices(deps, due.slice(from, from + perBatch), recipients, now);
+    notices += stored.claimed;
+    keys.push(...stored.keys);
   }
-  const counts = await deps.outbox.deliver(keys);
-  return { notices, keys, counts };
+  return { notices, keys };
+}
+
+/** Sends the first of these notices now (the outbox's drain takes the rest); settles with their outcomes. */
+export const sendStoredNotices = (outbox: Outbox, keys: readonly string[]): Promise<OutboxCounts> =>
+  outbox.deliver(keys.slice(0, NOTICES_SENT_AT_ONCE));
+
+/** Stores and sends every notice due at `now` (or only those of `ids`); returns the outbox keys and counts. */
+export async function sendDueNotices(
+  deps: NoticeDeps,
+  now: Date,
+  ids?: readonly number[],
+): Promise<{ notices: number; keys: string[]; counts: OutboxCounts }> {
+  const { notices, keys } = await storeDueNotices(deps, now, ids);
+  return { notices, keys, counts: await sendStoredNotices(deps.outbox, keys) };
 }

@@ -34,8 +34,8 @@ export type AlertRow = typeof alerts.$inferSelect;
 
 export const alertFacts = (row: AlertRow): AlertFacts => row.facts as AlertFacts;
 
-/** Rows per INSERT: well under the 65,535 bind parameters of one statement. */
-const INSERT_BATCH = 1000;
+/** Alerts per INSERT (one JSON parameter each). */
+const INSERT_BATCH = 5000;
 
 /**
  * Gives the alerts just inserted their A- numbers, in id order, inside the transaction that inserted them: only
@@ -98,19 +98,24 @@ export async function raiseAlerts(
     (condition) => rankOf(condition.level) >= (ranks.get(pairOf(condition)) ?? 0),
   );
   const inserted: { kind: string; entity: string }[] = [];
+  const notifyAt = (safety: boolean) => timing.release(now, safety).toISOString();
   for (let from = 0; from < fresh.length; from += INSERT_BATCH) {
+    // One JSON parameter per batch: a first sweep raises thousands, one bind parameter per value costs more. The
+    // batch is numbered in the transaction that inserts it, so a sweep that raises nothing uses no number.
+    const input = JSON.stringify(fresh.slice(from, from + INSERT_BATCH));
     const rows = await db.transaction(async (tx) => {
-      const batch = await tx
-        .insert(alerts)
-        .values(
-          fresh.slice(from, from + INSERT_BATCH).map((condition) => ({
-            ...condition,
-            raisedAt: now,
-            notifyAt: timing.release(now, condition.safety),
-          })),
-        )
-        .onConflictDoNothing()
-        .returning({ id: alerts.id, kind: alerts.kind, entity: alerts.entity });
+      const batch = rowsOf<{ id: number; kind: string; entity: string }>(
+        await tx.execute(sql`
+          insert into ${alerts} (kind, entity, level, safety, facts, raised_at, notify_at)
+          select kind, entity, level, safety, facts, ${now.toISOString()}::timestamptz,
+                 case when safety then ${notifyAt(true)}::timestamptz else ${notifyAt(false)}::timestamptz end
+            from rows from (jsonb_to_recordset(${input}::jsonb)
+                as (kind text, entity text, level text, safety boolean, facts jsonb))
+              with ordinality as x(kind, entity, level, safety, facts, position)
+            order by position
+          on conflict do nothing
+          returning id, kind, entity`),
+      ).map((row) => ({ ...row, id: Number(row.id) }));
       await numberAlerts(tx, batch, now, timing.timezone);
       return batch;
     });

@@ -1,10 +1,11 @@
 // One pass of the overdue sweep: raise what became overdue, close what ended, escalate the unacked, send what is due.
 import type { Db } from "../../db/database.ts";
+import type { OutboxCounts } from "../../outbox/outbox.ts";
 import { localDateOf } from "../calendar/local-time.ts";
 import { loadCalendarOverrides } from "../calendar/overrides-repository.ts";
 import { createWorkingCalendar, type WorkingCalendar } from "../calendar/working-calendar.ts";
 import { inspectionConditions, unraisedConditions } from "./conditions.ts";
-import { type NoticeDeps, sendDueNotices } from "./notices.ts";
+import { type NoticeDeps, sendStoredNotices, storeDueNotices } from "./notices.ts";
 import { clearEndedAlerts, escalateUnacked, raiseAlerts } from "./store.ts";
 import { alertTiming } from "./timing.ts";
 
@@ -16,7 +17,11 @@ export interface SweepSummary {
   superseded: number;
   escalated: number;
   notices: number;
-  sent: number;
+  /**
+   * Settles once the notices sent at once have gone out (or were handed back); the others wait in the
+   * outbox for its drain, which sends them at the platform's pace.
+   */
+  sending: Promise<OutboxCounts>;
 }
 
 /** The working calendar with the company's overrides, as every alert time is counted on it. */
@@ -25,7 +30,8 @@ export async function alertCalendar(db: Db, timezone: string): Promise<WorkingCa
 }
 
 /**
- * Safe to run twice for the same `now` (a retried tick, a second instance, a manual rerun): alerts are
+ * Resolves once the alerts are raised and their notices stored: what the sweep owes is then safe, however
+ * long the platforms take to carry it. Safe to run twice for the same `now` (a retried tick, a second instance, a manual rerun): alerts are
  * unique per (kind, entity, level) and each notice is claimed once before its outbox rows are stored.
  */
 export async function sweepOverdue(deps: SweepDeps, now: Date): Promise<SweepSummary> {
@@ -43,6 +49,6 @@ export async function sweepOverdue(deps: SweepDeps, now: Date): Promise<SweepSum
   ]);
   const { raised, superseded } = await raiseAlerts(db, [...unraised, ...inspections], now, timing);
   const escalated = await escalateUnacked(db, now, timing);
-  const { notices, counts } = await sendDueNotices({ ...deps, timing }, now);
-  return { raised, cleared, superseded, escalated, notices, sent: counts.sent };
+  const { notices, keys } = await storeDueNotices({ ...deps, timing }, now);
+  return { raised, cleared, superseded, escalated, notices, sending: sendStoredNotices(deps.outbox, keys) };
 }

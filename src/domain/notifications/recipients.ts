@@ -27,7 +27,7 @@ export async function subscribedRecipients(db: Db, topic: Topic): Promise<Recipi
 export async function chatRecipient(db: Db, platform: PlatformId, chat: ChatRef): Promise<Recipient | null> {
   const webhookUrl = await chatWebhook(db, platform, chat.id);
   const target: Target = webhookUrl
-    ? { kind: "webhook", platform, url: webhookUrl }
+    ? { kind: "webhook", platform, chatId: chat.id }
     : { kind: "chat", platform, chatId: chat.id, chatKind: chat.kind };
   const recipient = { platform, chatId: chat.id, target };
   return isReachable(recipient) ? recipient : null;

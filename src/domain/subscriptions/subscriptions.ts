@@ -176,7 +176,7 @@ function targetOf(
   kind: string | null,
   webhookUrl: string | null,
 ): Target {
-  if (webhookUrl) return { kind: "webhook", platform, url: webhookUrl };
+  if (webhookUrl) return { kind: "webhook", platform, chatId };
   const chatKind: ChatKind = kind === "direct" ? "direct" : "group";
   return { kind: "chat", platform, chatId, chatKind };
 }

@@ -13,7 +13,8 @@ import { verifyCardCallback, verifyRobotRequest } from "./verify.ts";
 
 /**
  * 20 QPS per app and API (standard edition) for the server API; 20 messages a minute per robot and chat,
- * beyond which DingTalk throttles the robot for 10 minutes.
+ * beyond which DingTalk throttles the robot for 10 minutes. Session-webhook replies call no server API: they
+ * count under their group's 20 a minute only (spendsAppBudget).
  */
 const DINGTALK_LIMITS: RateLimits = {
   app: { count: 20, perMs: 1000 },
@@ -134,7 +135,8 @@ export function createDingTalkAdapter({
 
   return {
     id: "dingtalk",
-    limits: DINGTALK_LIMITS,
+    limits: { ...DINGTALK_LIMITS, account: config.clientId },
+    spendsAppBudget: callsApi,
 
     receive(request) {
       if (request.route === "") return receiveRobotMessage(request);

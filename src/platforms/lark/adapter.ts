@@ -1,7 +1,7 @@
 // The Lark/Feishu PlatformAdapter: webhook in (verify → decode), card-click answers, and sends out.
 
 import type { ActionResult, OutboundMessage } from "../../chat/card.ts";
-import type { InboundAction, ReplyHandle, Target } from "../../chat/events.ts";
+import type { InboundAction, ReplyHandle, SendTarget } from "../../chat/events.ts";
 import type { LarkConfig } from "../../config/parse-env.ts";
 import { SendError, WebhookError } from "../errors.ts";
 import type { PlatformAdapter, RateLimits, SendResult, WebhookOutcome, WebhookRequest } from "../types.ts";
@@ -16,9 +16,13 @@ export interface LarkAdapterDeps {
   now: () => Date;
 }
 
-/** 5 QPS per chat (shared by every bot in it) and 50/s per app, from Lark's send limits. */
+/**
+ * 5 QPS per chat (shared by every bot in it), and per app 50 a second and 1,000 a minute: the send message
+ * API's frequency tier ("1000 次/分钟、50 次/秒").
+ */
 const LARK_LIMITS: RateLimits = {
   app: { count: 50, perMs: 1000 },
+  appCaps: [{ count: 1000, perMs: 60_000 }],
   target: { count: 5, perMs: 1000 },
 };
 
@@ -71,7 +75,11 @@ export function createLarkAdapter({
     throw new SendError("permanent", "Lark update target has neither a message id nor a card token");
   }
 
-  async function send(target: Target, message: OutboundMessage, idempotencyKey: string): Promise<SendResult> {
+  async function send(
+    target: SendTarget,
+    message: OutboundMessage,
+    idempotencyKey: string,
+  ): Promise<SendResult> {
     switch (target.kind) {
       case "chat": {
         const messageId = await api.sendToChat(target.chatId, renderLarkMessage(message), idempotencyKey);
@@ -94,5 +102,6 @@ export function createLarkAdapter({
   // Every send and card update carries the tenant token.
   const prepareSends = () => api.prepare();
 
-  return { id: "lark", limits: LARK_LIMITS, receive, answerAction, prepareSends, send };
+  const limits = { ...LARK_LIMITS, account: config.appId };
+  return { id: "lark", limits, receive, answerAction, prepareSends, send };
 }

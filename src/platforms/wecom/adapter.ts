@@ -1,7 +1,7 @@
 // The WeCom PlatformAdapter: self-built app (route "") and intelligent robot (route "bot"), plus group webhooks.
 
 import type { OutboundMessage } from "../../chat/card.ts";
-import type { InboundAction, Target } from "../../chat/events.ts";
+import type { InboundAction, SendTarget, Target } from "../../chat/events.ts";
 import type { WeComAppConfig, WeComBotConfig } from "../../config/parse-env.ts";
 import { SendError, WebhookError } from "../errors.ts";
 import type { PlatformAdapter, RateLimits, SendResult, WebhookOutcome, WebhookRequest } from "../types.ts";
@@ -90,7 +90,7 @@ export function createWeComAdapter(options: WeComAdapterOptions): PlatformAdapte
 
   return {
     id: "wecom",
-    limits: WECOM_LIMITS,
+    limits: app ? { ...WECOM_LIMITS, account: app.corpId } : WECOM_LIMITS,
 
     async receive(request: WebhookRequest): Promise<WebhookOutcome> {
       const isBot = request.route === "bot";
@@ -123,7 +123,7 @@ export function createWeComAdapter(options: WeComAdapterOptions): PlatformAdapte
     prepareSends: (sends) =>
       sends.some(({ target }) => callsApp(target)) ? api.prepare() : Promise.resolve(),
 
-    async send(target: Target, message: OutboundMessage, idempotencyKey: string): Promise<SendResult> {
+    async send(target: SendTarget, message: OutboundMessage, idempotencyKey: string): Promise<SendResult> {
       const taskId = await taskIdFor(idempotencyKey);
       switch (target.kind) {
         case "webhook":

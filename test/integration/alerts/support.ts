@@ -57,9 +57,14 @@ export function startInstance(database: Database, sent: Sent[], start: Date): In
     clock,
     outbox,
     handler,
-    sweep(at) {
+    async sweep(at) {
       clock.set(at.toISOString());
-      return sweepOverdue({ db: database.db, outbox, timezone: TIMEZONE, draw: alertNotice }, at);
+      const summary = await sweepOverdue(
+        { db: database.db, outbox, timezone: TIMEZONE, draw: alertNotice },
+        at,
+      );
+      await summary.sending;
+      return summary;
     },
   };
 }

@@ -1,7 +1,7 @@
 // The fakes' optional send limits, answered as each platform answers: Lark's 429, DingTalk's 403 / 400 codes,
 // WeCom's errcode 45009; the DingTalk and WeCom ones through the real adapters, which must read them as rate limits.
 import { afterEach, describe, expect, it } from "vitest";
-import type { Target } from "../../../src/chat/events.ts";
+import type { SendTarget } from "../../../src/chat/events.ts";
 import { createDingTalkAdapter } from "../../../src/platforms/dingtalk/adapter.ts";
 import { SendError } from "../../../src/platforms/errors.ts";
 import { createWeComAdapter } from "../../../src/platforms/wecom/adapter.ts";
@@ -92,7 +92,7 @@ describe("fake DingTalk rate limits, as the DingTalk adapter reads them", () => 
       now: () => new Date(),
     });
   }
-  const group = (chatId: string): Target => ({
+  const group = (chatId: string): SendTarget => ({
     kind: "chat",
     platform: "dingtalk",
     chatId,
@@ -153,7 +153,7 @@ describe("fake WeCom rate limits, as the WeCom adapter reads them", () => {
       encodingAesKey: "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C",
     };
     const adapter = createWeComAdapter({ app: { ...app, apiBase: wecom.url }, now: () => new Date() });
-    const robot = (key: string): Target => ({
+    const robot = (key: string): SendTarget => ({
       kind: "webhook",
       platform: "wecom",
       url: `${wecom?.url}/cgi-bin/webhook/send?key=${key}`,

@@ -36,7 +36,7 @@ describe("recipients", () => {
       {
         platform: "wecom",
         chatId: "wr_hooked",
-        target: { kind: "webhook", platform: "wecom", url: WECOM_WEBHOOK },
+        target: { kind: "webhook", platform: "wecom", chatId: "wr_hooked" },
       },
     ]);
     expect(await subscribedRecipients(database.db, "digest")).toEqual([]);
@@ -48,7 +48,7 @@ describe("recipients", () => {
       target: { kind: "chat", chatId: "oc_1" },
     });
     expect(await chatRecipient(database.db, "wecom", { id: "wr_hooked", kind: "group" })).toMatchObject({
-      target: { kind: "webhook", url: WECOM_WEBHOOK },
+      target: { kind: "webhook", chatId: "wr_hooked" },
     });
     expect(await chatRecipient(database.db, "wecom", { id: "wr_other", kind: "group" })).toBeNull();
     expect(await chatRecipient(database.db, "wecom", { id: "li.lei", kind: "direct" })).toMatchObject({

@@ -135,4 +135,31 @@ describe("rate limiter", () => {
     limiter.prune(T0 + 70_000);
     expect(limiter.earliest("dingtalk", "chat:g", T0 + 70_000)).toBe(T0 + 70_000);
   });
+
+  it("caps the app at a longer window too: Lark's 1,000 a minute besides its 50 a second", () => {
+    const limiter = createRateLimiter({ lark: { ...LARK, appCaps: [{ count: 1000, perMs: 60_000 }] } });
+    const chats = Array.from({ length: 1001 }, (_, i) => `chat:${i}`);
+    const starts = sendAll(limiter, "lark", chats).map((at) => at - T0);
+    // The first thousand at 50 a second; the next once the first has left the (61.8 s) minute.
+    expect(starts[999]).toBeCloseTo(19 * 1030 + 49 * 10.3);
+    expect(starts[1000]).toBe(61_800);
+  });
+
+  it("counts a send that calls no app API (a DingTalk session reply) under its group only", () => {
+    const limiter = createRateLimiter({ dingtalk: ROBOT });
+    let now = T0;
+    for (let i = 0; i < 20; i++) {
+      now = limiter.earliest("dingtalk", "chat:g", now, false);
+      limiter.spend("dingtalk", "chat:g", now, false);
+    }
+    // Twenty replies at once, within the group's 20 a minute; the app's 20 a second untouched by them.
+    expect(now).toBe(T0);
+    expect(limiter.earliest("dingtalk", "chat:g", T0, false)).toBe(T0 + 61_800);
+    expect(limiter.earliest("dingtalk", "chat:other", T0)).toBe(T0);
+    expect(limiter.rules("dingtalk", "chat:g", false).map((rule) => rule.key)).toEqual(["dingtalk chat:g"]);
+    expect(limiter.rules("dingtalk", "chat:g").map((rule) => rule.key)).toEqual([
+      "dingtalk app 20/1000",
+      "dingtalk chat:g",
+    ]);
+  });
 });

@@ -23,13 +23,8 @@ describe("targetKey", () => {
     ).toBe("chat:zhangsan");
   });
 
-  it("never carries a robot webhook URL (a secret), only a stable digest of it", async () => {
-    const url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx";
-    const key = await targetKey({ kind: "webhook", platform: "wecom", url });
-    expect(key).toMatch(/^webhook:[0-9a-f]{32}$/);
-    expect(key).not.toContain("693a91f6");
-    expect(await targetKey({ kind: "webhook", platform: "wecom", url })).toBe(key);
-    expect(await targetKey({ kind: "webhook", platform: "wecom", url: `${url}8` })).not.toBe(key);
+  it("names a robot webhook by its group (the URL, a secret, is not in the target)", async () => {
+    expect(await targetKey({ kind: "webhook", platform: "wecom", chatId: "wrk123" })).toBe("webhook:wrk123");
   });
 
   it("falls back to the message, then to a digest of the handle that ignores field order", async () => {

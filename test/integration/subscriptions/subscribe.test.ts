@@ -258,7 +258,7 @@ describe("listing subscribers", () => {
         chatId: WECOM_GROUP.id,
         topic: "digest",
         sendAt: "09:00",
-        target: { kind: "webhook", platform: "wecom", url: webhookUrl(KEY) },
+        target: { kind: "webhook", platform: "wecom", chatId: WECOM_GROUP.id },
       },
     ]);
     expect((await listSubscriptions(database.db, "alerts")).map((row) => row.chatId)).toEqual([GROUP.id]);

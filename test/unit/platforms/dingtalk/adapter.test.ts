@@ -187,6 +187,7 @@ it("declares DingTalk's limits: 20 QPS per app, 20 messages a minute per chat", 
   expect(adapterFor(BASE).limits).toEqual({
     app: { count: 20, perMs: 1000 },
     target: { count: 20, perMs: 60_000 },
+    account: BASE.clientId,
   });
 });
 
@@ -236,5 +237,13 @@ describe("prepareSends", () => {
     const card = { type: "card", card: { title: "KPI", tone: "info" } } as const;
     await withCards.adapter.prepareSends([{ target: sessionReply, message: card }]);
     expect(withCards.calls).toEqual(["/v1.0/oauth2/accessToken"]);
+  });
+
+  it("counts a session-webhook reply under its group's budget only, an API send under the app's too", () => {
+    const { adapter } = withTokenCalls(BASE);
+    expect(adapter.spendsAppBudget?.(sessionReply, text)).toBe(false);
+    expect(adapter.spendsAppBudget?.(toGroup, text)).toBe(true);
+    const card = { type: "card", card: { title: "KPI", tone: "info" } } as const;
+    expect(withTokenCalls(WITH_CARDS).adapter.spendsAppBudget?.(sessionReply, card)).toBe(true);
   });
 });

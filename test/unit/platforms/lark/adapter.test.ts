@@ -193,8 +193,13 @@ describe("send", () => {
     expect(fake.delivered).toHaveLength(0);
   });
 
-  it("declares Lark's limits: 5 per second per chat, 50 per second per app", () => {
-    expect(adapter.limits).toEqual({ app: { count: 50, perMs: 1000 }, target: { count: 5, perMs: 1000 } });
+  it("declares Lark's limits: 5 per second per chat, 50 per second and 1,000 a minute per app", () => {
+    expect(adapter.limits).toEqual({
+      app: { count: 50, perMs: 1000 },
+      appCaps: [{ count: 1000, perMs: 60_000 }],
+      target: { count: 5, perMs: 1000 },
+      account: config.appId,
+    });
   });
 });
 

@@ -209,7 +209,7 @@ describe("wecom app messages", () => {
 });
 
 describe("wecom prepareSends", () => {
-  const webhook: Target = { kind: "webhook", platform: "wecom", url: "robot-key-0001" };
+  const webhook: Target = { kind: "webhook", platform: "wecom", chatId: "wr_robot_group" };
   const text = { type: "text", text: "x" } as const;
 
   it("fetches the app's token before app sends, once while it is fresh", async () => {
