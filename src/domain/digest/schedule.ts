@@ -1,4 +1,5 @@
 // Which subscribed groups are owed today's digest at a given instant, and the key that makes each one send once.
+import type { Language } from "../../chat/language.ts";
 import type { Db } from "../../db/database.ts";
 import { type LocalDate, localDateOf, localTimeOfDay, parseTimeOfDay } from "../calendar/local-time.ts";
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
@@ -6,9 +7,10 @@ import { type Recipient, subscribedRecipients } from "../notifications/recipient
 import { DEFAULT_DIGEST_TIME } from "../policy.ts";
 import { listSubscriptions } from "../subscriptions/subscriptions.ts";
 
-/** A group subscribed to the digest that can be reached, with its local send time. */
+/** A group subscribed to the digest that can be reached, with its local send time and its language. */
 export interface DigestRecipient extends Recipient {
   sendAt: string;
+  language: Language;
 }
 
 /** The outbox key of one group's digest for one local day: the same on every instance, tick and rerun. */
@@ -21,11 +23,15 @@ export async function digestRecipients(db: Db): Promise<DigestRecipient[]> {
     listSubscriptions(db, "digest"),
     subscribedRecipients(db, "digest"),
   ]);
-  const sendAt = new Map(subscribers.map((s) => [`${s.platform}:${s.chatId}`, s.sendAt]));
-  return reachable.map((recipient) => ({
-    ...recipient,
-    sendAt: sendAt.get(`${recipient.platform}:${recipient.chatId}`) ?? DEFAULT_DIGEST_TIME,
-  }));
+  const byChat = new Map(subscribers.map((s) => [`${s.platform}:${s.chatId}`, s]));
+  return reachable.map((recipient) => {
+    const subscriber = byChat.get(`${recipient.platform}:${recipient.chatId}`);
+    return {
+      ...recipient,
+      sendAt: subscriber?.sendAt ?? DEFAULT_DIGEST_TIME,
+      language: subscriber?.language ?? "zh",
+    };
+  });
 }
 
 /**
