@@ -2,6 +2,7 @@
 import { createRegistry, type Registry } from "../src/bot/index.ts";
 import { createAlertCommands } from "./alerts/actions.ts";
 import { createCalendarCommands } from "./calendar/commands.ts";
+import { createChecklistCommands } from "./checklists/commands.ts";
 import { createComplaintCommands } from "./complaints/commands.ts";
 import { commandDeps, type RuntimeDeps } from "./deps.ts";
 import { helpCommand, helpLanguageAction } from "./help/commands.ts";
@@ -24,6 +25,7 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createOrderCommands(deps),
     createComplaintCommands(deps),
     createInspectionCommands(deps),
+    createChecklistCommands(deps),
     createKpiCommands(deps),
     createTaskCommands(deps),
     createTargetCommands(deps),

@@ -62,9 +62,9 @@ export const createInspectionCommands = (deps: CommandDeps): { commands: Command
 
   /** The area typed or, from a card, clicked: a clicked area that does not exist was not on a card of ours. */
   async function requireArea(typed: string | undefined, clicked = false): Promise<InspectionArea> {
-    const area = typed ? await inspections.findActiveArea(typed) : undefined;
+    const area = typed ? await inspections.findActiveArea(typed, "inspection") : undefined;
     if (area) return area;
-    const known = await inspections.listActiveAreas();
+    const known = await inspections.listActiveAreas("inspection");
     const choices = (language: Language) =>
       known
         .map((candidate) => `${language === "zh" ? candidate.nameZh : candidate.nameEn} (${candidate.code})`)
@@ -79,7 +79,7 @@ export const createInspectionCommands = (deps: CommandDeps): { commands: Command
   }
 
   async function listCard(language: Language) {
-    const areas = await inspections.listActiveAreas();
+    const areas = await inspections.listActiveAreas("inspection");
     const today = localDateOf(deps.now(), timezone);
     const done = await inspections.inWindow(
       areas.map((area) => area.id),

@@ -17,6 +17,14 @@ import {
 } from "./complaints/changes.ts";
 import { findComplaint, listComplaints } from "./complaints/store.ts";
 import { findActiveArea, inspectionsInWindow, listActiveAreas } from "./inspections/areas.ts";
+import {
+  addArea,
+  addItem,
+  changeItem,
+  retireArea,
+  retireItem,
+  setCutoff,
+} from "./inspections/checklist-edits.ts";
 import { submitInspection } from "./inspections/submit.ts";
 import { computeKpis } from "./kpi/compute.ts";
 import { addEquipment, listEquipment, recordService } from "./maintenance/equipment.ts";
@@ -87,6 +95,14 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       inWindow: bind(inspectionsInWindow),
       submit: (...args: Parameters<typeof submitInspection> extends [unknown, ...infer A] ? A : never) =>
         submitInspection({ db, outbox }, ...args),
+    },
+    checklists: {
+      addArea: bind(addArea),
+      retireArea: bind(retireArea),
+      setCutoff: bind(setCutoff),
+      addItem: bind(addItem),
+      changeItem: bind(changeItem),
+      retireItem: bind(retireItem),
     },
     kpi: { compute: bind(computeKpis), calendarOverrides: bind(loadCalendarOverrides) },
     people: {

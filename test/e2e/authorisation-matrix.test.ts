@@ -20,6 +20,7 @@ import {
 } from "../../src/db/schema/index.ts";
 import { noticeKeyPrefix } from "../../src/domain/alerts/levels.ts";
 import { openComplaint, resolveComplaint } from "../../src/domain/complaints/changes.ts";
+import { addArea } from "../../src/domain/inspections/checklist-edits.ts";
 import { addEquipment } from "../../src/domain/maintenance/equipment.ts";
 import { confirmOrder, draftOrder } from "../../src/domain/orders/index.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
@@ -126,6 +127,13 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   "task.done": [],
   "task.snooze": [],
   rules: [],
+  checklist: [],
+  "checklist.area.add": SETTINGS,
+  "checklist.area.retire": SETTINGS,
+  "checklist.cutoff": SETTINGS,
+  "checklist.item.add": SETTINGS,
+  "checklist.item.change": SETTINGS,
+  "checklist.item.retire": SETTINGS,
 };
 
 const allows = (id: string, holder: Holder): boolean => {
@@ -259,6 +267,32 @@ async function machine(): Promise<string> {
   const code = nextId("E").replace("_", "-");
   const input = { code, name: "lathe", everyDays: 30, lastService: "2026-11-19" };
   await addEquipment(database.db, actorOf(personOf.manager), input, TIMEZONE);
+  return code;
+}
+
+/** A fresh area with two checks, so that any change of it is allowed once. */
+async function checklistArea(): Promise<string> {
+  const code = nextId("a")
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, "_");
+  const check = {
+    kind: "check",
+    labelZh: "检查",
+    labelEn: "check",
+    unit: null,
+    min: null,
+    max: null,
+    safety: false,
+  } as const;
+  await addArea(
+    database.db,
+    { code, nameZh: code, nameEn: code, kind: "inspection", cutoff: "10:00" },
+    [
+      { ...check, code: "first" },
+      { ...check, code: "second" },
+    ],
+    actorOf(personOf.manager),
+  );
   return code;
 }
 
@@ -403,6 +437,16 @@ const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
   "target.set": async () => "/target set csat month 90% customer service",
   "target.list": async () => "/target list",
   roster: async () => "/roster 2026-12-01",
+  checklist: async () => "/checklist warehouse",
+  "checklist.area.add": async () =>
+    `/checklist area add ${nextId("b")
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, "_")}`,
+  "checklist.area.retire": async () => `/checklist area retire ${await checklistArea()}`,
+  "checklist.cutoff": async () => `/checklist cutoff ${await checklistArea()} 09:00`,
+  "checklist.item.add": async () => `/checklist item add ${await checklistArea()} third check a third`,
+  "checklist.item.change": async () => `/checklist item change ${await checklistArea()} first range 1 2 m`,
+  "checklist.item.retire": async () => `/checklist item retire ${await checklistArea()} first`,
 };
 
 interface ClickSpec {

@@ -15,7 +15,7 @@ import { type FakeWeCom, startFakeWeCom } from "../fakes/wecom.ts";
 import { dingtalkRobotMessage, signDingTalk } from "./dingtalk-signer.ts";
 import { LARK_SIGNED_AT } from "./lark-signer.ts";
 import { type ManualClock, manualClock } from "./manual-clock.ts";
-import { appCallback } from "./wecom-signer.ts";
+import { appCallback, botCallback } from "./wecom-signer.ts";
 
 export const LARK = {
   appId: "cli_e2e_0001",
@@ -259,6 +259,41 @@ export async function sendWeComAppMessage(h: Harness, text: string, msgId: strin
     method: "POST",
     body: signed.body,
     headers: { "content-type": "text/xml" },
+  });
+  await h.settle();
+  return response.status;
+}
+
+/**
+ * A signed message in a WeCom group through the intelligent robot, from `userId`; its reply goes to the fake's
+ * response_url. Resolves with the answer's status once settled.
+ */
+export async function sendWeComBotMessage(
+  h: Harness,
+  fakes: Fakes,
+  text: string,
+  msgId: string,
+  { userId = "lisi", chatId = "wrkSFfCgAAtMQKg4xqDatM5C9IDHFpTw" }: { userId?: string; chatId?: string } = {},
+): Promise<number> {
+  const payload = {
+    msgid: msgId,
+    aibotid: "AIBOTID",
+    chatid: chatId,
+    chattype: "group",
+    from: { userid: userId },
+    response_url: fakes.wecom.responseUrl(),
+    msgtype: "text",
+    text: { content: `@opsbot ${text}` },
+  };
+  const signed = botCallback(
+    { token: WECOM.botToken, encodingAesKey: WECOM.botEncodingAesKey, receiveId: "" },
+    payload,
+    { timestamp: String(Math.floor(h.clock.now().getTime() / 1000)) },
+  );
+  const response = await h.send(signed.path, {
+    method: "POST",
+    body: signed.body,
+    headers: { "content-type": "application/json" },
   });
   await h.settle();
   return response.status;

@@ -262,7 +262,7 @@ export async function inspectionConditions(
   const areas = await db
     .select()
     .from(inspectionAreas)
-    .where(eq(inspectionAreas.active, true))
+    .where(and(eq(inspectionAreas.active, true), eq(inspectionAreas.kind, "inspection")))
     .orderBy(asc(inspectionAreas.id));
   const pastCutoff = areas.filter((area) => instantAt(today, parseTimeOfDay(area.cutoff), timezone) <= now);
   const inspected = await inspectionsInWindow(

@@ -259,6 +259,9 @@ function areasDueToday(
  * and today once its cut-off has passed. Done: every area-day with an inspection, a day off included (the
  * work was done; it does not make that day due).
  */
+/** The areas the inspection figures count: active places, not the systems of the morning check. */
+const walkedAreas = and(eq(inspectionAreas.active, true), eq(inspectionAreas.kind, "inspection"));
+
 async function inspectionKpis(
   db: Db,
   window: KpiWindow,
@@ -277,7 +280,7 @@ async function inspectionKpis(
       })
       .from(inspections)
       .innerJoin(inspectionAreas, eq(inspectionAreas.id, inspections.areaId))
-      .where(and(eq(inspectionAreas.active, true), within(inspections.submittedAt, instants))),
+      .where(and(walkedAreas, within(inspections.submittedAt, instants))),
     db.$count(findings, within(findings.createdAt, instants)),
   ]);
   const today = localDateOf(now, timezone);

@@ -122,7 +122,8 @@ export async function insertInspections(db: Db, submittedBy: number, specs: Insp
       await db.insert(findings).values({
         inspectionId: row?.id ?? 0,
         itemId: item.id,
-        description: "温度 30 °C, 超出 18–26 °C",
+        itemCode: item.code,
+        value: "30",
         safety: false,
         createdAt: shanghai(created),
       });
