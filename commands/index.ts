@@ -15,6 +15,7 @@ import { createRosterCommands } from "./roster/commands.ts";
 import { createRulesCommands } from "./rules/commands.ts";
 import { createStockCommands } from "./stock/commands.ts";
 import { createSubscriptionCommands } from "./subscriptions/commands.ts";
+import { createSystemCheckCommands } from "./system-check/commands.ts";
 import { createTargetCommands } from "./targets/commands.ts";
 import { createTaskCommands } from "./tasks/commands.ts";
 
@@ -26,6 +27,7 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createComplaintCommands(deps),
     createInspectionCommands(deps),
     createChecklistCommands(deps),
+    createSystemCheckCommands(deps),
     createKpiCommands(deps),
     createTaskCommands(deps),
     createTargetCommands(deps),

@@ -43,6 +43,7 @@ import { changeRosterPost, rosterOf } from "./roster/roster.ts";
 import { defineStockItem, recordStockMovement } from "./stock/changes.ts";
 import { listStock } from "./stock/status.ts";
 import { chatSubscriptions, chatWebhook, subscribe, unsubscribe } from "./subscriptions/subscriptions.ts";
+import { probesOf } from "./system-check/probe.ts";
 import { listTargets, setTarget } from "./targets/targets.ts";
 import { completeTask, createTask, snoozeTask } from "./tasks/changes.ts";
 import { findTask, listTasks, tasksOfSource } from "./tasks/store.ts";
@@ -96,6 +97,7 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       submit: (...args: Parameters<typeof submitInspection> extends [unknown, ...infer A] ? A : never) =>
         submitInspection({ db, outbox }, ...args),
     },
+    systemCheck: { probes: bind(probesOf) },
     checklists: {
       addArea: bind(addArea),
       retireArea: bind(retireArea),

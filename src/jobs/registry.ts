@@ -8,6 +8,7 @@ import { maintenanceScheduleJob } from "./maintenance-schedule.ts";
 import { overdueSweepJob } from "./overdue-sweep.ts";
 import { provisionalDeadlinesJob } from "./provisional-deadlines.ts";
 import { rosterShortageJob } from "./roster-shortage.ts";
+import { systemProbeJob } from "./system-probe.ts";
 import { taskRemindersJob } from "./task-reminders.ts";
 
 export const JOBS: readonly Job[] = [
@@ -21,6 +22,7 @@ export const JOBS: readonly Job[] = [
   taskRemindersJob,
   rosterShortageJob,
   maintenanceScheduleJob,
+  systemProbeJob,
 ];
 
 export function findJob(name: string): Job | undefined {

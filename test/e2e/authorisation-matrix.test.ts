@@ -128,6 +128,8 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   "task.snooze": [],
   rules: [],
   checklist: [],
+  check: [],
+  "system_check.submit": [],
   "checklist.area.add": SETTINGS,
   "checklist.area.retire": SETTINGS,
   "checklist.cutoff": SETTINGS,
@@ -438,6 +440,7 @@ const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
   "target.list": async () => "/target list",
   roster: async () => "/roster 2026-12-01",
   checklist: async () => "/checklist warehouse",
+  check: async () => "/check",
   "checklist.area.add": async () =>
     `/checklist area add ${nextId("b")
       .toLowerCase()
@@ -477,6 +480,7 @@ const ACTION_VALUE: Record<string, (holder: Holder) => Promise<ClickSpec>> = {
   }),
   "complaint.view": async () => ({ value: { id: await complaint(), lang: "en" } }),
   "inspection.open": async () => ({ value: { id: "warehouse", lang: "en" } }),
+  "system_check.submit": async () => ({ value: { id: "systems", lang: "en" }, form: {} }),
   "inspection.submit": async () => ({
     value: { id: "warehouse", lang: "en" },
     form: {

@@ -8,5 +8,6 @@ export * from "./roster.ts";
 export * from "./sequences.ts";
 export * from "./shared.ts";
 export * from "./stock.ts";
+export * from "./system-checks.ts";
 export * from "./targets.ts";
 export * from "./tasks.ts";

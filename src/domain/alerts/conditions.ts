@@ -29,6 +29,7 @@ import {
   FIRST_RESPONSE_HOURS,
   RESOLUTION_WORKING_DAYS,
   REVIEW_AFTER_DAYS,
+  SYSTEM_CHECK_CUTOFF,
   WARNING_SHARE,
 } from "../policy.ts";
 import { formatQuantity } from "../stock/quantity.ts";
@@ -83,6 +84,14 @@ export type SubjectFacts =
       provisional?: boolean;
     }
   | {
+      type: "system_check";
+      day: LocalDate;
+      cutoff: string;
+      /** The /checklist keys of the systems not checked. */
+      systems: string[];
+      provisional?: boolean;
+    }
+  | {
       type: "task";
       number: string;
       title: string;
@@ -133,7 +142,7 @@ export function holdingSubjects(now: Date, today: LocalDate) {
     task: and(eq(tasks.status, "open"), lt(tasks.dueDate, today)),
     stock: eq(stockItems.low, true),
     maintenance: sql`${nextServiceSql} < ${today}::date`,
-  } satisfies Record<Exclude<AlertKind, "inspection">, SQL | undefined>;
+  } satisfies Record<Exclude<AlertKind, "inspection" | "system_check">, SQL | undefined>;
 }
 
 /** No alert of this subject at `level` or a graver level yet (a rerun of an older tick finds lesser levels again). */
@@ -288,6 +297,49 @@ export async function inspectionConditions(
         provisional: status.provisional,
       },
     }));
+}
+
+/**
+ * The morning system check missed: on a working day past the policy's cut-off, an active system area with no
+ * check today. One alert a day naming the systems; judged in code each tick, like the inspections.
+ */
+export async function systemCheckConditions(
+  db: Db,
+  now: Date,
+  calendar: WorkingCalendar,
+): Promise<AlertCondition[]> {
+  const { timezone } = calendar;
+  const today = localDateOf(now, timezone);
+  const status = calendar.isWorkingDay(today);
+  if (!status.working || instantAt(today, parseTimeOfDay(SYSTEM_CHECK_CUTOFF), timezone) > now) return [];
+  const systems = await db
+    .select({ id: inspectionAreas.id, code: inspectionAreas.code })
+    .from(inspectionAreas)
+    .where(and(eq(inspectionAreas.active, true), eq(inspectionAreas.kind, "system")))
+    .orderBy(asc(inspectionAreas.id));
+  const checked = await inspectionsInWindow(
+    db,
+    systems.map((system) => system.id),
+    startOfLocalDay(today, timezone),
+    new Date(now.getTime() + 1),
+  );
+  const missing = systems.filter((system) => !checked.has(system.id)).map((system) => system.code);
+  if (missing.length === 0) return [];
+  return [
+    {
+      kind: "system_check",
+      entity: today,
+      level: "missed",
+      safety: false,
+      facts: {
+        type: "system_check",
+        day: today,
+        cutoff: SYSTEM_CHECK_CUTOFF,
+        systems: missing,
+        provisional: status.provisional,
+      },
+    },
+  ];
 }
 
 /** The alert subject of a material's current drop below its safety stock: each new drop is a new one. */

@@ -1,7 +1,15 @@
 // What an alert is about (kind, entity, level), which levels outrank which, and which go to the managers.
 import { type SQL, sql } from "drizzle-orm";
 
-export type AlertKind = "response" | "resolution" | "order" | "inspection" | "task" | "stock" | "maintenance";
+export type AlertKind =
+  | "response"
+  | "resolution"
+  | "order"
+  | "inspection"
+  | "system_check"
+  | "task"
+  | "stock"
+  | "maintenance";
 export type AlertLevel = "warning" | "breach" | "overdue" | "missed" | "low" | "review" | "escalation";
 
 /** A later, graver level of the same (kind, entity) stops the repeats of the lesser ones. */

@@ -96,13 +96,14 @@ const openBy = (now: Date, table: Record<"ackedAt" | "closedAt" | "raisedAt", Pg
 
 /**
  * Closes the open alerts whose condition no longer holds ("cleared"); returns how many. The subjects still
- * holding are selected by the same SQL that raises alerts; `inspections` are the missed inspections that hold.
+ * holding are selected by the same SQL that raises alerts; `judged` are the missed inspections and system checks
+ * that hold (judged in code).
  */
 export async function clearEndedAlerts(
   db: Db,
   now: Date,
   today: LocalDate,
-  inspections: readonly AlertCondition[],
+  judged: readonly AlertCondition[],
 ): Promise<number> {
   const holding = holdingSubjects(now, today);
   const stillHolds = or(
@@ -130,11 +131,13 @@ export async function clearEndedAlerts(
       eq(alerts.kind, "maintenance"),
       sql`${alerts.entity} in (select ${maintenanceAlertEntity} from ${equipment} where ${holding.maintenance})`,
     ),
-    and(
-      eq(alerts.kind, "inspection"),
-      inArray(
-        alerts.entity,
-        inspections.map((condition) => condition.entity),
+    ...(["inspection", "system_check"] as const).map((kind) =>
+      and(
+        eq(alerts.kind, kind),
+        inArray(
+          alerts.entity,
+          judged.filter((condition) => condition.kind === kind).map((condition) => condition.entity),
+        ),
       ),
     ),
   );
