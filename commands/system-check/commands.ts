@@ -50,12 +50,12 @@ export function createSystemCheckCommands(deps: CommandDeps): { commands: Comman
   /** Every system evaluated against its own checklist; all problems of all systems at once. */
   function evaluate(
     systems: readonly InspectionArea[],
-    valueOf: (area: InspectionArea, item: string) => string | undefined,
+    answerOf: (area: InspectionArea, item: string) => string | undefined,
   ) {
     const problems: Problem[] = [];
     const evaluated: { area: InspectionArea; results: ItemResult[] }[] = [];
     for (const area of systems) {
-      const values = Object.fromEntries(area.items.map((item) => [item.code, valueOf(area, item.code)]));
+      const values = Object.fromEntries(area.items.map((item) => [item.code, answerOf(area, item.code)]));
       const evaluation = evaluateChecklist(area.items, values);
       if (evaluation.ok) evaluated.push({ area, results: evaluation.results });
       else problems.push(...evaluation.problems);
