@@ -3,6 +3,7 @@ import { createRegistry, type Registry } from "../src/bot/index.ts";
 import { createAlertCommands } from "./alerts/actions.ts";
 import { createBindingCommands } from "./binding/commands.ts";
 import { createCalendarCommands } from "./calendar/commands.ts";
+import { createChecklistCommands } from "./checklists/commands.ts";
 import { createComplaintCommands } from "./complaints/commands.ts";
 import { commandDeps, type RuntimeDeps } from "./deps.ts";
 import { createFinanceCommands } from "./finance/commands.ts";
@@ -23,6 +24,7 @@ import { createSalesCommands } from "./sales/commands.ts";
 import { createStockCommands } from "./stock/commands.ts";
 import { createStocktakeCommands } from "./stocktake/commands.ts";
 import { createSubscriptionCommands } from "./subscriptions/commands.ts";
+import { createSystemCheckCommands } from "./system-check/commands.ts";
 import { createTargetCommands } from "./targets/commands.ts";
 import { createTaskCommands } from "./tasks/commands.ts";
 import { createTrainingCommands } from "./training/commands.ts";
@@ -35,6 +37,8 @@ export function createCommandRegistry(runtime: RuntimeDeps): Registry {
     createPlanningCommands(deps),
     createComplaintCommands(deps),
     createInspectionCommands(deps),
+    createChecklistCommands(deps),
+    createSystemCheckCommands(deps),
     createKpiCommands(deps),
     createTaskCommands(deps),
     createTargetCommands(deps),

@@ -83,6 +83,8 @@ export async function seedConsoleDirectory(db: Db, options: SeedOptions): Promis
         chat,
         topic,
         sendAt: topic === "digest" ? DEFAULT_DIGEST_TIME : null,
+        // The console's page starts in Chinese.
+        language: "zh",
         webhookUrl,
         by: adminId,
         now,

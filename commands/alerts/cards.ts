@@ -34,6 +34,7 @@ const HEADLINES: Record<string, [string, string]> = {
     "Order more than 5 days late: call a special review meeting",
   ],
   "inspection:missed": ["巡检未在截止时间前完成", "Inspection not done by its cut-off"],
+  "system_check:missed": ["早间系统检查未按时完成", "Morning system check not done by its cut-off"],
   "task:overdue": ["待办已逾期", "Task overdue"],
   "maintenance:overdue": ["设备保养已逾期", "Equipment service overdue"],
   "stock:low": ["库存低于安全库存, 请补货", "Stock below its safety stock: reorder"],
@@ -99,6 +100,15 @@ function subjectFields(alert: AlertRow, { now, timezone }: AlertCardState): Card
           label: both("截止", "Cut-off"),
           value: `${facts.day} ${facts.cutoff}${bilingualProvisionalMark(facts.provisional === true)}`,
         },
+      ];
+    case "system_check":
+      return [
+        { label: both("未检查的系统", "Systems not checked"), value: facts.systems.join(", ") },
+        {
+          label: both("截止", "Cut-off"),
+          value: `${facts.day} ${facts.cutoff}${bilingualProvisionalMark(facts.provisional === true)}`,
+        },
+        { label: both("处理", "To do"), value: both("发送 /系统检查", "send /check") },
       ];
     case "task":
       return [

@@ -8,7 +8,7 @@ import type { UrgentItem } from "../../src/domain/digest/urgent-items.ts";
 import type { AreaFigure } from "../../src/domain/kpi/area-metrics.ts";
 import type { DeadlineRatio, Kpis, Ratio } from "../../src/domain/kpi/compute.ts";
 import { formatLocalTime } from "../../src/domain/orders/local-format.ts";
-import { CSAT_TARGET_PERCENT } from "../../src/domain/policy.ts";
+import { CSAT_TARGET_PERCENT, REVIEW_AFTER_DAYS } from "../../src/domain/policy.ts";
 import { provisionalMark } from "../calendar/provisional-mark.ts";
 import { formatRate, targetSection } from "../kpi/cards.ts";
 import { riskLine } from "../risks/text.ts";
@@ -18,8 +18,6 @@ type Translate = (zh: string, en: string) => string;
 
 /** Names typed by users are cut to this many characters, so five items always fit WeCom's 4096-byte markdown. */
 const NAME_CHARS = 16;
-/** DESIGN: an order more than 5 days late is an escalation. */
-const ESCALATION_DAYS = 5;
 
 /** "▲2", "▼1", "±0": the change of a count against the day before. */
 export function countDelta(now: number, before: number): string {
@@ -174,7 +172,7 @@ function urgentLine(item: UrgentItem, content: DigestContent, t: Translate): Ric
   const owner = md`@${shorten(item.owner)}`;
   if (item.kind === "order") {
     const late = t(`延误 ${item.daysLate} 天`, `${item.daysLate} days late`);
-    const flag = item.daysLate > ESCALATION_DAYS ? ` ⚠ ${t("需召开专项评审", "special review due")}` : "";
+    const flag = item.daysLate > REVIEW_AFTER_DAYS ? ` ⚠ ${t("需召开专项评审", "special review due")}` : "";
     return md`${markup(t("订单", "Order"))} ${who} · ${markup(`${late}${flag}`)} · ${owner}`;
   }
   const clock = item.clock === "response" ? t("首次响应", "first response") : t("解决", "resolution");
@@ -189,7 +187,7 @@ function urgentLine(item: UrgentItem, content: DigestContent, t: Translate): Ric
 
 /** Warning when something is already past its deadline, danger when an order needs its special review. */
 function tone(urgent: readonly UrgentItem[], asOf: Date): CardTone {
-  if (urgent.some((item) => item.kind === "order" && item.daysLate > ESCALATION_DAYS)) return "danger";
+  if (urgent.some((item) => item.kind === "order" && item.daysLate > REVIEW_AFTER_DAYS)) return "danger";
   if (urgent.some((item) => item.deadline.getTime() <= asOf.getTime())) return "warning";
   return "info";
 }

@@ -4,15 +4,10 @@ import type { Card, FormInput } from "../../src/chat/card.ts";
 import type { Language } from "../../src/chat/language.ts";
 import { joinRich, md, type RichText } from "../../src/chat/rich-text.ts";
 import { localDateOf, localTimeOfDay, MINUTE_MS } from "../../src/domain/calendar/local-time.ts";
-import {
-  type ChecklistItem,
-  findingDescription,
-  type InspectionArea,
-  type ItemResult,
-  rangeText,
-} from "../../src/domain/inspections/checklist.ts";
+import type { ChecklistItem, InspectionArea, ItemResult } from "../../src/domain/inspections/checklist.ts";
 import type { InspectionRecord } from "../../src/domain/inspections/records.ts";
 import { provisionalMark } from "../calendar/provisional-mark.ts";
+import { findingText, rangeText } from "./item-text.ts";
 
 export const INSPECTION_OPEN_ACTION = "inspection.open";
 export const INSPECTION_SUBMIT_ACTION = "inspection.submit";
@@ -188,9 +183,8 @@ export function findingAlertCard(inspection: InspectionRecord, language: Languag
   const lines = inspection.results
     .filter((result) => !result.passed)
     .map((result) => {
-      const description = findingDescription(result);
       const safety = result.item.safety ? t(" (安全项)", " (safety)") : "";
-      return md`**✗ ${t(description.zh, description.en)}${safety}**`;
+      return md`**✗ ${findingText(result, language)}${safety}**`;
     });
   return {
     title: t(

@@ -16,7 +16,6 @@ import {
   evaluateChecklist,
   type InspectionArea,
   type ItemResult,
-  type Problem,
   splitTypedValues,
   valuesInChecklistOrder,
 } from "../../src/domain/inspections/checklist.ts";
@@ -30,31 +29,9 @@ import {
   inspectionSummaryCard,
   typedUsage,
 } from "./cards.ts";
+import { problemsRefusal as refusal } from "./problems.ts";
 
 const INSPECTIONS = { zh: "巡检", en: "Inspections" };
-
-function problemText(problem: Problem, language: Language): string {
-  const { labelZh, labelEn } = problem.item;
-  const zh = language === "zh";
-  switch (problem.kind) {
-    case "missing":
-      return zh ? `请填写${labelZh}` : `${labelEn} is missing`;
-    case "not_number":
-      return zh ? `${labelZh}必须是数字: ${problem.typed}` : `${labelEn} must be a number: ${problem.typed}`;
-    case "not_choice":
-      return zh
-        ? `${labelZh}只能是 合格 或 不合格: ${problem.typed}`
-        : `${labelEn} must be pass or fail: ${problem.typed}`;
-  }
-}
-
-/** Every problem of a submission at once, so one correction fixes them all; nothing was stored. */
-function refusal(problems: readonly Problem[], usage?: { zh: string; en: string }): UserError {
-  const text = (language: Language) => problems.map((problem) => problemText(problem, language)).join("; ");
-  const suffix = (language: Language) =>
-    usage ? ` — ${language === "zh" ? "用法" : "usage"}: ${usage[language]}` : "";
-  return new UserError(`${text("zh")}${suffix("zh")}`, `${text("en")}${suffix("en")}`);
-}
 
 export const createInspectionCommands = (deps: CommandDeps): { commands: Command[]; actions: Action[] } => {
   const { inspections } = deps.services;
@@ -62,9 +39,9 @@ export const createInspectionCommands = (deps: CommandDeps): { commands: Command
 
   /** The area typed or, from a card, clicked: a clicked area that does not exist was not on a card of ours. */
   async function requireArea(typed: string | undefined, clicked = false): Promise<InspectionArea> {
-    const area = typed ? await inspections.findActiveArea(typed) : undefined;
+    const area = typed ? await inspections.findActiveArea(typed, "inspection") : undefined;
     if (area) return area;
-    const known = await inspections.listActiveAreas();
+    const known = await inspections.listActiveAreas("inspection");
     const choices = (language: Language) =>
       known
         .map((candidate) => `${language === "zh" ? candidate.nameZh : candidate.nameEn} (${candidate.code})`)
@@ -79,7 +56,7 @@ export const createInspectionCommands = (deps: CommandDeps): { commands: Command
   }
 
   async function listCard(language: Language) {
-    const areas = await inspections.listActiveAreas();
+    const areas = await inspections.listActiveAreas("inspection");
     const today = localDateOf(deps.now(), timezone);
     const done = await inspections.inWindow(
       areas.map((area) => area.id),

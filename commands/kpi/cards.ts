@@ -1,7 +1,7 @@
 // The KPI block as a neutral card in Chinese or English, for /kpi and the morning digest alike.
 import type { Card, CardTone } from "../../src/chat/card.ts";
 import type { Bilingual, Language } from "../../src/chat/language.ts";
-import { joinRich, markup, type RichText } from "../../src/chat/rich-text.ts";
+import { joinRich, markup, md, type RichText } from "../../src/chat/rich-text.ts";
 import type { AreaFigure } from "../../src/domain/kpi/area-metrics.ts";
 import type { DeadlineRatio, Kpis, Ratio } from "../../src/domain/kpi/compute.ts";
 import { CSAT_TARGET_PERCENT } from "../../src/domain/policy.ts";
@@ -53,11 +53,27 @@ function tone(kpis: Kpis): CardTone {
 const section = (heading: string, lines: [string, string | number][]): RichText =>
   markup([`**${heading}**`, ...lines.map(([label, value]) => `${label}: ${value}`)].join("\n"));
 
-/** Actual against target, with owner and department (user text, rendered as text); nothing without targets. */
+/**
+ * Actual against target, the company's first, then per department a target names (the department is user text,
+ * rendered as text); nothing without targets.
+ */
 export function targetSection(targets: readonly TargetStanding[], language: Language): RichText[] {
   if (targets.length === 0) return [];
   const heading = markup(`**${language === "zh" ? "目标" : "Targets"}**`);
-  return [joinRich([heading, ...targets.map((standing) => standingLine(standing, language))], "\n")];
+  const departments = [...new Set(targets.map(({ target }) => target.department))].sort((a, b) =>
+    a === "" ? -1 : b === "" ? 1 : a.localeCompare(b),
+  );
+  const blocks = departments.flatMap((department) => {
+    const lines = targets
+      .filter(({ target }) => target.department === department)
+      .map((standing) => standingLine(standing, language));
+    const title =
+      department === ""
+        ? markup(language === "zh" ? "公司" : "Company")
+        : md`${markup(language === "zh" ? "部门: " : "Department: ")}${department}`;
+    return departments.length === 1 && department === "" ? lines : [md`【${title}】`, ...lines];
+  });
+  return [joinRich([heading, ...blocks], "\n")];
 }
 
 /**

@@ -4,11 +4,24 @@ import { buttonValue } from "../../src/bot/index.ts";
 import type { Card } from "../../src/chat/card.ts";
 import type { Language } from "../../src/chat/language.ts";
 import { joinRich, markup, md, type RichText } from "../../src/chat/rich-text.ts";
-import type { ReviewPack, ReviewSection, ReviewSectionId } from "../../src/domain/review/pack.ts";
+import type {
+  InspectionFinding,
+  ReviewPack,
+  ReviewSection,
+  ReviewSectionId,
+} from "../../src/domain/review/pack.ts";
 import { provisionalMark } from "../calendar/provisional-mark.ts";
+import { rangeText } from "../inspections/item-text.ts";
 import { formatValue } from "../targets/text.ts";
 
 export const REVIEW_ACTIONS = { recordAction: "review.record_action" } as const;
+
+/** "31 °C, outside 18–26 °C", or "failed" for a check: the words for a finding's recorded facts. */
+function findingReading({ value, range }: InspectionFinding, t: (zh: string, en: string) => string): string {
+  if (value === "fail") return t("不合格", "failed");
+  const reading = `${value}${range.unit ? ` ${range.unit}` : ""}`;
+  return `${reading}${t(", 超出范围 ", ", outside ")}${rangeText(range)}`;
+}
 
 const pick = (language: Language, zh: string, en: string): string => (language === "zh" ? zh : en);
 
@@ -56,7 +69,7 @@ function itemLines(section: ReviewSection, language: Language): RichText[] {
     case "inspection_findings":
       return section.items.map(
         (finding) =>
-          md`- ${markup(finding.safety ? t("⚠ 安全 ", "⚠ safety ") : "")}${finding.inspection} ${t(finding.area.zh, finding.area.en)} · ${t(finding.item.zh, finding.item.en)}: ${finding.description}`,
+          md`- ${markup(finding.safety ? t("⚠ 安全 ", "⚠ safety ") : "")}${finding.inspection} ${t(finding.area.zh, finding.area.en)} · ${t(finding.item.zh, finding.item.en)}: ${findingReading(finding, t)}`,
       );
     case "overdue_tasks":
       return section.items.map(

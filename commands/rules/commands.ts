@@ -17,6 +17,7 @@ const STAGES: Record<PolicyStage, Record<Language, string>> = {
 };
 
 const UNITS: Record<PolicyUnit, Record<Language, string>> = {
+  seconds: { zh: "秒", en: "s" },
   minutes: { zh: "分钟", en: "min" },
   hours: { zh: "小时", en: "h" },
   working_hours: { zh: "个工作小时", en: "working hours" },

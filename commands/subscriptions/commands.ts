@@ -156,6 +156,7 @@ export function createSubscriptionCommands(deps: CommandDeps): { commands: Comma
         chat: event.chat,
         topic: args.topic,
         sendAt: options.sendAt,
+        language,
         webhookUrl: options.webhookUrl,
         by: actor.personId,
         now: deps.now(),

@@ -47,7 +47,10 @@ export function targetLine(target: Target, language: Language): RichText {
   return md`${markup(head)}${ownership(target, language)}`;
 }
 
-/** "monthly CSAT: 80% / target 85% ⚠ missed · owner Li · customer service". */
+/**
+ * "monthly CSAT: 80% / target 85% ⚠ missed → /complaint list · owner Li · customer service": a missed target
+ * names the command that lists its cause.
+ */
 export function standingLine({ target, metric, actual, met }: TargetStanding, language: Language): RichText {
   const verdict =
     met === null ? "" : met ? pick(language, " ✓ 达标", " ✓ met") : pick(language, " ⚠ 未达标", " ⚠ missed");
@@ -57,5 +60,6 @@ export function standingLine({ target, metric, actual, met }: TargetStanding, la
     "目标",
     "target",
   )} ${formatValue(metric, target.value)}${verdict}`;
-  return md`${markup(head)}${ownership(target, language)}`;
+  const cause = met === false && metric.cause ? ` → ${pick(language, metric.cause.zh, metric.cause.en)}` : "";
+  return md`${markup(`${head}${cause}`)}${ownership(target, language)}`;
 }

@@ -61,6 +61,8 @@ export interface Config {
   dataDir: string;
   timezone: string;
   admins: { platform: PlatformId; userId: string }[];
+  /** Systems the bot probes itself each working morning (OPS_SYSTEM_CHECKS), by /checklist area key. */
+  systemChecks: { name: string; url: string }[];
   /**
    * Console explicitly requested (`OPS_CONSOLE=on`, refused at start while any real platform is configured) or
    * refused (`off`); undefined = automatic (on only when no platform is configured).
@@ -134,6 +136,7 @@ export function parseEnv(record: Record<string, string | undefined>): Config {
     dataDir: env.DATA_DIR,
     timezone: env.OPS_TIMEZONE,
     admins: env.OPS_ADMINS,
+    systemChecks: env.OPS_SYSTEM_CHECKS,
     incomplete,
   };
   const on = {

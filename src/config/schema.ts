@@ -70,6 +70,41 @@ const onOff = z
   .transform((value) => value?.trim().toLowerCase())
   .pipe(z.enum(["on", "off"]).optional());
 
+/** `OPS_SYSTEM_CHECKS=erp=https://erp.example/health,wms=http://10.0.0.5/ping`: the systems the bot probes. */
+const systemChecks = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^[a-z][a-z0-9_]{0,39}=\S+$/,
+          "each entry must look like name=url, the name as its /checklist area key",
+        )
+        .refine((entry) => {
+          const address = entry.slice(entry.indexOf("=") + 1);
+          return z.url({ protocol: /^https?$/ }).safeParse(address).success;
+        }, "each url must be http:// or https://"),
+    ),
+  )
+  .transform((entries) =>
+    entries.map((entry) => {
+      const at = entry.indexOf("=");
+      return { name: entry.slice(0, at), url: entry.slice(at + 1) };
+    }),
+  )
+  .refine(
+    (systems) => new Set(systems.map((system) => system.name)).size === systems.length,
+    "each system name once",
+  );
+
 export const envSchema = z.object({
   PORT: z
     .string()
@@ -90,6 +125,7 @@ export const envSchema = z.object({
     .transform((value) => (value?.trim() ? value.trim() : "./data")),
   OPS_TIMEZONE: timezone,
   OPS_ADMINS: admins,
+  OPS_SYSTEM_CHECKS: systemChecks,
   OPS_CONSOLE: onOff,
   OPS_CONSOLE_TRANSPORT: transport("ws"),
   LARK_APP_ID: optionalText,

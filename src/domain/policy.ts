@@ -14,6 +14,7 @@ export type PolicyStage =
 /** What a number counts; /rules puts it into words ("24 小时", "75 %", "09:00"). */
 export type PolicyUnit =
   | "minutes"
+  | "seconds"
   | "hours"
   | "working_hours"
   | "days"
@@ -456,4 +457,42 @@ export const EXPENSE_SIGN_WORKING_DAYS: number = rule(
   "working_days",
   "报销等待财务签批超过此时长即告警",
   "A reimbursement waiting for finance is alerted after",
+);
+
+// Inspections and the morning system check
+/** A new inspection area is due by this time on working days unless its cut-off is set. */
+export const INSPECTION_CUTOFF_DEFAULT: string = rule(
+  "INSPECTION_CUTOFF_DEFAULT",
+  "quality",
+  "10:00",
+  "time",
+  "巡检区域默认每日截止时间",
+  "A new inspection area is due on working days by",
+);
+/** The core systems are checked every working morning by this time, else the alert groups are told. */
+export const SYSTEM_CHECK_CUTOFF: string = rule(
+  "SYSTEM_CHECK_CUTOFF",
+  "quality",
+  "09:30",
+  "time",
+  "工作日早间系统检查截止时间",
+  "The morning system check is due on working days by",
+);
+/** With OPS_SYSTEM_CHECKS set, the bot probes each system itself at this time on working days. */
+export const SYSTEM_PROBE_TIME: string = rule(
+  "SYSTEM_PROBE_TIME",
+  "quality",
+  "08:30",
+  "time",
+  "工作日自动探测系统的时间",
+  "The systems are probed on working days at",
+);
+/** A probe that has no answer within this many seconds counts as unreachable. */
+export const SYSTEM_PROBE_TIMEOUT_SECONDS: number = rule(
+  "SYSTEM_PROBE_TIMEOUT_SECONDS",
+  "quality",
+  5,
+  "seconds",
+  "系统探测超时",
+  "A system probe times out after",
 );

@@ -19,6 +19,14 @@ import { findComplaint, listComplaints } from "./complaints/store.ts";
 import { decideExpense, findExpense, requestExpense } from "./finance/expenses.ts";
 import { reconcileDay } from "./finance/reconciliation.ts";
 import { findActiveArea, inspectionsInWindow, listActiveAreas } from "./inspections/areas.ts";
+import {
+  addArea,
+  addItem,
+  changeItem,
+  retireArea,
+  retireItem,
+  setCutoff,
+} from "./inspections/checklist-edits.ts";
 import { submitInspection } from "./inspections/submit.ts";
 import { computeKpis } from "./kpi/compute.ts";
 import { addEquipment, listEquipment, recordService } from "./maintenance/equipment.ts";
@@ -63,6 +71,7 @@ import {
   startStocktake,
 } from "./stocktake/sessions.ts";
 import { chatSubscriptions, chatWebhook, subscribe, unsubscribe } from "./subscriptions/subscriptions.ts";
+import { probesOf } from "./system-check/probe.ts";
 import { listTargets, setTarget } from "./targets/targets.ts";
 import { completeTask, createTask, snoozeTask } from "./tasks/changes.ts";
 import { findTask, listTasks, tasksOfSource } from "./tasks/store.ts";
@@ -126,6 +135,15 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       inWindow: bind(inspectionsInWindow),
       submit: (...args: Parameters<typeof submitInspection> extends [unknown, ...infer A] ? A : never) =>
         submitInspection({ db, outbox }, ...args),
+    },
+    systemCheck: { probes: bind(probesOf) },
+    checklists: {
+      addArea: bind(addArea),
+      retireArea: bind(retireArea),
+      setCutoff: bind(setCutoff),
+      addItem: bind(addItem),
+      changeItem: bind(changeItem),
+      retireItem: bind(retireItem),
     },
     kpi: { compute: bind(computeKpis), calendarOverrides: bind(loadCalendarOverrides) },
     people: {

@@ -8,9 +8,6 @@ import { dueToday } from "../domain/notifications/timed-recipients.ts";
 import type { OutboxItem } from "../outbox/outbox.ts";
 import type { Job } from "./job.ts";
 
-/** The digest speaks the company's language; /kpi answers in English to whoever asks in English. */
-const DIGEST_LANGUAGE = "zh";
-
 export const kpiDigestJob: Job = {
   name: "kpi-digest",
   cron: "* * * * *",
@@ -24,13 +21,13 @@ export const kpiDigestJob: Job = {
     const owed = due.filter((recipient) => !queued.has(digestKey(recipient, date)));
     if (owed.length === 0) return `no digest owed for ${date}`;
 
-    // One content for every group: the numbers are the company's, not the group's.
+    // One content for every group: the numbers are the company's, not the group's; the words are the group's.
     const content = await computeDigest(db, { now, timezone, calendar });
-    const card = renderDigestCard(content, DIGEST_LANGUAGE);
+    const cards = { zh: renderDigestCard(content, "zh"), en: renderDigestCard(content, "en") };
     const items: OutboxItem[] = owed.map((recipient) => ({
       idempotencyKey: digestKey(recipient, date),
       target: recipient.target,
-      message: { type: "card", card },
+      message: { type: "card", card: cards[recipient.language] },
     }));
     // Another instance or a rerun may have stored some of them meanwhile: only the keys new here are ours.
     const fresh = await outbox.enqueue(items);

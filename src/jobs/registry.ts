@@ -11,6 +11,7 @@ import { productionScheduleJob } from "./production-schedule.ts";
 import { provisionalDeadlinesJob } from "./provisional-deadlines.ts";
 import { rosterShortageJob } from "./roster-shortage.ts";
 import { stocktakeMonthEndJob } from "./stocktake-month-end.ts";
+import { systemProbeJob } from "./system-probe.ts";
 import { taskRemindersJob } from "./task-reminders.ts";
 import { trainingGapsJob } from "./training-gaps.ts";
 
@@ -29,6 +30,7 @@ export const JOBS: readonly Job[] = [
   monthlyReviewJob,
   trainingGapsJob,
   stocktakeMonthEndJob,
+  systemProbeJob,
 ];
 
 export function findJob(name: string): Job | undefined {

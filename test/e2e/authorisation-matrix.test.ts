@@ -22,6 +22,7 @@ import {
 import { noticeKeyPrefix } from "../../src/domain/alerts/levels.ts";
 import { openComplaint, resolveComplaint } from "../../src/domain/complaints/changes.ts";
 import { requestExpense } from "../../src/domain/finance/expenses.ts";
+import { addArea } from "../../src/domain/inspections/checklist-edits.ts";
 import { addEquipment } from "../../src/domain/maintenance/equipment.ts";
 import { confirmOrder, draftOrder, setLineCapacity } from "../../src/domain/orders/index.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
@@ -183,6 +184,15 @@ const EXPECTED_ROLES: Record<string, readonly Role[]> = {
   "expense.sign": ["finance"],
   "expense.reject": ["finance"],
   "expense.reject.submit": ["finance"],
+  checklist: [],
+  check: [],
+  "system_check.submit": [],
+  "checklist.area.add": SETTINGS,
+  "checklist.area.retire": SETTINGS,
+  "checklist.cutoff": SETTINGS,
+  "checklist.item.add": SETTINGS,
+  "checklist.item.change": SETTINGS,
+  "checklist.item.retire": SETTINGS,
 };
 
 const allows = (id: string, holder: Holder): boolean => {
@@ -471,6 +481,32 @@ async function orderAlert(): Promise<string> {
   return String(row?.id);
 }
 
+/** A fresh area with two checks, so that any change of it is allowed once. */
+async function checklistArea(): Promise<string> {
+  const code = nextId("a")
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, "_");
+  const check = {
+    kind: "check",
+    labelZh: "检查",
+    labelEn: "check",
+    unit: null,
+    min: null,
+    max: null,
+    safety: false,
+  } as const;
+  await addArea(
+    database.db,
+    { code, nameZh: code, nameEn: code, kind: "inspection", cutoff: "10:00" },
+    [
+      { ...check, code: "first" },
+      { ...check, code: "second" },
+    ],
+    actorOf(personOf.manager),
+  );
+  return code;
+}
+
 /** A raised alert whose first notice went to `sentTo` (its outbox row, as the notice sender stores it). */
 async function alert(sentTo: { platform: PlatformId; chatId: string } = { platform: "lark", chatId: CHAT }) {
   const number = await complaint();
@@ -663,6 +699,17 @@ const COMMAND_TEXT: Record<string, (holder: Holder) => Promise<string>> = {
   "expense.new": async () => "/expense new 12.50 taxi",
   "expense.sign": async () => `/expense sign ${await expense()}`,
   "expense.reject": async () => `/expense reject ${await expense()} no invoice`,
+  checklist: async () => "/checklist warehouse",
+  check: async () => "/check",
+  "checklist.area.add": async () =>
+    `/checklist area add ${nextId("b")
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, "_")}`,
+  "checklist.area.retire": async () => `/checklist area retire ${await checklistArea()}`,
+  "checklist.cutoff": async () => `/checklist cutoff ${await checklistArea()} 09:00`,
+  "checklist.item.add": async () => `/checklist item add ${await checklistArea()} third check a third`,
+  "checklist.item.change": async () => `/checklist item change ${await checklistArea()} first range 1 2 m`,
+  "checklist.item.retire": async () => `/checklist item retire ${await checklistArea()} first`,
 };
 
 interface ClickSpec {
@@ -693,6 +740,7 @@ const ACTION_VALUE: Record<string, (holder: Holder) => Promise<ClickSpec>> = {
   }),
   "complaint.view": async () => ({ value: { id: await complaint(), lang: "en" } }),
   "inspection.open": async () => ({ value: { id: "warehouse", lang: "en" } }),
+  "system_check.submit": async () => ({ value: { id: "systems", lang: "en" }, form: {} }),
   "inspection.submit": async () => ({
     value: { id: "warehouse", lang: "en" },
     form: {

@@ -91,8 +91,8 @@ async function september(by: number): Promise<void> {
     })
     .returning({ id: inspections.id });
   await db.execute(
-    sql`insert into findings (inspection_id, item_id, description, safety, created_at)
-        select ${inspection?.id}, id, '31 °C', false, ${local("2026-09-14", "09:00").toISOString()}::timestamptz
+    sql`insert into findings (inspection_id, item_id, item_code, value, range_min, range_max, unit, safety, created_at)
+        select ${inspection?.id}, id, code, '31', min, max, unit, false, ${local("2026-09-14", "09:00").toISOString()}::timestamptz
         from inspection_items where code = 'temperature' limit 1`,
   );
   await db.insert(tasks).values({

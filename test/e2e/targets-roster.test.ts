@@ -51,10 +51,14 @@ describe("/target on Lark", () => {
     await postLark("/kpi", "kpi");
     const card = lastLark();
     expect(card).toContain("Targets");
+    // The company's targets, then each department's; a missed one names the command that lists its cause.
+    expect(card).toContain("【Company】");
+    expect(card).toContain("daily CSAT: 50% / target 85% ⚠ missed → /complaint list");
+    expect(card).toContain("【Department: production】");
     expect(card).toContain(
-      "daily on-time completion rate: 50% / target 80% ⚠ missed · owner Li Lei · production",
+      "daily on-time completion rate: 50% / target 80% ⚠ missed → /order list overdue · owner Li Lei · production",
     );
-    expect(card).toContain("daily CSAT: 50% / target 85% ⚠ missed");
+    expect(card.indexOf("【Company】")).toBeLessThan(card.indexOf("【Department: production】"));
 
     await postLark("/target list", "list");
     expect(lastLark()).toContain("daily CSAT ≥ 85%");
@@ -158,7 +162,9 @@ describe("targets in the morning digest", () => {
     const content = await computeDigest(t.database.db, { now: FIXTURE_NOW, timezone: TIMEZONE, calendar });
     const card = sourceOf(renderDigestCard(content, "en").markdown);
     expect(card).toContain("Daily targets missed yesterday");
-    expect(card).toMatch(/daily orders completed: \d+ \/ target 1000 ⚠ missed · owner Li Lei · production/);
+    expect(card).toMatch(
+      /daily orders completed: \d+ \/ target 1000 ⚠ missed → \/order list open · owner Li Lei · production/,
+    );
     expect(card).toMatch(/monthly inspections done: \d+ \/ target 1 ✓ met/);
   });
 });

@@ -52,3 +52,18 @@ export async function truncateAll(database: Database, keep: string[] = SEEDED_TA
     end $$`),
   );
 }
+
+/**
+ * Puts the seeded areas and checklists back as the migration left them (truncateAll keeps those tables): for
+ * files whose tests edit checklists. Run after truncateAll, when no record points at an item any more.
+ */
+export async function restoreSeededChecklists(db: Database["db"]): Promise<void> {
+  const { sql } = await import("drizzle-orm");
+  await db.execute(sql`delete from inspection_items where since_version > 1
+    or area_id not in (select id from inspection_areas where code in ('warehouse', 'production', 'office'))`);
+  await db.execute(sql`update inspection_items set until_version = null`);
+  await db.execute(sql`delete from inspection_areas where code not in ('warehouse', 'production', 'office')`);
+  await db.execute(
+    sql`update inspection_areas set version = 1, active = true, cutoff = '10:00', kind = 'inspection'`,
+  );
+}

@@ -16,5 +16,6 @@ export * from "./sequences.ts";
 export * from "./shared.ts";
 export * from "./stock.ts";
 export * from "./stocktake.ts";
+export * from "./system-checks.ts";
 export * from "./targets.ts";
 export * from "./tasks.ts";

@@ -1,4 +1,5 @@
 // Inspection areas with their checklists, submitted inspections, their results and the findings they raise.
+import { sql } from "drizzle-orm";
 import { boolean, index, integer, numeric, pgTable, serial, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { timestamptz } from "./columns.ts";
 import { people } from "./shared.ts";
@@ -12,6 +13,10 @@ export const inspectionAreas = pgTable("inspection_areas", {
   /** Local time (HH:MM in OPS_TIMEZONE) by which the day's inspection is due on working days. */
   cutoff: text("cutoff").notNull().default("10:00"),
   active: boolean("active").notNull().default(true),
+  /** "inspection" (a place walked through, /inspect) or "system" (a core system, the morning /check). */
+  kind: text("kind").notNull().default("inspection"),
+  /** The checklist's version: each change of its items makes a new one; a record keeps the one it used. */
+  version: integer("version").notNull().default(1),
 });
 
 export const inspectionItems = pgTable(
@@ -33,8 +38,18 @@ export const inspectionItems = pgTable(
     max: numeric("max", { mode: "number" }),
     /** A failed check or out-of-range reading of a safety item goes out even in quiet hours. */
     safety: boolean("safety").notNull().default(false),
+    /**
+     * The checklist versions this row is part of: [since, until). A change or retirement never edits a row a
+     * record may point at: it ends the row (until = the new version) and, for a change, adds its successor.
+     */
+    sinceVersion: integer("since_version").notNull().default(1),
+    untilVersion: integer("until_version"),
   },
-  (t) => [uniqueIndex("inspection_items_area_code_uq").on(t.areaId, t.code)],
+  (t) => [
+    uniqueIndex("inspection_items_area_code_current_uq")
+      .on(t.areaId, t.code)
+      .where(sql`${t.untilVersion} is null`),
+  ],
 );
 
 export const inspections = pgTable(
@@ -51,6 +66,8 @@ export const inspections = pgTable(
       .references(() => people.id),
     submittedAt: timestamptz("submitted_at").notNull(),
     findingCount: integer("finding_count").notNull().default(0),
+    /** The version of the area's checklist it was filled in against. */
+    checklistVersion: integer("checklist_version").notNull().default(1),
     platform: text("platform").notNull(),
     chatId: text("chat_id").notNull(),
   },
@@ -87,7 +104,14 @@ export const findings = pgTable(
     itemId: integer("item_id")
       .notNull()
       .references(() => inspectionItems.id),
-    description: text("description").notNull(),
+    /** The facts of the finding as recorded; words are the reader's (commands/). */
+    itemCode: text("item_code").notNull(),
+    /** The reading as a plain decimal, or "fail". */
+    value: text("value").notNull(),
+    /** The range the reading was held against (null for a check, or an open end). */
+    rangeMin: numeric("range_min", { mode: "number" }),
+    rangeMax: numeric("range_max", { mode: "number" }),
+    unit: text("unit"),
     safety: boolean("safety").notNull(),
     createdAt: timestamptz("created_at").notNull(),
   },

@@ -77,6 +77,8 @@ export const subscriptions = pgTable(
     topic: text("topic").notNull(),
     /** Local time of day (HH:MM in OPS_TIMEZONE) for the digest. */
     sendAt: text("send_at"),
+    /** "zh" or "en": the language the group subscribed in, which its pushes speak. */
+    language: text("language").notNull().default("zh"),
     createdBy: integer("created_by").references(() => people.id),
     createdAt: timestamptz("created_at").notNull(),
   },

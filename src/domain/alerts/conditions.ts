@@ -38,6 +38,7 @@ import {
   REVIEW_AFTER_DAYS,
   RISK_HIGH_SCORE,
   RISK_PLAN_GRACE_WORKING_DAYS,
+  SYSTEM_CHECK_CUTOFF,
   WARNING_SHARE,
 } from "../policy.ts";
 import { formatQuantity, fromStored } from "../stock/quantity.ts";
@@ -118,6 +119,14 @@ export type SubjectFacts =
       nameEn: string;
       day: LocalDate;
       cutoff: string;
+      provisional?: boolean;
+    }
+  | {
+      type: "system_check";
+      day: LocalDate;
+      cutoff: string;
+      /** The /checklist keys of the systems not checked. */
+      systems: string[];
       provisional?: boolean;
     }
   | {
@@ -204,7 +213,10 @@ export function holdingSubjects(now: Date, today: LocalDate) {
         and ${tasks.sourceId} = ${stocktakes.number} and ${tasks.status} = 'open')`,
     ),
     expense: expenseOverdue(now),
-  } satisfies Record<Exclude<AlertKind, "inspection" | "stocktake_due" | "reconciliation">, SQL | undefined>;
+  } satisfies Record<
+    Exclude<AlertKind, "inspection" | "system_check" | "stocktake_due" | "reconciliation">,
+    SQL | undefined
+  >;
 }
 
 /** No alert of this subject at `level` or a graver level yet (a rerun of an older tick finds lesser levels again). */
@@ -333,7 +345,7 @@ export async function inspectionConditions(
   const areas = await db
     .select()
     .from(inspectionAreas)
-    .where(eq(inspectionAreas.active, true))
+    .where(and(eq(inspectionAreas.active, true), eq(inspectionAreas.kind, "inspection")))
     .orderBy(asc(inspectionAreas.id));
   const pastCutoff = areas.filter((area) => instantAt(today, parseTimeOfDay(area.cutoff), timezone) <= now);
   const inspected = await inspectionsInWindow(
@@ -359,6 +371,49 @@ export async function inspectionConditions(
         provisional: status.provisional,
       },
     }));
+}
+
+/**
+ * The morning system check missed: on a working day past the policy's cut-off, an active system area with no
+ * check today. One alert a day naming the systems; judged in code each tick, like the inspections.
+ */
+export async function systemCheckConditions(
+  db: Db,
+  now: Date,
+  calendar: WorkingCalendar,
+): Promise<AlertCondition[]> {
+  const { timezone } = calendar;
+  const today = localDateOf(now, timezone);
+  const status = calendar.isWorkingDay(today);
+  if (!status.working || instantAt(today, parseTimeOfDay(SYSTEM_CHECK_CUTOFF), timezone) > now) return [];
+  const systems = await db
+    .select({ id: inspectionAreas.id, code: inspectionAreas.code })
+    .from(inspectionAreas)
+    .where(and(eq(inspectionAreas.active, true), eq(inspectionAreas.kind, "system")))
+    .orderBy(asc(inspectionAreas.id));
+  const checked = await inspectionsInWindow(
+    db,
+    systems.map((system) => system.id),
+    startOfLocalDay(today, timezone),
+    new Date(now.getTime() + 1),
+  );
+  const missing = systems.filter((system) => !checked.has(system.id)).map((system) => system.code);
+  if (missing.length === 0) return [];
+  return [
+    {
+      kind: "system_check",
+      entity: today,
+      level: "missed",
+      safety: false,
+      facts: {
+        type: "system_check",
+        day: today,
+        cutoff: SYSTEM_CHECK_CUTOFF,
+        systems: missing,
+        provisional: status.provisional,
+      },
+    },
+  ];
 }
 
 /** The alert subject of a material's current drop below its safety stock: each new drop is a new one. */

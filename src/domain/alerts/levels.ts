@@ -6,6 +6,7 @@ export type AlertKind =
   | "resolution"
   | "order"
   | "inspection"
+  | "system_check"
   | "task"
   | "stock"
   | "maintenance"

@@ -137,13 +137,14 @@ const openBy = (now: Date, table: Record<"ackedAt" | "closedAt" | "raisedAt", Pg
 
 /**
  * Closes the open alerts whose condition no longer holds ("cleared"); returns how many. The subjects still
- * holding are selected by the same SQL that raises alerts; `inspections` are the missed inspections that hold.
+ * holding are selected by the same SQL that raises alerts; `judged` are the missed inspections and system checks
+ * that hold (judged in code).
  */
 export async function clearEndedAlerts(
   db: Db,
   now: Date,
   today: LocalDate,
-  inspections: readonly AlertCondition[],
+  judged: readonly AlertCondition[],
 ): Promise<number> {
   const holding = holdingSubjects(now, today);
   const stillHolds = or(
@@ -198,11 +199,13 @@ export async function clearEndedAlerts(
       eq(alerts.kind, "reconciliation"),
       sql`${alerts.entity} not in (select to_char(${reconciliations.day}, 'YYYY-MM-DD') from ${reconciliations})`,
     ),
-    and(
-      eq(alerts.kind, "inspection"),
-      inArray(
-        alerts.entity,
-        inspections.map((condition) => condition.entity),
+    ...(["inspection", "system_check"] as const).map((kind) =>
+      and(
+        eq(alerts.kind, kind),
+        inArray(
+          alerts.entity,
+          judged.filter((condition) => condition.kind === kind).map((condition) => condition.entity),
+        ),
       ),
     ),
   );

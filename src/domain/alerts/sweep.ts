@@ -4,7 +4,7 @@ import type { OutboxCounts } from "../../outbox/outbox.ts";
 import { localDateOf } from "../calendar/local-time.ts";
 import { loadCalendarOverrides } from "../calendar/overrides-repository.ts";
 import { createWorkingCalendar, type WorkingCalendar } from "../calendar/working-calendar.ts";
-import { inspectionConditions, unraisedConditions } from "./conditions.ts";
+import { inspectionConditions, systemCheckConditions, unraisedConditions } from "./conditions.ts";
 import { type NoticeDeps, sendStoredNotices, storeDueNotices } from "./notices.ts";
 import { clearEndedAlerts, escalateUnacked, raiseAlerts } from "./store.ts";
 import { alertTiming } from "./timing.ts";
@@ -40,14 +40,16 @@ export async function sweepOverdue(deps: SweepDeps, now: Date): Promise<SweepSum
   const timing = alertTiming(calendar);
   const today = localDateOf(now, calendar.timezone);
   // Clearing runs beside the search for new conditions: what it closes no longer holds, what is raised does.
-  const [unraised, { inspections, cleared }] = await Promise.all([
+  const [unraised, { judged, cleared }] = await Promise.all([
     unraisedConditions(db, now, calendar),
-    inspectionConditions(db, now, calendar).then(async (inspections) => ({
-      inspections,
-      cleared: await clearEndedAlerts(db, now, today, inspections),
-    })),
+    Promise.all([inspectionConditions(db, now, calendar), systemCheckConditions(db, now, calendar)]).then(
+      async (blocks) => {
+        const judged = blocks.flat();
+        return { judged, cleared: await clearEndedAlerts(db, now, today, judged) };
+      },
+    ),
   ]);
-  const { raised, superseded } = await raiseAlerts(db, [...unraised, ...inspections], now, timing);
+  const { raised, superseded } = await raiseAlerts(db, [...unraised, ...judged], now, timing);
   const escalated = await escalateUnacked(db, now, timing);
   const { notices, keys } = await storeDueNotices({ ...deps, timing }, now);
   return { raised, cleared, superseded, escalated, notices, sending: sendStoredNotices(deps.outbox, keys) };

@@ -1,5 +1,5 @@
 // The open items closest to (or furthest past) their deadlines, for the digest: overdue orders and open complaints.
-import { and, asc, eq, lt, ne, sql } from "drizzle-orm";
+import { and, asc, eq, lt, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../../db/database.ts";
 import { complaints, orders, people } from "../../db/schema/index.ts";
 import {
@@ -9,6 +9,7 @@ import {
   localDateOf,
   startOfLocalDay,
 } from "../calendar/local-time.ts";
+import { REVIEW_AFTER_DAYS } from "../policy.ts";
 
 /** How many items the digest lists. */
 export const URGENT_ITEM_LIMIT = 5;
@@ -36,7 +37,11 @@ export interface UrgentComplaint extends UrgentBase {
 
 export type UrgentItem = UrgentOrder | UrgentComplaint;
 
-/** Confirmed orders past their due date now in force, the longest delayed first. */
+/**
+ * Confirmed orders past their due date now in force, and those a delay moved ahead but that are more than
+ * REVIEW_AFTER_DAYS past their original due date (the escalations the sweep alerts and the digest counts):
+ * the longest delayed first.
+ */
 async function overdueOrders(
   db: Db,
   today: LocalDate,
@@ -52,7 +57,12 @@ async function overdueOrders(
     })
     .from(orders)
     .innerJoin(people, eq(people.id, orders.createdBy))
-    .where(and(eq(orders.status, "confirmed"), lt(orders.dueDate, today)))
+    .where(
+      and(
+        eq(orders.status, "confirmed"),
+        or(lt(orders.dueDate, today), lt(orders.originalDueDate, addDays(today, -REVIEW_AFTER_DAYS))),
+      ),
+    )
     .orderBy(asc(orders.originalDueDate), asc(orders.id))
     .limit(limit);
   return rows.map((row) => ({

@@ -1,10 +1,12 @@
-// Inspection areas and their checklists as seeded in the database, and which of them were inspected in a window.
-import { and, asc, eq, gte, inArray, lt } from "drizzle-orm";
+// Inspection and system areas with their current checklists, and which of them were inspected in a window.
+import { and, asc, eq, gte, inArray, isNull, lt } from "drizzle-orm";
 import type { Db } from "../../db/database.ts";
 import { inspectionAreas, inspectionItems, inspections } from "../../db/schema/index.ts";
-import type { ChecklistItem, InspectionArea, ItemKind } from "./checklist.ts";
+import type { AreaKind, ChecklistItem, InspectionArea, ItemKind } from "./checklist.ts";
 
-const toItem = (row: typeof inspectionItems.$inferSelect): ChecklistItem => ({
+type AreaRow = typeof inspectionAreas.$inferSelect;
+
+export const toChecklistItem = (row: typeof inspectionItems.$inferSelect): ChecklistItem => ({
   id: row.id,
   code: row.code,
   labelZh: row.labelZh,
@@ -16,15 +18,19 @@ const toItem = (row: typeof inspectionItems.$inferSelect): ChecklistItem => ({
   safety: row.safety,
 });
 
-async function withItems(db: Db, areas: (typeof inspectionAreas.$inferSelect)[]): Promise<InspectionArea[]> {
+/** The areas with the items of their current checklist version. */
+async function withItems(db: Db, areas: readonly AreaRow[]): Promise<InspectionArea[]> {
   if (areas.length === 0) return [];
   const items = await db
     .select()
     .from(inspectionItems)
     .where(
-      inArray(
-        inspectionItems.areaId,
-        areas.map((area) => area.id),
+      and(
+        inArray(
+          inspectionItems.areaId,
+          areas.map((area) => area.id),
+        ),
+        isNull(inspectionItems.untilVersion),
       ),
     )
     .orderBy(asc(inspectionItems.position), asc(inspectionItems.id));
@@ -34,27 +40,36 @@ async function withItems(db: Db, areas: (typeof inspectionAreas.$inferSelect)[])
     nameZh: area.nameZh,
     nameEn: area.nameEn,
     cutoff: area.cutoff,
-    items: items.filter((item) => item.areaId === area.id).map(toItem),
+    kind: area.kind as AreaKind,
+    version: area.version,
+    items: items.filter((item) => item.areaId === area.id).map(toChecklistItem),
   }));
 }
 
-/** The active areas with their checklists, in a stable order. */
-export async function listActiveAreas(db: Db): Promise<InspectionArea[]> {
+/** The active areas of a kind (both kinds without one) with their checklists, in a stable order. */
+export async function listActiveAreas(db: Db, kind?: AreaKind): Promise<InspectionArea[]> {
   const areas = await db
     .select()
     .from(inspectionAreas)
-    .where(eq(inspectionAreas.active, true))
+    .where(and(eq(inspectionAreas.active, true), kind ? eq(inspectionAreas.kind, kind) : undefined))
     .orderBy(asc(inspectionAreas.id));
   return withItems(db, areas);
 }
 
 const folded = (text: string): string => text.normalize("NFKC").trim().toLowerCase();
 
-/** The active area a user named by its code ("warehouse") or either of its names ("仓库", "Warehouse"). */
-export async function findActiveArea(db: Db, typed: string): Promise<InspectionArea | undefined> {
-  const wanted = folded(typed);
-  const areas = await listActiveAreas(db);
-  return areas.find((area) => [area.code, area.nameZh, area.nameEn].some((name) => folded(name) === wanted));
+/** Whether a typed name is the area's code ("warehouse") or either of its names ("仓库", "Warehouse"). */
+export const areaNamed = (area: Pick<InspectionArea, "code" | "nameZh" | "nameEn">, typed: string): boolean =>
+  [area.code, area.nameZh, area.nameEn].some((name) => folded(name) === folded(typed));
+
+/** The active area of a kind (either without one) a user named by its code or either of its names. */
+export async function findActiveArea(
+  db: Db,
+  typed: string,
+  kind?: AreaKind,
+): Promise<InspectionArea | undefined> {
+  const areas = await listActiveAreas(db, kind);
+  return areas.find((area) => areaNamed(area, typed));
 }
 
 /** The area of this id, active or not (an inspection stays readable after its area is retired). */

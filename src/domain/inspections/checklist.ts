@@ -1,6 +1,10 @@
 // An area's checklist and the rules for one submission: parse each reading and check, decide pass or finding.
 export type ItemKind = "reading" | "check";
 
+/** An inspection area is walked through (/inspect); a system area is a core system of the morning /check. */
+export const AREA_KINDS = ["inspection", "system"] as const;
+export type AreaKind = (typeof AREA_KINDS)[number];
+
 export interface ChecklistItem {
   id: number;
   /** Form input name, e.g. "temperature". */
@@ -21,6 +25,9 @@ export interface InspectionArea {
   nameEn: string;
   /** HH:MM in the business timezone. */
   cutoff: string;
+  kind: AreaKind;
+  /** The version of its checklist `items` are; a record keeps the version it was made against. */
+  version: number;
   items: ChecklistItem[];
 }
 
@@ -123,24 +130,20 @@ export function valuesInChecklistOrder(
   return Object.fromEntries(items.map((item, index) => [item.code, typed[index] as string]));
 }
 
-/** "18–26 °C", "≥ 18 %", or "" for a reading without limits. */
-export function rangeText(item: ChecklistItem): string {
-  const unit = item.unit ? ` ${item.unit}` : "";
-  if (item.min !== null && item.max !== null) return `${item.min}–${item.max}${unit}`;
-  if (item.min !== null) return `≥ ${item.min}${unit}`;
-  if (item.max !== null) return `≤ ${item.max}${unit}`;
-  return "";
+/** What a finding records: the item and range it was held against and the value entered, never words. */
+export interface FindingFacts {
+  itemCode: string;
+  /** The reading as a plain decimal, or "fail". */
+  value: string;
+  rangeMin: number | null;
+  rangeMax: number | null;
+  unit: string | null;
 }
 
-/** The finding a failed result records, in both languages (it is stored once and read by either). */
-export function findingDescription(result: ItemResult): { zh: string; en: string } {
-  const { item, value } = result;
-  if (item.kind === "check") {
-    return { zh: `${item.labelZh}: 不合格`, en: `${item.labelEn}: failed` };
-  }
-  const reading = `${value}${item.unit ? ` ${item.unit}` : ""}`;
-  return {
-    zh: `${item.labelZh} ${reading}, 超出范围 ${rangeText(item)}`,
-    en: `${item.labelEn} ${reading}, outside ${rangeText(item)}`,
-  };
-}
+export const findingFacts = ({ item, value }: ItemResult): FindingFacts => ({
+  itemCode: item.code,
+  value,
+  rangeMin: item.min,
+  rangeMax: item.max,
+  unit: item.unit,
+});

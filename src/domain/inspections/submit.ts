@@ -9,7 +9,7 @@ import { audit } from "../audit.ts";
 import { type DrawnMessage, enqueueFanOut, fanOutItems } from "../notifications/fan-out.ts";
 import { chatRecipient, subscribedRecipients } from "../notifications/recipients.ts";
 import { nextNumber } from "../numbering.ts";
-import { findingDescription, type InspectionArea, type ItemResult } from "./checklist.ts";
+import { findingFacts, type InspectionArea, type ItemResult } from "./checklist.ts";
 import { type InspectionRecord, loadInspection } from "./records.ts";
 
 export interface Submission {
@@ -76,6 +76,7 @@ async function store(tx: Db, submission: Submission): Promise<string> {
       submittedBy: actor.personId,
       submittedAt: at,
       findingCount: failed.length,
+      checklistVersion: area.version,
       platform,
       chatId,
     })
@@ -97,19 +98,19 @@ async function store(tx: Db, submission: Submission): Promise<string> {
     action: SUBMITTED,
     after: {
       area: area.code,
+      checklistVersion: area.version,
       results: Object.fromEntries(results.map((result) => [result.item.code, result.value])),
       findingCount: failed.length,
       chatId,
     },
   });
   for (const result of failed) {
-    const description = findingDescription(result);
     const [finding] = await tx
       .insert(findings)
       .values({
         inspectionId,
         itemId: result.item.id,
-        description: `${description.zh} / ${description.en}`,
+        ...findingFacts(result),
         safety: result.item.safety,
         createdAt: at,
       })

@@ -13,6 +13,8 @@ export interface AreaMetricDefinition {
   name: Bilingual;
   unit: "count" | "rate";
   direction: "higher" | "lower";
+  /** The command that lists what is behind the figure ("/count list"), shown next to a missed target. */
+  cause?: Bilingual;
 }
 
 /** One metric's figure in one window: a count, or a share with what it counts (rate null when 0/0). */

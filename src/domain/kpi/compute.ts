@@ -3,9 +3,15 @@ import { and, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, type SQL, sq
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/database.ts";
 import { complaints, findings, inspectionAreas, inspections, orders } from "../../db/schema/index.ts";
-import { addDays, type LocalDate, localDateOf } from "../calendar/local-time.ts";
+import {
+  addDays,
+  type LocalDate,
+  localDateOf,
+  localTimeOfDay,
+  parseTimeOfDay,
+} from "../calendar/local-time.ts";
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
-import { CSAT_TARGET_PERCENT } from "../policy.ts";
+import { CSAT_TARGET_PERCENT, REVIEW_AFTER_DAYS } from "../policy.ts";
 import { type AreaFigures, computeAreaFigures } from "./area-metrics.ts";
 import { AREA_METRIC_SOURCES } from "./area-sources.ts";
 import {
@@ -33,9 +39,6 @@ export interface SatisfactionRatio extends Ratio {
   /** Below the 85 % target; null when no score was given. */
   belowTarget: boolean | null;
 }
-
-/** Orders more than this many calendar days past their original due date are escalations. */
-const DELAY_ESCALATION_DAYS = 5;
 
 export interface Kpis {
   window: KpiWindow;
@@ -66,7 +69,10 @@ export interface Kpis {
   /** Some day of the window is provisional (a year without a published notice): its counts may change. */
   provisional: boolean;
   inspections: {
-    /** Area-days inspected ÷ area-days due: active areas × working days of the window up to today. */
+    /**
+     * Area-days inspected (a day off included) ÷ area-days due: active areas × working days of the window
+     * before today, plus today's areas past their cut-off.
+     */
     doneVsDue: Ratio;
     /** Findings raised in the window. */
     findings: number;
@@ -104,9 +110,9 @@ function orderCounts(window: KpiWindow, instants: KpiInstants, timezone: string,
   // "By the end of that date": before local midnight after the original due date.
   const completedByOriginalDue = sql`${orders.completedAt} < ((${orders.originalDueDate} + 1)::timestamp at time zone ${timezone})`;
   // Delay = calendar days from the original due date to today (open) or to the completion day (done).
-  const openEscalation = and(open, lt(orders.originalDueDate, addDays(today, -DELAY_ESCALATION_DAYS)));
+  const openEscalation = and(open, lt(orders.originalDueDate, addDays(today, -REVIEW_AFTER_DAYS)));
   const overdue = and(open, lt(orders.dueDate, today));
-  const lateCompletion = sql`${localDate(orders.completedAt, timezone)} - ${orders.originalDueDate} > ${DELAY_ESCALATION_DAYS}`;
+  const lateCompletion = sql`${localDate(orders.completedAt, timezone)} - ${orders.originalDueDate} > ${REVIEW_AFTER_DAYS}`;
   return {
     columns: {
       received: countWhere(within(orders.createdAt, instants)),
@@ -224,45 +230,66 @@ function windowIsProvisional(window: KpiWindow, calendar: WorkingCalendar): bool
   return false;
 }
 
-/** Working days of the window up to today: the days an inspection of each active area is due. */
-function inspectionDays(window: KpiWindow, today: LocalDate, calendar: WorkingCalendar): LocalDate[] {
-  const days: LocalDate[] = [];
-  const last = window.to < today ? window.to : today;
+/** Working days of the window before today: on each, an inspection of every active area was due. */
+function pastInspectionDays(window: KpiWindow, today: LocalDate, calendar: WorkingCalendar): number {
+  let days = 0;
+  const last = window.to < today ? window.to : addDays(today, -1);
   for (let day = window.from; day <= last; day = addDays(day, 1)) {
-    if (calendar.isWorkingDay(day).working) days.push(day);
+    if (calendar.isWorkingDay(day).working) days++;
   }
   return days;
 }
+
+/** The active areas whose inspection is due today already: today is a working day in the window, past their cut-off. */
+function areasDueToday(
+  cutoffs: readonly string[],
+  window: KpiWindow,
+  now: Date,
+  timezone: string,
+  calendar: WorkingCalendar,
+): number {
+  const today = localDateOf(now, timezone);
+  if (today < window.from || today > window.to || !calendar.isWorkingDay(today).working) return 0;
+  const timeOfDay = localTimeOfDay(now, timezone);
+  return cutoffs.filter((cutoff) => parseTimeOfDay(cutoff) <= timeOfDay).length;
+}
+
+/**
+ * Area-days inspected ÷ area-days due. Due: every active area on each working day of the window before today,
+ * and today once its cut-off has passed. Done: every area-day with an inspection, a day off included (the
+ * work was done; it does not make that day due).
+ */
+/** The areas the inspection figures count: active places, not the systems of the morning check. */
+const walkedAreas = and(eq(inspectionAreas.active, true), eq(inspectionAreas.kind, "inspection"));
 
 async function inspectionKpis(
   db: Db,
   window: KpiWindow,
   instants: KpiInstants,
-  timezone: string,
-  today: LocalDate,
-  calendar: WorkingCalendar,
+  { timezone, now, calendar }: Omit<ComputeKpisOptions, "window">,
 ) {
-  const dueDays = inspectionDays(window, today, calendar);
   const submittedOn = localDate(inspections.submittedAt, timezone);
   const [activeAreas, [done], findingCount] = await Promise.all([
-    db.$count(inspectionAreas, eq(inspectionAreas.active, true)),
+    db
+      .select({ cutoff: inspectionAreas.cutoff })
+      .from(inspectionAreas)
+      .where(eq(inspectionAreas.active, true)),
     db
       .select({
         areaDays: sql<number>`count(distinct (${inspections.areaId}, ${submittedOn}))`.mapWith(Number),
       })
       .from(inspections)
       .innerJoin(inspectionAreas, eq(inspectionAreas.id, inspections.areaId))
-      .where(
-        and(
-          eq(inspectionAreas.active, true),
-          within(inspections.submittedAt, instants),
-          inArray(submittedOn, dueDays),
-        ),
-      ),
+      .where(and(walkedAreas, within(inspections.submittedAt, instants))),
     db.$count(findings, within(findings.createdAt, instants)),
   ]);
+  const today = localDateOf(now, timezone);
+  const cutoffs = activeAreas.map((area) => area.cutoff);
+  const due =
+    cutoffs.length * pastInspectionDays(window, today, calendar) +
+    areasDueToday(cutoffs, window, now, timezone, calendar);
   return {
-    doneVsDue: ratio(done?.areaDays ?? 0, activeAreas * dueDays.length),
+    doneVsDue: ratio(done?.areaDays ?? 0, due),
     findings: findingCount,
   };
 }
@@ -301,7 +328,7 @@ export async function computeKpisForWindows(
     countPerWindow(db, complaints, undefined, complaintWindows),
     Promise.all(
       checked.map((window, index) =>
-        inspectionKpis(db, window, nth(instants, index), timezone, today, calendar),
+        inspectionKpis(db, window, nth(instants, index), { timezone, now, calendar }),
       ),
     ),
     computeAreaFigures(db, AREA_METRIC_SOURCES, areaWindows, { timezone, now, today, calendar }),

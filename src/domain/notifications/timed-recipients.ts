@@ -1,13 +1,15 @@
 // Pushes sent once a working day at a time each group chose (the digest, the production schedule): who is owed one.
+import type { Language } from "../../chat/language.ts";
 import type { Db } from "../../db/database.ts";
 import { type LocalDate, localDateOf, localTimeOfDay, parseTimeOfDay } from "../calendar/local-time.ts";
 import type { WorkingCalendar } from "../calendar/working-calendar.ts";
 import { listSubscriptions, type Topic } from "../subscriptions/subscriptions.ts";
 import { type Recipient, subscribedRecipients } from "./recipients.ts";
 
-/** A group subscribed to a daily push that can be reached, with its local send time. */
+/** A group subscribed to a daily push that can be reached, with its local send time and the language it chose. */
 export interface TimedRecipient extends Recipient {
   sendAt: string;
+  language: Language;
 }
 
 /** The reachable subscribers of `topic` (the notification rules decide reachability) with their send times. */
@@ -16,11 +18,15 @@ export async function timedRecipients(db: Db, topic: Topic, defaultTime: string)
     listSubscriptions(db, topic),
     subscribedRecipients(db, topic),
   ]);
-  const sendAt = new Map(subscribers.map((s) => [`${s.platform}:${s.chatId}`, s.sendAt]));
-  return reachable.map((recipient) => ({
-    ...recipient,
-    sendAt: sendAt.get(`${recipient.platform}:${recipient.chatId}`) ?? defaultTime,
-  }));
+  const byChat = new Map(subscribers.map((s) => [`${s.platform}:${s.chatId}`, s]));
+  return reachable.map((recipient) => {
+    const subscriber = byChat.get(`${recipient.platform}:${recipient.chatId}`);
+    return {
+      ...recipient,
+      sendAt: subscriber?.sendAt ?? defaultTime,
+      language: subscriber?.language ?? "zh",
+    };
+  });
 }
 
 /**

@@ -51,7 +51,9 @@ export interface InspectionFinding {
   inspection: string;
   area: { zh: string; en: string };
   item: { zh: string; en: string };
-  description: string;
+  /** The reading as recorded ("31" or "fail" for a failed check) and the range it was held against. */
+  value: string;
+  range: { min: number | null; max: number | null; unit: string | null };
   safety: boolean;
 }
 
@@ -219,7 +221,10 @@ const inspectionFindingsSection: ReviewSectionSource = {
         areaEn: inspectionAreas.nameEn,
         itemZh: inspectionItems.labelZh,
         itemEn: inspectionItems.labelEn,
-        description: findings.description,
+        value: findings.value,
+        min: findings.rangeMin,
+        max: findings.rangeMax,
+        unit: findings.unit,
         safety: findings.safety,
       })
       .from(findings)
@@ -233,7 +238,8 @@ const inspectionFindingsSection: ReviewSectionSource = {
         inspection: row.inspection,
         area: { zh: row.areaZh, en: row.areaEn },
         item: { zh: row.itemZh, en: row.itemEn },
-        description: row.description,
+        value: row.value,
+        range: { min: row.min, max: row.max, unit: row.unit },
         safety: row.safety,
       }),
     );

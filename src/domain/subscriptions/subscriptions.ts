@@ -3,6 +3,7 @@
 
 import { and, asc, eq } from "drizzle-orm";
 import type { ChatKind, ChatRef, PlatformId, Target } from "../../chat/events.ts";
+import type { Language } from "../../chat/language.ts";
 import type { Db } from "../../db/database.ts";
 import { chats, subscriptions } from "../../db/schema/index.ts";
 import { audit } from "../audit.ts";
@@ -17,6 +18,8 @@ export interface ChatSubscription {
   topic: Topic;
   /** "HH:MM" in OPS_TIMEZONE for the digest and the schedule; null for alerts and finance (at once) and the review (the procedure's time). */
   sendAt: string | null;
+  /** The language the group subscribed in: its pushes speak it. */
+  language: Language;
 }
 
 /** A subscribed group as the scheduler and the alert fan-out need it. */
@@ -38,6 +41,8 @@ export interface SubscribeInput extends ChangeContext {
   chat: ChatRef;
   topic: Topic;
   sendAt: string | null;
+  /** The language the command was typed in: the group's pushes speak it. */
+  language: Language;
   /** Canonical group-robot webhook URL (see parseWeComWebhook); kept when absent. */
   webhookUrl?: string | undefined;
 }
@@ -47,9 +52,15 @@ export type SubscribeOutcome = "created" | "updated" | "unchanged";
 const entityId = (platform: string, chatId: string, topic: Topic) => `${platform}:${chatId}:${topic}`;
 
 /** What an audit row keeps of a subscription: the webhook only masked, it is a secret. */
-const auditState = (topic: Topic, sendAt: string | null, webhookUrl: string | null | undefined) => ({
+const auditState = (
+  topic: Topic,
+  sendAt: string | null,
+  language: string,
+  webhookUrl: string | null | undefined,
+) => ({
   topic,
   sendAt,
+  language,
   ...(webhookUrl ? { webhook: maskWebhook(webhookUrl) } : {}),
 });
 
@@ -79,7 +90,7 @@ async function storeWebhook(tx: Db, input: SubscribeInput) {
  * Idempotent: the same request again changes nothing and writes no audit row.
  */
 export async function subscribe(db: Db, input: SubscribeInput): Promise<SubscribeOutcome> {
-  const { platform, chat, topic, sendAt, now } = input;
+  const { platform, chat, topic, sendAt, language, now } = input;
   return db.transaction(async (tx) => {
     const webhook = await storeWebhook(tx, input);
     const key = and(
@@ -89,7 +100,7 @@ export async function subscribe(db: Db, input: SubscribeInput): Promise<Subscrib
     );
     const inserted = await tx
       .insert(subscriptions)
-      .values({ platform, chatId: chat.id, topic, sendAt, createdBy: input.by, createdAt: now })
+      .values({ platform, chatId: chat.id, topic, sendAt, language, createdBy: input.by, createdAt: now })
       .onConflictDoNothing()
       .returning({ id: subscriptions.id });
     const change = {
@@ -99,24 +110,26 @@ export async function subscribe(db: Db, input: SubscribeInput): Promise<Subscrib
       platformMessageId: input.platformMessageId,
       entityType: "subscription",
       entityId: entityId(platform, chat.id, topic),
-      after: auditState(topic, sendAt, webhook.after),
+      after: auditState(topic, sendAt, language, webhook.after),
     };
     if (inserted.length > 0) {
       await audit(tx, { ...change, action: "subscription.created" });
       return "created";
     }
     const [existing] = await tx
-      .select({ sendAt: subscriptions.sendAt })
+      .select({ sendAt: subscriptions.sendAt, language: subscriptions.language })
       .from(subscriptions)
       .where(key)
       .for("update");
     const sendAtBefore = existing?.sendAt ?? null;
-    if (sendAtBefore === sendAt && webhook.after === webhook.before) return "unchanged";
-    if (sendAtBefore !== sendAt) await tx.update(subscriptions).set({ sendAt }).where(key);
+    const languageBefore = existing?.language ?? language;
+    const settingsChanged = sendAtBefore !== sendAt || languageBefore !== language;
+    if (!settingsChanged && webhook.after === webhook.before) return "unchanged";
+    if (settingsChanged) await tx.update(subscriptions).set({ sendAt, language }).where(key);
     await audit(tx, {
       ...change,
       action: "subscription.updated",
-      before: auditState(topic, sendAtBefore, webhook.before),
+      before: auditState(topic, sendAtBefore, languageBefore, webhook.before),
     });
     return "updated";
   });
@@ -138,7 +151,7 @@ export async function unsubscribe(
           eq(subscriptions.topic, topic),
         ),
       )
-      .returning({ sendAt: subscriptions.sendAt });
+      .returning({ sendAt: subscriptions.sendAt, language: subscriptions.language });
     if (!removed) return false;
     await audit(tx, {
       at: input.now,
@@ -148,7 +161,7 @@ export async function unsubscribe(
       entityType: "subscription",
       entityId: entityId(platform, chatId, topic),
       action: "subscription.removed",
-      before: auditState(topic, removed.sendAt, undefined),
+      before: auditState(topic, removed.sendAt, removed.language, undefined),
       after: null,
     });
     return true;
@@ -162,13 +175,18 @@ export async function chatSubscriptions(
   chatId: string,
 ): Promise<ChatSubscription[]> {
   const rows = await db
-    .select({ topic: subscriptions.topic, sendAt: subscriptions.sendAt })
+    .select({ topic: subscriptions.topic, sendAt: subscriptions.sendAt, language: subscriptions.language })
     .from(subscriptions)
     .where(and(eq(subscriptions.platform, platform), eq(subscriptions.chatId, chatId)));
   return TOPICS.flatMap((topic) =>
-    rows.filter((row) => row.topic === topic).map((row) => ({ topic, sendAt: row.sendAt })),
+    rows
+      .filter((row) => row.topic === topic)
+      .map((row) => ({ topic, sendAt: row.sendAt, language: languageOf(row.language) })),
   );
 }
+
+/** A stored language; rows are written only by subscribe(), so anything else is the default Chinese. */
+const languageOf = (stored: string): Language => (stored === "en" ? "en" : "zh");
 
 function targetOf(
   platform: PlatformId,
@@ -191,6 +209,7 @@ export async function listSubscriptions(db: Db, topic: Topic): Promise<Subscribe
       platform: subscriptions.platform,
       chatId: subscriptions.chatId,
       sendAt: subscriptions.sendAt,
+      language: subscriptions.language,
       kind: chats.kind,
       webhookUrl: chats.webhookUrl,
     })
@@ -206,6 +225,7 @@ export async function listSubscriptions(db: Db, topic: Topic): Promise<Subscribe
       chatId: row.chatId,
       topic,
       sendAt: row.sendAt,
+      language: languageOf(row.language),
       target: targetOf(platform, row.chatId, row.kind, row.webhookUrl),
     };
   });

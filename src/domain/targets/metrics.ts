@@ -10,6 +10,8 @@ export interface Metric {
   /** A count is a whole number; a rate is a share 0–1. */
   unit: "count" | "rate";
   direction: "higher" | "lower";
+  /** The command that lists what is behind the figure (the late orders, the breached complaints). */
+  cause?: Bilingual;
   /** The actual value in a window's KPIs; null when there is nothing to count. */
   actual(kpis: Kpis): number | null;
 }
@@ -20,6 +22,7 @@ const CORE_METRICS: readonly Metric[] = [
     name: { zh: "完成订单数", en: "orders completed" },
     unit: "count",
     direction: "higher",
+    cause: { zh: "/订单 未完成", en: "/order list open" },
     actual: (k) => k.orders.completed,
   },
   {
@@ -27,6 +30,7 @@ const CORE_METRICS: readonly Metric[] = [
     name: { zh: "按期完成率", en: "on-time completion rate" },
     unit: "rate",
     direction: "higher",
+    cause: { zh: "/订单 逾期", en: "/order list overdue" },
     actual: (k) => k.orders.onTime.rate,
   },
   {
@@ -34,6 +38,7 @@ const CORE_METRICS: readonly Metric[] = [
     name: { zh: "客户满意度", en: "CSAT" },
     unit: "rate",
     direction: "higher",
+    cause: { zh: "/投诉列表", en: "/complaint list" },
     actual: (k) => k.complaints.satisfaction.rate,
   },
   {
@@ -41,6 +46,7 @@ const CORE_METRICS: readonly Metric[] = [
     name: { zh: "首次响应及时率", en: "first response on-time rate" },
     unit: "rate",
     direction: "higher",
+    cause: { zh: "/投诉列表 已超时", en: "/complaint list overdue" },
     actual: (k) => k.complaints.firstResponseOnTime.rate,
   },
   {
@@ -48,6 +54,7 @@ const CORE_METRICS: readonly Metric[] = [
     name: { zh: "解决及时率", en: "resolution on-time rate" },
     unit: "rate",
     direction: "higher",
+    cause: { zh: "/投诉列表 已超时", en: "/complaint list overdue" },
     actual: (k) => k.complaints.resolutionOnTime.rate,
   },
   {
@@ -55,6 +62,7 @@ const CORE_METRICS: readonly Metric[] = [
     name: { zh: "已完成巡检数", en: "inspections done" },
     unit: "count",
     direction: "higher",
+    cause: { zh: "/巡检", en: "/inspect" },
     actual: (k) => k.inspections.doneVsDue.numerator,
   },
 ];
@@ -77,7 +85,9 @@ function areaMetric(definition: Omit<Metric, "actual">): Metric {
 export const METRICS: readonly Metric[] = [
   ...CORE_METRICS,
   ...AREA_METRIC_SOURCES.flatMap((source) =>
-    source.metrics.map(({ id, name, unit, direction }) => areaMetric({ id, name, unit, direction })),
+    source.metrics.map(({ id, name, unit, direction, cause }) =>
+      areaMetric({ id, name, unit, direction, ...(cause ? { cause } : {}) }),
+    ),
   ),
 ];
 

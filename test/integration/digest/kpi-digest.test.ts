@@ -98,6 +98,7 @@ async function subscribeGroups(by: number, groups: Subscribed[]): Promise<void> 
       chat: { id: chatId, kind: "group" },
       topic: "digest",
       sendAt,
+      language: "zh",
       by,
       now: shanghai("2026-09-01T10:00"),
       ...(platform === "wecom" && {
@@ -155,9 +156,9 @@ const EXPECTED_MARKDOWN = [
   "客户满意度 (目标 85%): 50% (1/2) ▼50pt ⚠ 低于目标 ｜ 本月 66.7% (2/3) ⚠ 低于目标",
   "",
   "**巡检**",
-  // Three active areas; yesterday warehouse and production, the day before warehouse; the month has 19
-  // working days up to today (57 area-days) and those three inspections.
-  "已检/应检: 2/3 (66.7%) ▲33.3pt ｜ 本月 3/57 (5.3%)",
+  // Three active areas; yesterday warehouse and production, the day before warehouse; the month has 18
+  // working days before today (54 area-days; at 09:00 today's 10:00 cut-off has not passed) and those three.
+  "已检/应检: 2/3 (66.7%) ▲33.3pt ｜ 本月 3/54 (5.6%)",
   "发现问题: 1 ▲1 ｜ 本月 1",
   "",
   // No lot was decided or shipped: the sampling metrics have nothing to count.
@@ -258,7 +259,7 @@ describe("a day in the life", () => {
       rate: 4 / 6,
       pending: 1,
     });
-    expect(monthToDate.inspections.doneVsDue).toEqual({ numerator: 3, denominator: 57, rate: 3 / 57 });
+    expect(monthToDate.inspections.doneVsDue).toEqual({ numerator: 3, denominator: 54, rate: 3 / 54 });
     expect(digest.dayBefore.window).toEqual({ from: "2026-11-24", to: "2026-11-24" });
     expect(digest.urgent.map((item) => item.number)).toEqual(["O-D", "O-B", "C-B", "C-C", "C-H"]);
   });

@@ -1,12 +1,12 @@
 // The checklist rules without a database: parsing readings and checks, ranges, typed order, finding texts.
 import { describe, expect, it } from "vitest";
+import { findingText, rangeText } from "../../../commands/inspections/item-text.ts";
 import {
   type ChecklistItem,
   evaluateChecklist,
-  findingDescription,
+  findingFacts,
   parseCheck,
   parseReading,
-  rangeText,
   splitTypedValues,
   valuesInChecklistOrder,
 } from "../../../src/domain/inspections/checklist.ts";
@@ -98,7 +98,7 @@ describe("evaluateChecklist", () => {
     });
   });
 
-  it("marks an out-of-range reading and a failed check as findings, with their descriptions", () => {
+  it("marks an out-of-range reading and a failed check as findings: facts for the record, words for the reader", () => {
     const evaluation = evaluateChecklist(items, { temperature: "30", fire_extinguisher: "不合格" });
     expect(evaluation).toEqual({
       ok: true,
@@ -108,9 +108,17 @@ describe("evaluateChecklist", () => {
       ],
     });
     if (!evaluation.ok) return;
-    expect(evaluation.results.map(findingDescription)).toEqual([
-      { zh: "温度 30 °C, 超出范围 18–26 °C", en: "Temperature 30 °C, outside 18–26 °C" },
-      { zh: "灭火器在位: 不合格", en: "Fire extinguisher present: failed" },
+    expect(evaluation.results.map(findingFacts)).toEqual([
+      { itemCode: "temperature", value: "30", rangeMin: 18, rangeMax: 26, unit: "°C" },
+      { itemCode: "fire_extinguisher", value: "fail", rangeMin: null, rangeMax: null, unit: null },
+    ]);
+    expect(evaluation.results.map((result) => findingText(result, "zh"))).toEqual([
+      "温度 30 °C, 超出范围 18–26 °C",
+      "灭火器在位: 不合格",
+    ]);
+    expect(evaluation.results.map((result) => findingText(result, "en"))).toEqual([
+      "Temperature 30 °C, outside 18–26 °C",
+      "Fire extinguisher present: failed",
     ]);
   });
 });

@@ -249,9 +249,11 @@ describe("submitting the form", () => {
     const rows = await stored(database);
     expect(rows.inspections).toHaveLength(1);
     expect(rows.inspections[0]?.findingCount).toBe(2);
-    expect(rows.findings.map((row) => [row.description, row.safety])).toEqual([
-      ["温度 30 °C, 超出范围 18–26 °C / Temperature 30 °C, outside 18–26 °C", false],
-      ["灭火器在位: 不合格 / Fire extinguisher present: failed", true],
+    expect(
+      rows.findings.map((row) => [row.itemCode, row.value, row.rangeMin, row.rangeMax, row.unit, row.safety]),
+    ).toEqual([
+      ["temperature", "30", 18, 26, "°C", false],
+      ["fire_extinguisher", "fail", null, null, null, true],
     ]);
     expect(rows.audit).toHaveLength(1);
     expect(rows.findingAudit.map((row) => [row.action, (row.after as { item: string }).item])).toEqual([

@@ -40,6 +40,7 @@ async function subscribeManagers(): Promise<number> {
     chat: { id: chatId(), kind: "group" },
     topic: "alerts",
     sendAt: null,
+    language: "zh",
     by,
     now: shanghai("2026-09-01T10:00"),
   });

@@ -133,7 +133,8 @@ describe("computeKpis on the fixture (now: Thu 2026-11-26 15:00 Shanghai)", () =
       resolution: [4, 7, 1],
       csat: [3, 5], // 5, 3, 4, 2, 5
       csatBelowTarget: true,
-      inspected: [4, 38], // 2 areas × 19 working days so far; production's Sunday round is not a due one
+      // 2 areas × 19 working days so far; production's Sunday round counts as done without making Sunday due.
+      inspected: [5, 38],
       findings: 3, // the 10-31 23:50 finding is October's
     });
   });
@@ -171,7 +172,7 @@ describe("computeKpis on the fixture (now: Thu 2026-11-26 15:00 Shanghai)", () =
       firstResponse: [3, 6, 1], // C-2 p, C-3 ✓, C-4 ✗, C-5 ✓, C-8 ✗, C-9 ✓
       resolution: [2, 4, 0], // C-5 ✗, C-6 ✓, C-8 ✗, C-9 ✓
       csat: [3, 5],
-      inspected: [4, 38],
+      inspected: [5, 38],
       findings: 3,
     });
   });
@@ -414,7 +415,8 @@ describe.each(["UTC", "America/Los_Angeles"])(
         window: { from: "2026-11-26", to: "2026-11-26" },
         received: 1,
         opened: 1,
-        inspected: [1, 3],
+        // Done before the 10:00 cut-off: counted as done, while no area is due yet.
+        inspected: [1, 0],
         findings: 1,
       });
       const yesterday = await kpisFor(yesterdayWindow(justAfterMidnight, TIMEZONE), justAfterMidnight);

@@ -122,7 +122,8 @@ export async function insertInspections(db: Db, submittedBy: number, specs: Insp
       await db.insert(findings).values({
         inspectionId: row?.id ?? 0,
         itemId: item.id,
-        description: "温度 30 °C, 超出 18–26 °C",
+        itemCode: item.code,
+        value: "30",
         safety: false,
         createdAt: shanghai(created),
       });
@@ -329,7 +330,7 @@ export async function insertKpiFixture(db: Db): Promise<void> {
     // The office is inactive: neither due nor done.
     { number: "I-4", area: "office", submitted: "2026-11-26T09:30" },
     { number: "I-5", area: "warehouse", submitted: "2026-11-24T09:00", findings: ["2026-11-24T09:00"] },
-    // Sunday: not a working day, so not a due inspection done.
+    // Sunday: not a working day; done, and the day is not due.
     { number: "I-6", area: "production", submitted: "2026-11-22T10:00" },
     { number: "I-7", area: "warehouse", submitted: "2026-11-03T09:00" },
     // 23:50 on 10-31: October.

@@ -33,6 +33,7 @@ beforeEach(async () => {
     chat: { id: "oc_alerts", kind: "group" },
     topic: "alerts",
     sendAt: null,
+    language: "zh",
     by: manager,
     now: shanghai("2026-09-01T10:00"),
   });

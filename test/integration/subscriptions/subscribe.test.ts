@@ -129,14 +129,14 @@ describe("the digest time", () => {
         action: "subscription.created",
         entityId: "lark:oc_ops:digest",
         before: null,
-        after: { topic: "digest", sendAt: "08:00" },
+        after: { topic: "digest", sendAt: "08:00", language: "en" },
         platformMessageId: "om_2",
       },
       {
         action: "subscription.updated",
         entityId: "lark:oc_ops:digest",
-        before: { topic: "digest", sendAt: "08:00" },
-        after: { topic: "digest", sendAt: "07:30" },
+        before: { topic: "digest", sendAt: "08:00", language: "en" },
+        after: { topic: "digest", sendAt: "07:30", language: "en" },
         platformMessageId: "om_3",
       },
     ]);
@@ -160,8 +160,8 @@ describe("unsubscribe", () => {
     );
     expect(await rows()).toEqual([]);
     expect((await bot.auditRows("subscription.removed")).map((row) => row.before)).toEqual([
-      { topic: "alerts", sendAt: null },
-      { topic: "digest", sendAt: "09:00" },
+      { topic: "alerts", sendAt: null, language: "en" },
+      { topic: "digest", sendAt: "09:00", language: "en" },
     ]);
   });
 });
@@ -214,8 +214,8 @@ describe("WeCom groups and their robot webhook", () => {
     const updated = await bot.auditRows("subscription.updated");
     expect(updated.map((row) => [row.before, row.after])).toEqual([
       [
-        { topic: "digest", sendAt: "08:00", webhook: "…aaaa" },
-        { topic: "digest", sendAt: "08:00", webhook: "…5555" },
+        { topic: "digest", sendAt: "08:00", language: "en", webhook: "…aaaa" },
+        { topic: "digest", sendAt: "08:00", language: "en", webhook: "…5555" },
       ],
     ]);
   });
@@ -244,6 +244,7 @@ describe("listing subscribers", () => {
         chatId: GROUP.id,
         topic: "digest",
         sendAt: "08:00",
+        language: "en",
         target: { kind: "chat", platform: "lark", chatId: GROUP.id, chatKind: "group" },
       },
       {
@@ -251,6 +252,7 @@ describe("listing subscribers", () => {
         chatId: "laoban",
         topic: "digest",
         sendAt: "10:00",
+        language: "en",
         target: { kind: "chat", platform: "wecom", chatId: "laoban", chatKind: "direct" },
       },
       {
@@ -258,6 +260,7 @@ describe("listing subscribers", () => {
         chatId: WECOM_GROUP.id,
         topic: "digest",
         sendAt: "09:00",
+        language: "en",
         target: { kind: "webhook", platform: "wecom", chatId: WECOM_GROUP.id },
       },
     ]);
