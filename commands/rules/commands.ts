@@ -1,8 +1,8 @@
 // /rules (/规则): every number of the procedure in force, from the policy module's one list, grouped by stage.
-import { type Action, type Command, defineCommand } from "../../src/bot/index.ts";
+import { type Action, arg, type Command, defineCommand } from "../../src/bot/index.ts";
 import type { Card } from "../../src/chat/card.ts";
 import type { Language } from "../../src/chat/language.ts";
-import { joinRich, md } from "../../src/chat/rich-text.ts";
+import { joinRich, markup, md, type RichText } from "../../src/chat/rich-text.ts";
 import { POLICY_RULES, type PolicyRule, type PolicyStage, type PolicyUnit } from "../../src/domain/policy.ts";
 
 const STAGES: Record<PolicyStage, Record<Language, string>> = {
@@ -36,9 +36,22 @@ export function ruleValue(rule: PolicyRule, language: Language): string {
   return unit === "" ? String(value) : `${value} ${unit}`;
 }
 
-export function rulesCard(rules: readonly PolicyRule[], language: Language): Card {
-  const stages = (Object.keys(STAGES) as PolicyStage[]).filter((stage) =>
-    rules.some((rule) => rule.stage === stage),
+/** The words a stage is asked for by (`/rules core`, `/规则 核心`). */
+const STAGE_WORDS = {
+  preparation: "准备",
+  core: "核心",
+  orders: "订单",
+  service: "服务",
+  quality: "质量",
+  alerts: "告警",
+  reporting: "报告",
+  improvement: "改进",
+} as const satisfies Record<PolicyStage, string>;
+
+/** Every stage's numbers, or one stage's: a platform with a small card limit shows the whole list cut short. */
+export function rulesCard(rules: readonly PolicyRule[], language: Language, only?: PolicyStage): Card {
+  const stages = (Object.keys(STAGES) as PolicyStage[]).filter(
+    (stage) => (only === undefined || stage === only) && rules.some((rule) => rule.stage === stage),
   );
   const sections = stages.map((stage) =>
     joinRich(
@@ -54,12 +67,22 @@ export function rulesCard(rules: readonly PolicyRule[], language: Language): Car
   return {
     title: language === "zh" ? "流程规则 (现行数值)" : "The procedure's rules in force",
     tone: "info",
-    markdown: joinRich(sections, "\n\n"),
+    // The hint comes first, so that a card cut at a platform's size limit still says how to see the rest.
+    markdown: joinRich(only ? sections : [partsHint(language), ...sections], "\n\n"),
     note:
       language === "zh"
         ? `共 ${rules.length} 项, 均来自同一策略模块`
         : `${rules.length} numbers, all from the one policy module`,
   };
+}
+
+function partsHint(language: Language): RichText {
+  const words = (Object.keys(STAGE_WORDS) as PolicyStage[]).map((stage) =>
+    language === "zh" ? STAGE_WORDS[stage] : stage,
+  );
+  return language === "zh"
+    ? md`单看一部分: /规则 <${markup(words.join("|"))}>`
+    : md`One part only: /rules <${markup(words.join("|"))}>`;
 }
 
 export function createRulesCommands(): { commands: Command[]; actions: Action[] } {
@@ -73,9 +96,11 @@ export function createRulesCommands(): { commands: Command[]; actions: Action[] 
           zh: "流程中的每个数值 (期限、比例、时间), 按阶段分组",
           en: "every number of the procedure in force (deadlines, shares, times), grouped by stage",
         },
-        example: "",
-        args: {},
-        handler: ({ language, reply }) => reply.card(rulesCard(POLICY_RULES, language)),
+        example: "core",
+        args: {
+          part: arg.enum({ label: { zh: "部分", en: "part" }, choices: STAGE_WORDS, optional: true }),
+        },
+        handler: ({ args, language, reply }) => reply.card(rulesCard(POLICY_RULES, language, args.part)),
       }),
     ],
     actions: [],

@@ -109,10 +109,14 @@ describe("/task on WeCom", () => {
     expect(task?.ownerId).toBe(owner?.personId);
   });
 
-  it("/rules answers through message/send", async () => {
+  it("/rules answers through message/send: the whole list says first how to see one part, and a part fits", async () => {
     expect(await sendWeComAppMessage(t.h, "/rules", t.messageId("1002"))).toBe(200);
     expect(JSON.stringify(t.fakes.wecom.delivered.at(-1)?.body)).toContain(
-      "The morning digest goes out on working days at: 09:00",
+      "One part only: /rules <preparation|core|orders|service|quality|alerts|reporting|improvement>",
     );
+    expect(await sendWeComAppMessage(t.h, "/rules reporting", t.messageId("1003"))).toBe(200);
+    const part = JSON.stringify(t.fakes.wecom.delivered.at(-1)?.body);
+    expect(part).toContain("The morning digest goes out on working days at: 09:00");
+    expect(part).not.toContain("…");
   });
 });

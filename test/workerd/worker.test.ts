@@ -148,6 +148,8 @@ describe.skipIf(!available)("the Worker on workerd", () => {
       ["inbox-sweep", "schedule", "done"],
       ["kpi-digest", "schedule", "done"],
       ["outbox-drain", "schedule", "done"],
+      ["production-schedule", "schedule", "done"],
+      ["system-probe", "schedule", "done"],
     ]);
   });
 });
