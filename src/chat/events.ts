@@ -65,4 +65,17 @@ export type Target =
   /** Replace a card that was sent earlier (after a click). */
   | { kind: "update"; platform: PlatformId; handle: ReplyHandle }
   /** A group reachable only by its robot webhook (WeCom group robot). */
-  | { kind: "webhook"; platform: PlatformId; url: string };
+  | { kind: "webhook"; platform: PlatformId; url: string }
+  /**
+   * The platform's urgent notice to these people (Lark's in-app buzz, a DingTalk DING), where it has one. On
+   * Lark it urges a message the bot sent: `follows` is that message's outbox key and `chatId` its chat (the
+   * urgent waits behind it there); the outbox fills in `messageId` once that message is sent.
+   */
+  | {
+      kind: "urgent";
+      platform: PlatformId;
+      userIds: string[];
+      follows?: string;
+      chatId?: string;
+      messageId?: string;
+    };

@@ -9,7 +9,10 @@ export const overdueSweepJob: Job = {
   description:
     "alert on complaint clocks, late orders and missed inspections; repeat and escalate unacked alerts",
   async run({ database: { db }, config, outbox, now }) {
-    const s = await sweepOverdue({ db, outbox, timezone: config.timezone, draw: alertNotice }, now);
+    const s = await sweepOverdue(
+      { db, outbox, timezone: config.timezone, draw: alertNotice, urgent: config.urgent === true },
+      now,
+    );
     return `${s.raised} raised, ${s.cleared} cleared, ${s.superseded} superseded, ${s.escalated} escalated, ${s.notices} notices (${s.sent} messages sent)`;
   },
 };

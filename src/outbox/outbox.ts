@@ -5,6 +5,7 @@ import type { PlatformId, Target } from "../chat/events.ts";
 import type { Clock } from "../clock.ts";
 import type { Database, Db } from "../db/database.ts";
 import type { Logger } from "../log.ts";
+import { SendError } from "../platforms/errors.ts";
 import type { PlatformAdapter, SendResult } from "../platforms/types.ts";
 import { createRateLimiter } from "./rate-limiter.ts";
 import { judgeFailure } from "./retry-policy.ts";
@@ -26,6 +27,8 @@ export interface OutboxItem {
   idempotencyKey: string;
   target: Target;
   message: OutboundMessage;
+  /** Not sent before this time (an urgent notice waits for working hours); due at once when absent. */
+  notBefore?: Date;
 }
 
 export interface OutboxCounts {
@@ -129,7 +132,7 @@ export function createOutbox({
     const fields = { key: row.idempotencyKey, platform: row.platform, target: row.targetKey };
     let result: SendResult;
     try {
-      result = await adapter.send(row.target, row.message, row.idempotencyKey);
+      result = await adapter.send(await followed(row.target), row.message, row.idempotencyKey);
     } catch (error) {
       const { count, perMs } = adapter.limits.target;
       const verdict = judgeFailure({
@@ -159,6 +162,20 @@ export function createOutbox({
     // The row itself records the send; a line per message would cost more than the message at load.
     log.debug("outbox.sent", { ...fields, attempts: row.attempts + 1 });
     return { outcome: "sent" };
+  }
+
+  /**
+   * An urgent notice that follows a message gets that message's platform id. Until the message is sent it
+   * waits (a retry); if the message failed for good, so does the urgent notice.
+   */
+  async function followed(target: Target): Promise<Target> {
+    if (target.kind !== "urgent" || !target.follows) return target;
+    const sent = await store.findStatus(target.follows);
+    if (sent?.status === "sent" && sent.result?.messageId)
+      return { ...target, messageId: sent.result.messageId };
+    if (sent?.status === "failed" || sent?.status === "sent")
+      throw new SendError("permanent", `the message ${target.follows} to urge was not sent`);
+    throw new SendError("transient", `the message ${target.follows} to urge is not sent yet`);
   }
 
   /** A write refused by the lease check means another sender re-claimed the row after our lease ran out. */
@@ -242,7 +259,13 @@ export function createOutbox({
     async sendNow(items) {
       const at = now();
       const leaseUntil = new Date(at.getTime() + LEASE_MS);
-      const fresh = await store.insertClaimed(await withTargetKeys(items), at, leaseUntil);
+      const later = items.filter((item) => item.notBefore && item.notBefore > at);
+      if (later.length > 0) await store.insert(await withTargetKeys(later), at);
+      const fresh = await store.insertClaimed(
+        await withTargetKeys(items.filter((item) => !later.includes(item))),
+        at,
+        leaseUntil,
+      );
       const written = new Set(fresh.map((row) => row.idempotencyKey));
       const stored = [...new Set(items.map((item) => item.idempotencyKey))].filter(
         (key) => !written.has(key),

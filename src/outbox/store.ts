@@ -28,6 +28,7 @@ export interface NewRow {
   targetKey: string;
   target: Target;
   message: OutboundMessage;
+  notBefore?: Date;
 }
 
 /** Written out (not as parameters) so the planner can use the partial indexes on open rows. */
@@ -96,7 +97,13 @@ export function createOutboxStore(db: Db) {
       if (rows.length === 0) return [];
       const inserted = await executor
         .insert(outbox)
-        .values(rows.map((row) => ({ ...row, nextAttemptAt: now, createdAt: now })))
+        .values(
+          rows.map(({ notBefore, ...row }) => ({
+            ...row,
+            nextAttemptAt: notBefore && notBefore > now ? notBefore : now,
+            createdAt: now,
+          })),
+        )
         .onConflictDoNothing({ target: outbox.idempotencyKey })
         .returning({ idempotencyKey: outbox.idempotencyKey });
       return inserted.map((row) => row.idempotencyKey);
@@ -111,7 +118,7 @@ export function createOutboxStore(db: Db) {
       const inserted = await db
         .insert(outbox)
         .values(
-          rows.map((row) => ({
+          rows.map(({ notBefore: _dueNow, ...row }) => ({
             ...row,
             status: "sending",
             leaseUntil,
@@ -228,6 +235,15 @@ export function createOutboxStore(db: Db) {
         .from(outbox)
         .where(inArray(outbox.idempotencyKey, [...keys]));
       return new Set(rows.map((row) => row.key));
+    },
+
+    /** Where a message stands (pending, sending, sent, failed) and what the platform returned; null if unknown. */
+    async findStatus(idempotencyKey: string): Promise<{ status: string; result: SendResult | null } | null> {
+      const [row] = await db
+        .select({ status: outbox.status, result: outbox.result })
+        .from(outbox)
+        .where(eq(outbox.idempotencyKey, idempotencyKey));
+      return row ? { status: row.status, result: (row.result as SendResult | null) ?? null } : null;
     },
 
     async findSent(idempotencyKey: string): Promise<SendResult | null> {

@@ -16,7 +16,7 @@ export interface LarkAdapterDeps {
   now: () => Date;
 }
 
-/** 5 QPS per chat (shared by every bot in it) and 50/s per app, from Lark's send limits. */
+/** 5 QPS per chat (shared by every bot in it) and 50/s per app, from Lark's send limits (urgent_app: 50 QPS too). */
 const LARK_LIMITS: RateLimits = {
   app: { count: 50, perMs: 1000 },
   target: { count: 5, perMs: 1000 },
@@ -88,7 +88,19 @@ export function createLarkAdapter({
         return update(target.handle, message);
       case "webhook":
         throw new SendError("permanent", "Lark has no webhook targets in this bot");
+      case "urgent":
+        return urgent(target);
     }
+  }
+
+  /** Lark's in-app buzz about the message the outbox found for `follows`; refusing any user fails it. */
+  async function urgent(target: Extract<Target, { kind: "urgent" }>): Promise<SendResult> {
+    if (!target.messageId)
+      throw new SendError("permanent", "a Lark urgent notice needs the message it urges");
+    const refused = await api.urgentApp(target.messageId, target.userIds);
+    if (refused.length > 0)
+      throw new SendError("permanent", `Lark refused to urge ${refused.join(", ")} (not in the chat?)`);
+    return { messageId: target.messageId };
   }
 
   // Every send and card update carries the tenant token.
