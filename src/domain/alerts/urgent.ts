@@ -10,6 +10,8 @@ import type { Recipient } from "../notifications/recipients.ts";
  * Lark urges a message the bot sent, and only members of its chat: each manager is urged on their own copy,
  * keyed `<urgentKeyPrefix>:lark:<open_id>`. A DingTalk DING is a message of its own: one to every manager on
  * DingTalk, keyed `<urgentKeyPrefix>:dingtalk`. WeCom has no urgent notice: nothing is added for it.
+ * Callers store these after the notices, in the same INSERT: a Lark urgent shares its manager's chat queue,
+ * and the outbox sends a chat's rows in id order, so it must not stand before the message it urges.
  */
 export function urgentItems(
   urgentKeyPrefix: string,
