@@ -3,6 +3,7 @@
 import { eq, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { outbox, tasks } from "../../src/db/schema/index.ts";
+import { createWorkingCalendar } from "../../src/domain/calendar/working-calendar.ts";
 import { useAreaTest } from "../helpers/e2e-area.ts";
 import { createHarness, DINGTALK, type Harness, sendDingTalkMessage } from "../helpers/e2e-harness.ts";
 
@@ -174,6 +175,36 @@ describe("a safety finding with OPS_URGENT=on", () => {
     expect(dings()).toHaveLength(0);
 
     area.h.clock.set("2026-11-26T00:00:00Z");
+    await area.h.services.runJobNow("outbox-drain", area.h.clock.now(), "test");
+    expect(larkUrgents()).toHaveLength(1);
+    expect(dings()).toHaveLength(1);
+  });
+
+  it("on a make-up Saturday (2026-10-10) at 10:00, a working day: urged at once", async () => {
+    await people();
+    await area.withRole("lark", "ou_inspector", "qa");
+    area.h.clock.set("2026-10-10T02:00:00Z");
+    await area.postLark("/inspect warehouse 22 50 pass pass fail");
+    expect(larkUrgents()).toHaveLength(1);
+    expect(dings()).toHaveLength(1);
+  });
+
+  it("on a National Day holiday (2026-10-03) at 10:00: urged only when the next working window opens", async () => {
+    await people();
+    await area.withRole("lark", "ou_inspector", "qa");
+    const at = new Date("2026-10-03T02:00:00Z");
+    area.h.clock.set(at.toISOString());
+    await area.postLark("/inspect warehouse 22 50 fail pass pass");
+    expect(await sentMessageId("finding:I-20261003-001:lark:ou_boss")).toMatch(/^om_/);
+    expect(larkUrgents()).toHaveLength(0);
+
+    const opens = createWorkingCalendar({ timezone: "Asia/Shanghai" }).addWorkingHours(at, 0).due;
+    expect(opens.getTime()).toBeGreaterThan(at.getTime() + 24 * 3_600_000);
+    area.h.clock.set(new Date(opens.getTime() - 60_000).toISOString());
+    await area.h.services.runJobNow("outbox-drain", area.h.clock.now(), "test");
+    expect(larkUrgents()).toHaveLength(0);
+    expect(dings()).toHaveLength(0);
+    area.h.clock.set(opens.toISOString());
     await area.h.services.runJobNow("outbox-drain", area.h.clock.now(), "test");
     expect(larkUrgents()).toHaveLength(1);
     expect(dings()).toHaveLength(1);
