@@ -98,11 +98,11 @@ export function createOutboxStore(db: Db) {
       const inserted = await executor
         .insert(outbox)
         .values(
-          rows.map(({ notBefore, ...row }) => ({
-            ...row,
-            nextAttemptAt: notBefore && notBefore > now ? notBefore : now,
-            createdAt: now,
-          })),
+          rows.map(({ notBefore, ...row }) => {
+            // A row held for later counts its day of retries (GIVE_UP_AFTER_MS) from the time it is due.
+            const due = notBefore && notBefore > now ? notBefore : now;
+            return { ...row, nextAttemptAt: due, createdAt: due };
+          }),
         )
         .onConflictDoNothing({ target: outbox.idempotencyKey })
         .returning({ idempotencyKey: outbox.idempotencyKey });

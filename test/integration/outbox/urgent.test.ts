@@ -63,6 +63,8 @@ describe("an urgent notice in the outbox", () => {
     const morning = new Date(START.getTime() + 11 * 3_600_000);
     const keys = await box.enqueue([notice("ou_boss"), urgent("ou_boss", morning)]);
     expect(await box.deliver(keys)).toMatchObject({ sent: 1 });
+    // Its day of retries starts when it is due, not when it was stored the evening before.
+    expect((await rows(database))[1]?.createdAt).toEqual(morning);
     expect(await box.drain()).toMatchObject({ sent: 0 });
     expect(urgentCalls()).toHaveLength(0);
     time.advanceTo(morning);
