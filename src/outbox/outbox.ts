@@ -132,7 +132,9 @@ export function createOutbox({
     const fields = { key: row.idempotencyKey, platform: row.platform, target: row.targetKey };
     let result: SendResult;
     try {
-      result = await adapter.send(await followed(row.target), row.message, row.idempotencyKey);
+      // Other sends start in this very turn: their budget was spent as they started (scheduler.ts).
+      const target = row.target.kind === "urgent" ? await followed(row.target) : row.target;
+      result = await adapter.send(target, row.message, row.idempotencyKey);
     } catch (error) {
       const { count, perMs } = adapter.limits.target;
       const verdict = judgeFailure({
@@ -168,8 +170,8 @@ export function createOutbox({
    * An urgent notice that follows a message gets that message's platform id. Until the message is sent it
    * waits (a retry); if the message failed for good, so does the urgent notice.
    */
-  async function followed(target: Target): Promise<Target> {
-    if (target.kind !== "urgent" || !target.follows) return target;
+  async function followed(target: Extract<Target, { kind: "urgent" }>): Promise<Target> {
+    if (!target.follows) return target;
     const sent = await store.findStatus(target.follows);
     if (sent?.status === "sent" && sent.result?.messageId)
       return { ...target, messageId: sent.result.messageId };
