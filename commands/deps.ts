@@ -22,5 +22,5 @@ export interface RuntimeDeps extends Omit<CommandDeps, "services"> {
 
 export const commandDeps = ({ database, outbox, ...rest }: RuntimeDeps): CommandDeps => ({
   ...rest,
-  services: createDomainServices({ db: database.db, outbox }),
+  services: createDomainServices({ db: database.db, outbox, urgent: rest.config.urgent === true }),
 });

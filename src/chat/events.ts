@@ -69,7 +69,20 @@ export type Target =
    * carries a key that lets anyone post there, so it rests only with the chat (where /subscribe stored it)
    * and the outbox looks it up as it sends (SendTarget).
    */
-  | { kind: "webhook"; platform: PlatformId; chatId: string };
+  | { kind: "webhook"; platform: PlatformId; chatId: string }
+  /**
+   * The platform's urgent notice to these people (Lark's in-app buzz, a DingTalk DING), where it has one. On
+   * Lark it urges a message the bot sent: `follows` is that message's outbox key and `chatId` its chat (the
+   * urgent waits behind it there); the outbox fills in `messageId` once that message is sent.
+   */
+  | {
+      kind: "urgent";
+      platform: PlatformId;
+      userIds: string[];
+      follows?: string;
+      chatId?: string;
+      messageId?: string;
+    };
 
 /** A target as an adapter sends to it: a robot's webhook by its URL, looked up from its chat by the outbox. */
 export type SendTarget =

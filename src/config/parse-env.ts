@@ -70,6 +70,11 @@ export interface Config {
   console?: "on" | "off";
   /** How the console's platforms reach the bot: `ws` over their long connections; undefined = webhooks. */
   consoleTransport?: "ws";
+  /**
+   * `OPS_URGENT=on`: escalations and safety findings also go out as the platform's urgent notice (Lark's
+   * in-app buzz, a DingTalk DING; WeCom has none), inside working hours. Off unless set.
+   */
+  urgent?: boolean;
   lark?: LarkConfig;
   dingtalk?: DingTalkConfig;
   wecom?: WeComAppConfig;
@@ -150,6 +155,7 @@ export function parseEnv(record: Record<string, string | undefined>): Config {
   if (env.DATABASE_URL) config.databaseUrl = env.DATABASE_URL;
   if (env.OPS_CONSOLE) config.console = env.OPS_CONSOLE;
   if (env.OPS_CONSOLE_TRANSPORT === "ws") config.consoleTransport = "ws";
+  if (env.OPS_URGENT === "on") config.urgent = true;
   if (on.lark) {
     config.lark = {
       appId: env.LARK_APP_ID as string,

@@ -127,6 +127,8 @@ export const envSchema = z.object({
   OPS_ADMINS: admins,
   OPS_SYSTEM_CHECKS: systemChecks,
   OPS_CONSOLE: onOff,
+  /** `on`: escalations and safety findings also go out as the platform's urgent notice (Lark buzz, DING). */
+  OPS_URGENT: onOff,
   OPS_CONSOLE_TRANSPORT: transport("ws"),
   LARK_APP_ID: optionalText,
   LARK_APP_SECRET: optionalText,

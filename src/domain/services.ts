@@ -82,7 +82,8 @@ import { listTraining, logTraining } from "./training/records.ts";
 type Operation = (db: Db, ...args: any[]) => unknown;
 type Bound<F> = F extends (db: Db, ...args: infer A) => infer R ? (...args: A) => R : never;
 
-export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox }) {
+/** `urgent`: OPS_URGENT=on, the top of the ladder also goes out as the platforms' urgent notice. */
+export function createDomainServices({ db, outbox, urgent }: { db: Db; outbox: Outbox; urgent?: boolean }) {
   const bind = <F extends Operation>(operation: F): Bound<F> =>
     ((...args: unknown[]) => operation(db, ...args)) as Bound<F>;
   return {
@@ -126,15 +127,18 @@ export function createDomainServices({ db, outbox }: { db: Db; outbox: Outbox })
       snooze: bind(snoozeAlert),
       escalate: bind(escalateByHand),
       calendar: bind(alertCalendar),
-      sendDueNotices: (deps: Omit<NoticeDeps, "db" | "outbox">, now: Date, ids?: readonly number[]) =>
-        sendDueNotices({ ...deps, db, outbox }, now, ids),
+      sendDueNotices: (
+        deps: Omit<NoticeDeps, "db" | "outbox" | "urgent">,
+        now: Date,
+        ids?: readonly number[],
+      ) => sendDueNotices({ ...deps, db, outbox, urgent: urgent === true }, now, ids),
     },
     inspections: {
       findActiveArea: bind(findActiveArea),
       listActiveAreas: bind(listActiveAreas),
       inWindow: bind(inspectionsInWindow),
       submit: (...args: Parameters<typeof submitInspection> extends [unknown, ...infer A] ? A : never) =>
-        submitInspection({ db, outbox }, ...args),
+        submitInspection({ db, outbox, urgent: urgent === true }, ...args),
     },
     systemCheck: { probes: bind(probesOf) },
     checklists: {

@@ -10,7 +10,10 @@ export const overdueSweepJob: Job = {
   description:
     "alert on complaint clocks, late orders, missed inspections, unreconciled working days and reimbursements waiting too long; repeat and escalate unacked alerts",
   async run({ database: { db }, config, outbox, now }) {
-    const s = await sweepOverdue({ db, outbox, timezone: config.timezone, draw: alertNotice }, now);
+    const s = await sweepOverdue(
+      { db, outbox, timezone: config.timezone, draw: alertNotice, urgent: config.urgent === true },
+      now,
+    );
     const { sent } = await s.sending;
     return `${s.raised} raised, ${s.cleared} cleared, ${s.superseded} superseded, ${s.escalated} escalated, ${s.notices} notices (${sent} messages sent)`;
   },

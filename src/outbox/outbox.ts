@@ -28,6 +28,8 @@ export interface OutboxItem {
   idempotencyKey: string;
   target: Target;
   message: OutboundMessage;
+  /** Not sent before this time (an urgent notice waits for working hours); due at once when absent. */
+  notBefore?: Date;
 }
 
 export interface OutboxCounts {
@@ -132,7 +134,9 @@ export function createOutbox({
     const fields = { key: row.idempotencyKey, platform: row.platform, target: row.targetKey };
     let result: SendResult;
     try {
-      result = await adapter.send(await sendTarget(row.target), row.message, row.idempotencyKey);
+      // Other sends start in this very turn: their budget was spent as they started (scheduler.ts).
+      const target = row.target.kind === "urgent" ? await followed(row.target) : await sendTarget(row.target);
+      result = await adapter.send(target, row.message, row.idempotencyKey);
     } catch (error) {
       const { count, perMs } = adapter.limits.target;
       const verdict = judgeFailure({
@@ -173,6 +177,20 @@ export function createOutbox({
     const url = await store.webhookOf(target.platform, target.chatId);
     if (!url) throw new SendError("permanent", "the group has no robot webhook stored any more");
     return { kind: "webhook", platform: target.platform, url };
+  }
+
+  /**
+   * An urgent notice that follows a message gets that message's platform id. Until the message is sent it
+   * waits (a retry); if the message failed for good, so does the urgent notice.
+   */
+  async function followed(target: Extract<Target, { kind: "urgent" }>): Promise<SendTarget> {
+    if (!target.follows) return target;
+    const sent = await store.findStatus(target.follows);
+    if (sent?.status === "sent" && sent.result?.messageId)
+      return { ...target, messageId: sent.result.messageId };
+    if (sent?.status === "failed" || sent?.status === "sent")
+      throw new SendError("permanent", `the message ${target.follows} to urge was not sent`);
+    throw new SendError("transient", `the message ${target.follows} to urge is not sent yet`);
   }
 
   /** A write refused by the lease check means another sender re-claimed the row after our lease ran out. */
@@ -258,7 +276,13 @@ export function createOutbox({
     async sendNow(items) {
       const at = now();
       const leaseUntil = new Date(at.getTime() + LEASE_MS);
-      const fresh = await store.insertClaimed(await withTargetKeys(items), at, leaseUntil);
+      const later = items.filter((item) => item.notBefore && item.notBefore > at);
+      if (later.length > 0) await store.insert(await withTargetKeys(later), at);
+      const fresh = await store.insertClaimed(
+        await withTargetKeys(items.filter((item) => !later.includes(item))),
+        at,
+        leaseUntil,
+      );
       const written = new Set(fresh.map((row) => row.idempotencyKey));
       const stored = [...new Set(items.map((item) => item.idempotencyKey))].filter(
         (key) => !written.has(key),

@@ -28,6 +28,7 @@ export interface NewRow {
   targetKey: string;
   target: Target;
   message: OutboundMessage;
+  notBefore?: Date;
 }
 
 /** Written out (not as parameters) so the planner can use the partial indexes on open rows. */
@@ -99,21 +100,22 @@ export function createOutboxStore(db: Db) {
     async insert(rows: NewRow[], now: Date, executor: Db = db): Promise<string[]> {
       if (rows.length === 0) return [];
       const input = JSON.stringify(
-        rows.map((row) => ({
+        rows.map(({ notBefore, ...row }) => ({
           idempotency_key: row.idempotencyKey,
           platform: row.platform,
           target_key: row.targetKey,
           target: row.target,
           message: row.message,
+          // A row held for later counts its day of retries (GIVE_UP_AFTER_MS) from the time it is due.
+          due: (notBefore && notBefore > now ? notBefore : now).toISOString(),
         })),
       );
       const inserted = await executor.execute(sql`
         insert into ${outbox} (idempotency_key, platform, target_key, target, message, next_attempt_at, created_at)
-        select idempotency_key, platform, target_key, target, message, ${now.toISOString()}::timestamptz,
-               ${now.toISOString()}::timestamptz
+        select idempotency_key, platform, target_key, target, message, due, due
           from rows from (jsonb_to_recordset(${input}::jsonb)
-              as (idempotency_key text, platform text, target_key text, target jsonb, message jsonb))
-            with ordinality as x(idempotency_key, platform, target_key, target, message, position)
+              as (idempotency_key text, platform text, target_key text, target jsonb, message jsonb, due timestamptz))
+            with ordinality as x(idempotency_key, platform, target_key, target, message, due, position)
           order by position
         on conflict (idempotency_key) do nothing
         returning idempotency_key`);
@@ -129,7 +131,7 @@ export function createOutboxStore(db: Db) {
       const inserted = await db
         .insert(outbox)
         .values(
-          rows.map((row) => ({
+          rows.map(({ notBefore: _dueNow, ...row }) => ({
             ...row,
             status: "sending",
             leaseUntil,
@@ -255,6 +257,15 @@ export function createOutboxStore(db: Db) {
         .from(chats)
         .where(and(eq(chats.platform, platform), eq(chats.chatId, chatId)));
       return row?.url ?? undefined;
+    },
+
+    /** Where a message stands (pending, sending, sent, failed) and what the platform returned; null if unknown. */
+    async findStatus(idempotencyKey: string): Promise<{ status: string; result: SendResult | null } | null> {
+      const [row] = await db
+        .select({ status: outbox.status, result: outbox.result })
+        .from(outbox)
+        .where(eq(outbox.idempotencyKey, idempotencyKey));
+      return row ? { status: row.status, result: (row.result as SendResult | null) ?? null } : null;
     },
 
     async findSent(idempotencyKey: string): Promise<SendResult | null> {

@@ -38,5 +38,8 @@ export async function targetKey(target: Target): Promise<string> {
       return handleKey(target.handle);
     case "webhook":
       return `webhook:${target.chatId}`;
+    case "urgent":
+      // Behind the message it urges, in that chat's queue; a DING to several people has a bucket of its own.
+      return target.chatId ? `chat:${target.chatId}` : `urgent:${await digest(target.userIds.join(","))}`;
   }
 }

@@ -159,6 +159,19 @@ export function createFakeDingTalkApi(options: FakeDingTalkOptions): FakeDingTal
           delivered: true,
         };
       }
+      case "POST /v1.0/robot/ding/send": {
+        // In-app DING (remindType 1) to at most 200 people; SMS and phone DINGs (2, 3) to at most 20.
+        if (json.robotCode !== options.robotCode) return bad("invalid.chatbotId", "robotCode");
+        if (json.remindType !== 1 && json.remindType !== 2 && json.remindType !== 3)
+          return bad("invalidParameter.param.invalid", "remindType");
+        const receivers = json.receiverUserIdList;
+        if (!Array.isArray(receivers) || receivers.length === 0 || !receivers.every(isText))
+          return bad("miss.staffId", "receiverUserIdList");
+        if (receivers.length > (json.remindType === 1 ? 200 : 20))
+          return bad("ding.receivercount.limit", "ding receiver count limit");
+        if (!isText(json.content)) return bad("invalidParameter.param.invalid", "content");
+        return { status: 200, body: { openDingId: `ding-${++sent}` }, delivered: true };
+      }
       case "POST /v1.0/card/instances/createAndDeliver": {
         if (!isText(json.cardTemplateId) || !isText(json.outTrackId))
           return bad("invalidParameter", "cardTemplateId and outTrackId are required");

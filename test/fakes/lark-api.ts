@@ -76,6 +76,8 @@ export function createFakeLarkApi(options: FakeLarkOptions): FakeLarkApi {
   /** Lark's 1 h send dedup: the first message id per uuid (the fake lives shorter than an hour). */
   const sentByUuid = new Map<string, string>();
   const messageTypes = new Map<string, string>();
+  /** The chat of each message the fake issued: only its members can be urged about it. */
+  const messageChats = new Map<string, string>();
   const cardTokenUses = new Map<string, number>();
   let nextMessage = 1;
 
@@ -111,6 +113,7 @@ export function createFakeLarkApi(options: FakeLarkOptions): FakeLarkApi {
     const messageId = `om_${nextMessage++}`;
     if (typeof uuid === "string") sentByUuid.set(uuid, messageId);
     messageTypes.set(messageId, body.msg_type as string);
+    if (typeof chatId === "string") messageChats.set(messageId, chatId);
     return {
       status: 200,
       body: {
@@ -119,6 +122,27 @@ export function createFakeLarkApi(options: FakeLarkOptions): FakeLarkApi {
         data: { message_id: messageId, chat_id: chatId, msg_type: body.msg_type },
       },
       delivered: true,
+    };
+  }
+
+  /**
+   * In-app buzz: only about a message the bot sent (one the fake issued), only to members of its chat (in a
+   * direct chat `oc_p2p_<open_id>`, that one user; a group's members are taken on trust); others come back in
+   * invalid_user_id_list.
+   */
+  function urgentApp(messageId: string, url: URL, fields: Record<string, unknown>): Answer {
+    if (url.searchParams.get("user_id_type") !== "open_id") return invalid("user_id_type");
+    const chat = messageChats.get(messageId);
+    if (!chat) return fail(400, 230001, "invalid message_id");
+    const users = fields.user_id_list;
+    if (!Array.isArray(users) || users.length === 0 || !users.every((id) => typeof id === "string"))
+      return invalid("user_id_list is required");
+    const direct = chat.startsWith("oc_p2p_") ? chat.slice("oc_p2p_".length) : undefined;
+    const invalidUsers = direct === undefined ? [] : users.filter((id) => id !== direct);
+    return {
+      status: 200,
+      body: { code: 0, msg: "success", data: { invalid_user_id_list: invalidUsers } },
+      delivered: invalidUsers.length < users.length,
     };
   }
 
@@ -154,6 +178,9 @@ export function createFakeLarkApi(options: FakeLarkOptions): FakeLarkApi {
       if (problem) return invalid(problem);
       return { status: 200, body: { code: 0, msg: "success", data: {} }, delivered: true };
     }
+
+    const urgent = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/urgent_app$/.exec(url.pathname);
+    if (method === "PATCH" && urgent) return urgentApp(urgent[1] as string, url, fields);
 
     if (method === "POST" && url.pathname === "/open-apis/interactive/v1/card/update") {
       const token = fields.token;

@@ -18,6 +18,8 @@ export interface AreaTestOptions {
   /** The Lark user who sends unless a test names another. */
   larkSender: string;
   channels?: readonly Channel[];
+  /** More environment for every test's harness (e.g. OPS_URGENT). */
+  env?: Record<string, string>;
   /** Rows every test of the file starts from, written after the tables are emptied. */
   seed?: (db: Database["db"]) => Promise<void>;
 }
@@ -76,6 +78,7 @@ export function useAreaTest(options: AreaTestOptions): AreaTest {
       fakes: need(fakes, "fakes"),
       channels: options.channels ?? ["lark", "dingtalk", "wecom"],
       start: options.start,
+      ...(options.env ? { env: options.env } : {}),
     });
   });
 

@@ -126,6 +126,8 @@ export interface HarnessOptions {
   channels: readonly Channel[];
   /** Where the manual clock starts; default the Lark signer's signing time. */
   start?: Date;
+  /** More environment on top of the channels' (e.g. OPS_URGENT). */
+  env?: Record<string, string>;
 }
 
 export interface RowCounts {
@@ -160,6 +162,7 @@ export function createHarness({
   fakes,
   channels,
   start = LARK_SIGNED_AT,
+  env = {},
 }: HarnessOptions): Harness {
   const clock = manualClock(start.toISOString());
   const logLines: string[] = [];
@@ -170,7 +173,7 @@ export function createHarness({
     secrets: [LARK.appSecret, LARK.encryptKey, DINGTALK.clientSecret, WECOM.secret, WECOM.encodingAesKey],
   });
   const tracker = createBackgroundTracker(log);
-  const config = parseEnv(envFor(fakes, channels));
+  const config = parseEnv({ ...envFor(fakes, channels), ...env });
   const services = createServices({
     config,
     database,

@@ -6,10 +6,11 @@ import { alerts } from "../../db/schema/index.ts";
 import type { Outbox, OutboxCounts } from "../../outbox/outbox.ts";
 import { type DrawnMessage, enqueueFanOut, fanOutItems } from "../notifications/fan-out.ts";
 import { type Recipient, subscribedRecipients } from "../notifications/recipients.ts";
-import { goesToManagers, noticeKeyPrefix } from "./levels.ts";
+import { alertEntityId, goesToManagers, noticeKeyPrefix } from "./levels.ts";
 import { managerRecipients, peopleRecipients } from "./recipients.ts";
 import { type AlertRow, alertFacts } from "./store.ts";
 import type { AlertTiming } from "./timing.ts";
+import { urgentItems } from "./urgent.ts";
 
 export interface NoticeDeps {
   db: Db;
@@ -18,6 +19,8 @@ export interface NoticeDeps {
   timing: AlertTiming;
   /** The notice of an alert as it stands at `now` (commands/alerts draws it). */
   draw: (alert: AlertRow, now: Date, timezone: string) => DrawnMessage;
+  /** OPS_URGENT=on: the top of the ladder also goes out as the platforms' urgent notice (urgent.ts). */
+  urgent?: boolean;
 }
 
 /** Outbox rows per transaction at most (they go as one JSON parameter): a few megabytes a statement. */
@@ -32,6 +35,8 @@ const NOTICES_SENT_AT_ONCE = 200;
 interface AlertRecipients {
   groups: Recipient[];
   withManagers: Recipient[];
+  /** Each manager's direct chats alone: who an urgent notice goes to. */
+  managers: Recipient[];
   /** The direct chats of each overdue task's owner. */
   owners: Map<number, Recipient[]>;
 }
@@ -92,13 +97,21 @@ async function claimNotices(
     const claimed = ids.length === 0 ? [] : await tx.select().from(alerts).where(inJsonList(alerts.id, ids));
     // In the order they were read (raised first), as the outbox sends each destination's rows in id order.
     claimed.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
-    const items = claimed.flatMap((alert) =>
-      fanOutItems(
-        noticeKeyPrefix(alert, alert.sentCount - 1),
-        recipientsOf(alert, recipients),
-        deps.draw(alert, now, deps.timezone),
-      ),
-    );
+    const items = claimed.flatMap((alert) => {
+      const prefix = noticeKeyPrefix(alert, alert.sentCount - 1);
+      const message = deps.draw(alert, now, deps.timezone);
+      const notices = fanOutItems(prefix, recipientsOf(alert, recipients), message);
+      if (!deps.urgent || !goesToManagers(alert.level)) return notices;
+      // Keyed without the notice's number: a repeat of the notice urges nobody again.
+      const urgent = urgentItems(
+        `urgent:${alertEntityId(alert)}`,
+        prefix,
+        recipients.managers,
+        message,
+        timing.release(now, false),
+      );
+      return [...notices, ...urgent];
+    });
     return { claimed: claimed.length, keys: await enqueueFanOut(deps.outbox, items, tx) };
   });
 }
@@ -133,14 +146,18 @@ export async function storeDueNotices(
       return facts.type === "task" ? [facts.ownerPersonId] : [];
     }),
   );
-  const recipients = { groups, withManagers: [...groups, ...(await managerRecipients(deps.db))], owners };
+  const managers = await managerRecipients(deps.db);
+  const recipients = { groups, withManagers: [...groups, ...managers], managers, owners };
   const perBatch = Math.max(
     1,
     Math.floor(
       OUTBOX_ROWS_PER_BATCH /
         Math.max(
           1,
-          recipients.withManagers.length + Math.max(0, ...[...owners.values()].map((r) => r.length)),
+          recipients.withManagers.length +
+            Math.max(0, ...[...owners.values()].map((r) => r.length)) +
+            // An urgent notice per manager on Lark and one DING, at most.
+            (deps.urgent ? managers.length + 1 : 0),
         ),
     ),
   );

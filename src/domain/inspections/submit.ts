@@ -3,8 +3,12 @@ import { and, eq, sql } from "drizzle-orm";
 import type { ChatRef, PlatformId } from "../../chat/events.ts";
 import type { Db } from "../../db/database.ts";
 import { auditLog, findings, inspectionResults, inspections } from "../../db/schema/index.ts";
-import type { Outbox, OutboxCounts } from "../../outbox/outbox.ts";
+import type { Outbox, OutboxCounts, OutboxItem } from "../../outbox/outbox.ts";
 import { type Actor, auditedBy } from "../actor.ts";
+import { managerRecipients } from "../alerts/recipients.ts";
+import { alertCalendar } from "../alerts/sweep.ts";
+import { alertTiming } from "../alerts/timing.ts";
+import { urgentItems } from "../alerts/urgent.ts";
 import { audit } from "../audit.ts";
 import { type DrawnMessage, enqueueFanOut, fanOutItems } from "../notifications/fan-out.ts";
 import { chatRecipient, subscribedRecipients } from "../notifications/recipients.ts";
@@ -38,6 +42,8 @@ export interface SubmitOutcome {
 export interface SubmitDeps {
   db: Db;
   outbox: Outbox;
+  /** OPS_URGENT=on: a safety finding also goes to the managers, with the platforms' urgent notice. */
+  urgent?: boolean;
 }
 
 const SUBMITTED = "inspection.submitted";
@@ -126,20 +132,35 @@ async function store(tx: Db, submission: Submission): Promise<string> {
   return number;
 }
 
-/** The alert rows of an inspection with findings: every group subscribed to alerts, and the submitter's chat. */
+/**
+ * The alert rows of an inspection with findings: every group subscribed to alerts, and the submitter's chat.
+ * With `urgent`, a finding on a safety item (a checklist item flagged safety: fire extinguisher, exits…) is at
+ * the top of the ladder at once: it goes to each manager's direct chat too, and is urged there (urgent.ts)
+ * from the next moment inside working hours.
+ */
 async function alertItems(
   tx: Db,
   inspection: InspectionRecord,
-  { actor: { platform }, chat }: Submission,
+  submission: Submission,
   message: DrawnMessage,
-) {
+  urgent: boolean,
+): Promise<OutboxItem[]> {
   if (inspection.findingCount === 0) return [];
-  const submitterChat = await chatRecipient(tx, platform, chat);
+  const { actor, chat, results } = submission;
+  const submitterChat = await chatRecipient(tx, actor.platform, chat);
   const recipients = [
     ...(await subscribedRecipients(tx, "alerts")),
     ...(submitterChat ? [submitterChat] : []),
   ];
-  return fanOutItems(findingAlertPrefix(inspection.number), recipients, message);
+  const prefix = findingAlertPrefix(inspection.number);
+  const safety = results.some((result) => !result.passed && result.item.safety);
+  if (!urgent || !safety) return fanOutItems(prefix, recipients, message);
+  const managers = await managerRecipients(tx);
+  const timing = alertTiming(await alertCalendar(tx, submission.timezone));
+  return [
+    ...fanOutItems(prefix, [...recipients, ...managers], message),
+    ...urgentItems(`urgent:${prefix}`, prefix, managers, message, timing.release(actor.at, false)),
+  ];
 }
 
 /**
@@ -147,7 +168,7 @@ async function alertItems(
  * inspection; a second run of the same event stores nothing and re-sends only alerts still pending.
  */
 export async function submitInspection(
-  { db, outbox }: SubmitDeps,
+  { db, outbox, urgent = false }: SubmitDeps,
   submission: Submission,
   alertMessage: (inspection: InspectionRecord) => DrawnMessage,
 ): Promise<SubmitOutcome> {
@@ -161,7 +182,7 @@ export async function submitInspection(
     if (!inspection) throw new Error(`inspection ${number} vanished inside its own transaction`);
     const alertKeys = await enqueueFanOut(
       outbox,
-      await alertItems(tx, inspection, submission, alertMessage(inspection)),
+      await alertItems(tx, inspection, submission, alertMessage(inspection), urgent),
       tx,
     );
     return { inspection, replayed: earlier !== undefined, alertKeys };

@@ -8,7 +8,7 @@ import type { PlatformAdapter, RateLimits, SendResult, WebhookOutcome, WebhookRe
 import { createDingTalkApi } from "./api.ts";
 import { decodeCardCallback, decodeRobotMessage, parseJsonBody } from "./decode.ts";
 import { type DingTalkHandle, outTrackIdFor, readHandle } from "./handle.ts";
-import { renderCardCallbackAnswer, renderCardParams, renderRobotMessage } from "./render.ts";
+import { dingContent, renderCardCallbackAnswer, renderCardParams, renderRobotMessage } from "./render.ts";
 import { verifyCardCallback, verifyRobotRequest } from "./verify.ts";
 
 /**
@@ -123,7 +123,7 @@ export function createDingTalkAdapter({
   /** Whether `send` would call the server API (with the access token) for this message. */
   function callsApi(target: Target, message: OutboundMessage): boolean {
     if (target.kind === "webhook") return false;
-    if (target.kind === "chat") return true;
+    if (target.kind === "chat" || target.kind === "urgent") return true;
     try {
       // A card update goes through the API too when its new data fits the template (routeOf: "card").
       return routeOf(readHandle(target.handle), message).via !== "session";
@@ -179,6 +179,10 @@ export function createDingTalkAdapter({
         }
         case "webhook":
           throw new SendError("permanent", "DingTalk groups are reached by chat id, not by webhook URL");
+        case "urgent": {
+          const openDingId = await api.sendDing(target.userIds, dingContent(message));
+          return openDingId ? { messageId: openDingId } : {};
+        }
       }
     },
   };

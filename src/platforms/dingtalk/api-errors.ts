@@ -7,6 +7,8 @@ const MESSAGE_RATE_CODES = new Set([
   "send.byToken.tooFast",
   "too.many.group",
   "too.many.people",
+  // DING: under 6000 a minute per robot.
+  "toomuch.msg",
   "130101",
   "410100",
 ]);

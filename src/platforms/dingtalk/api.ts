@@ -12,6 +12,8 @@ export const CARD_CALLBACK_ROUTE_KEY = "opsbot-cards";
 /** Tokens live 7200 s; fetch a new one this long before expiry so no call carries an expiring token. */
 const TOKEN_REFRESH_MARGIN_MS = 5 * 60_000;
 const REQUEST_TIMEOUT_MS = 10_000;
+/** remindType 1: the DING inside the app (2, SMS, and 3, phone, are paid extras). */
+const IN_APP_DING = 1;
 
 type Json = Record<string, unknown>;
 
@@ -42,6 +44,11 @@ export interface DingTalkApi {
   sendToGroup(openConversationId: string, message: RobotMessage): Promise<string | undefined>;
   /** Sends to one user's 1:1 chat with the robot; returns the processQueryKey. */
   sendToUser(userId: string, message: RobotMessage): Promise<string | undefined>;
+  /**
+   * An in-app DING from the robot to these users (at most 200; DingTalk's professional and exclusive editions
+   * only); returns the openDingId.
+   */
+  sendDing(userIds: readonly string[], content: string): Promise<string | undefined>;
   createAndDeliverCard(delivery: CardDelivery): Promise<void>;
   updateCard(outTrackId: string, cardParamMap: Record<string, string>): Promise<void>;
   /** One-off set-up: point CARD_CALLBACK_ROUTE_KEY at our /webhooks/dingtalk/cards URL, signed with the secret. */
@@ -200,6 +207,19 @@ export function createDingTalkApi({ config, fetch, now }: DingTalkApiOptions): D
       if (listed("invalidStaffIdList"))
         throw new SendError("permanent", "1:1 message send: user id not valid");
       return processQueryKey(body);
+    },
+
+    async sendDing(userIds, content) {
+      const body = await call("DING send", "POST", "/v1.0/robot/ding/send", {
+        robotCode: config.robotCode,
+        remindType: IN_APP_DING,
+        receiverUserIdList: userIds,
+        content,
+      });
+      // A 200 may still list receivers DingTalk refused, by reason: the DING did not reach them.
+      const failed = isObject(body.failedList) ? Object.keys(body.failedList) : [];
+      if (failed.length > 0) throw new SendError("permanent", `DING send refused: ${failed.join(", ")}`);
+      return typeof body.openDingId === "string" ? body.openDingId : undefined;
     },
 
     async createAndDeliverCard({ outTrackId, chat, cardParamMap }) {

@@ -211,3 +211,18 @@ export function renderCardCallbackAnswer(result: ActionResult): Record<string, u
     };
   return answer;
 }
+
+/** A DING's content holds plain text only; the rest of the notice is in the message the DING points to. */
+const DING_CONTENT_MAX_BYTES = 1000;
+
+/** The plain text of a DING about a message: a text as it is, a card's title and its fields. */
+export function dingContent(message: OutboundMessage): string {
+  const text =
+    message.type === "text"
+      ? message.text
+      : [
+          message.card.title,
+          ...(message.card.fields ?? []).map(({ label, value }) => `${label}: ${value}`),
+        ].join("\n");
+  return truncateUtf8(text, DING_CONTENT_MAX_BYTES);
+}

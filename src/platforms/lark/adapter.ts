@@ -18,7 +18,7 @@ export interface LarkAdapterDeps {
 
 /**
  * 5 QPS per chat (shared by every bot in it), and per app 50 a second and 1,000 a minute: the send message
- * API's frequency tier ("1000 次/分钟、50 次/秒").
+ * API's frequency tier ("1000 次/分钟、50 次/秒"); urgent_app allows 50 QPS too.
  */
 const LARK_LIMITS: RateLimits = {
   app: { count: 50, perMs: 1000 },
@@ -96,7 +96,19 @@ export function createLarkAdapter({
         return update(target.handle, message);
       case "webhook":
         throw new SendError("permanent", "Lark has no webhook targets in this bot");
+      case "urgent":
+        return urgent(target);
     }
+  }
+
+  /** Lark's in-app buzz about the message the outbox found for `follows`; refusing any user fails it. */
+  async function urgent(target: Extract<SendTarget, { kind: "urgent" }>): Promise<SendResult> {
+    if (!target.messageId)
+      throw new SendError("permanent", "a Lark urgent notice needs the message it urges");
+    const refused = await api.urgentApp(target.messageId, target.userIds);
+    if (refused.length > 0)
+      throw new SendError("permanent", `Lark refused to urge ${refused.join(", ")} (not in the chat?)`);
+    return { messageId: target.messageId };
   }
 
   // Every send and card update carries the tenant token.

@@ -33,6 +33,11 @@ export interface LarkApi {
   patchCard(messageId: string, card: Record<string, unknown>): Promise<void>;
   /** Replaces the clicked card with the callback's token (30 min, 2 uses, only after the callback answered). */
   updateCardByToken(cardToken: string, card: Record<string, unknown>): Promise<void>;
+  /**
+   * Buzzes these users (open_ids, members of the message's chat) in the app about a message the bot sent;
+   * returns the ids Lark refused.
+   */
+  urgentApp(messageId: string, openIds: readonly string[]): Promise<string[]>;
 }
 
 interface LarkAnswer {
@@ -164,6 +169,12 @@ export function createLarkApi({ config, fetch, now }: LarkApiDeps): LarkApi {
     async patchCard(messageId, card) {
       const path = `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}`;
       await call("card update", "PATCH", path, { content: JSON.stringify(card) });
+    },
+    async urgentApp(messageId, openIds) {
+      const path = `/open-apis/im/v1/messages/${encodeURIComponent(messageId)}/urgent_app?user_id_type=open_id`;
+      const body = await call("urgent", "PATCH", path, { user_id_list: openIds });
+      const invalid = (body.data as { invalid_user_id_list?: unknown } | undefined)?.invalid_user_id_list;
+      return Array.isArray(invalid) ? invalid.filter((id): id is string => typeof id === "string") : [];
     },
     async updateCardByToken(cardToken, card) {
       await call("delayed card update", "POST", "/open-apis/interactive/v1/card/update", {

@@ -86,7 +86,7 @@ export function createWeComAdapter(options: WeComAdapterOptions): PlatformAdapte
   const callsApp = (target: Target): boolean =>
     target.kind === "chat"
       ? target.chatKind !== "group"
-      : target.kind !== "webhook" && target.handle.channel === "app";
+      : target.kind !== "webhook" && target.kind !== "urgent" && target.handle.channel === "app";
 
   return {
     id: "wecom",
@@ -157,6 +157,8 @@ export function createWeComAdapter(options: WeComAdapterOptions): PlatformAdapte
           });
           return {};
         }
+        case "urgent":
+          throw new SendError("permanent", "wecom has no urgent notice");
       }
     },
   };

@@ -68,6 +68,13 @@ describe("parseEnv", () => {
     expect(config.incomplete).toEqual([]);
   });
 
+  it("keeps urgent notices off unless OPS_URGENT is on, and names any other value", () => {
+    expect(parseEnv({}).urgent).toBeUndefined();
+    expect(parseEnv({ OPS_URGENT: "off" }).urgent).toBeUndefined();
+    expect(parseEnv({ OPS_URGENT: " ON " }).urgent).toBe(true);
+    expect(() => parseEnv({ OPS_URGENT: "yes" })).toThrow(/OPS_URGENT/);
+  });
+
   describe("long connections (*_TRANSPORT)", () => {
     const lark = { LARK_APP_ID: "cli_a1b2c3d4e5f60718", LARK_APP_SECRET: "s", LARK_VERIFICATION_TOKEN: "v" };
     const dingtalk = { DINGTALK_CLIENT_ID: "c", DINGTALK_CLIENT_SECRET: "s", DINGTALK_ROBOT_CODE: "r" };

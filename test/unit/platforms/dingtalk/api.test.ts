@@ -1,7 +1,7 @@
 // The DingTalk send path over real HTTP against the fake: tokens, reply routes, cards and error mapping.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Card, OutboundMessage } from "../../../../src/chat/card.ts";
-import type { InboundMessage, ReplyHandle } from "../../../../src/chat/events.ts";
+import type { InboundMessage, ReplyHandle, Target } from "../../../../src/chat/events.ts";
 import { markup } from "../../../../src/chat/rich-text.ts";
 import type { DingTalkConfig } from "../../../../src/config/parse-env.ts";
 import { createDingTalkAdapter } from "../../../../src/platforms/dingtalk/adapter.ts";
@@ -353,5 +353,39 @@ describe("updates without a template", () => {
     );
     expect(fake.delivered[0]?.path).toBe("/robot/sendBySession?session=session-1");
     expect(fake.delivered[0]?.body).toMatchObject({ msgtype: "actionCard" });
+  });
+});
+
+describe("urgent notices (DING)", () => {
+  const urgentTarget: Target = { kind: "urgent", platform: "dingtalk", userIds: ["boss1", "boss2"] };
+
+  it("sends one in-app DING to every receiver with the card's title and fields as its text", async () => {
+    const result = await adapterWith().send(urgentTarget, { type: "card", card: CARD }, "urgent:k");
+    expect(result.messageId).toMatch(/^ding-/);
+    expect(fake.delivered.map((d) => [d.path, d.body])).toEqual([
+      [
+        "/v1.0/robot/ding/send",
+        {
+          robotCode: CREDENTIALS.robotCode,
+          remindType: 1,
+          receiverUserIdList: ["boss1", "boss2"],
+          content: "确认订单 O-20261126-001\n客户: ACME",
+        },
+      ],
+    ]);
+  });
+
+  it("backs off on DingTalk's per-robot throttle and gives up on a missing DING quota", async () => {
+    fake.fail({ count: 1, status: 400, body: { code: "toomuch.msg", message: "send too fast" } });
+    const throttled = await adapterWith()
+      .send(urgentTarget, TEXT, "urgent:k")
+      .catch((error: unknown) => error);
+    expect(throttled).toBeInstanceOf(SendError);
+    expect((throttled as SendError).kind).toBe("rate_limited");
+    fake.fail({ count: 1, status: 400, body: { code: "ding.serverquota.insufficient", message: "quota" } });
+    const noQuota = await adapterWith()
+      .send(urgentTarget, TEXT, "urgent:k")
+      .catch((error: unknown) => error);
+    expect((noQuota as SendError).kind).toBe("permanent");
   });
 });
