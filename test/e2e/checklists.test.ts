@@ -153,7 +153,7 @@ describe("/checklist on WeCom", () => {
   });
 
   it("robot: adds a system area with its two checks, and retires an area", async () => {
-    await area.withRole("wecom", "lisi", "admin");
+    await area.withRole("wecom", "zhangsan", "admin");
     expect(
       await sendWeComBotMessage(
         area.h,

@@ -62,7 +62,7 @@ describe("targets per department in /kpi", () => {
   });
 
   it("WeCom robot: in Chinese the cause is the Chinese command", async () => {
-    await area.withRole("wecom", "lisi", "manager");
+    await area.withRole("wecom", "zhangsan", "manager");
     expect(
       await sendWeComBotMessage(
         area.h,

@@ -10,8 +10,7 @@ import { sweepOverdue } from "../../src/domain/alerts/sweep.ts";
 import { completeOrder, confirmOrder, draftOrder } from "../../src/domain/orders/index.ts";
 import type { Role } from "../../src/domain/people/role.ts";
 import { useAreaTest } from "../helpers/e2e-area.ts";
-import { sendDingTalkMessage, sendWeComAppMessage } from "../helpers/e2e-harness.ts";
-import { sendWeComBotMessage } from "../helpers/wecom-bot-message.ts";
+import { sendDingTalkMessage, sendWeComAppMessage, sendWeComBotMessage } from "../helpers/e2e-harness.ts";
 
 const TIMEZONE = "Asia/Shanghai";
 const area = useAreaTest({

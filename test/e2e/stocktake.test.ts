@@ -24,8 +24,7 @@ import { closeStocktake, countStocktakeLine, startStocktake } from "../../src/do
 import { completeTask } from "../../src/domain/tasks/changes.ts";
 import { stocktakeMonthEndJob } from "../../src/jobs/stocktake-month-end.ts";
 import { useAreaTest } from "../helpers/e2e-area.ts";
-import { sendDingTalkMessage, sendWeComAppMessage } from "../helpers/e2e-harness.ts";
-import { sendWeComBotMessage } from "../helpers/wecom-bot-message.ts";
+import { sendDingTalkMessage, sendWeComAppMessage, sendWeComBotMessage } from "../helpers/e2e-harness.ts";
 
 const TIMEZONE = "Asia/Shanghai";
 const ALERT_GROUP = "oc_stock_alerts";
