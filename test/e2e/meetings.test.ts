@@ -3,7 +3,6 @@
 // move the order's due date by the delay rules, actions as tasks; and an unanswered alert as the ladder has it.
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { alertNotice } from "../../commands/alerts/cards.ts";
 import {
   alerts,
   auditLog,
@@ -14,7 +13,6 @@ import {
   subscriptions,
   tasks,
 } from "../../src/db/schema/index.ts";
-import { sweepOverdue } from "../../src/domain/alerts/sweep.ts";
 import { useAreaTest } from "../helpers/e2e-area.ts";
 import { sendDingTalkMessage, sendWeComAppMessage, sendWeComBotMessage } from "../helpers/e2e-harness.ts";
 import { tableStates } from "../helpers/table-state.ts";
@@ -41,12 +39,6 @@ async function subscribeAlerts(chatId: string): Promise<void> {
     .values({ platform: "lark", chatId, topic: "alerts", createdAt: now });
 }
 
-const sweep = (at: Date) =>
-  sweepOverdue(
-    { db: area.database.db, outbox: area.h.services.outbox, timezone: "Asia/Shanghai", draw: alertNotice },
-    at,
-  );
-
 const deliveredTo = (receiver: string, prefix: string) =>
   area.fakes.lark.delivered.filter((delivery) => {
     const body = delivery.body as { uuid?: string; receive_id?: string };
@@ -58,7 +50,7 @@ describe("/meeting on Lark", () => {
     const boss = await area.withRole("lark", "ou_boss", "manager");
     await subscribeAlerts("oc_ops");
     await confirmedOrder(area.database, ORDER, "2026-11-20", boss);
-    await sweep(area.h.clock.now());
+    await area.sweep(area.h.clock.now());
     const [notice] = deliveredTo("oc_ops", `alert:order:${ORDER}:review:0`);
     expect(JSON.stringify(notice?.body)).toContain("Schedule meeting");
     const [alert] = await area.database.db.select().from(alerts).where(eq(alerts.entity, ORDER));
@@ -148,9 +140,9 @@ describe("/meeting on Lark", () => {
     await confirmedOrder(area.database, ORDER, "2026-11-20", boss);
     // 2 days late: overdue, to the group; escalated to the managers after 1 working day unanswered.
     await confirmedOrder(area.database, "O-20261110-002", "2026-11-24", boss);
-    await sweep(area.h.clock.now());
+    await area.sweep(area.h.clock.now());
     // Friday 10:00, one working day on.
-    await sweep(new Date("2026-11-27T02:00:00Z"));
+    await area.sweep(new Date("2026-11-27T02:00:00Z"));
     const rows = await area.database.db.select().from(alerts);
     const state = rows.map(({ entity, level, closedReason, ackedAt }) => ({
       entity,

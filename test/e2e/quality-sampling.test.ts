@@ -4,9 +4,7 @@
 // metrics in /kpi and as targets, and refusals that name the mistake and change nothing.
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { alertNotice } from "../../commands/alerts/cards.ts";
 import { alerts, auditLog, chats, lotSamples, lots, subscriptions } from "../../src/db/schema/index.ts";
-import { sweepOverdue } from "../../src/domain/alerts/sweep.ts";
 import { completeOrder, confirmOrder, draftOrder } from "../../src/domain/orders/index.ts";
 import type { Role } from "../../src/domain/people/role.ts";
 import { useAreaTest } from "../helpers/e2e-area.ts";
@@ -50,13 +48,6 @@ async function subscribeAlerts(chatId: string): Promise<void> {
   await area.database.db
     .insert(subscriptions)
     .values({ platform: "lark", chatId, topic: "alerts", createdAt: now });
-}
-
-async function sweep(): Promise<void> {
-  await sweepOverdue(
-    { db: area.database.db, outbox: area.h.services.outbox, timezone: TIMEZONE, draw: alertNotice },
-    area.h.clock.now(),
-  );
 }
 
 /** The outbox rows of quality alerts that went out (Lark's uuid is a digest of such long keys). */
@@ -169,8 +160,8 @@ describe("/qc and /lot release on Lark", () => {
     expect(area.lastLark()).toContain("is rejected");
     expect((await lotRows())[0]).toMatchObject({ sampled: 99, defects: 2, status: "rejected" });
 
-    await sweep();
-    await sweep();
+    await area.sweep();
+    await area.sweep();
     const sent = await qualityAlertsSent();
     expect(sent.map((row) => row.idempotencyKey)).toEqual([
       "alert:quality:L-20261126-001:finding:0:lark:oc_quality_alerts",

@@ -4,7 +4,6 @@
 // and the month-end job on a working day, a make-up Saturday, and when the month ends on a weekend or a holiday.
 import { and, asc, eq, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { alertNotice } from "../../commands/alerts/cards.ts";
 import {
   alerts,
   auditLog,
@@ -17,7 +16,6 @@ import {
   tasks,
 } from "../../src/db/schema/index.ts";
 import type { Actor } from "../../src/domain/actor.ts";
-import { sweepOverdue } from "../../src/domain/alerts/sweep.ts";
 import { defineStockItem, recordStockMovement } from "../../src/domain/stock/changes.ts";
 import { parseQuantity } from "../../src/domain/stock/quantity.ts";
 import { closeStocktake, countStocktakeLine, startStocktake } from "../../src/domain/stocktake/sessions.ts";
@@ -78,13 +76,6 @@ async function subscribeAlerts(): Promise<void> {
 
 const onHand = async (sku: string) =>
   (await area.database.db.select().from(stockItems).where(eq(stockItems.sku, sku)))[0]?.onHand;
-
-async function sweep(): Promise<void> {
-  await sweepOverdue(
-    { db: area.database.db, outbox: area.h.services.outbox, timezone: TIMEZONE, draw: alertNotice },
-    area.h.clock.now(),
-  );
-}
 
 const sentKeys = async (prefix: string) =>
   (
@@ -191,8 +182,8 @@ describe("/count on Lark", () => {
     expect(recounts[0]?.title).toContain("Recount P1");
     expect(recounts[1]?.title).toContain("Recount P3");
 
-    await sweep();
-    await sweep();
+    await area.sweep();
+    await area.sweep();
     expect(await sentKeys("alert:stocktake:")).toEqual([
       `alert:stocktake:S-20261126-001:error:0:lark:${ALERT_GROUP} sent`,
     ]);
@@ -203,7 +194,7 @@ describe("/count on Lark", () => {
 
     // The alert ends when the recounts are done.
     for (const task of recounts) await completeTask(area.database.db, actor(keeper), task.number);
-    await sweep();
+    await area.sweep();
     const [alert] = await area.database.db.select().from(alerts).where(eq(alerts.kind, "stocktake"));
     expect(alert?.closedReason).toBe("cleared");
   });
@@ -343,7 +334,7 @@ describe("the stocktake-month-end job", () => {
       counted: milli("10"),
     });
     await closeStocktake(area.database.db, actor(keeper, at), count.number, { timezone: TIMEZONE });
-    await sweep();
+    await area.sweep();
     const [alert] = await area.database.db
       .select()
       .from(alerts)

@@ -1,12 +1,17 @@
 // One area's end-to-end file in a line: a database and the fake platforms per file, a fresh harness per test,
 // and the moves every area's tests make (a person with a role, a signed Lark message, the last Lark reply).
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
+import { alertNotice } from "../../commands/alerts/cards.ts";
 import type { Database } from "../../src/db/database.ts";
+import { sweepOverdue } from "../../src/domain/alerts/sweep.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
 import type { Role } from "../../src/domain/people/role.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "./database.ts";
 import { type Channel, createHarness, type Fakes, type Harness, LARK, startFakes } from "./e2e-harness.ts";
 import { type LarkMentionSpec, larkCardAction, larkMessageEvent, signLarkRequest } from "./lark-signer.ts";
+
+/** The business timezone the area tests run in (the harness's default OPS_TIMEZONE). */
+const TIMEZONE = "Asia/Shanghai";
 
 export interface AreaTestOptions {
   /** Starts every message id of the file, so ids never collide between files sharing a database. */
@@ -48,6 +53,11 @@ export interface AreaTest {
   lastLark(): string;
   /** The content of the last reply the fake Lark received (the message's own JSON, not escaped again). */
   lastLarkContent(): string;
+  /**
+   * Runs the overdue sweep at `at` (default the clock's now) through this test's outbox, and waits for the notices
+   * it sends at once: a send left running would write into the next test's tables.
+   */
+  sweep(at?: Date): Promise<void>;
   /** Clicks a button carrying `value` on a card in a Lark chat, signed; resolves with the callback's answer as JSON text. */
   clickLark(value: Record<string, unknown>, click?: { operator?: string; chatId?: string }): Promise<string>;
 }
@@ -123,6 +133,13 @@ export function useAreaTest(options: AreaTestOptions): AreaTest {
       expect((await area.h.send("/webhooks/lark", { method: "POST", body, headers })).status).toBe(200);
       await area.h.settle();
       return id;
+    },
+    async sweep(at) {
+      const swept = await sweepOverdue(
+        { db: area.database.db, outbox: area.h.services.outbox, timezone: TIMEZONE, draw: alertNotice },
+        at ?? area.h.clock.now(),
+      );
+      await swept.sending;
     },
     lastLark: () => JSON.stringify(area.fakes.lark.delivered.at(-1)?.body ?? null),
     lastLarkContent: () =>

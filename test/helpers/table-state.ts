@@ -8,11 +8,15 @@ export interface TableState {
   digest: string;
 }
 
-/** The state of each table of the public schema, except `except`. */
+/**
+ * The state of each table of the public schema, except `except`. Leaving out the outbox leaves out the send
+ * budgets too: a reply's send spends them.
+ */
 export async function tableStates(
   database: Database,
-  except: readonly string[] = [],
+  excepted: readonly string[] = [],
 ): Promise<Record<string, TableState>> {
+  const except = excepted.includes("outbox") ? [...excepted, "send_budgets"] : excepted;
   const listed = await database.db.execute(
     sql`select tablename from pg_tables where schemaname = 'public' order by tablename`,
   );
