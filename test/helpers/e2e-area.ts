@@ -7,6 +7,7 @@ import type { Role } from "../../src/domain/people/role.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "./database.ts";
 import { type Channel, createHarness, type Fakes, type Harness, LARK, startFakes } from "./e2e-harness.ts";
 import { type LarkMentionSpec, larkCardAction, larkMessageEvent, signLarkRequest } from "./lark-signer.ts";
+import { need } from "./need.ts";
 
 export interface AreaTestOptions {
   /** Starts every message id of the file, so ids never collide between files sharing a database. */
@@ -145,9 +146,4 @@ export function useAreaTest(options: AreaTestOptions): AreaTest {
     },
   };
   return area;
-}
-
-function need<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`the ${what} is used outside a test`);
-  return value;
 }
