@@ -8,7 +8,7 @@ import {
   defineCommand,
   UserError,
 } from "../../src/bot/index.ts";
-import { usageLine } from "../../src/bot/usage.ts";
+import { usageSentence } from "../../src/bot/usage.ts";
 import type { InboundMessage } from "../../src/chat/events.ts";
 import type { Language } from "../../src/chat/language.ts";
 import { alertFacts } from "../../src/domain/alerts/store.ts";
@@ -23,6 +23,7 @@ import { TaskRefused } from "../../src/domain/tasks/refusal.ts";
 import { ALERT_ACTIONS, alertCard } from "../alerts/cards.ts";
 import type { CommandDeps } from "../deps.ts";
 import { accountNamed, leadingMentions, mentionedPerson } from "../mentioned-names.ts";
+import { personMentioned } from "../mentioned-people.ts";
 import { orderUserError } from "../orders/refusals.ts";
 import { taskRefusalText } from "../tasks/cards.ts";
 import {
@@ -126,13 +127,7 @@ export function createMeetingCommands(deps: CommandDeps): { commands: Command[];
       const account = accountNamed(name, event.mentions);
       if (!account)
         throw bad(`无法识别 @${name}: 请写 @用户ID`, `cannot tell who @${name} is: write @userid`, NEW_USAGE);
-      const person = await people.forContact({
-        platform: event.platform,
-        userId: account.id,
-        name: account.name,
-        bootstrapAdmin: false,
-        now: at,
-      });
+      const person = await personMentioned(people, account, event, at);
       attendees.set(person.personId, { personId: person.personId, name: person.name });
     }
     return [...attendees.values()];
@@ -223,16 +218,13 @@ export function createMeetingCommands(deps: CommandDeps): { commands: Command[];
       roles: MEETING_ORGANISERS,
       args: ACTION_ARGS,
       handler: async ({ args, event, actor, language, reply }) => {
-        const usage = (lang: Language) =>
-          `${lang === "zh" ? "用法" : "usage"}: ${usageLine(lang === "zh" ? "会议 行动" : "meeting action", ACTION_ARGS, lang)}`;
-        const account = mentionedPerson(args.owner, event, usage);
-        const owner = await people.forContact({
-          platform: event.platform,
-          userId: account.id,
-          name: account.name,
-          bootstrapAdmin: false,
-          now: actor.at,
-        });
+        const usage = usageSentence({ zh: "会议 行动", en: "meeting action" }, ACTION_ARGS);
+        const owner = await personMentioned(
+          people,
+          mentionedPerson(args.owner, event, usage),
+          event,
+          actor.at,
+        );
         const number = args.meetingNo.toUpperCase();
         await explained(() =>
           meetings.action(actor, number, {

@@ -7,7 +7,7 @@ import {
   defineCommand,
   UserError,
 } from "../../src/bot/index.ts";
-import { usageLine } from "../../src/bot/usage.ts";
+import { usageSentence } from "../../src/bot/usage.ts";
 import type { ActionResult } from "../../src/chat/card.ts";
 import type { Language } from "../../src/chat/language.ts";
 import { localDateOf } from "../../src/domain/calendar/local-time.ts";
@@ -15,6 +15,7 @@ import { TaskRefused } from "../../src/domain/tasks/refusal.ts";
 import type { Task } from "../../src/domain/tasks/store.ts";
 import type { CommandDeps } from "../deps.ts";
 import { mentionedPerson } from "../mentioned-names.ts";
+import { personMentioned } from "../mentioned-people.ts";
 import { TASK_ACTIONS, type TaskCardClock, taskCard, taskListCard, taskRefusalText } from "./cards.ts";
 
 const TASKS = { zh: "待办", en: "Tasks" };
@@ -67,16 +68,13 @@ export function createTaskCommands(deps: CommandDeps): { commands: Command[]; ac
       },
       args: TASK_NEW_ARGS,
       handler: async ({ args, event, actor, language, reply }) => {
-        const usage = (lang: Language) =>
-          `${lang === "zh" ? "用法" : "usage"}: ${usageLine(lang === "zh" ? "待办 新建" : "task new", TASK_NEW_ARGS, lang)}`;
-        const account = mentionedPerson(args.owner, event, usage);
-        const owner = await people.forContact({
-          platform: event.platform,
-          userId: account.id,
-          name: account.name,
-          bootstrapAdmin: false,
-          now: actor.at,
-        });
+        const usage = usageSentence({ zh: "待办 新建", en: "task new" }, TASK_NEW_ARGS);
+        const owner = await personMentioned(
+          people,
+          mentionedPerson(args.owner, event, usage),
+          event,
+          actor.at,
+        );
         const task = await explained(
           () =>
             tasks.create(actor, {
