@@ -26,6 +26,7 @@ import { accountNamed, leadingMentions, mentionedPerson } from "../mentioned-nam
 import { personMentioned } from "../mentioned-people.ts";
 import { orderUserError } from "../orders/refusals.ts";
 import { taskRefusalText } from "../tasks/cards.ts";
+import { TASK_NEW_ARGS } from "../tasks/commands.ts";
 import {
   type MeetingCardClock,
   meetingCard,
@@ -45,12 +46,7 @@ const meetingNo = arg.text({
   example: "M-20261207-001",
 });
 
-const ACTION_ARGS = {
-  meetingNo,
-  title: arg.rest({ label: { zh: "事项", en: "title" } }),
-  owner: arg.text({ label: { zh: "@负责人", en: "@owner" } }),
-  due: arg.date({ label: { zh: "截止日期", en: "due date" } }),
-} as const;
+const ACTION_ARGS = { meetingNo, ...TASK_NEW_ARGS } as const;
 
 const NEW_USAGE = {
   zh: "用法: /会议 新建 <订单号|评审|议题…> <YYYY-MM-DD HH:MM> @参会人…",

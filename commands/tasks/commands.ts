@@ -26,7 +26,8 @@ const taskNo = arg.text({
   example: "T-20261126-001",
 });
 
-const TASK_NEW_ARGS = {
+/** What makes a task: also what an action of a meeting is made of. */
+export const TASK_NEW_ARGS = {
   title: arg.rest({ label: { zh: "事项", en: "title" } }),
   owner: arg.text({ label: { zh: "@负责人", en: "@owner" } }),
   due: arg.date({ label: { zh: "截止日期", en: "due date" } }),
