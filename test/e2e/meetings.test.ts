@@ -4,16 +4,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { alertNotice } from "../../commands/alerts/cards.ts";
-import {
-  alerts,
-  auditLog,
-  chats,
-  meetings,
-  orderDelays,
-  orders,
-  subscriptions,
-  tasks,
-} from "../../src/db/schema/index.ts";
+import { alerts, auditLog, meetings, orderDelays, orders, tasks } from "../../src/db/schema/index.ts";
 import { sweepOverdue } from "../../src/domain/alerts/sweep.ts";
 import { useAreaTest } from "../helpers/e2e-area.ts";
 import { sendDingTalkMessage, sendWeComAppMessage, sendWeComBotMessage } from "../helpers/e2e-harness.ts";
@@ -31,16 +22,6 @@ const area = useAreaTest({
 });
 const ORDER = "O-20261110-001";
 
-async function subscribeAlerts(chatId: string): Promise<void> {
-  const now = area.h.clock.now();
-  await area.database.db
-    .insert(chats)
-    .values({ platform: "lark", chatId, kind: "group", createdAt: now, updatedAt: now });
-  await area.database.db
-    .insert(subscriptions)
-    .values({ platform: "lark", chatId, topic: "alerts", createdAt: now });
-}
-
 const sweep = (at: Date) =>
   sweepOverdue(
     { db: area.database.db, outbox: area.h.services.outbox, timezone: "Asia/Shanghai", draw: alertNotice },
@@ -56,7 +37,7 @@ const deliveredTo = (receiver: string, prefix: string) =>
 describe("/meeting on Lark", () => {
   it("Schedule meeting on a late order's alert, the meeting acknowledges it, tells the attendees; minutes and actions", async () => {
     const boss = await area.withRole("lark", "ou_boss", "manager");
-    await subscribeAlerts("oc_ops");
+    await area.subscribeLarkAlerts("oc_ops");
     await confirmedOrder(area.database, ORDER, "2026-11-20", boss);
     await sweep(area.h.clock.now());
     const [notice] = deliveredTo("oc_ops", `alert:order:${ORDER}:review:0`);
@@ -143,7 +124,7 @@ describe("/meeting on Lark", () => {
 
   it("an order's alert nobody schedules a meeting for goes on as the ladder has it", async () => {
     const boss = await area.withRole("lark", "ou_boss", "manager");
-    await subscribeAlerts("oc_ops");
+    await area.subscribeLarkAlerts("oc_ops");
     // More than 5 days late: the review goes to the managers at once and repeats; it escalates no further.
     await confirmedOrder(area.database, ORDER, "2026-11-20", boss);
     // 2 days late: overdue, to the group; escalated to the managers after 1 working day unanswered.
