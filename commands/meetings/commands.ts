@@ -22,11 +22,11 @@ import { MEETING_SUGGESTED_TIME } from "../../src/domain/policy.ts";
 import { TaskRefused } from "../../src/domain/tasks/refusal.ts";
 import { ALERT_ACTIONS, alertCard } from "../alerts/cards.ts";
 import type { CommandDeps } from "../deps.ts";
-import { accountNamed, leadingMentions, mentionedPerson } from "../mentioned-names.ts";
+import { accountNamed, leadingMentions } from "../mentioned-names.ts";
 import { personMentioned } from "../mentioned-people.ts";
 import { orderUserError } from "../orders/refusals.ts";
 import { taskRefusalText } from "../tasks/cards.ts";
-import { TASK_NEW_ARGS } from "../tasks/commands.ts";
+import { TASK_NEW_ARGS, typedTask } from "../tasks/typed-task.ts";
 import {
   type MeetingCardClock,
   meetingCard,
@@ -215,22 +215,9 @@ export function createMeetingCommands(deps: CommandDeps): { commands: Command[];
       args: ACTION_ARGS,
       handler: async ({ args, event, actor, language, reply }) => {
         const usage = usageSentence({ zh: "会议 行动", en: "meeting action" }, ACTION_ARGS);
-        const owner = await personMentioned(
-          people,
-          mentionedPerson(args.owner, event, usage),
-          event,
-          actor.at,
-        );
+        const typed = await typedTask(people, args, event, actor.at, usage);
         const number = args.meetingNo.toUpperCase();
-        await explained(() =>
-          meetings.action(actor, number, {
-            title: args.title,
-            ownerPersonId: owner.personId,
-            due: args.due,
-            chat: { platform: event.platform, chatId: event.chat.id },
-            timezone,
-          }),
-        );
+        await explained(() => meetings.action(actor, number, { ...typed, timezone }));
         const meeting = await meetings.find(number);
         if (!meeting) throw new Error(`meeting ${number} vanished after its action was added`);
         return reply.card(

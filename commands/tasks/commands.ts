@@ -14,9 +14,8 @@ import { localDateOf } from "../../src/domain/calendar/local-time.ts";
 import { TaskRefused } from "../../src/domain/tasks/refusal.ts";
 import type { Task } from "../../src/domain/tasks/store.ts";
 import type { CommandDeps } from "../deps.ts";
-import { mentionedPerson } from "../mentioned-names.ts";
-import { personMentioned } from "../mentioned-people.ts";
 import { TASK_ACTIONS, type TaskCardClock, taskCard, taskListCard, taskRefusalText } from "./cards.ts";
+import { TASK_NEW_ARGS, typedTask } from "./typed-task.ts";
 
 const TASKS = { zh: "待办", en: "Tasks" };
 
@@ -25,13 +24,6 @@ const taskNo = arg.text({
   pattern: /^[Tt]-\d{8}-\d{3,}$/,
   example: "T-20261126-001",
 });
-
-/** What makes a task: also what an action of a meeting is made of. */
-export const TASK_NEW_ARGS = {
-  title: arg.rest({ label: { zh: "事项", en: "title" } }),
-  owner: arg.text({ label: { zh: "@负责人", en: "@owner" } }),
-  due: arg.date({ label: { zh: "截止日期", en: "due date" } }),
-} as const;
 
 export function createTaskCommands(deps: CommandDeps): { commands: Command[]; actions: Action[] } {
   const { tasks, people } = deps.services;
@@ -70,22 +62,9 @@ export function createTaskCommands(deps: CommandDeps): { commands: Command[]; ac
       args: TASK_NEW_ARGS,
       handler: async ({ args, event, actor, language, reply }) => {
         const usage = usageSentence({ zh: "待办 新建", en: "task new" }, TASK_NEW_ARGS);
-        const owner = await personMentioned(
-          people,
-          mentionedPerson(args.owner, event, usage),
-          event,
-          actor.at,
-        );
+        const typed = await typedTask(people, args, event, actor.at, usage);
         const task = await explained(
-          () =>
-            tasks.create(actor, {
-              title: args.title,
-              ownerPersonId: owner.personId,
-              due: args.due,
-              source: { type: "command", id: event.messageId },
-              chat: { platform: event.platform, chatId: event.chat.id },
-              timezone,
-            }),
+          () => tasks.create(actor, { ...typed, source: { type: "command", id: event.messageId }, timezone }),
           usage,
         );
         return reply.card(taskCard(task, clockFor(language)));
