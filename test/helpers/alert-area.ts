@@ -1,6 +1,6 @@
 // One alert-sweeping integration file in a line: a database per file and, per test, emptied tables, a recorder of
 // what the platforms were sent, a bot instance on its manual clock and the managers' alert group subscribed.
-import { afterAll, beforeAll, beforeEach } from "vitest";
+import { beforeEach } from "vitest";
 import type { Actor } from "../../src/domain/actor.ts";
 import type { Role } from "../../src/domain/people/role.ts";
 import {
@@ -9,7 +9,7 @@ import {
   startInstance,
   subscribeAlertGroup,
 } from "../integration/alerts/support.ts";
-import { openTestDatabase, type TestDatabase, truncateAll } from "./database.ts";
+import { type TestDatabase, useTestDatabase } from "./database.ts";
 import { need } from "./need.ts";
 
 export interface AlertAreaOptions {
@@ -29,19 +29,12 @@ export interface AlertArea {
 
 /** Registers the file's hooks and returns live accessors; a file's own `beforeEach` runs after this one. */
 export function useAlertArea(options: AlertAreaOptions): AlertArea {
-  let database: TestDatabase | undefined;
+  const area = useTestDatabase();
   let sent: Sent[] = [];
   let bot: Instance | undefined;
 
-  beforeAll(async () => {
-    database = await openTestDatabase();
-  });
-  afterAll(async () => {
-    await database?.close();
-  });
   beforeEach(async () => {
-    const db = need(database, "database");
-    await truncateAll(db);
+    const db = area.database;
     sent = [];
     bot = startInstance(db, sent, options.start);
     await subscribeAlertGroup(db, options.subscribedAt ?? options.start);
@@ -49,7 +42,7 @@ export function useAlertArea(options: AlertAreaOptions): AlertArea {
 
   return {
     get database() {
-      return need(database, "database");
+      return area.database;
     },
     get sent() {
       return sent;
