@@ -27,27 +27,19 @@ const CHECKLISTS = { zh: "检查清单", en: "Checklists" };
 const EDITORS: readonly Role[] = ["manager", "admin"];
 
 /** The two checks every system starts with: can it be reached, are its data in sync. */
-const SYSTEM_ITEMS: (ItemSpec & { code: string })[] = [
-  {
-    code: "reachable",
-    kind: "check",
-    labelZh: "可访问",
-    labelEn: "Reachable",
-    unit: null,
-    min: null,
-    max: null,
-    safety: false,
-  },
-  {
-    code: "in_sync",
-    kind: "check",
-    labelZh: "数据同步",
-    labelEn: "Data in sync",
-    unit: null,
-    min: null,
-    max: null,
-    safety: false,
-  },
+const systemCheck = (code: string, labelZh: string, labelEn: string): ItemSpec & { code: string } => ({
+  code,
+  kind: "check",
+  labelZh,
+  labelEn,
+  unit: null,
+  min: null,
+  max: null,
+  safety: false,
+});
+const SYSTEM_ITEMS = [
+  systemCheck("reachable", "可访问", "Reachable"),
+  systemCheck("in_sync", "数据同步", "Data in sync"),
 ];
 
 function refusalText(refusal: ChecklistRefusal, language: Language): string {
@@ -99,8 +91,25 @@ export function createChecklistCommands(deps: CommandDeps): { commands: Command[
     return checklistCard(area, language, headline[language]);
   }
 
+  /** The card after a change of items: the item and the checklist's new version in its headline. */
+  const itemChangedCard = (
+    { area, version }: { area: string; version: number },
+    key: string,
+    language: Language,
+    done: Bilingual,
+  ) =>
+    changedCard(area, language, {
+      zh: `已${done.zh}项目 ${key}, 清单为第 ${version} 版`,
+      en: `${done.en} ${key}: the checklist is now version ${version}`,
+    });
+
   const areaArg = arg.text({ label: { zh: "区域", en: "area" } });
   const keyArg = arg.text({ label: { zh: "项目键", en: "key" } });
+  const itemSpecArgs = {
+    area: areaArg,
+    key: keyArg,
+    spec: arg.rest({ label: { zh: "读数或检查", en: "range-or-check" } }),
+  };
 
   const show = defineCommand({
     id: "checklist",
@@ -229,22 +238,13 @@ export function createChecklistCommands(deps: CommandDeps): { commands: Command[
       en: "warehouse pressure range 0.2 0.6 MPa 气压/Pressure",
     },
     roles: EDITORS,
-    args: {
-      area: areaArg,
-      key: keyArg,
-      spec: arg.rest({ label: { zh: "读数或检查", en: "range-or-check" } }),
-    },
+    args: itemSpecArgs,
     async handler({ args, actor, language, reply }) {
       const usage = itemUsage({ zh: "新增", en: "add" });
       const key = itemKey(args.key, usage);
       const spec = parseItemSpec(args.spec, undefined, usage);
-      const { area, version } = await explained(() => checklists.addItem(args.area, key, spec, actor));
-      return reply.card(
-        await changedCard(area, language, {
-          zh: `已新增项目 ${key}, 清单为第 ${version} 版`,
-          en: `Added ${key}: the checklist is now version ${version}`,
-        }),
-      );
+      const changed = await explained(() => checklists.addItem(args.area, key, spec, actor));
+      return reply.card(await itemChangedCard(changed, key, language, { zh: "新增", en: "Added" }));
     },
   });
 
@@ -258,24 +258,15 @@ export function createChecklistCommands(deps: CommandDeps): { commands: Command[
     },
     example: { zh: "仓库 temperature 读数 16 28 °C", en: "warehouse temperature range 16 28 °C" },
     roles: EDITORS,
-    args: {
-      area: areaArg,
-      key: keyArg,
-      spec: arg.rest({ label: { zh: "读数或检查", en: "range-or-check" } }),
-    },
+    args: itemSpecArgs,
     async handler({ args, actor, language, reply }) {
       const usage = itemUsage({ zh: "修改", en: "change" });
       const key = itemKey(args.key, usage);
       // A typing mistake is found inside the change's transaction: it rolls back and nothing changes.
-      const { area, version } = await explained(() =>
+      const changed = await explained(() =>
         checklists.changeItem(args.area, key, (current) => parseItemSpec(args.spec, current, usage), actor),
       );
-      return reply.card(
-        await changedCard(area, language, {
-          zh: `已修改项目 ${key}, 清单为第 ${version} 版`,
-          en: `Changed ${key}: the checklist is now version ${version}`,
-        }),
-      );
+      return reply.card(await itemChangedCard(changed, key, language, { zh: "修改", en: "Changed" }));
     },
   });
 
@@ -295,13 +286,8 @@ export function createChecklistCommands(deps: CommandDeps): { commands: Command[
         zh: "/清单 项目 停用 <区域> <项目键>",
         en: "/checklist item retire <area> <key>",
       });
-      const { area, version } = await explained(() => checklists.retireItem(args.area, key, actor));
-      return reply.card(
-        await changedCard(area, language, {
-          zh: `已停用项目 ${key}, 清单为第 ${version} 版`,
-          en: `Retired ${key}: the checklist is now version ${version}`,
-        }),
-      );
+      const changed = await explained(() => checklists.retireItem(args.area, key, actor));
+      return reply.card(await itemChangedCard(changed, key, language, { zh: "停用", en: "Retired" }));
     },
   });
 

@@ -7,22 +7,18 @@ import {
   defineCommand,
   UserError,
 } from "../../src/bot/index.ts";
-import type { ChatRef } from "../../src/chat/events.ts";
 import type { Language } from "../../src/chat/language.ts";
-import type { Actor } from "../../src/domain/actor.ts";
 import { addDays, localDateOf, startOfLocalDay } from "../../src/domain/calendar/local-time.ts";
 import { createWorkingCalendar } from "../../src/domain/calendar/working-calendar.ts";
 import {
   evaluateChecklist,
   type InspectionArea,
-  type ItemResult,
   splitTypedValues,
   valuesInChecklistOrder,
 } from "../../src/domain/inspections/checklist.ts";
 import type { CommandDeps } from "../deps.ts";
 import {
   areaListCard,
-  findingAlertCard,
   INSPECTION_OPEN_ACTION,
   INSPECTION_SUBMIT_ACTION,
   inspectionFormCard,
@@ -30,6 +26,7 @@ import {
   typedUsage,
 } from "./cards.ts";
 import { problemsRefusal as refusal } from "./problems.ts";
+import { submitChecklist } from "./submit.ts";
 
 const INSPECTIONS = { zh: "巡检", en: "Inspections" };
 
@@ -67,23 +64,6 @@ export const createInspectionCommands = (deps: CommandDeps): { commands: Command
     return areaListCard(areas, done, language, calendar.isWorkingDay(today).provisional);
   }
 
-  interface Submitted {
-    area: InspectionArea;
-    results: ItemResult[];
-    actor: Actor;
-    chat: ChatRef;
-    language: Language;
-  }
-
-  /** Stores the inspection (once per platform event), alerts on findings and answers with its summary. */
-  async function submit({ area, results, actor, chat, language }: Submitted) {
-    const { inspection } = await inspections.submit({ area, results, actor, timezone, chat }, (stored) => ({
-      type: "card",
-      card: findingAlertCard(stored, language, timezone),
-    }));
-    return inspection;
-  }
-
   const inspect = defineCommand({
     id: "inspect",
     group: INSPECTIONS,
@@ -113,7 +93,7 @@ export const createInspectionCommands = (deps: CommandDeps): { commands: Command
       }
       const evaluation = evaluateChecklist(area.items, values);
       if (!evaluation.ok) throw refusal(evaluation.problems, usage);
-      const inspection = await submit({
+      const inspection = await submitChecklist(deps, {
         area,
         results: evaluation.results,
         actor,
@@ -137,7 +117,7 @@ export const createInspectionCommands = (deps: CommandDeps): { commands: Command
       const area = await requireArea(id, true);
       const evaluation = evaluateChecklist(area.items, form);
       if (!evaluation.ok) throw refusal(evaluation.problems);
-      const inspection = await submit({
+      const inspection = await submitChecklist(deps, {
         area,
         results: evaluation.results,
         actor,

@@ -11,6 +11,7 @@ import {
 } from "../../src/domain/maintenance/equipment.ts";
 import { MAINTENANCE_AHEAD_DAYS } from "../../src/domain/policy.ts";
 import type { CommandDeps } from "../deps.ts";
+import { personMentioned } from "../mentioned-people.ts";
 
 const EQUIPMENT = { zh: "设备保养", en: "Maintenance" };
 const CODE = /^[A-Za-z0-9][A-Za-z0-9._\-/]{0,39}$/;
@@ -135,13 +136,7 @@ export function createMaintenanceCommands(deps: CommandDeps): { commands: Comman
       },
       async handler({ args, actor, event, language, reply }) {
         const owner = args.owner
-          ? await deps.services.people.forContact({
-              platform: event.platform,
-              userId: args.owner.id,
-              name: args.owner.name,
-              bootstrapAdmin: false,
-              now: actor.at,
-            })
+          ? await personMentioned(deps.services.people, args.owner, event, actor.at)
           : undefined;
         const ownerPersonId = owner?.personId;
         const item = await explained(() =>

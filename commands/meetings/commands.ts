@@ -8,7 +8,7 @@ import {
   defineCommand,
   UserError,
 } from "../../src/bot/index.ts";
-import { usageLine } from "../../src/bot/usage.ts";
+import { usageSentence } from "../../src/bot/usage.ts";
 import type { InboundMessage } from "../../src/chat/events.ts";
 import type { Language } from "../../src/chat/language.ts";
 import { alertFacts } from "../../src/domain/alerts/store.ts";
@@ -22,9 +22,11 @@ import { MEETING_SUGGESTED_TIME } from "../../src/domain/policy.ts";
 import { TaskRefused } from "../../src/domain/tasks/refusal.ts";
 import { ALERT_ACTIONS, alertCard } from "../alerts/cards.ts";
 import type { CommandDeps } from "../deps.ts";
-import { accountNamed, leadingMentions, mentionedPerson } from "../mentioned-names.ts";
+import { accountNamed, leadingMentions } from "../mentioned-names.ts";
+import { personMentioned } from "../mentioned-people.ts";
 import { orderUserError } from "../orders/refusals.ts";
 import { taskRefusalText } from "../tasks/cards.ts";
+import { TASK_NEW_ARGS, typedTask } from "../tasks/typed-task.ts";
 import {
   type MeetingCardClock,
   meetingCard,
@@ -44,12 +46,7 @@ const meetingNo = arg.text({
   example: "M-20261207-001",
 });
 
-const ACTION_ARGS = {
-  meetingNo,
-  title: arg.rest({ label: { zh: "事项", en: "title" } }),
-  owner: arg.text({ label: { zh: "@负责人", en: "@owner" } }),
-  due: arg.date({ label: { zh: "截止日期", en: "due date" } }),
-} as const;
+const ACTION_ARGS = { meetingNo, ...TASK_NEW_ARGS } as const;
 
 const NEW_USAGE = {
   zh: "用法: /会议 新建 <订单号|评审|议题…> <YYYY-MM-DD HH:MM> @参会人…",
@@ -126,13 +123,7 @@ export function createMeetingCommands(deps: CommandDeps): { commands: Command[];
       const account = accountNamed(name, event.mentions);
       if (!account)
         throw bad(`无法识别 @${name}: 请写 @用户ID`, `cannot tell who @${name} is: write @userid`, NEW_USAGE);
-      const person = await people.forContact({
-        platform: event.platform,
-        userId: account.id,
-        name: account.name,
-        bootstrapAdmin: false,
-        now: at,
-      });
+      const person = await personMentioned(people, account, event, at);
       attendees.set(person.personId, { personId: person.personId, name: person.name });
     }
     return [...attendees.values()];
@@ -223,26 +214,10 @@ export function createMeetingCommands(deps: CommandDeps): { commands: Command[];
       roles: MEETING_ORGANISERS,
       args: ACTION_ARGS,
       handler: async ({ args, event, actor, language, reply }) => {
-        const usage = (lang: Language) =>
-          `${lang === "zh" ? "用法" : "usage"}: ${usageLine(lang === "zh" ? "会议 行动" : "meeting action", ACTION_ARGS, lang)}`;
-        const account = mentionedPerson(args.owner, event, usage);
-        const owner = await people.forContact({
-          platform: event.platform,
-          userId: account.id,
-          name: account.name,
-          bootstrapAdmin: false,
-          now: actor.at,
-        });
+        const usage = usageSentence({ zh: "会议 行动", en: "meeting action" }, ACTION_ARGS);
+        const typed = await typedTask(people, args, event, actor.at, usage);
         const number = args.meetingNo.toUpperCase();
-        await explained(() =>
-          meetings.action(actor, number, {
-            title: args.title,
-            ownerPersonId: owner.personId,
-            due: args.due,
-            chat: { platform: event.platform, chatId: event.chat.id },
-            timezone,
-          }),
-        );
+        await explained(() => meetings.action(actor, number, { ...typed, timezone }));
         const meeting = await meetings.find(number);
         if (!meeting) throw new Error(`meeting ${number} vanished after its action was added`);
         return reply.card(

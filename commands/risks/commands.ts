@@ -1,6 +1,6 @@
 // /risk new|plan|close|list (/风险 新建|计划|关闭|列表): the risk register of the preparation stage.
 import { type Action, arg, type Command, defineCommand, UserError } from "../../src/bot/index.ts";
-import { usageLine } from "../../src/bot/usage.ts";
+import { usageSentence } from "../../src/bot/usage.ts";
 import type { InboundMessage, Person } from "../../src/chat/events.ts";
 import type { Language } from "../../src/chat/language.ts";
 import { isLocalDate, type LocalDate } from "../../src/domain/calendar/local-time.ts";
@@ -8,6 +8,7 @@ import { RISK_SCALE_MAX, RISK_SCALE_MIN } from "../../src/domain/policy.ts";
 import { RiskRefused } from "../../src/domain/risks/refusal.ts";
 import type { CommandDeps } from "../deps.ts";
 import { mentionedPerson } from "../mentioned-names.ts";
+import { personMentioned } from "../mentioned-people.ts";
 import { registerCard, riskCard, riskRefusalText } from "./text.ts";
 
 const RISKS = { zh: "风险", en: "Risks" };
@@ -69,7 +70,7 @@ export function createRiskCommands(deps: CommandDeps): { commands: Command[]; ac
   const usageOf =
     (en: string, zh: string, args: typeof RISK_NEW_ARGS | typeof RISK_PLAN_ARGS, tail = { zh: "", en: "" }) =>
     (lang: Language) =>
-      `${lang === "zh" ? "用法" : "usage"}: ${usageLine(lang === "zh" ? zh : en, args, lang)}${tail[lang]}`;
+      usageSentence({ zh, en }, args)(lang) + tail[lang];
 
   /** Runs a domain change; a refusal becomes the reply with the usage, a refused caller a denial. */
   async function explained<T>(work: () => Promise<T>, usage?: (lang: Language) => string): Promise<T> {
@@ -149,15 +150,7 @@ export function createRiskCommands(deps: CommandDeps): { commands: Command[]; ac
         });
         const { plan, owner, due } = planTail(args.text, event, usage);
         const ownerPersonId = owner
-          ? (
-              await people.forContact({
-                platform: event.platform,
-                userId: owner.id,
-                name: owner.name,
-                bootstrapAdmin: false,
-                now: actor.at,
-              })
-            ).personId
+          ? (await personMentioned(people, owner, event, actor.at)).personId
           : undefined;
         const { risk, task } = await explained(
           () => risks.plan(actor, args.riskNo.toUpperCase(), { plan, ownerPersonId, due }, timezone),

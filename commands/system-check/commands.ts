@@ -21,8 +21,8 @@ import {
 } from "../../src/domain/inspections/checklist.ts";
 import type { InspectionRecord } from "../../src/domain/inspections/records.ts";
 import type { CommandDeps } from "../deps.ts";
-import { findingAlertCard } from "../inspections/cards.ts";
 import { problemsRefusal } from "../inspections/problems.ts";
+import { submitChecklist } from "../inspections/submit.ts";
 import {
   inputName,
   SYSTEM_CHECK_SUBMIT_ACTION,
@@ -74,11 +74,7 @@ export function createSystemCheckCommands(deps: CommandDeps): { commands: Comman
     for (const { area, results } of evaluated) {
       // Each system's record is its own submission of the one event: keyed by event and system.
       const perSystem = { ...actor, platformMessageId: `${actor.platformMessageId}#${area.code}` };
-      const { inspection } = await inspections.submit(
-        { area, results, actor: perSystem, timezone, chat },
-        (stored) => ({ type: "card", card: findingAlertCard(stored, language, timezone) }),
-      );
-      records.push(inspection);
+      records.push(await submitChecklist(deps, { area, results, actor: perSystem, chat, language }));
     }
     return records;
   }

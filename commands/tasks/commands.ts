@@ -7,15 +7,15 @@ import {
   defineCommand,
   UserError,
 } from "../../src/bot/index.ts";
-import { usageLine } from "../../src/bot/usage.ts";
+import { usageSentence } from "../../src/bot/usage.ts";
 import type { ActionResult } from "../../src/chat/card.ts";
 import type { Language } from "../../src/chat/language.ts";
 import { localDateOf } from "../../src/domain/calendar/local-time.ts";
 import { TaskRefused } from "../../src/domain/tasks/refusal.ts";
 import type { Task } from "../../src/domain/tasks/store.ts";
 import type { CommandDeps } from "../deps.ts";
-import { mentionedPerson } from "../mentioned-names.ts";
 import { TASK_ACTIONS, type TaskCardClock, taskCard, taskListCard, taskRefusalText } from "./cards.ts";
+import { TASK_NEW_ARGS, typedTask } from "./typed-task.ts";
 
 const TASKS = { zh: "待办", en: "Tasks" };
 
@@ -24,12 +24,6 @@ const taskNo = arg.text({
   pattern: /^[Tt]-\d{8}-\d{3,}$/,
   example: "T-20261126-001",
 });
-
-const TASK_NEW_ARGS = {
-  title: arg.rest({ label: { zh: "事项", en: "title" } }),
-  owner: arg.text({ label: { zh: "@负责人", en: "@owner" } }),
-  due: arg.date({ label: { zh: "截止日期", en: "due date" } }),
-} as const;
 
 export function createTaskCommands(deps: CommandDeps): { commands: Command[]; actions: Action[] } {
   const { tasks, people } = deps.services;
@@ -67,26 +61,10 @@ export function createTaskCommands(deps: CommandDeps): { commands: Command[]; ac
       },
       args: TASK_NEW_ARGS,
       handler: async ({ args, event, actor, language, reply }) => {
-        const usage = (lang: Language) =>
-          `${lang === "zh" ? "用法" : "usage"}: ${usageLine(lang === "zh" ? "待办 新建" : "task new", TASK_NEW_ARGS, lang)}`;
-        const account = mentionedPerson(args.owner, event, usage);
-        const owner = await people.forContact({
-          platform: event.platform,
-          userId: account.id,
-          name: account.name,
-          bootstrapAdmin: false,
-          now: actor.at,
-        });
+        const usage = usageSentence({ zh: "待办 新建", en: "task new" }, TASK_NEW_ARGS);
+        const typed = await typedTask(people, args, event, actor.at, usage);
         const task = await explained(
-          () =>
-            tasks.create(actor, {
-              title: args.title,
-              ownerPersonId: owner.personId,
-              due: args.due,
-              source: { type: "command", id: event.messageId },
-              chat: { platform: event.platform, chatId: event.chat.id },
-              timezone,
-            }),
+          () => tasks.create(actor, { ...typed, source: { type: "command", id: event.messageId }, timezone }),
           usage,
         );
         return reply.card(taskCard(task, clockFor(language)));

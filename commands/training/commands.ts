@@ -8,6 +8,7 @@ import { PracticeRefused } from "../../src/domain/training/practice.ts";
 import { type TrainingRecord, TrainingRefused } from "../../src/domain/training/records.ts";
 import type { CommandDeps } from "../deps.ts";
 import { accountNamed, leadingMentions } from "../mentioned-names.ts";
+import { personMentioned } from "../mentioned-people.ts";
 import { practiceQuestion, practiceScore, practiceVerdict } from "./text.ts";
 
 /** Who logs training for others; anyone reads the records and practises. */
@@ -48,13 +49,7 @@ export function createTrainingCommands(deps: CommandDeps): { commands: Command[]
       const account = accountNamed(name, event.mentions);
       if (!account)
         throw bad(`无法识别 @${name}: 请写 @用户ID`, `cannot tell who @${name} is: write @userid`);
-      const person = await people.forContact({
-        platform: event.platform,
-        userId: account.id,
-        name: account.name,
-        bootstrapAdmin: false,
-        now: at,
-      });
+      const person = await personMentioned(people, account, event, at);
       ids.push(person.personId);
     }
     return ids;

@@ -32,6 +32,14 @@ export function usageLine(commandName: string, args: ArgSpecs, language: Languag
   ].join(" ");
 }
 
+/** "用法: /待办 新建 …" or "usage: /task new …" in the reader's language, for a mistake's reply. */
+export function usageSentence(
+  names: Record<Language, string>,
+  args: ArgSpecs,
+): (language: Language) => string {
+  return (language) => `${strings(language).usage}: ${usageLine(names[language], args, language)}`;
+}
+
 function valueDescription(spec: ArgSpec, language: Language): string {
   const words = strings(language);
   switch (spec.type) {

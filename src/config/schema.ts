@@ -30,31 +30,32 @@ const timezone = z
     { message: "not an IANA time zone (for example Asia/Shanghai)" },
   );
 
-const admins = z
-  .string()
-  .optional()
-  .transform((value) =>
-    (value ?? "")
-      .split(",")
-      .map((entry) => entry.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z.array(
-      z
-        .string()
-        .regex(
-          /^(lark|dingtalk|wecom):\S+$/,
-          "each entry must look like platform:userId (lark, dingtalk or wecom)",
-        ),
+/** A comma-separated variable: its entries trimmed, empty ones dropped, each checked by `entry`. */
+const commaList = (entry: z.ZodType<string, string>) =>
+  z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? "")
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(entry));
+
+const admins = commaList(
+  z
+    .string()
+    .regex(
+      /^(lark|dingtalk|wecom):\S+$/,
+      "each entry must look like platform:userId (lark, dingtalk or wecom)",
     ),
-  )
-  .transform((entries) =>
-    entries.map((entry) => {
-      const at = entry.indexOf(":");
-      return { platform: entry.slice(0, at) as "lark" | "dingtalk" | "wecom", userId: entry.slice(at + 1) };
-    }),
-  );
+).transform((entries) =>
+  entries.map((entry) => {
+    const at = entry.indexOf(":");
+    return { platform: entry.slice(0, at) as "lark" | "dingtalk" | "wecom", userId: entry.slice(at + 1) };
+  }),
+);
 
 /** A `*_TRANSPORT` variable: `webhook` (the default) or the platform's long connection. */
 const transport = <Mode extends string>(longConnection: Mode) =>
@@ -71,29 +72,18 @@ const onOff = z
   .pipe(z.enum(["on", "off"]).optional());
 
 /** `OPS_SYSTEM_CHECKS=erp=https://erp.example/health,wms=http://10.0.0.5/ping`: the systems the bot probes. */
-const systemChecks = z
-  .string()
-  .optional()
-  .transform((value) =>
-    (value ?? "")
-      .split(",")
-      .map((entry) => entry.trim())
-      .filter(Boolean),
-  )
-  .pipe(
-    z.array(
-      z
-        .string()
-        .regex(
-          /^[a-z][a-z0-9_]{0,39}=\S+$/,
-          "each entry must look like name=url, the name as its /checklist area key",
-        )
-        .refine((entry) => {
-          const address = entry.slice(entry.indexOf("=") + 1);
-          return z.url({ protocol: /^https?$/ }).safeParse(address).success;
-        }, "each url must be http:// or https://"),
-    ),
-  )
+const systemChecks = commaList(
+  z
+    .string()
+    .regex(
+      /^[a-z][a-z0-9_]{0,39}=\S+$/,
+      "each entry must look like name=url, the name as its /checklist area key",
+    )
+    .refine((entry) => {
+      const address = entry.slice(entry.indexOf("=") + 1);
+      return z.url({ protocol: /^https?$/ }).safeParse(address).success;
+    }, "each url must be http:// or https://"),
+)
   .transform((entries) =>
     entries.map((entry) => {
       const at = entry.indexOf("=");

@@ -4,8 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { alerts, auditLog, chats, subscriptions, tasks } from "../../src/db/schema/index.ts";
 import { useAreaTest } from "../helpers/e2e-area.ts";
-import { sendDingTalkMessage, sendWeComAppMessage, WECOM } from "../helpers/e2e-harness.ts";
-import { botCallback } from "../helpers/wecom-signer.ts";
+import { sendDingTalkMessage, sendWeComAppMessage, sendWeComBotMessage } from "../helpers/e2e-harness.ts";
 
 // Wednesday 2026-11-25 09:30 in Shanghai, a working day, before the inspections' 10:00 cut-off.
 const START = new Date("2026-11-25T01:30:00Z");
@@ -140,30 +139,12 @@ describe("/确认 through the WeCom robot", () => {
       delivery.path.startsWith("/cgi-bin/webhook/send"),
     );
     expect(JSON.stringify(webhook?.body)).toContain(`回复 /确认 ${alert.number}`);
-    const id = area.messageId("botack");
-    const payload = {
-      msgid: id,
-      aibotid: "AIBOTID",
-      chatid: WECOM_GROUP,
-      chattype: "group",
-      from: { userid: "lisi" },
-      response_url: area.fakes.wecom.responseUrl(),
-      msgtype: "text",
-      text: { content: `@opsbot /确认 ${alert.number}` },
-    };
-    const timestamp = String(Math.floor(area.h.clock.now().getTime() / 1000));
-    const signed = botCallback(
-      { token: WECOM.botToken, encodingAesKey: WECOM.botEncodingAesKey, receiveId: "" },
-      payload,
-      { timestamp },
-    );
-    const response = await area.h.send(signed.path, {
-      method: "POST",
-      body: signed.body,
-      headers: { "content-type": "application/json" },
-    });
-    expect(response.status).toBe(200);
-    await area.h.settle();
+    expect(
+      await sendWeComBotMessage(area.h, area.fakes, `/确认 ${alert.number}`, area.messageId("botack"), {
+        userId: "lisi",
+        chatId: WECOM_GROUP,
+      }),
+    ).toBe(200);
     expect(JSON.stringify(area.fakes.wecom.delivered.at(-1)?.body)).toContain("已确认");
     expect((await current(alert.id))?.ackedAt).not.toBeNull();
   });

@@ -3,16 +3,7 @@
 // move the order's due date by the delay rules, actions as tasks; and an unanswered alert as the ladder has it.
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import {
-  alerts,
-  auditLog,
-  chats,
-  meetings,
-  orderDelays,
-  orders,
-  subscriptions,
-  tasks,
-} from "../../src/db/schema/index.ts";
+import { alerts, auditLog, meetings, orderDelays, orders, tasks } from "../../src/db/schema/index.ts";
 import { useAreaTest } from "../helpers/e2e-area.ts";
 import { sendDingTalkMessage, sendWeComAppMessage, sendWeComBotMessage } from "../helpers/e2e-harness.ts";
 import { tableStates } from "../helpers/table-state.ts";
@@ -29,16 +20,6 @@ const area = useAreaTest({
 });
 const ORDER = "O-20261110-001";
 
-async function subscribeAlerts(chatId: string): Promise<void> {
-  const now = area.h.clock.now();
-  await area.database.db
-    .insert(chats)
-    .values({ platform: "lark", chatId, kind: "group", createdAt: now, updatedAt: now });
-  await area.database.db
-    .insert(subscriptions)
-    .values({ platform: "lark", chatId, topic: "alerts", createdAt: now });
-}
-
 const deliveredTo = (receiver: string, prefix: string) =>
   area.fakes.lark.delivered.filter((delivery) => {
     const body = delivery.body as { uuid?: string; receive_id?: string };
@@ -48,7 +29,7 @@ const deliveredTo = (receiver: string, prefix: string) =>
 describe("/meeting on Lark", () => {
   it("Schedule meeting on a late order's alert, the meeting acknowledges it, tells the attendees; minutes and actions", async () => {
     const boss = await area.withRole("lark", "ou_boss", "manager");
-    await subscribeAlerts("oc_ops");
+    await area.subscribeLarkAlerts("oc_ops");
     await confirmedOrder(area.database, ORDER, "2026-11-20", boss);
     await area.sweep(area.h.clock.now());
     const [notice] = deliveredTo("oc_ops", `alert:order:${ORDER}:review:0`);
@@ -135,7 +116,7 @@ describe("/meeting on Lark", () => {
 
   it("an order's alert nobody schedules a meeting for goes on as the ladder has it", async () => {
     const boss = await area.withRole("lark", "ou_boss", "manager");
-    await subscribeAlerts("oc_ops");
+    await area.subscribeLarkAlerts("oc_ops");
     // More than 5 days late: the review goes to the managers at once and repeats; it escalates no further.
     await confirmedOrder(area.database, ORDER, "2026-11-20", boss);
     // 2 days late: overdue, to the group; escalated to the managers after 1 working day unanswered.

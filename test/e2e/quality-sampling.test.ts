@@ -4,7 +4,7 @@
 // metrics in /kpi and as targets, and refusals that name the mistake and change nothing.
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { alerts, auditLog, chats, lotSamples, lots, subscriptions } from "../../src/db/schema/index.ts";
+import { alerts, auditLog, lotSamples, lots } from "../../src/db/schema/index.ts";
 import { completeOrder, confirmOrder, draftOrder } from "../../src/domain/orders/index.ts";
 import type { Role } from "../../src/domain/people/role.ts";
 import { useAreaTest } from "../helpers/e2e-area.ts";
@@ -39,16 +39,6 @@ async function confirmedOrder(quantity = 1_000_000): Promise<string> {
 }
 
 const lotRows = () => area.database.db.select().from(lots).orderBy(lots.id);
-
-async function subscribeAlerts(chatId: string): Promise<void> {
-  const now = area.h.clock.now();
-  await area.database.db
-    .insert(chats)
-    .values({ platform: "lark", chatId, kind: "group", createdAt: now, updatedAt: now });
-  await area.database.db
-    .insert(subscriptions)
-    .values({ platform: "lark", chatId, topic: "alerts", createdAt: now });
-}
 
 /** The outbox rows of quality alerts that went out (Lark's uuid is a digest of such long keys). */
 const qualityAlertsSent = async () =>
@@ -138,7 +128,7 @@ describe("/qc and /lot release on Lark", () => {
 
   it("rejects a lot over 2 % once its sample is met, alerts the finding once, and never releases it", async () => {
     await area.withRole("lark", "ou_inspector", "qa");
-    await subscribeAlerts("oc_quality_alerts");
+    await area.subscribeLarkAlerts("oc_quality_alerts");
     const order = await confirmedOrder();
     // 1,980 units need a sample of 99; 2,000 need 100.
     await area.postLark(`/lot new ${order} 1980`, { name: "lot99" });

@@ -2,7 +2,7 @@
 // the matrix and the highest risks, close (its task done with it), audit, and refusals that change nothing.
 import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { auditLog, identities, risks, tasks } from "../../src/db/schema/index.ts";
+import { auditLog, risks, tasks } from "../../src/db/schema/index.ts";
 import { useAreaTest } from "../helpers/e2e-area.ts";
 import { sendDingTalkMessage, sendWeComAppMessage } from "../helpers/e2e-harness.ts";
 
@@ -39,13 +39,10 @@ describe("/risk on Lark", () => {
     );
     expect(planned).toContain("qualify a second supplier");
     expect(planned).toContain("T-20261126-001 → Li Lei");
-    const [owner] = await t.database.db
-      .select()
-      .from(identities)
-      .where(eq(identities.platformUserId, "ou_li"));
+    const owner = await t.personIdOf("ou_li");
     const [task] = await t.database.db.select().from(tasks);
     expect(task).toMatchObject({
-      ownerId: owner?.personId,
+      ownerId: owner,
       dueDate: "2026-12-10",
       status: "open",
       sourceType: "risk",
@@ -144,13 +141,10 @@ describe("/风险 on DingTalk", () => {
     );
     expect(status).toBe(200);
     expect(JSON.stringify(t.fakes.dingtalk.delivered.at(-1)?.body)).toContain("T-20261126-001");
-    const [owner] = await t.database.db
-      .select()
-      .from(identities)
-      .where(eq(identities.platformUserId, "lisi"));
+    const owner = await t.personIdOf("lisi");
     const [task] = await t.database.db.select().from(tasks);
     expect(task).toMatchObject({
-      ownerId: owner?.personId,
+      ownerId: owner,
       dueDate: "2026-12-04",
       title: "R-20261126-001 修补屋顶",
     });
@@ -174,12 +168,9 @@ describe("/risk on WeCom", () => {
         t.messageId("plan"),
       ),
     ).toBe(200);
-    const [owner] = await t.database.db
-      .select()
-      .from(identities)
-      .where(eq(identities.platformUserId, "lisi"));
+    const owner = await t.personIdOf("lisi");
     const [task] = await t.database.db.select().from(tasks);
-    expect(task?.ownerId).toBe(owner?.personId);
+    expect(task?.ownerId).toBe(owner);
     expect(await sendWeComAppMessage(t.h, "/risk", t.messageId("list"))).toBe(200);
     const listed = JSON.stringify(t.fakes.wecom.delivered.at(-1)?.body);
     expect(listed).toContain("L 5 ｜ · ｜ · ｜ · ｜ **1** ｜ ·");

@@ -11,8 +11,7 @@ import { changeRosterPost } from "../../src/domain/roster/roster.ts";
 import { productionScheduleJob } from "../../src/jobs/production-schedule.ts";
 import { claimTick, runJob } from "../../src/jobs/run-job.ts";
 import { useAreaTest } from "../helpers/e2e-area.ts";
-import { sendDingTalkMessage, sendWeComAppMessage, WECOM } from "../helpers/e2e-harness.ts";
-import { botCallback } from "../helpers/wecom-signer.ts";
+import { sendDingTalkMessage, sendWeComAppMessage, sendWeComBotMessage } from "../helpers/e2e-harness.ts";
 
 const TIMEZONE = "Asia/Shanghai";
 /** Wednesday 2026-09-30, the last working day before the National Day holiday (10-01 to 10-07). */
@@ -201,30 +200,14 @@ describe("/schedule on the WeCom app", () => {
 
 describe("the 08:00 schedule push", () => {
   const WECOM_GROUP = "wrkSchedGroup01";
-  const BOT = { token: WECOM.botToken, encodingAesKey: WECOM.botEncodingAesKey, receiveId: "" };
 
   async function robotSays(text: string, name: string) {
-    const signed = botCallback(
-      BOT,
-      {
-        msgid: area.messageId(name),
-        aibotid: "AIBOTID",
-        chatid: WECOM_GROUP,
-        chattype: "group",
-        from: { userid: "laoban" },
-        response_url: area.fakes.wecom.responseUrl(),
-        msgtype: "text",
-        text: { content: `@opsbot ${text}` },
-      },
-      { timestamp: String(Math.floor(area.h.clock.now().getTime() / 1000)) },
-    );
-    const response = await area.h.send(signed.path, {
-      method: "POST",
-      body: signed.body,
-      headers: { "content-type": "application/json" },
-    });
-    expect(response.status).toBe(200);
-    await area.h.settle();
+    expect(
+      await sendWeComBotMessage(area.h, area.fakes, text, area.messageId(name), {
+        userId: "laoban",
+        chatId: WECOM_GROUP,
+      }),
+    ).toBe(200);
   }
 
   async function tick(local: string) {

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { alertNotice } from "../../commands/alerts/cards.ts";
-import { chats, stockItems, stockMovements, subscriptions } from "../../src/db/schema/index.ts";
+import { stockItems, stockMovements } from "../../src/db/schema/index.ts";
 import { sweepOverdue } from "../../src/domain/alerts/sweep.ts";
 import { useAreaTest } from "../helpers/e2e-area.ts";
 import { sendDingTalkMessage, sendWeComAppMessage } from "../helpers/e2e-harness.ts";
@@ -25,13 +25,7 @@ async function postLark(text: string, name: string, sender?: string): Promise<st
 describe("/stock on Lark", () => {
   it("declares, receives and issues exact decimals, tells the alert group once with what to order", async () => {
     await t.withRole("lark", "ou_keeper", "warehouse");
-    const now = t.h.clock.now();
-    await t.database.db
-      .insert(chats)
-      .values({ platform: "lark", chatId: "oc_alerts", kind: "group", createdAt: now, updatedAt: now });
-    await t.database.db
-      .insert(subscriptions)
-      .values({ platform: "lark", chatId: "oc_alerts", topic: "alerts", createdAt: now });
+    await t.subscribeLarkAlerts("oc_alerts");
 
     expect(await postLark("/stock item pvc-01 PVC-pellets 12.5 kg", "item")).toContain("37.5 kg");
     expect(await postLark("/stock in PVC-01 40.25", "in")).toContain("40.25 kg");

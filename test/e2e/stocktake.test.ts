@@ -7,12 +7,10 @@ import { describe, expect, it } from "vitest";
 import {
   alerts,
   auditLog,
-  chats,
   outbox,
   stockItems,
   stockMovements,
   stocktakes,
-  subscriptions,
   tasks,
 } from "../../src/db/schema/index.ts";
 import type { Actor } from "../../src/domain/actor.ts";
@@ -62,16 +60,6 @@ async function material(personId: number, sku: string, onHand: string, warehouse
   );
   if (milli(onHand) > 0n)
     await recordStockMovement(area.database.db, who, { sku, kind: "in", quantity: milli(onHand) }, TIMEZONE);
-}
-
-async function subscribeAlerts(): Promise<void> {
-  const now = area.h.clock.now();
-  await area.database.db
-    .insert(chats)
-    .values({ platform: "lark", chatId: ALERT_GROUP, kind: "group", createdAt: now, updatedAt: now });
-  await area.database.db
-    .insert(subscriptions)
-    .values({ platform: "lark", chatId: ALERT_GROUP, topic: "alerts", createdAt: now });
 }
 
 const onHand = async (sku: string) =>
@@ -150,7 +138,7 @@ describe("/count on Lark", () => {
   it("above 2 % in exact decimals: recount tasks for the differing lines and one alert, cleared by the recounts", async () => {
     const keeper = await area.withRole("lark", "ou_keeper", "warehouse");
     await area.withRole("lark", "ou_boss", "manager");
-    await subscribeAlerts();
+    await area.subscribeLarkAlerts(ALERT_GROUP);
     // Thirds that floating point would not add up exactly: Σ book 100, Σ|difference| 2.001.
     await material(keeper, "P1", "33.333");
     await material(keeper, "P2", "33.333");
@@ -305,7 +293,7 @@ describe("the stocktake-month-end job", () => {
       counted: milli("10"),
     });
     await closeStocktake(area.database.db, actor(keeper, at), count.number, { timezone: TIMEZONE });
-    await subscribeAlerts();
+    await area.subscribeLarkAlerts(ALERT_GROUP);
   }
 
   it("on a working day that ends the month (Fri 2026-10-30; the 31st is a Saturday): from 09:00, once", async () => {

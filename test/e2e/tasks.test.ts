@@ -1,7 +1,5 @@
-// /task and /rules end to end: signed webhooks of Lark, DingTalk and WeCom, the owner from the mention or user id.
-import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { identities, tasks } from "../../src/db/schema/index.ts";
+import { tasks } from "../../src/db/schema/index.ts";
 import { useAreaTest } from "../helpers/e2e-area.ts";
 import { sendDingTalkMessage, sendWeComAppMessage } from "../helpers/e2e-harness.ts";
 import type { LarkMentionSpec } from "../helpers/lark-signer.ts";
@@ -26,11 +24,8 @@ describe("/task on Lark", () => {
     expect(lastLark()).toContain("T-20261126-001");
     expect(lastLark()).toContain("finish the quarterly plan");
     const [task] = await t.database.db.select().from(tasks);
-    const [owner] = await t.database.db
-      .select()
-      .from(identities)
-      .where(eq(identities.platformUserId, "ou_wang"));
-    expect(task).toMatchObject({ dueDate: "2026-12-01", ownerId: owner?.personId, status: "open" });
+    const owner = await t.personIdOf("ou_wang");
+    expect(task).toMatchObject({ dueDate: "2026-12-01", ownerId: owner, status: "open" });
     // The working day before Tuesday 12-01 is Monday 11-30, at 09:00.
     expect(task?.remindAt).toEqual(new Date("2026-11-30T01:00:00Z"));
 
@@ -81,12 +76,9 @@ describe("/待办 on DingTalk", () => {
     const reply = JSON.stringify(t.fakes.dingtalk.delivered.at(-1)?.body);
     expect(reply).toContain("待办 T-20261126-001");
     expect(reply).toContain("盘点原料");
-    const [owner] = await t.database.db
-      .select()
-      .from(identities)
-      .where(eq(identities.platformUserId, "lisi"));
+    const owner = await t.personIdOf("lisi");
     const [task] = await t.database.db.select().from(tasks);
-    expect(task?.ownerId).toBe(owner?.personId);
+    expect(task?.ownerId).toBe(owner);
   });
 
   it("/规则 answers in Chinese", async () => {
@@ -101,12 +93,9 @@ describe("/task on WeCom", () => {
       await sendWeComAppMessage(t.h, "/task new check the boiler @lisi 2026-12-03", t.messageId("1001")),
     ).toBe(200);
     expect(JSON.stringify(t.fakes.wecom.delivered.at(-1)?.body)).toContain("T-20261126-001");
-    const [owner] = await t.database.db
-      .select()
-      .from(identities)
-      .where(eq(identities.platformUserId, "lisi"));
+    const owner = await t.personIdOf("lisi");
     const [task] = await t.database.db.select().from(tasks);
-    expect(task?.ownerId).toBe(owner?.personId);
+    expect(task?.ownerId).toBe(owner);
   });
 
   it("/rules answers through message/send: the whole list says first how to see one part, and a part fits", async () => {

@@ -4,9 +4,9 @@
 import { expect } from "vitest";
 import { dingtalkCardCallback, signDingTalkCard } from "./dingtalk-signer.ts";
 import type { AreaTest } from "./e2e-area.ts";
-import { DINGTALK, LARK, WECOM } from "./e2e-harness.ts";
+import { DINGTALK, LARK, sendWeComBotMessage, WECOM } from "./e2e-harness.ts";
 import { larkCardAction, signLarkRequest } from "./lark-signer.ts";
-import { appCallback, botCallback } from "./wecom-signer.ts";
+import { appCallback } from "./wecom-signer.ts";
 
 type Json = Record<string, unknown>;
 
@@ -110,7 +110,7 @@ export const wecomLabels = (card: WeComTemplateCard | undefined) =>
   (card?.button_list ?? []).map((button) => button.text);
 
 const APP = { token: WECOM.token, encodingAesKey: WECOM.encodingAesKey, receiveId: WECOM.corpId };
-const BOT = { token: WECOM.botToken, encodingAesKey: WECOM.botEncodingAesKey, receiveId: "" };
+const _BOT = { token: WECOM.botToken, encodingAesKey: WECOM.botEncodingAesKey, receiveId: "" };
 
 const wecomHeader = (user: string, timestamp: string) =>
   `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[${user}]]></FromUserName>` +
@@ -151,24 +151,8 @@ export async function wecomAppClick(
 
 /** A message from `user` in a WeCom group, to the group robot; resolves once its reply went out. */
 export async function wecomBotSay(area: AreaTest, text: string, user: string, group: string): Promise<Json> {
-  const timestamp = String(Math.floor(area.h.clock.now().getTime() / 1000));
-  const payload = {
-    msgid: area.messageId(`bot_${area.h.clock.now().getTime()}`),
-    aibotid: "AIBOTID",
-    chatid: group,
-    chattype: "group",
-    from: { userid: user },
-    response_url: area.fakes.wecom.responseUrl(),
-    msgtype: "text",
-    text: { content: `@opsbot ${text}` },
-  };
-  const signed = botCallback(BOT, payload, { timestamp });
-  const response = await area.h.send(signed.path, {
-    method: "POST",
-    body: signed.body,
-    headers: { "content-type": "application/json" },
-  });
-  expect(response.status).toBe(200);
-  await area.h.settle();
+  const msgId = area.messageId(`bot_${area.h.clock.now().getTime()}`);
+  const status = await sendWeComBotMessage(area.h, area.fakes, text, msgId, { userId: user, chatId: group });
+  expect(status).toBe(200);
   return area.fakes.wecom.delivered.at(-1)?.body as Json;
 }

@@ -1,10 +1,12 @@
 // A migrated database for one test file: a fresh Postgres database when TEST_DATABASE_URL is set, else PGlite.
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { MIGRATIONS_FOLDER } from "../../src/db/migrations-folder.ts";
 import { openPglite } from "../../src/db/pglite.ts";
 import { openPostgres } from "../../src/db/postgres.ts";
+import { need } from "./need.ts";
 
 export interface TestDatabase extends Database {
   /** Connection string of the fresh database (Postgres only), for starting real servers against it. */
@@ -51,6 +53,28 @@ export async function truncateAll(database: Database, keep: string[] = SEEDED_TA
       if tables is not null then execute 'truncate ' || tables || ' restart identity cascade'; end if;
     end $$`),
   );
+}
+
+/**
+ * Registers a file's hooks: one database for the file, emptied before each test (before the file's own
+ * `beforeEach`, which runs after this one). Returns a live accessor.
+ */
+export function useTestDatabase(): { readonly database: TestDatabase } {
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    database = await openTestDatabase();
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+  beforeEach(async () => {
+    await truncateAll(need(database, "database"));
+  });
+  return {
+    get database() {
+      return need(database, "database");
+    },
+  };
 }
 
 /**

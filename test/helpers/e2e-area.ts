@@ -1,14 +1,17 @@
 // One area's end-to-end file in a line: a database and the fake platforms per file, a fresh harness per test,
 // and the moves every area's tests make (a person with a role, a signed Lark message, the last Lark reply).
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import { alertNotice } from "../../commands/alerts/cards.ts";
 import type { Database } from "../../src/db/database.ts";
+import { chats, identities, subscriptions } from "../../src/db/schema/index.ts";
 import { sweepOverdue } from "../../src/domain/alerts/sweep.ts";
 import { grantRole, personForContact } from "../../src/domain/people/people.ts";
 import type { Role } from "../../src/domain/people/role.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "./database.ts";
 import { type Channel, createHarness, type Fakes, type Harness, LARK, startFakes } from "./e2e-harness.ts";
 import { type LarkMentionSpec, larkCardAction, larkMessageEvent, signLarkRequest } from "./lark-signer.ts";
+import { need } from "./need.ts";
 
 /** The business timezone the area tests run in (the harness's default OPS_TIMEZONE). */
 const TIMEZONE = "Asia/Shanghai";
@@ -60,6 +63,10 @@ export interface AreaTest {
   sweep(at?: Date): Promise<void>;
   /** Clicks a button carrying `value` on a card in a Lark chat, signed; resolves with the callback's answer as JSON text. */
   clickLark(value: Record<string, unknown>, click?: { operator?: string; chatId?: string }): Promise<string>;
+  /** The person id behind a platform user id, if the bot has met that account. */
+  personIdOf(platformUserId: string): Promise<number | undefined>;
+  /** The Lark group `chatId` subscribed to alerts now, as /subscribe leaves it. */
+  subscribeLarkAlerts(chatId: string): Promise<void>;
 }
 
 /** Registers the file's hooks and returns live accessors to its database, fakes and harness. */
@@ -163,11 +170,22 @@ export function useAreaTest(options: AreaTestOptions): AreaTest {
       await area.h.settle();
       return answer;
     },
+    async personIdOf(platformUserId) {
+      const [identity] = await area.database.db
+        .select({ personId: identities.personId })
+        .from(identities)
+        .where(eq(identities.platformUserId, platformUserId));
+      return identity?.personId;
+    },
+    async subscribeLarkAlerts(chatId) {
+      const now = area.h.clock.now();
+      await area.database.db
+        .insert(chats)
+        .values({ platform: "lark", chatId, kind: "group", createdAt: now, updatedAt: now });
+      await area.database.db
+        .insert(subscriptions)
+        .values({ platform: "lark", chatId, topic: "alerts", createdAt: now });
+    },
   };
   return area;
-}
-
-function need<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`the ${what} is used outside a test`);
-  return value;
 }

@@ -93,6 +93,38 @@ async function nextVersion(tx: Db, area: AreaRow): Promise<number> {
   return version;
 }
 
+/** The active area typed, locked, with its item `code` in force; a code not in force is refused. */
+async function lockItem(
+  tx: Db,
+  typedArea: string,
+  code: string,
+): Promise<{ area: AreaRow; current: ItemRow }> {
+  const area = await lockArea(tx, typedArea);
+  const current = await currentItem(tx, area, code);
+  if (!current) throw new ChecklistRefused({ kind: "unknown_item", area: area.code, item: code });
+  return { area, current };
+}
+
+/** An item row in force from `version` on, at `position` in the list. */
+async function insertItem(
+  tx: Db,
+  area: AreaRow,
+  item: ItemSpec & { code: string; position: number },
+  version: number,
+): Promise<void> {
+  await tx.insert(inspectionItems).values({ ...item, areaId: area.id, sinceVersion: version });
+}
+
+/** The audit row of a change to the area `code` by `actor`. */
+function auditArea(
+  tx: Db,
+  actor: Actor,
+  code: string,
+  change: { action: string; before?: unknown; after: unknown },
+): Promise<void> {
+  return audit(tx, { ...auditedBy(actor), entityType: AREA, entityId: code, ...change });
+}
+
 /** A new area (of inspections or of the morning system check) with its first items, at version 1. */
 export async function addArea(
   db: Db,
@@ -115,10 +147,7 @@ export async function addArea(
         .values(
           items.map((item, index) => ({ ...item, areaId: row.id, position: index + 1, sinceVersion: 1 })),
         );
-    await audit(tx, {
-      ...auditedBy(actor),
-      entityType: AREA,
-      entityId: spec.code,
+    await auditArea(tx, actor, spec.code, {
       action: "checklist.area_added",
       after: { ...spec, version: 1, items: items.map(itemState) },
     });
@@ -130,10 +159,7 @@ export async function retireArea(db: Db, typed: string, actor: Actor): Promise<s
   return db.transaction(async (tx) => {
     const area = await lockArea(tx, typed);
     await tx.update(inspectionAreas).set({ active: false }).where(eq(inspectionAreas.id, area.id));
-    await audit(tx, {
-      ...auditedBy(actor),
-      entityType: AREA,
-      entityId: area.code,
+    await auditArea(tx, actor, area.code, {
       action: "checklist.area_retired",
       before: { active: true },
       after: { active: false },
@@ -148,10 +174,7 @@ export async function setCutoff(db: Db, typed: string, cutoff: string, actor: Ac
     const area = await lockArea(tx, typed);
     if (area.cutoff === cutoff) throw new ChecklistRefused({ kind: "unchanged", area: area.code });
     await tx.update(inspectionAreas).set({ cutoff }).where(eq(inspectionAreas.id, area.id));
-    await audit(tx, {
-      ...auditedBy(actor),
-      entityType: AREA,
-      entityId: area.code,
+    await auditArea(tx, actor, area.code, {
       action: "checklist.cutoff_changed",
       before: { cutoff: area.cutoff },
       after: { cutoff },
@@ -177,17 +200,8 @@ export async function addItem(
       .from(inspectionItems)
       .where(eq(inspectionItems.areaId, area.id));
     const version = await nextVersion(tx, area);
-    await tx.insert(inspectionItems).values({
-      areaId: area.id,
-      position: (last?.position ?? 0) + 1,
-      code,
-      ...spec,
-      sinceVersion: version,
-    });
-    await audit(tx, {
-      ...auditedBy(actor),
-      entityType: AREA,
-      entityId: area.code,
+    await insertItem(tx, area, { ...spec, code, position: (last?.position ?? 0) + 1 }, version);
+    await auditArea(tx, actor, area.code, {
       action: "checklist.item_added",
       after: { version, item: itemState({ code, ...spec }) },
     });
@@ -207,9 +221,7 @@ export async function changeItem(
   actor: Actor,
 ): Promise<{ area: string; version: number }> {
   return db.transaction(async (tx) => {
-    const area = await lockArea(tx, typedArea);
-    const current = await currentItem(tx, area, code);
-    if (!current) throw new ChecklistRefused({ kind: "unknown_item", area: area.code, item: code });
+    const { area, current } = await lockItem(tx, typedArea, code);
     const before = itemState(current);
     const spec = change({ ...before, kind: current.kind as ItemKind });
     const after = itemState({ code, ...spec });
@@ -217,17 +229,8 @@ export async function changeItem(
       throw new ChecklistRefused({ kind: "unchanged", area: area.code });
     const version = await nextVersion(tx, area);
     await tx.update(inspectionItems).set({ untilVersion: version }).where(eq(inspectionItems.id, current.id));
-    await tx.insert(inspectionItems).values({
-      areaId: area.id,
-      position: current.position,
-      code,
-      ...spec,
-      sinceVersion: version,
-    });
-    await audit(tx, {
-      ...auditedBy(actor),
-      entityType: AREA,
-      entityId: area.code,
+    await insertItem(tx, area, { ...spec, code, position: current.position }, version);
+    await auditArea(tx, actor, area.code, {
       action: "checklist.item_changed",
       before: { version: area.version, item: before },
       after: { version, item: after },
@@ -244,9 +247,7 @@ export async function retireItem(
   actor: Actor,
 ): Promise<{ area: string; version: number }> {
   return db.transaction(async (tx) => {
-    const area = await lockArea(tx, typedArea);
-    const current = await currentItem(tx, area, code);
-    if (!current) throw new ChecklistRefused({ kind: "unknown_item", area: area.code, item: code });
+    const { area, current } = await lockItem(tx, typedArea, code);
     const remaining = await tx.$count(
       inspectionItems,
       and(eq(inspectionItems.areaId, area.id), isNull(inspectionItems.untilVersion)),
@@ -254,10 +255,7 @@ export async function retireItem(
     if (remaining <= 1) throw new ChecklistRefused({ kind: "last_item", area: area.code, item: code });
     const version = await nextVersion(tx, area);
     await tx.update(inspectionItems).set({ untilVersion: version }).where(eq(inspectionItems.id, current.id));
-    await audit(tx, {
-      ...auditedBy(actor),
-      entityType: AREA,
-      entityId: area.code,
+    await auditArea(tx, actor, area.code, {
       action: "checklist.item_retired",
       before: { version: area.version, item: itemState(current) },
       after: { version },

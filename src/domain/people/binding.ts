@@ -77,6 +77,24 @@ async function hashCode(code: string): Promise<string> {
 const sameAccount = (a: Account, platform: string, userId: string | null) =>
   a.platform === platform && a.userId === userId;
 
+/** The identity row of `account`. */
+const identityIs = (account: Account) =>
+  and(eq(identities.platform, account.platform), eq(identities.platformUserId, account.userId));
+
+/** Marks the codes `account` asked for and has not used as used, so none of them links any more. */
+async function retireOpenCodes(tx: Db, account: Account, at: Date): Promise<void> {
+  await tx
+    .update(bindCodes)
+    .set({ usedAt: at })
+    .where(
+      and(
+        eq(bindCodes.platform, account.platform),
+        eq(bindCodes.platformUserId, account.userId),
+        isNull(bindCodes.usedAt),
+      ),
+    );
+}
+
 /** Asks for a code on `account` (the actor's): earlier unused codes of that account stop working. */
 export async function requestBindCode(
   db: Db,
@@ -87,16 +105,7 @@ export async function requestBindCode(
   const expiresAt = new Date(actor.at.getTime() + BIND_CODE_VALID_MINUTES * MINUTE_MS);
   const codeHash = await hashCode(code);
   await db.transaction(async (tx) => {
-    await tx
-      .update(bindCodes)
-      .set({ usedAt: actor.at })
-      .where(
-        and(
-          eq(bindCodes.platform, account.platform),
-          eq(bindCodes.platformUserId, account.userId),
-          isNull(bindCodes.usedAt),
-        ),
-      );
+    await retireOpenCodes(tx, account, actor.at);
     await tx.insert(bindCodes).values({
       codeHash,
       personId: actor.personId,
@@ -246,7 +255,7 @@ async function confirm(
     const [identity] = await tx
       .select({ personId: identities.personId })
       .from(identities)
-      .where(and(eq(identities.platform, joining.platform), eq(identities.platformUserId, joining.userId)))
+      .where(identityIs(joining))
       .for("update");
     if (!identity) throw new BindRefused({ kind: "wrong_code" });
     const refusal = await joinRefusal(tx, actor.personId, identity.personId, joining);
@@ -277,7 +286,7 @@ export async function unbindAccount(
     const [identity] = await tx
       .select({ personId: identities.personId, name: identities.name })
       .from(identities)
-      .where(and(eq(identities.platform, account.platform), eq(identities.platformUserId, account.userId)))
+      .where(identityIs(account))
       .for("update");
     if (!identity || (await accountsOf(tx, identity.personId)).length < 2)
       throw new BindRefused({ kind: "not_linked" });
@@ -287,21 +296,9 @@ export async function unbindAccount(
       .values({ displayName: name, createdAt: actor.at })
       .returning({ id: people.id });
     const personId = (split as { id: number }).id;
-    await tx
-      .update(identities)
-      .set({ personId })
-      .where(and(eq(identities.platform, account.platform), eq(identities.platformUserId, account.userId)));
+    await tx.update(identities).set({ personId }).where(identityIs(account));
     // A code this account asked for would still link to the person it has just left.
-    await tx
-      .update(bindCodes)
-      .set({ usedAt: actor.at })
-      .where(
-        and(
-          eq(bindCodes.platform, account.platform),
-          eq(bindCodes.platformUserId, account.userId),
-          isNull(bindCodes.usedAt),
-        ),
-      );
+    await retireOpenCodes(tx, account, actor.at);
     await audit(tx, {
       ...auditedBy(actor),
       entityType: "person",

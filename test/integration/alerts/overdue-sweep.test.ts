@@ -1,60 +1,45 @@
 // The overdue sweep on an injected clock: complaint clocks, quiet hours, weekends, late orders, missed inspections.
 import { asc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { alerts, complaints, inspectionAreas, inspections } from "../../../src/db/schema/index.ts";
-import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { useAlertArea } from "../../helpers/alert-area.ts";
 import { sourceOf } from "../../helpers/rich-text.ts";
 import {
   cardOf,
   complaintReceived,
   confirmedOrder,
-  type Instance,
   keysOf,
   local,
   person,
-  type Sent,
   startInstance,
-  subscribeAlertGroup,
 } from "./support.ts";
 
-let database: TestDatabase;
-let sent: Sent[];
-let bot: Instance;
+const t = useAlertArea({ start: local("2026-11-25", "08:00"), subscribedAt: local("2026-11-01", "08:00") });
 let staff: number;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
 beforeEach(async () => {
-  await truncateAll(database);
-  sent = [];
-  bot = startInstance(database, sent, local("2026-11-25", "08:00"));
-  await subscribeAlertGroup(database, local("2026-11-01", "08:00"));
-  staff = await person(database, "ou_wang", "王伟");
+  staff = await person(t.database, "ou_wang", "王伟");
 });
 
 const C1 = "C-20261126-001";
-const keysFor = (prefix: string) => keysOf(sent).filter((key) => key.startsWith(prefix));
+const keysFor = (prefix: string) => keysOf(t.sent).filter((key) => key.startsWith(prefix));
 
 describe("complaint clocks", () => {
   it("a day in the life: nothing at 10:00, nothing in the night, the response breach once at 09:00", async () => {
-    await complaintReceived(database, C1, local("2026-11-26", "09:00"), staff);
+    await complaintReceived(t.database, C1, local("2026-11-26", "09:00"), staff);
 
-    await bot.sweep(local("2026-11-26", "10:00"));
+    await t.bot.sweep(local("2026-11-26", "10:00"));
     expect(keysFor("alert:response")).toEqual([]);
 
-    await bot.sweep(local("2026-11-27", "03:00"));
+    await t.bot.sweep(local("2026-11-27", "03:00"));
     expect(keysFor("alert:response")).toEqual([]);
 
-    await bot.sweep(local("2026-11-27", "09:00"));
-    await bot.sweep(local("2026-11-27", "09:00"));
-    await bot.sweep(local("2026-11-27", "09:05"));
+    await t.bot.sweep(local("2026-11-27", "09:00"));
+    await t.bot.sweep(local("2026-11-27", "09:00"));
+    await t.bot.sweep(local("2026-11-27", "09:05"));
     // The warning held since 03:00 was outranked by the breach before it could go out.
     expect(keysFor("alert:response")).toEqual([`alert:response:${C1}:breach:0:lark:oc_alerts`]);
-    const card = cardOf(sent.find((item) => item.key.startsWith("alert:response"))?.message);
+    const card = cardOf(t.sent.find((item) => item.key.startsWith("alert:response"))?.message);
     expect(card.title).toBe("投诉首次回复已超时 / Complaint first response overdue");
     expect(card.fields).toContainEqual({ label: "投诉 / Complaint", value: C1 });
     expect(card.buttons?.map((button) => button.action)).toEqual([
@@ -66,55 +51,55 @@ describe("complaint clocks", () => {
   });
 
   it("holds the 75 % warning raised at 03:00 (18 h) until 08:00", async () => {
-    await complaintReceived(database, C1, local("2026-11-26", "09:00"), staff);
-    await bot.sweep(local("2026-11-27", "02:55"));
-    expect(await database.db.select().from(alerts)).toEqual([]);
-    await bot.sweep(local("2026-11-27", "03:00"));
-    const [raised] = await database.db.select().from(alerts);
+    await complaintReceived(t.database, C1, local("2026-11-26", "09:00"), staff);
+    await t.bot.sweep(local("2026-11-27", "02:55"));
+    expect(await t.database.db.select().from(alerts)).toEqual([]);
+    await t.bot.sweep(local("2026-11-27", "03:00"));
+    const [raised] = await t.database.db.select().from(alerts);
     expect(raised).toMatchObject({
       kind: "response",
       level: "warning",
       notifyAt: local("2026-11-27", "08:00"),
     });
-    await bot.sweep(local("2026-11-27", "07:55"));
+    await t.bot.sweep(local("2026-11-27", "07:55"));
     expect(keysFor("alert:response")).toEqual([]);
-    await bot.sweep(local("2026-11-27", "08:00"));
+    await t.bot.sweep(local("2026-11-27", "08:00"));
     expect(keysFor("alert:response")).toEqual([`alert:response:${C1}:warning:0:lark:oc_alerts`]);
-    const card = cardOf(sent[0]?.message);
+    const card = cardOf(t.sent[0]?.message);
     expect(card.title).toContain("due soon");
     expect(card.tone).toBe("warning");
   });
 
   it("a complaint on a Friday evening: breach held over the weekend, resolution due on Wednesday", async () => {
     const number = "C-20261127-001";
-    await complaintReceived(database, number, local("2026-11-27", "19:00"), staff);
-    const [row] = await database.db.select().from(complaints);
+    await complaintReceived(t.database, number, local("2026-11-27", "19:00"), staff);
+    const [row] = await t.database.db.select().from(complaints);
     expect(row?.resolutionDueAt).toEqual(local("2026-12-02", "19:00"));
 
-    await bot.sweep(local("2026-11-28", "13:00")); // 75 % of 24 h, Saturday
-    await bot.sweep(local("2026-11-28", "19:00")); // breach, Saturday
-    await bot.sweep(local("2026-11-29", "12:00"));
+    await t.bot.sweep(local("2026-11-28", "13:00")); // 75 % of 24 h, Saturday
+    await t.bot.sweep(local("2026-11-28", "19:00")); // breach, Saturday
+    await t.bot.sweep(local("2026-11-29", "12:00"));
     expect(keysFor("alert:")).toEqual([]);
-    await bot.sweep(local("2026-11-30", "08:00"));
+    await t.bot.sweep(local("2026-11-30", "08:00"));
     expect(keysFor("alert:response")).toEqual([`alert:response:${number}:breach:0:lark:oc_alerts`]);
 
-    await database.db
+    await t.database.db
       .update(complaints)
       .set({ status: "responded", respondedAt: local("2026-11-30", "09:00"), respondedBy: staff })
       .where(eq(complaints.number, number));
-    await bot.sweep(local("2026-12-01", "20:00"));
+    await t.bot.sweep(local("2026-12-01", "20:00"));
     // 2.25 working days from Friday 19:00 is Wednesday 01:00: raised then, sent at 08:00.
-    await bot.sweep(local("2026-12-02", "00:55"));
-    await bot.sweep(local("2026-12-02", "01:00"));
+    await t.bot.sweep(local("2026-12-02", "00:55"));
+    await t.bot.sweep(local("2026-12-02", "01:00"));
     expect(keysFor("alert:resolution")).toEqual([]);
-    await bot.sweep(local("2026-12-02", "08:00"));
-    await bot.sweep(local("2026-12-02", "19:00"));
+    await t.bot.sweep(local("2026-12-02", "08:00"));
+    await t.bot.sweep(local("2026-12-02", "19:00"));
     expect(keysFor("alert:resolution")).toEqual([
       `alert:resolution:${number}:warning:0:lark:oc_alerts`,
       `alert:resolution:${number}:breach:0:lark:oc_alerts`,
     ]);
     expect(keysFor("alert:response")).toHaveLength(1);
-    const response = await database.db
+    const response = await t.database.db
       .select()
       .from(alerts)
       .where(eq(alerts.kind, "response"))
@@ -128,17 +113,17 @@ describe("complaint clocks", () => {
 
 describe("orders", () => {
   it("escalates an order 6 days late to the alert group and each manager: call a special review meeting", async () => {
-    await person(database, "ou_boss", "张总", true);
-    await confirmedOrder(database, "O-20261110-001", "2026-11-20", staff);
-    await confirmedOrder(database, "O-20261110-002", "2026-11-24", staff);
-    await confirmedOrder(database, "O-20261110-003", "2026-11-26", staff);
-    await bot.sweep(local("2026-11-26", "09:00"));
+    await person(t.database, "ou_boss", "张总", true);
+    await confirmedOrder(t.database, "O-20261110-001", "2026-11-20", staff);
+    await confirmedOrder(t.database, "O-20261110-002", "2026-11-24", staff);
+    await confirmedOrder(t.database, "O-20261110-003", "2026-11-26", staff);
+    await t.bot.sweep(local("2026-11-26", "09:00"));
     expect(keysFor("alert:order").sort()).toEqual([
       "alert:order:O-20261110-001:review:0:lark:oc_alerts",
       "alert:order:O-20261110-001:review:0:lark:ou_boss",
       "alert:order:O-20261110-002:overdue:0:lark:oc_alerts",
     ]);
-    const toBoss = sent.find((item) => item.key.endsWith(":ou_boss"));
+    const toBoss = t.sent.find((item) => item.key.endsWith(":ou_boss"));
     expect(toBoss?.target).toEqual({ kind: "chat", platform: "lark", chatId: "ou_boss", chatKind: "direct" });
     const card = cardOf(toBoss?.message);
     expect(sourceOf(card.markdown)).toContain("请召开专项评审会");
@@ -149,19 +134,19 @@ describe("orders", () => {
   });
 
   it("counts lateness from the original due date, as the KPI does", async () => {
-    await confirmedOrder(database, "O-20261110-004", "2026-11-30", staff, "2026-11-19");
-    await bot.sweep(local("2026-11-26", "09:00"));
+    await confirmedOrder(t.database, "O-20261110-004", "2026-11-30", staff, "2026-11-19");
+    await t.bot.sweep(local("2026-11-26", "09:00"));
     expect(keysFor("alert:order")).toEqual(["alert:order:O-20261110-004:review:0:lark:oc_alerts"]);
   });
 });
 
 describe("inspections", () => {
   async function inspected(area: string, at: Date) {
-    const [areaRow] = await database.db
+    const [areaRow] = await t.database.db
       .select({ id: inspectionAreas.id })
       .from(inspectionAreas)
       .where(eq(inspectionAreas.code, area));
-    await database.db.insert(inspections).values({
+    await t.database.db.insert(inspections).values({
       number: "I-20261126-001",
       areaId: Number(areaRow?.id),
       submittedBy: staff,
@@ -173,38 +158,38 @@ describe("inspections", () => {
 
   it("alerts on areas not inspected by their 10:00 cut-off on a working day, not on Sunday", async () => {
     await inspected("warehouse", local("2026-11-26", "09:30"));
-    await bot.sweep(local("2026-11-26", "09:55"));
+    await t.bot.sweep(local("2026-11-26", "09:55"));
     expect(keysFor("alert:inspection")).toEqual([]);
-    await bot.sweep(local("2026-11-26", "10:00"));
+    await t.bot.sweep(local("2026-11-26", "10:00"));
     expect(keysFor("alert:inspection")).toEqual([
       "alert:inspection:production:2026-11-26:missed:0:lark:oc_alerts",
       "alert:inspection:office:2026-11-26:missed:0:lark:oc_alerts",
     ]);
-    const card = cardOf(sent[0]?.message);
+    const card = cardOf(t.sent[0]?.message);
     expect(card.fields).toContainEqual({ label: "区域 / Area", value: "生产车间 / Production floor" });
 
-    sent.length = 0;
-    await bot.sweep(local("2026-11-29", "10:00"));
-    await bot.sweep(local("2026-11-29", "15:00"));
+    t.sent.length = 0;
+    await t.bot.sweep(local("2026-11-29", "10:00"));
+    await t.bot.sweep(local("2026-11-29", "15:00"));
     expect(keysFor("alert:inspection")).toEqual([]);
   });
 });
 
 describe("exactly once", () => {
   it("two instances on the same tick send one alert; a rerun of that tick or an older one sends nothing", async () => {
-    await complaintReceived(database, C1, local("2026-11-25", "10:00"), staff);
-    const other = startInstance(database, sent, local("2026-11-26", "10:00"));
+    await complaintReceived(t.database, C1, local("2026-11-25", "10:00"), staff);
+    const other = startInstance(t.database, t.sent, local("2026-11-26", "10:00"));
     const tick = local("2026-11-26", "10:00");
-    await Promise.all([bot.sweep(tick), other.sweep(tick)]);
+    await Promise.all([t.bot.sweep(tick), other.sweep(tick)]);
     expect(keysFor("alert:response")).toEqual([`alert:response:${C1}:breach:0:lark:oc_alerts`]);
-    expect(await database.db.select().from(alerts).where(eq(alerts.kind, "response"))).toHaveLength(1);
+    expect(await t.database.db.select().from(alerts).where(eq(alerts.kind, "response"))).toHaveLength(1);
 
-    await bot.sweep(tick);
+    await t.bot.sweep(tick);
     await other.sweep(local("2026-11-26", "09:00"));
-    await bot.sweep(local("2026-11-26", "10:05"));
+    await t.bot.sweep(local("2026-11-26", "10:05"));
     expect(keysFor("alert:response")).toHaveLength(1);
     expect(keysFor("alert:inspection")).toHaveLength(3);
-    const [alert] = await database.db.select().from(alerts).where(eq(alerts.kind, "response"));
+    const [alert] = await t.database.db.select().from(alerts).where(eq(alerts.kind, "response"));
     expect(alert).toMatchObject({ level: "breach", sentCount: 1, closedAt: null });
   });
 });
@@ -213,11 +198,11 @@ describe("the provisional mark", () => {
   it("a resolution deadline and an inspection cut-off on provisional days say so; the response clock does not", async () => {
     // Mon 2027-02-01 10:00: 02-02, 02-03, 02-04 → due Thu 02-04 10:00 by 2027's provisional rule.
     const number = "C-20270201-001";
-    await complaintReceived(database, number, local("2027-02-01", "10:00"), staff);
+    await complaintReceived(t.database, number, local("2027-02-01", "10:00"), staff);
     // Past three quarters of the clock (2.25 working days: 02-03 16:00) and past the 10:00 cut-off.
-    await bot.sweep(local("2027-02-03", "17:00"));
+    await t.bot.sweep(local("2027-02-03", "17:00"));
     const byKind = (prefix: string) =>
-      cardOf(sent.find((item) => item.key.startsWith(prefix))?.message).fields?.find(
+      cardOf(t.sent.find((item) => item.key.startsWith(prefix))?.message).fields?.find(
         (field) => field.label === "期限 / Due" || field.label === "截止 / Cut-off",
       )?.value;
     expect(byKind("alert:response")).not.toContain("暂定");
@@ -226,8 +211,8 @@ describe("the provisional mark", () => {
   });
 
   it("a published day carries no mark", async () => {
-    await bot.sweep(local("2026-11-26", "10:00"));
-    const card = cardOf(sent.find((item) => item.key.startsWith("alert:inspection"))?.message);
+    await t.bot.sweep(local("2026-11-26", "10:00"));
+    const card = cardOf(t.sent.find((item) => item.key.startsWith("alert:inspection"))?.message);
     expect(card.fields).toContainEqual({ label: "截止 / Cut-off", value: "2026-11-26 10:00" });
   });
 });

@@ -1,28 +1,18 @@
 // /calendar on a real database: a day and why, a complaint's count, and overrides that move a live deadline.
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditLog, calendarOverrides } from "../../../src/db/schema/index.ts";
-import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 import { cardOf, createComplaintBot, field, numberOf, textOf } from "../complaints/complaint-bot.ts";
 
-let database: TestDatabase;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await truncateAll(database);
-});
+const t = useTestDatabase();
 
 // Thursday 2027-02-04 10:00 in Shanghai, the day before 除夕 of a year with no published notice.
 const START = "2027-02-04T10:00:00+08:00";
 
 describe("/calendar explains a day", () => {
   it("a provisional statutory holiday, in English, with the mark explained", async () => {
-    const bot = createComplaintBot(database, { start: START });
+    const bot = createComplaintBot(t.database, { start: START });
     const anyone = await bot.person("ou_anyone", "Ann");
     const text = textOf(await bot.say(anyone, "/calendar 2027-02-05"));
     expect(text).toContain("2027-02-05 (Friday): day off — statutory holiday: Spring Festival (provisional)");
@@ -31,7 +21,7 @@ describe("/calendar explains a day", () => {
   });
 
   it("a make-up workday and a day in lieu, in Chinese; today without an argument", async () => {
-    const bot = createComplaintBot(database, { start: START });
+    const bot = createComplaintBot(t.database, { start: START });
     const anyone = await bot.person("ou_anyone", "安");
     expect(textOf(await bot.say(anyone, "/日历 2026-10-10"))).toContain(
       "2026-10-10 (星期六): 工作日 — 国庆节 调休上班",
@@ -45,7 +35,7 @@ describe("/calendar explains a day", () => {
   });
 
   it("refuses what is neither a date nor a number, changing nothing", async () => {
-    const bot = createComplaintBot(database, { start: START });
+    const bot = createComplaintBot(t.database, { start: START });
     const anyone = await bot.person("ou_anyone", "Ann");
     expect(textOf(await bot.say(anyone, "/calendar tomorrow"))).toContain("give a date (2027-02-05)");
     expect(textOf(await bot.say(anyone, "/calendar C-20270204-999"))).toContain(
@@ -56,7 +46,7 @@ describe("/calendar explains a day", () => {
 
 describe("/calendar set and unset move a live complaint deadline", () => {
   it("a year's notice pasted at once: overrides, audit rows, the deadline moves and the card says so", async () => {
-    const bot = createComplaintBot(database, { start: START });
+    const bot = createComplaintBot(t.database, { start: START });
     const clerk = await bot.person("ou_clerk", "张三");
     const admin = await bot.person("ou_admin", "Root", ["admin"]);
     const number = numberOf(cardOf(await bot.say(clerk, "/complaint new ACME wet boxes")));
@@ -85,7 +75,7 @@ describe("/calendar set and unset move a live complaint deadline", () => {
     });
     const actions = (await bot.auditRows(number)).map((row) => row.action);
     expect(actions).toEqual(["complaint.opened", "complaint.deadline_moved"]);
-    const overrideAudits = await database.db
+    const overrideAudits = await t.database.db
       .select()
       .from(auditLog)
       .where(eq(auditLog.action, "calendar.override_set"));
@@ -117,7 +107,7 @@ describe("/calendar set and unset move a live complaint deadline", () => {
   });
 
   it("a bad line refuses the whole paste, naming the line; nothing is written", async () => {
-    const bot = createComplaintBot(database, { start: START });
+    const bot = createComplaintBot(t.database, { start: START });
     const admin = await bot.person("ou_admin", "Root", ["admin"]);
     const reply = textOf(await bot.say(admin, "/日历 设置 2027-02-05 休息 春节\n2027-02-30 上班 调休"));
     expect(reply).toContain("第 2 行有误, 未作任何更改");
@@ -125,11 +115,11 @@ describe("/calendar set and unset move a live complaint deadline", () => {
     expect(textOf(await bot.say(admin, "/calendar set 2027-02-05 sometimes"))).toContain(
       "line 1 is wrong, nothing changed: the second word must be holiday or workday: sometimes",
     );
-    expect(await database.db.select().from(calendarOverrides)).toEqual([]);
+    expect(await t.database.db.select().from(calendarOverrides)).toEqual([]);
   });
 
   it("unset of a day without an override says so and changes nothing", async () => {
-    const bot = createComplaintBot(database, { start: START });
+    const bot = createComplaintBot(t.database, { start: START });
     const admin = await bot.person("ou_admin", "Root", ["admin"]);
     expect(textOf(await bot.say(admin, "/calendar unset 2027-03-01"))).toContain(
       "2027-03-01 has no company override; nothing changed",

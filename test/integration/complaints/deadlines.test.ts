@@ -1,29 +1,20 @@
 // Complaint deadlines through /投诉 on the real calendar: make-up days, holidays, unpublished years, overrides, zones.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { HOUR_MS } from "../../../src/domain/calendar/local-time.ts";
 import { setCalendarOverride } from "../../../src/domain/calendar/overrides-repository.ts";
-import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { truncateAll, useTestDatabase } from "../../helpers/database.ts";
 import { sourceOf } from "../../helpers/rich-text.ts";
 import { cardOf, createComplaintBot, field, numberOf } from "./complaint-bot.ts";
 
-let database: TestDatabase;
+const t = useTestDatabase();
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await truncateAll(database);
-});
 afterEach(() => {
   vi.unstubAllEnvs();
 });
 
 /** Opens a complaint at a Shanghai wall-clock time; returns the card and the stored row. */
 async function openAt(shanghaiTime: string, command = "/投诉 华为 包装破损") {
-  const bot = createComplaintBot(database, { start: `${shanghaiTime}+08:00` });
+  const bot = createComplaintBot(t.database, { start: `${shanghaiTime}+08:00` });
   const clerk = await bot.person("ou_clerk", "张三");
   const card = cardOf(await bot.say(clerk, command));
   const row = await bot.row(numberOf(card));
@@ -94,20 +85,20 @@ describe("resolution deadline: 3 working days on the mainland-China calendar", (
       resolutionDueProvisional: true,
     });
     expect(field(late.card, "解决期限")).toContain("（暂定）");
-    await truncateAll(database);
+    await truncateAll(t.database);
     const early = await openAt("2026-12-24T10:00:00");
     expect(early.row?.resolutionDueProvisional).toBe(false);
     expect(field(early.card, "解决期限")).not.toContain("暂定");
   });
 
   it("counts the admins' calendar overrides: an extra day off pushes the deadline", async () => {
-    const bot = createComplaintBot(database, { start: "2026-09-28T10:00:00+08:00" });
+    const bot = createComplaintBot(t.database, { start: "2026-09-28T10:00:00+08:00" });
     const clerk = await bot.person("ou_clerk", "张三");
     const before = await bot.row(numberOf(cardOf(await bot.say(clerk, "/投诉 华为 第一单"))));
     // 09-29, 09-30, then the holiday, then 10-08.
     expect(before?.resolutionDueAt).toEqual(new Date("2026-10-08T02:00:00Z"));
 
-    await setCalendarOverride(database.db, {
+    await setCalendarOverride(t.database.db, {
       day: "2026-09-29",
       kind: "off",
       by: null,
@@ -118,7 +109,7 @@ describe("resolution deadline: 3 working days on the mainland-China calendar", (
   });
 
   it("an override can turn a day off into a working day", async () => {
-    await setCalendarOverride(database.db, {
+    await setCalendarOverride(t.database.db, {
       day: "2026-10-03",
       kind: "work",
       by: null,
@@ -152,7 +143,7 @@ describe("business time zone, not the server's", () => {
 
   it("another OPS_TIMEZONE moves the day and the working-day clock with it", async () => {
     // 2026-09-30 20:00 UTC is already 10-01 04:00 in Shanghai, a holiday; in UTC it is a Wednesday.
-    const bot = createComplaintBot(database, { start: "2026-09-30T20:00:00Z", timezone: "UTC" });
+    const bot = createComplaintBot(t.database, { start: "2026-09-30T20:00:00Z", timezone: "UTC" });
     const clerk = await bot.person("ou_clerk", "张三");
     const card = cardOf(await bot.say(clerk, "/投诉 华为 包装破损"));
     expect(numberOf(card)).toBe("C-20260930-001");

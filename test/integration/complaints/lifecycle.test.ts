@@ -1,10 +1,10 @@
 // Complaint commands and card buttons end to end over a real database: states, refusals, roles, races, audit.
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { md } from "../../../src/chat/rich-text.ts";
 import { complaints } from "../../../src/db/schema/index.ts";
 import { MINUTE_MS } from "../../../src/domain/calendar/local-time.ts";
-import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 import { sourceOf } from "../../helpers/rich-text.ts";
 import {
   button,
@@ -17,23 +17,16 @@ import {
   textOf,
 } from "./complaint-bot.ts";
 
-let database: TestDatabase;
+const t = useTestDatabase();
 let bot: ComplaintBot;
 type Person = Awaited<ReturnType<ComplaintBot["person"]>>;
 let clerk: Person;
 let agent: Person;
 let manager: Person;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
 beforeEach(async () => {
-  await truncateAll(database);
   // Wed 2026-09-30 10:00 in Shanghai.
-  bot = createComplaintBot(database, { start: "2026-09-30T02:00:00Z" });
+  bot = createComplaintBot(t.database, { start: "2026-09-30T02:00:00Z" });
   clerk = await bot.person("ou_clerk", "张三");
   agent = await bot.person("ou_agent", "李四", ["cs"]);
   manager = await bot.person("ou_manager", "王伟", ["manager"]);
@@ -45,8 +38,8 @@ beforeEach(async () => {
  * connection, where the calls simply interleave as they come.)
  */
 async function bothReadBeforeEitherWrites<T>(number: string, race: () => Promise<T>): Promise<T> {
-  if (database.mode !== "postgres") return race();
-  const { db } = database;
+  if (t.database.mode !== "postgres") return race();
+  const { db } = t.database;
   let release = () => {};
   const released = new Promise<void>((resolve) => {
     release = resolve;

@@ -1,7 +1,7 @@
 // /inspect end to end below the webhooks: the bot handler, a real database and outbox, recording adapters.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { findActiveArea, listActiveAreas } from "../../../src/domain/inspections/areas.ts";
-import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 import { sourceOf } from "../../helpers/rich-text.ts";
 import {
   type Bot,
@@ -17,18 +17,11 @@ import {
   WECOM_WEBHOOK,
 } from "./support.ts";
 
-let database: TestDatabase;
+const t = useTestDatabase();
 let bot: Bot;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
 beforeEach(async () => {
-  await truncateAll(database);
-  bot = createBot(database);
+  bot = createBot(t.database);
 });
 
 /** Sends a chat message and returns the reply the bot sent for it. */
@@ -45,7 +38,7 @@ const replyText = (reply: Awaited<ReturnType<typeof say>>): string =>
 
 describe("seeded areas", () => {
   it("has warehouse, production and office with their checklists in order", async () => {
-    const areas = await listActiveAreas(database.db);
+    const areas = await listActiveAreas(t.database.db);
     expect(
       areas.map((area) => [area.code, area.nameZh, area.cutoff, area.items.map((item) => item.code)]),
     ).toEqual([
@@ -80,7 +73,7 @@ describe("seeded areas", () => {
     ["办公区", "office"],
     ["Office", "office"],
   ])("finds %j as %s", async (typed, code) => {
-    expect((await findActiveArea(database.db, typed))?.code).toBe(code);
+    expect((await findActiveArea(t.database.db, typed))?.code).toBe(code);
   });
 });
 
@@ -179,7 +172,7 @@ describe("/inspect <area>", () => {
 
 describe("submitting the form", () => {
   it("stores a clean inspection, updates the card to its summary and alerts nobody", async () => {
-    await subscribeToAlerts(database, "lark", "oc_alerts");
+    await subscribeToAlerts(t.database, "lark", "oc_alerts");
     const result = await bot.handler.action(submission(WAREHOUSE_OK, { eventId: "clean" }));
 
     expect(result.toast).toEqual({ kind: "success", text: "巡检 I-20261126-001 已提交" });
@@ -197,7 +190,7 @@ describe("submitting the form", () => {
     expect(card?.fields).toContainEqual({ label: "发现问题", value: "无" });
     expect(card?.note).toBe("由 王伟 于 2026-11-26 09:30 提交");
 
-    const rows = await stored(database);
+    const rows = await stored(t.database);
     expect(rows.inspections).toMatchObject([
       { number: "I-20261126-001", findingCount: 0, platform: "lark", chatId: "oc_floor" },
     ]);
@@ -224,9 +217,9 @@ describe("submitting the form", () => {
   });
 
   it("records findings and alerts every subscribed group and the submitter's chat once, even when run twice", async () => {
-    await subscribeToAlerts(database, "lark", "oc_alerts");
-    await subscribeToAlerts(database, "dingtalk", "cid_alerts");
-    await subscribeToAlerts(database, "wecom", "wr_alerts", WECOM_WEBHOOK);
+    await subscribeToAlerts(t.database, "lark", "oc_alerts");
+    await subscribeToAlerts(t.database, "dingtalk", "cid_alerts");
+    await subscribeToAlerts(t.database, "wecom", "wr_alerts", WECOM_WEBHOOK);
     const event = submission(
       { ...WAREHOUSE_OK, temperature: "30", fire_extinguisher: "fail" },
       { eventId: "hot", lang: "en" },
@@ -246,7 +239,7 @@ describe("submitting the form", () => {
       "✓ Goods stacked safely: pass",
     ]);
 
-    const rows = await stored(database);
+    const rows = await stored(t.database);
     expect(rows.inspections).toHaveLength(1);
     expect(rows.inspections[0]?.findingCount).toBe(2);
     expect(
@@ -290,11 +283,11 @@ describe("submitting the form", () => {
   });
 
   it("stores one inspection when the same event runs twice at the same moment", async () => {
-    await subscribeToAlerts(database, "dingtalk", "cid_alerts");
+    await subscribeToAlerts(t.database, "dingtalk", "cid_alerts");
     const event = submission({ ...WAREHOUSE_OK, humidity: "80" }, { eventId: "twice" });
     const [first, second] = await Promise.all([bot.handler.action(event), bot.handler.action(event)]);
     expect(second.card?.title).toBe(first.card?.title);
-    expect((await stored(database)).inspections).toHaveLength(1);
+    expect((await stored(t.database)).inspections).toHaveLength(1);
     expect(bot.sent.map((sent) => sent.key).sort()).toEqual([
       "finding:I-20261126-001:dingtalk:cid_alerts",
       "finding:I-20261126-001:lark:oc_floor",
@@ -307,19 +300,19 @@ describe("submitting the form", () => {
         bot.handler.action(submission(form, { area: form === OFFICE_OK ? "office" : "warehouse" })),
       ),
     );
-    const numbers = (await stored(database)).inspections.map((row) => row.number).sort();
+    const numbers = (await stored(t.database)).inspections.map((row) => row.number).sort();
     expect(numbers).toEqual(["I-20261126-001", "I-20261126-002", "I-20261126-003"]);
     expect(results.every((result) => result.card?.tone === "success")).toBe(true);
   });
 
   it("sends one alert to a submitter's chat that is itself subscribed", async () => {
-    await subscribeToAlerts(database, "lark", "oc_floor");
+    await subscribeToAlerts(t.database, "lark", "oc_floor");
     await bot.handler.action(submission({ ...WAREHOUSE_OK, exits_clear: "fail" }));
     expect(bot.sent.map((sent) => sent.key)).toEqual(["finding:I-20261126-001:lark:oc_floor"]);
   });
 
   it("stores nothing and says what is wrong for missing, non-numeric and unknown values", async () => {
-    await subscribeToAlerts(database, "lark", "oc_alerts");
+    await subscribeToAlerts(t.database, "lark", "oc_alerts");
     const result = await bot.handler.action(
       submission({ temperature: "warm", humidity: "", fire_extinguisher: "maybe", exits_clear: "pass" }),
     );
@@ -328,7 +321,7 @@ describe("submitting the form", () => {
       kind: "warning",
       text: "温度必须是数字: warm; 请填写湿度; 灭火器在位只能是 合格 或 不合格: maybe; 请填写货物堆放稳固",
     });
-    const rows = await stored(database);
+    const rows = await stored(t.database);
     expect([rows.inspections, rows.results, rows.findings, rows.outbox, rows.audit]).toEqual([
       [],
       [],
@@ -345,13 +338,13 @@ describe("submitting the form", () => {
   it("answers a submission for an unknown area without storing anything", async () => {
     const result = await bot.handler.action(submission(WAREHOUSE_OK, { area: "garage", lang: "en" }));
     expect(result.toast?.text).toMatch(/^no inspection area garage/);
-    expect((await stored(database)).inspections).toEqual([]);
+    expect((await stored(t.database)).inspections).toEqual([]);
   });
 });
 
 describe("typed submissions (WeCom and template-less DingTalk)", () => {
   it("takes readings and checks in checklist order and answers with the summary and the alerts", async () => {
-    await subscribeToAlerts(database, "lark", "oc_alerts");
+    await subscribeToAlerts(t.database, "lark", "oc_alerts");
     const reply = cardOf(
       await say("/巡检 仓库 22 55 合格 合格 不合格", {
         platform: "wecom",
@@ -362,7 +355,7 @@ describe("typed submissions (WeCom and template-less DingTalk)", () => {
     expect(reply.title).toBe("巡检 I-20261126-001 · 仓库");
     expect(sourceOf(reply.markdown).split("\n").at(-1)).toBe("**✗ 货物堆放稳固: 不合格**");
 
-    const rows = await stored(database);
+    const rows = await stored(t.database);
     expect(rows.inspections).toMatchObject([{ findingCount: 1, platform: "wecom", chatId: "wang.wei" }]);
     expect(rows.audit[0]?.platformMessageId).toMatch(/^m\d+$/);
     expect(bot.sent.map((sent) => sent.key).sort()).toEqual([
@@ -376,13 +369,13 @@ describe("typed submissions (WeCom and template-less DingTalk)", () => {
     const event = message("/inspect office 20 45 ok ok ok");
     await (await bot.handler.message(event, 1)).settled;
     await (await bot.handler.message(event, 2)).settled;
-    expect((await stored(database)).inspections).toHaveLength(1);
+    expect((await stored(t.database)).inspections).toHaveLength(1);
   });
 
   it("skips a WeCom group without a robot webhook, which cannot be pushed to", async () => {
     await say("/巡检 仓库 30 55 合格 合格 合格", { platform: "wecom", chatId: "wr_floor" });
     expect(bot.sent.map((sent) => sent.key)).toEqual([expect.stringMatching(/^reply:/)]);
-    expect((await stored(database)).inspections[0]?.findingCount).toBe(1);
+    expect((await stored(t.database)).inspections[0]?.findingCount).toBe(1);
   });
 
   it.each([
@@ -397,6 +390,6 @@ describe("typed submissions (WeCom and template-less DingTalk)", () => {
     ],
   ])("refuses %j and stores nothing", async (text, expected) => {
     expect(replyText(await say(text))).toMatch(expected);
-    expect((await stored(database)).inspections).toEqual([]);
+    expect((await stored(t.database)).inspections).toEqual([]);
   });
 });

@@ -1,32 +1,25 @@
 // The alert fan-out on its own: who is subscribed and reachable, and one row per chat under a prefix.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { fanOut, fanOutItems } from "../../../src/domain/notifications/fan-out.ts";
 import { chatRecipient, subscribedRecipients } from "../../../src/domain/notifications/recipients.ts";
-import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 import { type Bot, createBot, stored, subscribeToAlerts, WECOM_WEBHOOK } from "./support.ts";
 
-let database: TestDatabase;
+const t = useTestDatabase();
 let bot: Bot;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
 beforeEach(async () => {
-  await truncateAll(database);
-  bot = createBot(database);
+  bot = createBot(t.database);
 });
 
 const text = { type: "text", text: "hello" } as const;
 
 describe("recipients", () => {
   it("lists the reachable groups subscribed to a topic, WeCom ones through their webhook", async () => {
-    await subscribeToAlerts(database, "dingtalk", "cid_a");
-    await subscribeToAlerts(database, "wecom", "wr_hooked", WECOM_WEBHOOK);
-    await subscribeToAlerts(database, "wecom", "wr_unhooked");
-    const recipients = await subscribedRecipients(database.db, "alerts");
+    await subscribeToAlerts(t.database, "dingtalk", "cid_a");
+    await subscribeToAlerts(t.database, "wecom", "wr_hooked", WECOM_WEBHOOK);
+    await subscribeToAlerts(t.database, "wecom", "wr_unhooked");
+    const recipients = await subscribedRecipients(t.database.db, "alerts");
     expect(recipients).toEqual([
       {
         platform: "dingtalk",
@@ -39,19 +32,19 @@ describe("recipients", () => {
         target: { kind: "webhook", platform: "wecom", chatId: "wr_hooked" },
       },
     ]);
-    expect(await subscribedRecipients(database.db, "digest")).toEqual([]);
+    expect(await subscribedRecipients(t.database.db, "digest")).toEqual([]);
   });
 
   it("reaches an event's chat directly, through its webhook, or not at all", async () => {
-    await subscribeToAlerts(database, "wecom", "wr_hooked", WECOM_WEBHOOK);
-    expect(await chatRecipient(database.db, "lark", { id: "oc_1", kind: "group" })).toMatchObject({
+    await subscribeToAlerts(t.database, "wecom", "wr_hooked", WECOM_WEBHOOK);
+    expect(await chatRecipient(t.database.db, "lark", { id: "oc_1", kind: "group" })).toMatchObject({
       target: { kind: "chat", chatId: "oc_1" },
     });
-    expect(await chatRecipient(database.db, "wecom", { id: "wr_hooked", kind: "group" })).toMatchObject({
+    expect(await chatRecipient(t.database.db, "wecom", { id: "wr_hooked", kind: "group" })).toMatchObject({
       target: { kind: "webhook", chatId: "wr_hooked" },
     });
-    expect(await chatRecipient(database.db, "wecom", { id: "wr_other", kind: "group" })).toBeNull();
-    expect(await chatRecipient(database.db, "wecom", { id: "li.lei", kind: "direct" })).toMatchObject({
+    expect(await chatRecipient(t.database.db, "wecom", { id: "wr_other", kind: "group" })).toBeNull();
+    expect(await chatRecipient(t.database.db, "wecom", { id: "li.lei", kind: "direct" })).toMatchObject({
       target: { kind: "chat", chatKind: "direct" },
     });
   });
@@ -59,9 +52,9 @@ describe("recipients", () => {
 
 describe("fanOut", () => {
   it("keys one row per chat under the prefix and sends a repeat of it no second time", async () => {
-    await subscribeToAlerts(database, "lark", "oc_a");
-    await subscribeToAlerts(database, "dingtalk", "cid_b");
-    const recipients = await subscribedRecipients(database.db, "alerts");
+    await subscribeToAlerts(t.database, "lark", "oc_a");
+    await subscribeToAlerts(t.database, "dingtalk", "cid_b");
+    const recipients = await subscribedRecipients(t.database.db, "alerts");
     const twice = [...recipients, ...recipients];
     expect(fanOutItems("alert:test:1", twice, text).map((item) => item.idempotencyKey)).toEqual([
       "alert:test:1:dingtalk:cid_b",
@@ -73,6 +66,6 @@ describe("fanOut", () => {
     expect(first.counts.sent).toBe(2);
     expect(again).toEqual({ keys: first.keys, counts: { sent: 0, retried: 0, failed: 0, deferred: 0 } });
     expect(bot.sent).toHaveLength(2);
-    expect((await stored(database)).outbox).toHaveLength(2);
+    expect((await stored(t.database)).outbox).toHaveLength(2);
   });
 });

@@ -1,8 +1,8 @@
 // /下单 /订单 /完成 /延期 and the card's Confirm / Cancel / form, through the router with a real database.
 import { asc, eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { auditLog, dailySequences, orderDelays, orders } from "../../../src/db/schema/index.ts";
-import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 import { sourceOf } from "../../helpers/rich-text.ts";
 import {
   cardOf,
@@ -20,26 +20,19 @@ const START = "2026-11-26T02:00:00Z";
 const USAGE_ZH = "用法: /下单 <客户> <型号> <数量> <交期>";
 const USAGE_EN = "usage: /order new <customer> <model> <qty> <due>";
 
-let database: TestDatabase;
+const t = useTestDatabase();
 let bot: OrderBot;
 let zhang: TestPerson;
 let wang: TestPerson;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
 beforeEach(async () => {
-  await truncateAll(database);
-  bot = createOrderBot(database, START);
+  bot = createOrderBot(t.database, START);
   zhang = await bot.person("ou_zhang", "张三", ["staff"]);
   wang = await bot.person("ou_wang", "王伟", ["manager"]);
 });
 
 const auditRows = (number: string) =>
-  database.db.select().from(auditLog).where(eq(auditLog.entityId, number)).orderBy(asc(auditLog.id));
+  t.database.db.select().from(auditLog).where(eq(auditLog.entityId, number)).orderBy(asc(auditLog.id));
 
 async function draft(text = "/下单 华为 X1 100 2026-12-01", who = zhang) {
   const outcome = await bot.say(who, text);
@@ -74,7 +67,7 @@ describe("/下单", () => {
       ["取消", "order.cancel", { id: number, lang: "zh" }],
     ]);
     expect(card.buttons?.[0]?.confirm).toBeUndefined();
-    const [row] = await database.db.select().from(orders);
+    const [row] = await t.database.db.select().from(orders);
     expect(row).toMatchObject({
       number,
       status: "draft",
@@ -125,8 +118,8 @@ describe("/下单", () => {
   ])("refuses %s with a reply naming the mistake and the usage, storing nothing", async (text, reply) => {
     const outcome = await bot.say(zhang, text);
     expect(textOf(outcome.reply)).toBe(reply);
-    expect(await database.db.$count(orders)).toBe(0);
-    expect(await database.db.$count(auditLog, eq(auditLog.entityType, "order"))).toBe(0);
+    expect(await t.database.db.$count(orders)).toBe(0);
+    expect(await t.database.db.$count(auditLog, eq(auditLog.entityType, "order"))).toBe(0);
   });
 
   it("asks 'duplicate?' for the same customer, model, quantity and due date within 10 minutes, by anyone", async () => {
@@ -138,7 +131,7 @@ describe("/下单", () => {
     expect(second.card.buttons?.[0]?.confirm).toBe(
       `是 ${first.number} 的重复订单吗? 仍要确认 ${second.number}?`,
     );
-    const [, audit] = await database.db
+    const [, audit] = await t.database.db
       .select()
       .from(auditLog)
       .where(eq(auditLog.action, "order.drafted"))
@@ -198,7 +191,7 @@ describe("/下单 alone: the order form", () => {
     expect(past.result.toast?.text).toBe(`交期不能早于今天 (2026-11-26): 2026-11-01 — ${USAGE_ZH}`);
     const empty = await bot.click(zhang, "order.submit", { id: "", lang: "en" }, { form: { customer: "" } });
     expect(empty.result.toast?.text).toBe(`missing customer — ${USAGE_EN}`);
-    expect(await database.db.$count(orders)).toBe(0);
+    expect(await t.database.db.$count(orders)).toBe(0);
   });
 });
 
@@ -213,7 +206,7 @@ describe("Confirm and Cancel", () => {
     expect(fieldOf(card ?? { title: "", tone: "info" }, "状态")).toBe("已确认");
     expect(card?.note).toBe("已由 王伟 于 10:02 确认");
     expect(card?.buttons).toBeUndefined();
-    const [row] = await database.db.select().from(orders);
+    const [row] = await t.database.db.select().from(orders);
     expect(row).toMatchObject({ status: "confirmed", confirmedBy: wang.personId, version: 2 });
     expect(row?.confirmedAt?.toISOString()).toBe("2026-11-26T02:02:00.000Z");
     const audits = await auditRows(number);
@@ -284,7 +277,7 @@ describe("Confirm and Cancel", () => {
     );
     const unknown = await bot.click(wang, "order.confirm", { id: "O-20261126-999", lang: "zh" });
     expect(unknown.result.toast?.text).toBe("找不到订单 O-20261126-999");
-    const [row] = await database.db.select().from(orders);
+    const [row] = await t.database.db.select().from(orders);
     expect(row?.status).toBe("draft");
   });
 });
@@ -309,7 +302,7 @@ describe("/完成", () => {
   });
 
   it("takes the 1000th order of a day like any other", async () => {
-    await database.db.insert(dailySequences).values({ prefix: "O", day: "2026-11-26", last: 999 });
+    await t.database.db.insert(dailySequences).values({ prefix: "O", day: "2026-11-26", last: 999 });
     const { number } = await draft();
     expect(number).toBe("O-20261126-1000");
     await bot.click(zhang, "order.confirm", { id: number, lang: "zh" });
@@ -357,7 +350,7 @@ describe("/延期", () => {
     expect(fieldOf(card, "交期")).toBe("2026-12-08 (原交期 2026-12-01, 已延期 1 次)");
     expect(fieldOf(card, "延期原因")).toBe("客户要求推迟, 下周再发 (张三 · 10:00)");
     await bot.say(wang, `/order delay ${number} 2026-12-10 supplier late`);
-    const [row] = await database.db.select().from(orders);
+    const [row] = await t.database.db.select().from(orders);
     expect(row).toMatchObject({
       dueDate: "2026-12-10",
       originalDueDate: "2026-12-01",
@@ -365,7 +358,7 @@ describe("/延期", () => {
       status: "confirmed",
       version: 4,
     });
-    const delays = await database.db.select().from(orderDelays).orderBy(asc(orderDelays.id));
+    const delays = await t.database.db.select().from(orderDelays).orderBy(asc(orderDelays.id));
     expect(delays.map((delay) => [delay.fromDate, delay.toDate, delay.reason, delay.delayedBy])).toEqual([
       ["2026-12-01", "2026-12-08", "客户要求推迟, 下周再发", zhang.personId],
       ["2026-12-08", "2026-12-10", "supplier late", wang.personId],
@@ -402,7 +395,7 @@ describe("/延期", () => {
     );
     // Today is allowed.
     expect((await bot.say(zhang, `/延期 ${number} 2026-11-26 提前`)).status).toBe("ok");
-    expect(await database.db.$count(orderDelays)).toBe(1);
+    expect(await t.database.db.$count(orderDelays)).toBe(1);
   });
 });
 

@@ -1,22 +1,15 @@
 // Races: 50 orders taken at once get 50 distinct numbers; two Confirm clicks at once confirm exactly once.
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { auditLog, dailySequences, orders } from "../../../src/db/schema/index.ts";
-import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 import { cardOf, createOrderBot, fieldOf, type OrderBot } from "./order-bot.ts";
 
-let database: TestDatabase;
+const t = useTestDatabase();
 let bot: OrderBot;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
 beforeEach(async () => {
-  await truncateAll(database);
-  bot = createOrderBot(database, "2026-11-26T02:00:00Z");
+  bot = createOrderBot(t.database, "2026-11-26T02:00:00Z");
 });
 
 describe("order numbering under concurrency", () => {
@@ -40,11 +33,11 @@ describe("order numbering under concurrency", () => {
       (_, index) => `O-20261126-${String(index + 1).padStart(3, "0")}`,
     );
     expect([...numbers].sort()).toEqual(expected);
-    const stored = await database.db.select({ number: orders.number }).from(orders);
+    const stored = await t.database.db.select({ number: orders.number }).from(orders);
     expect(stored.map((row) => row.number).sort()).toEqual(expected);
-    const [sequence] = await database.db.select().from(dailySequences);
+    const [sequence] = await t.database.db.select().from(dailySequences);
     expect(sequence).toMatchObject({ prefix: "O", day: "2026-11-26", last: 50 });
-    expect(await database.db.$count(auditLog, eq(auditLog.action, "order.drafted"))).toBe(50);
+    expect(await t.database.db.$count(auditLog, eq(auditLog.action, "order.drafted"))).toBe(50);
   });
 });
 
@@ -78,9 +71,9 @@ describe("two Confirm clicks at the same moment", () => {
       expect(card.note).toBe(`已由 ${confirmer.name} 于 10:00 确认`);
       expect(card.buttons).toBeUndefined();
     }
-    const [row] = await database.db.select().from(orders);
+    const [row] = await t.database.db.select().from(orders);
     expect(row).toMatchObject({ status: "confirmed", confirmedBy: confirmer.personId, version: 2 });
-    const confirmations = await database.db
+    const confirmations = await t.database.db
       .select()
       .from(auditLog)
       .where(and(eq(auditLog.entityId, number), eq(auditLog.action, "order.confirmed")));
@@ -102,7 +95,7 @@ describe("two Confirm clicks at the same moment", () => {
       }),
     );
     expect(rounds).toEqual(Array(10).fill(["success", "warning"]));
-    const changes = await database.db.select().from(auditLog).where(eq(auditLog.entityType, "order"));
+    const changes = await t.database.db.select().from(auditLog).where(eq(auditLog.entityType, "order"));
     expect(changes.filter((change) => change.action !== "order.drafted")).toHaveLength(10);
   });
 });

@@ -2,21 +2,12 @@
 //
 // Around midnight in Shanghai the UTC date is still the day before: 2026-11-26T16:00:30Z is 00:00:30 on the
 // 27th in Shanghai. Code that read the process zone would number O-20261126-… and accept a due date of the 26th.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { useTestDatabase } from "../../helpers/database.ts";
 import { sourceOf } from "../../helpers/rich-text.ts";
 
-let database: TestDatabase;
+const t = useTestDatabase();
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await truncateAll(database);
-});
 afterEach(() => {
   vi.unstubAllEnvs();
 });
@@ -33,7 +24,7 @@ async function botUnderProcessZone(zone: string, offsetMinutes: number) {
   expect(new Date("2026-11-26T16:00:00Z").getTimezoneOffset()).toBe(offsetMinutes);
   vi.resetModules();
   const { createOrderBot, cardOf, textOf } = await import("./order-bot.ts");
-  return { bot: createOrderBot(database, "2026-11-26T15:59:30Z", "Asia/Shanghai"), cardOf, textOf };
+  return { bot: createOrderBot(t.database, "2026-11-26T15:59:30Z", "Asia/Shanghai"), cardOf, textOf };
 }
 
 const numberIn = (title: string): string | undefined => /O-\d{8}-\d{3}/.exec(title)?.[0];

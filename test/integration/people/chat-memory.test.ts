@@ -1,33 +1,23 @@
 // The handler's chat memory: a chat is written when first seen or renamed, and not asked for again otherwise.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { chats } from "../../../src/db/schema/index.ts";
 import { createChatMemory } from "../../../src/domain/people/chats.ts";
-import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 
 const NOW = new Date("2026-11-26T02:00:00Z");
-let database: TestDatabase;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await truncateAll(database);
-});
+const t = useTestDatabase();
 
 const titles = async () =>
-  (await database.db.select().from(chats)).map((chat) => [chat.chatId, chat.title] as const);
+  (await t.database.db.select().from(chats)).map((chat) => [chat.chatId, chat.title] as const);
 
 describe("createChatMemory", () => {
   it("writes a chat once per title: a repeat skips the database, a rename or a new chat writes", async () => {
-    const remember = createChatMemory(database.db);
+    const remember = createChatMemory(t.database.db);
     await remember("lark", { id: "oc_ops", kind: "group", title: "运营群" }, NOW);
     expect(await titles()).toEqual([["oc_ops", "运营群"]]);
 
     // Proof that the repeat does not touch the table: the row removed behind its back stays gone.
-    await database.db.delete(chats);
+    await t.database.db.delete(chats);
     await remember("lark", { id: "oc_ops", kind: "group", title: "运营群" }, NOW);
     await remember("lark", { id: "oc_ops", kind: "group" }, NOW);
     expect(await titles()).toEqual([]);

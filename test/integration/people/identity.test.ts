@@ -1,25 +1,15 @@
 // First contact creates one person per platform account, even when two first messages race; OPS_ADMINS bootstrap.
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { auditLog, identities, people, personRoles } from "../../../src/db/schema/index.ts";
 import { personForContact } from "../../../src/domain/people/people.ts";
-import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 
 const NOW = new Date("2026-11-26T02:00:00Z");
-let database: TestDatabase;
-
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
-beforeEach(async () => {
-  await truncateAll(database);
-});
+const t = useTestDatabase();
 
 const contact = (userId: string, extra: { name?: string; bootstrapAdmin?: boolean } = {}) =>
-  personForContact(database.db, {
+  personForContact(t.database.db, {
     platform: "lark",
     userId,
     name: extra.name,
@@ -34,17 +24,17 @@ describe("first contact", () => {
 
     expect(again.personId).toBe(first.personId);
     expect(first).toMatchObject({ name: "Wang Wei", roles: [] });
-    expect(await database.db.select().from(identities)).toEqual([
+    expect(await t.database.db.select().from(identities)).toEqual([
       expect.objectContaining({ platform: "lark", platformUserId: "ou_wang", personId: first.personId }),
     ]);
-    const created = await database.db.select().from(auditLog).where(eq(auditLog.action, "person.created"));
+    const created = await t.database.db.select().from(auditLog).where(eq(auditLog.action, "person.created"));
     expect(created).toHaveLength(1);
     expect(created[0]).toMatchObject({ entityId: String(first.personId), platform: "lark" });
   });
 
   it("keeps different platforms' accounts apart even with the same user id", async () => {
     const lark = await contact("same-id");
-    const dingtalk = await personForContact(database.db, {
+    const dingtalk = await personForContact(t.database.db, {
       platform: "dingtalk",
       userId: "same-id",
       bootstrapAdmin: false,
@@ -57,9 +47,9 @@ describe("first contact", () => {
     const results = await Promise.all(Array.from({ length: 20 }, () => contact("ou_race", { name: "Race" })));
 
     expect(new Set(results.map((result) => result.personId)).size).toBe(1);
-    expect(await database.db.$count(people)).toBe(1);
-    expect(await database.db.$count(identities)).toBe(1);
-    expect(await database.db.$count(auditLog, eq(auditLog.action, "person.created"))).toBe(1);
+    expect(await t.database.db.$count(people)).toBe(1);
+    expect(await t.database.db.$count(identities)).toBe(1);
+    expect(await t.database.db.$count(auditLog, eq(auditLog.action, "person.created"))).toBe(1);
   });
 
   it.runIf(process.env.TEST_DATABASE_URL)(
@@ -76,7 +66,7 @@ describe("first contact", () => {
         linked = resolve;
       });
       let otherPersonId = 0;
-      const other = database.db.transaction(async (tx) => {
+      const other = t.database.db.transaction(async (tx) => {
         const [person] = await tx
           .insert(people)
           .values({ displayName: "Slow", createdAt: NOW })
@@ -92,7 +82,7 @@ describe("first contact", () => {
       const racing = contact("ou_slow");
       // Wait (without sleeping) until the contact is blocked on the uncommitted identity.
       for (let waiting = 0; waiting === 0; ) {
-        const rows = (await database.db.execute(
+        const rows = (await t.database.db.execute(
           sql`select count(*)::int as n from pg_stat_activity
               where wait_event_type = 'Lock' and datname = current_database()`,
         )) as unknown as { n: number }[];
@@ -102,8 +92,8 @@ describe("first contact", () => {
       await other;
 
       expect((await racing).personId).toBe(otherPersonId);
-      expect(await database.db.$count(people)).toBe(1);
-      expect(await database.db.$count(auditLog, eq(auditLog.action, "person.created"))).toBe(0);
+      expect(await t.database.db.$count(people)).toBe(1);
+      expect(await t.database.db.$count(auditLog, eq(auditLog.action, "person.created"))).toBe(0);
     },
   );
 
@@ -112,7 +102,7 @@ describe("first contact", () => {
     const renamed = await contact("ou_li", { name: "Li Na" });
 
     expect(renamed.name).toBe("Li Na");
-    const [row] = await database.db.select().from(people).where(eq(people.id, personId));
+    const [row] = await t.database.db.select().from(people).where(eq(people.id, personId));
     expect(row?.displayName).toBe("Li Na");
   });
 });
@@ -124,7 +114,7 @@ describe("OPS_ADMINS bootstrap", () => {
 
     expect(first.roles).toEqual(["admin"]);
     expect(second.roles).toEqual(["admin"]);
-    const grants = await database.db.select().from(auditLog).where(eq(auditLog.action, "role.granted"));
+    const grants = await t.database.db.select().from(auditLog).where(eq(auditLog.action, "role.granted"));
     expect(grants).toEqual([
       expect.objectContaining({
         actorPersonId: null,
@@ -139,6 +129,6 @@ describe("OPS_ADMINS bootstrap", () => {
   it("gives an account that is not listed no role", async () => {
     const person = await contact("ou_someone");
     expect(person.roles).toEqual([]);
-    expect(await database.db.$count(personRoles)).toBe(0);
+    expect(await t.database.db.$count(personRoles)).toBe(0);
   });
 });

@@ -1,9 +1,9 @@
 // /role grant|revoke through the bot handler: who may, every role in both languages, members, last admin, audit.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ROLE_NAMES_ZH } from "../../../src/bot/role-words.ts";
 import type { Role } from "../../../src/domain/people/role.ts";
 import { grantRole, revokeRole, rolesOf } from "../../../src/domain/people/roles.ts";
-import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 import { type BotUnderTest, botUnderTest } from "./bot-under-test.ts";
 
 const BOSS = { id: "ou_boss", name: "Boss" };
@@ -11,23 +11,16 @@ const STAFF = { id: "ou_staff", name: "Staff" };
 const WANG = { id: "ou_wang", name: "Wang Wei" };
 const ROLES = Object.entries(ROLE_NAMES_ZH) as [Role, string][];
 
-let database: TestDatabase;
+const t = useTestDatabase();
 let bot: BotUnderTest;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
 beforeEach(async () => {
-  await truncateAll(database);
-  bot = botUnderTest(database, { OPS_ADMINS: "lark:ou_boss,wecom:laoban" });
+  bot = botUnderTest(t.database, { OPS_ADMINS: "lark:ou_boss,wecom:laoban" });
 });
 
 async function rolesOfAccount(userId: string, platform: "lark" | "wecom" = "lark"): Promise<Role[]> {
   const personId = await bot.personIdOf(platform, userId);
-  return personId === undefined ? [] : rolesOf(database.db, personId);
+  return personId === undefined ? [] : rolesOf(t.database.db, personId);
 }
 
 describe("who may change roles", () => {
@@ -48,7 +41,7 @@ describe("who may change roles", () => {
     ["/role revoke ou_boss admin", "you may not use /role — needs role: admin"],
   ])("refuses %j from a member who is not admin, naming the role needed", async (text, expected) => {
     const staff = await seed(STAFF.id);
-    await grantRole(database.db, { personId: staff, role: "manager", by: null, now: bot.clock.now() });
+    await grantRole(t.database.db, { personId: staff, role: "manager", by: null, now: bot.clock.now() });
     expect(await bot.sayText(STAFF, text)).toBe(expected);
     expect(await bot.personIdOf("lark", "ou_li")).toBeUndefined();
     expect(await rolesOfAccount("ou_boss")).toEqual([]);
@@ -187,15 +180,15 @@ describe("the last admin", () => {
   it("lets only one of two admins revoking each other at the same moment succeed", async () => {
     const boss = await seed(BOSS.id);
     const wang = await seed(WANG.id);
-    await grantRole(database.db, { personId: wang, role: "admin", by: boss, now: bot.clock.now() });
+    await grantRole(t.database.db, { personId: wang, role: "admin", by: boss, now: bot.clock.now() });
     const now = bot.clock.now();
 
     const outcomes = await Promise.all([
-      revokeRole(database.db, { personId: wang, role: "admin", by: boss, now }),
-      revokeRole(database.db, { personId: boss, role: "admin", by: wang, now }),
+      revokeRole(t.database.db, { personId: wang, role: "admin", by: boss, now }),
+      revokeRole(t.database.db, { personId: boss, role: "admin", by: wang, now }),
     ]);
     expect(outcomes.sort()).toEqual(["last_admin", "revoked"]);
-    expect((await rolesOf(database.db, boss)).length + (await rolesOf(database.db, wang)).length).toBe(1);
+    expect((await rolesOf(t.database.db, boss)).length + (await rolesOf(t.database.db, wang)).length).toBe(1);
   });
 });
 

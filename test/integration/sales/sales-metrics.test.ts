@@ -2,7 +2,7 @@
 // rate (customers with an order completed in the ISO week before the window's last day, called back from that
 // week's Monday up to the window's end or now).
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { orders, salesEntries } from "../../../src/db/schema/index.ts";
 import type { Actor } from "../../../src/domain/actor.ts";
 import { createWorkingCalendar } from "../../../src/domain/calendar/working-calendar.ts";
@@ -10,10 +10,10 @@ import type { AreaFigure } from "../../../src/domain/kpi/area-metrics.ts";
 import { type KpiWindow, windowInstants } from "../../../src/domain/kpi/window.ts";
 import { logSalesEntry, type SalesKind } from "../../../src/domain/sales/entries.ts";
 import { SALES_METRICS } from "../../../src/domain/sales/metrics.ts";
-import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 import { local, person, TIMEZONE } from "../alerts/support.ts";
 
-let database: TestDatabase;
+const t = useTestDatabase();
 let seller: number;
 let message = 0;
 /** Thursday 2026-11-26 15:00 in Shanghai: the week judged for this week's windows is 11-16 – 11-22. */
@@ -28,7 +28,7 @@ const log = async (kind: SalesKind, customer: string, at: Date) => {
     platformMessageId: `om_sales_${++message}`,
     at,
   };
-  return logSalesEntry(database.db, actor, {
+  return logSalesEntry(t.database.db, actor, {
     kind,
     customer,
     text: "…",
@@ -39,7 +39,7 @@ const log = async (kind: SalesKind, customer: string, at: Date) => {
 
 async function completed(customer: string, at: Date): Promise<void> {
   const number = `O-TEST-${++message}`;
-  await database.db.insert(orders).values({
+  await t.database.db.insert(orders).values({
     number,
     customer,
     model: "X1",
@@ -59,7 +59,7 @@ async function completed(customer: string, at: Date): Promise<void> {
 async function figures(window: KpiWindow): Promise<Record<string, AreaFigure>> {
   const calendar = createWorkingCalendar({ timezone: TIMEZONE });
   const [counted] = await SALES_METRICS.compute(
-    database.db,
+    t.database.db,
     [{ window, instants: windowInstants(window, TIMEZONE) }],
     { timezone: TIMEZONE, now: NOW, today: "2026-11-26", calendar },
   );
@@ -69,15 +69,8 @@ async function figures(window: KpiWindow): Promise<Record<string, AreaFigure>> {
 const shareOf = (figure: AreaFigure | undefined) =>
   figure?.unit === "rate" ? [figure.numerator, figure.denominator] : figure;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
 beforeEach(async () => {
-  await truncateAll(database);
-  seller = await person(database, "ou_seller", "销售");
+  seller = await person(t.database, "ou_seller", "销售");
 });
 
 describe("the call-back rate", () => {
@@ -125,7 +118,7 @@ describe("enquiries, conversion and feedback", () => {
     await log("lead", "小米", local("2026-11-26", "10:00"));
     await log("lead", "OPPO", local("2026-11-25", "10:00"));
     await log("feedback", "华为", local("2026-11-26", "11:00"));
-    await database.db
+    await t.database.db
       .update(salesEntries)
       .set({ status: "converted", orderNumber: "O-20261126-001" })
       .where(eq(salesEntries.id, first.id));

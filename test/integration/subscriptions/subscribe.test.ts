@@ -1,12 +1,12 @@
 // /subscribe and /unsubscribe through the bot handler: roles, times, idempotence, WeCom webhooks, audit, listing.
 
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { ChatRef } from "../../../src/chat/events.ts";
 import { md } from "../../../src/chat/rich-text.ts";
 import { chats, subscriptions } from "../../../src/db/schema/index.ts";
 import { listSubscriptions } from "../../../src/domain/subscriptions/subscriptions.ts";
-import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { useTestDatabase } from "../../helpers/database.ts";
 import { type BotUnderTest, botUnderTest, GROUP, WECOM_API_BASE } from "../people/bot-under-test.ts";
 
 const BOSS = { id: "ou_boss", name: "Boss" };
@@ -18,22 +18,15 @@ const KEY = "693a91f6-7000-4bc4-97a0-0ec2f1a5aaaa";
 const OTHER_KEY = "11111111-2222-3333-4444-555555555555";
 const webhookUrl = (key: string) => `${WECOM_API_BASE}/cgi-bin/webhook/send?key=${key}`;
 
-let database: TestDatabase;
+const t = useTestDatabase();
 let bot: BotUnderTest;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
 beforeEach(async () => {
-  await truncateAll(database);
-  bot = botUnderTest(database, { OPS_ADMINS: "lark:ou_boss,wecom:laoban" });
+  bot = botUnderTest(t.database, { OPS_ADMINS: "lark:ou_boss,wecom:laoban" });
   await bot.say(BOSS, `/role grant ${MANAGER.id} manager`);
 });
 
-const rows = () => database.db.select().from(subscriptions).orderBy(subscriptions.id);
+const rows = () => t.database.db.select().from(subscriptions).orderBy(subscriptions.id);
 const wecom = (text: string, chat: ChatRef = WECOM_GROUP) =>
   bot.sayText(LAOBAN, text, { platform: "wecom", chat });
 
@@ -183,7 +176,7 @@ describe("WeCom groups and their robot webhook", () => {
     const reply = await wecom(text);
     expect(reply).toMatch(/(group robot|群机器人): …aaaa$/);
     expect(reply).not.toContain(KEY);
-    const [chat] = await database.db.select().from(chats).where(eq(chats.chatId, WECOM_GROUP.id));
+    const [chat] = await t.database.db.select().from(chats).where(eq(chats.chatId, WECOM_GROUP.id));
     expect(chat?.webhookUrl).toBe(webhookUrl(KEY));
     expect(JSON.stringify(await bot.auditRows())).not.toContain(KEY);
     expect(bot.logLines.join("\n")).not.toContain(KEY);
@@ -209,7 +202,7 @@ describe("WeCom groups and their robot webhook", () => {
     expect(await wecom("/subscribe digest 08:00")).toMatch(/Subscribed to the digest\./);
     expect(await wecom(`/subscribe digest 08:00 ${OTHER_KEY}`)).toMatch(/Updated the digest subscription/);
 
-    const [chat] = await database.db.select().from(chats).where(eq(chats.chatId, WECOM_GROUP.id));
+    const [chat] = await t.database.db.select().from(chats).where(eq(chats.chatId, WECOM_GROUP.id));
     expect(chat?.webhookUrl).toBe(webhookUrl(OTHER_KEY));
     const updated = await bot.auditRows("subscription.updated");
     expect(updated.map((row) => [row.before, row.after])).toEqual([
@@ -238,7 +231,7 @@ describe("listing subscribers", () => {
     await wecom(`/subscribe digest ${KEY}`);
     await wecom("/subscribe digest 10:00", { id: "laoban", kind: "direct" });
 
-    expect(await listSubscriptions(database.db, "digest")).toEqual([
+    expect(await listSubscriptions(t.database.db, "digest")).toEqual([
       {
         platform: "lark",
         chatId: GROUP.id,
@@ -264,6 +257,6 @@ describe("listing subscribers", () => {
         target: { kind: "webhook", platform: "wecom", chatId: WECOM_GROUP.id },
       },
     ]);
-    expect((await listSubscriptions(database.db, "alerts")).map((row) => row.chatId)).toEqual([GROUP.id]);
+    expect((await listSubscriptions(t.database.db, "alerts")).map((row) => row.chatId)).toEqual([GROUP.id]);
   });
 });

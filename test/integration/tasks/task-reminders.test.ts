@@ -1,7 +1,7 @@
 // Tasks on an injected clock: the reminder the working day before (over a holiday, on a make-up Saturday), the
 // overdue alert to the owner and the alert groups, Done and Snooze from the card, and createTask's refusals.
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { commandDeps } from "../../../commands/deps.ts";
 import { taskReminderCard } from "../../../commands/tasks/cards.ts";
 import { createTaskCommands } from "../../../commands/tasks/commands.ts";
@@ -16,38 +16,16 @@ import { createTask } from "../../../src/domain/tasks/changes.ts";
 import { TaskRefused } from "../../../src/domain/tasks/refusal.ts";
 import { sendDueReminders } from "../../../src/domain/tasks/reminders.ts";
 import { silentLogger } from "../../../src/log.ts";
-import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
-import {
-  cardOf,
-  type Instance,
-  keysOf,
-  local,
-  person,
-  type Sent,
-  startInstance,
-  subscribeAlertGroup,
-  TIMEZONE,
-} from "../alerts/support.ts";
+import { useAlertArea } from "../../helpers/alert-area.ts";
+import { cardOf, keysOf, local, person, TIMEZONE } from "../alerts/support.ts";
 
-let database: TestDatabase;
-let sent: Sent[];
-let bot: Instance;
+const t = useAlertArea({ start: local("2026-09-01", "08:00") });
 let owner: number;
 let boss: number;
 
-beforeAll(async () => {
-  database = await openTestDatabase();
-});
-afterAll(async () => {
-  await database.close();
-});
 beforeEach(async () => {
-  await truncateAll(database);
-  sent = [];
-  bot = startInstance(database, sent, local("2026-09-01", "08:00"));
-  await subscribeAlertGroup(database, local("2026-09-01", "08:00"));
-  owner = await person(database, "ou_wang", "王伟");
-  boss = await person(database, "ou_boss", "赵总");
+  owner = await person(t.database, "ou_wang", "王伟");
+  boss = await person(t.database, "ou_boss", "赵总");
 });
 
 const actorAt = (at: Date, personId = boss): Actor => ({
@@ -60,7 +38,7 @@ const actorAt = (at: Date, personId = boss): Actor => ({
 });
 
 async function newTask(due: string, at: Date, ownerId = owner, title = "完成季度生产计划"): Promise<string> {
-  const task = await createTask(database.db, actorAt(at), {
+  const task = await createTask(t.database.db, actorAt(at), {
     title,
     ownerPersonId: ownerId,
     due,
@@ -73,14 +51,18 @@ async function newTask(due: string, at: Date, ownerId = owner, title = "完成�
 
 /** The reminder job's work at `at`, as the scheduler runs it. */
 async function remind(at: Date) {
-  bot.clock.set(at.toISOString());
+  t.bot.clock.set(at.toISOString());
   return sendDueReminders(
-    { db: database.db, outbox: bot.outbox, draw: (task) => ({ type: "card", card: taskReminderCard(task) }) },
+    {
+      db: t.database.db,
+      outbox: t.bot.outbox,
+      draw: (task) => ({ type: "card", card: taskReminderCard(task) }),
+    },
     at,
   );
 }
 
-const reminderKeys = () => keysOf(sent).filter((key) => key.startsWith("task-reminder:"));
+const reminderKeys = () => keysOf(t.sent).filter((key) => key.startsWith("task-reminder:"));
 
 describe("the reminder the working day before", () => {
   it("goes to the owner directly at 09:00 on the working day before, once", async () => {
@@ -92,7 +74,7 @@ describe("the reminder the working day before", () => {
     expect(reminderKeys()).toEqual([
       `task-reminder:${number}:${local("2026-11-24", "09:00").toISOString()}:lark:ou_wang`,
     ]);
-    const card = cardOf(sent.find((item) => item.key.startsWith("task-reminder:"))?.message);
+    const card = cardOf(t.sent.find((item) => item.key.startsWith("task-reminder:"))?.message);
     expect(card.fields).toContainEqual({ label: "事项 / What", value: "完成季度生产计划" });
     expect(card.buttons?.map((button) => button.action)).toEqual(["task.done", "task.snooze"]);
   });
@@ -115,7 +97,7 @@ describe("the reminder the working day before", () => {
   });
 
   it("goes into the chat the task was created in when the owner has no account to message", async () => {
-    const [nobody] = await database.db
+    const [nobody] = await t.database.db
       .insert(people)
       .values({ displayName: "临时工", createdAt: local("2026-09-01", "08:00") })
       .returning({ id: people.id });
@@ -128,7 +110,7 @@ describe("the reminder the working day before", () => {
 
   it("for a task created after its reminder moment, comes at once (inside working hours)", async () => {
     await newTask("2026-11-25", local("2026-11-24", "21:00"));
-    const [row] = await database.db.select().from(tasks);
+    const [row] = await t.database.db.select().from(tasks);
     expect(row?.remindAt).toEqual(local("2026-11-25", "08:00"));
   });
 });
@@ -136,51 +118,57 @@ describe("the reminder the working day before", () => {
 describe("the overdue alert", () => {
   it("goes to the alert groups and the owner the day after the due date, and clears once done", async () => {
     const number = await newTask("2026-11-25", local("2026-11-20", "10:00"));
-    await bot.sweep(local("2026-11-25", "18:00"));
-    expect(keysOf(sent).filter((key) => key.startsWith("alert:task"))).toEqual([]);
-    await bot.sweep(local("2026-11-26", "09:00"));
-    expect(keysOf(sent).filter((key) => key.startsWith("alert:task"))).toEqual([
+    await t.bot.sweep(local("2026-11-25", "18:00"));
+    expect(keysOf(t.sent).filter((key) => key.startsWith("alert:task"))).toEqual([]);
+    await t.bot.sweep(local("2026-11-26", "09:00"));
+    expect(keysOf(t.sent).filter((key) => key.startsWith("alert:task"))).toEqual([
       `alert:task:${number}:overdue:0:lark:oc_alerts`,
       `alert:task:${number}:overdue:0:lark:ou_wang`,
     ]);
-    const card = cardOf(sent.find((item) => item.key.startsWith("alert:task"))?.message);
+    const card = cardOf(t.sent.find((item) => item.key.startsWith("alert:task"))?.message);
     expect(card.title).toBe("待办已逾期 / Task overdue");
     expect(card.fields).toContainEqual({ label: "负责人 / Owner", value: "王伟" });
 
     const result = await clickAs("task.done", number, "ou_wang", local("2026-11-26", "10:00"));
     expect(result.toast?.text).toBe(`${number} done`);
-    await bot.sweep(local("2026-11-26", "10:05"));
-    const [alert] = await database.db.select().from(alerts).where(eq(alerts.entity, number));
+    await t.bot.sweep(local("2026-11-26", "10:05"));
+    const [alert] = await t.database.db.select().from(alerts).where(eq(alerts.entity, number));
     expect(alert?.closedReason).toBe("cleared");
   });
 
   it("raised on a holiday waits for the first working hour after it (quiet hours)", async () => {
     const number = await newTask("2026-09-30", local("2026-09-01", "10:00"));
-    await bot.sweep(local("2026-10-01", "09:00"));
-    await bot.sweep(local("2026-10-07", "12:00"));
-    expect(keysOf(sent).filter((key) => key.startsWith("alert:task"))).toEqual([]);
-    await bot.sweep(local("2026-10-08", "08:00"));
-    expect(keysOf(sent).filter((key) => key.startsWith("alert:task"))).toContain(
+    await t.bot.sweep(local("2026-10-01", "09:00"));
+    await t.bot.sweep(local("2026-10-07", "12:00"));
+    expect(keysOf(t.sent).filter((key) => key.startsWith("alert:task"))).toEqual([]);
+    await t.bot.sweep(local("2026-10-08", "08:00"));
+    expect(keysOf(t.sent).filter((key) => key.startsWith("alert:task"))).toContain(
       `alert:task:${number}:overdue:0:lark:oc_alerts`,
     );
   });
 });
 
-/** A click on the task card as the Lark user `userId` at `at`, through the bot's router. */
+/** A click on the task card as the Lark user `userId` at `at`, through the t.bot's router. */
 async function clickAs(actionId: string, number: string, userId: string, at: Date) {
-  bot.clock.set(at.toISOString());
+  t.bot.clock.set(at.toISOString());
   const config = parseEnv({ OPS_TIMEZONE: TIMEZONE });
-  const deps = { database, config, now: bot.clock.now, outbox: bot.outbox, log: silentLogger };
+  const deps = {
+    database: t.database,
+    config,
+    now: t.bot.clock.now,
+    outbox: t.bot.outbox,
+    log: silentLogger,
+  };
   const router = createRouter({
     registry: createRegistry(createTaskCommands(commandDeps(deps))),
     authorize: hasAnyRole,
   });
   const handler = createBotHandler({
-    database,
+    database: t.database,
     router,
-    outbox: bot.outbox,
+    outbox: t.bot.outbox,
     config,
-    now: bot.clock.now,
+    now: t.bot.clock.now,
     log: silentLogger,
   });
   const event: InboundAction = {
@@ -203,13 +191,13 @@ describe("the card's buttons", () => {
     await remind(local("2026-11-24", "09:00"));
     const snoozed = await clickAs("task.snooze", number, "ou_wang", local("2026-11-24", "17:00"));
     expect(snoozed.toast?.kind).toBe("success");
-    const [row] = await database.db.select().from(tasks);
+    const [row] = await t.database.db.select().from(tasks);
     expect(row?.dueDate).toBe("2026-11-25");
     // 17:00–20:00 is 3 working hours, the fourth is 08:00–09:00 the next morning.
     expect(row?.remindAt).toEqual(local("2026-11-25", "09:00"));
     await remind(local("2026-11-25", "09:00"));
     expect(reminderKeys()).toHaveLength(2);
-    const actions = await database.db
+    const actions = await t.database.db
       .select({ action: auditLog.action })
       .from(auditLog)
       .where(eq(auditLog.entityId, number));
@@ -218,10 +206,10 @@ describe("the card's buttons", () => {
 
   it("Done by someone neither owner, creator, manager nor admin is refused and changes nothing", async () => {
     const number = await newTask("2026-11-25", local("2026-11-20", "10:00"));
-    await person(database, "ou_li", "李雷");
+    await person(t.database, "ou_li", "李雷");
     const result = await clickAs("task.done", number, "ou_li", local("2026-11-21", "10:00"));
     expect(result.toast?.text).toMatch(/only the owner, the creator, a manager or an admin/);
-    const [row] = await database.db.select().from(tasks);
+    const [row] = await t.database.db.select().from(tasks);
     expect(row?.status).toBe("open");
   });
 });
@@ -234,6 +222,6 @@ describe("createTask refuses bad input", () => {
     await expect(newTask("2026-11-19", local("2026-11-20", "10:00"))).rejects.toMatchObject({
       refusal: { kind: "due_in_past", due: "2026-11-19", today: "2026-11-20" },
     });
-    expect(await database.db.select().from(tasks)).toEqual([]);
+    expect(await t.database.db.select().from(tasks)).toEqual([]);
   });
 });
