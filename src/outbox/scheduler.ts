@@ -257,7 +257,10 @@ export function createScheduler({
         for (const reservation of due) launch(reservation);
         // The sends just launched run up to their requests before the loop goes on: a sleep could move a
         // test's clock first, and they would reach the platform later than their budgets counted them.
-        if (due.length > 0) await new Promise((resolve) => setImmediate(resolve));
+        if (due.length > 0) {
+          await new Promise((resolve) => setImmediate(resolve));
+          continue;
+        }
         const next = inFlight.size < MAX_IN_FLIGHT ? pickNext() : undefined;
         if (next && next.at <= nowMs + CLAIM_WHEN_MS) claimingUntil = nowMs + CLAIM_AHEAD_MS;
         if (next && next.at <= claimingUntil) {
