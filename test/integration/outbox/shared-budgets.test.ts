@@ -20,7 +20,7 @@ import {
 
 /**
  * A fake clock for two senders at once: a sleep moves it only once no database statement and no send of
- * either is under way. A send then reaches the fake at the instant its budgets were claimed, as it does within
+ * either is under way, and only to the earliest end of the sleeps under way. A send then reaches the fake at the instant its budgets were claimed, as it does within
  * a millisecond on a real clock; were the clock moved meanwhile by the other sender's sleep, the fake would
  * count the send late, in a window the budgets never counted it in.
  */
@@ -31,17 +31,34 @@ interface QuietTime extends FakeTime {
 function quietTime(start = START): QuietTime {
   let ms = start.getTime();
   let busy = 0;
+  /** Sleeps not over yet; the earliest ends first, so that no sender's sleep carries the other past its start. */
+  const sleepers: { wakeAt: number; wake: () => void }[] = [];
+  let ticking = false;
   const quiet = async () => {
     // Macrotask turns: a sender between reading the clock and its next statement is a chain of microtasks.
     do await new Promise((resolve) => setImmediate(resolve));
     while (busy > 0);
   };
+  async function tick() {
+    ticking = true;
+    while (sleepers.length > 0) {
+      await quiet();
+      sleepers.sort((a, b) => a.wakeAt - b.wakeAt);
+      const first = sleepers.shift();
+      if (!first) break;
+      ms = Math.max(ms, first.wakeAt);
+      first.wake();
+    }
+    ticking = false;
+  }
   return {
     now: () => new Date(ms),
-    async sleep(wait) {
+    sleep(wait) {
       const wakeAt = ms + Math.max(0, Math.ceil(wait));
-      await quiet();
-      ms = Math.max(ms, wakeAt);
+      return new Promise<void>((wake) => {
+        sleepers.push({ wakeAt, wake });
+        if (!ticking) void tick();
+      });
     },
     advanceTo: (at) => {
       ms = Math.max(ms, at.getTime());
