@@ -417,7 +417,7 @@ export function renderSchedulerSection(run: SchedulerRun): string {
     "",
     seq.length
       ? `**${seq.length} of ${run.plans.length} queries scan a big table sequentially.**`
-      : "No query scans a big table (orders, complaints, inspections, tasks, stock, risks) sequentially.",
+      : "No query scans a big table (orders, complaints, inspections, tasks, stock, risks, lots, sales entries, stocktakes, finance) sequentially.",
     "",
     ...run.plans.flatMap((plan) => [
       `<details><summary>${plan.label} — ${plan.table}</summary>`,

@@ -1,4 +1,4 @@
-// The morning digest as one neutral card: yesterday and its change, month to date, the five most urgent items.
+// The morning digest as one neutral card that fits every platform: yesterday and its change, month to date, the urgent items.
 import type { Card, CardTone } from "../../src/chat/card.ts";
 import type { Language } from "../../src/chat/language.ts";
 import { joinRich, markup, md, type RichText } from "../../src/chat/rich-text.ts";
@@ -9,14 +9,16 @@ import type { AreaFigure } from "../../src/domain/kpi/area-metrics.ts";
 import type { DeadlineRatio, Kpis, Ratio } from "../../src/domain/kpi/compute.ts";
 import { formatLocalTime } from "../../src/domain/orders/local-format.ts";
 import { CSAT_TARGET_PERCENT, REVIEW_AFTER_DAYS } from "../../src/domain/policy.ts";
+import type { TargetStanding } from "../../src/domain/targets/targets.ts";
 import { provisionalMark } from "../calendar/provisional-mark.ts";
 import { formatRate, targetSection } from "../kpi/cards.ts";
 import { riskLine } from "../risks/text.ts";
 import { standingLine } from "../targets/text.ts";
+import { cardBytes, SMALLEST_CARD_BYTES } from "./card-budget.ts";
 
 type Translate = (zh: string, en: string) => string;
 
-/** Names typed by users are cut to this many characters, so five items always fit WeCom's 4096-byte markdown. */
+/** Names typed by users are cut to this many characters, so an urgent line stays one short line. */
 const NAME_CHARS = 16;
 
 /** "▲2", "▼1", "±0": the change of a count against the day before. */
@@ -192,18 +194,26 @@ function tone(urgent: readonly UrgentItem[], asOf: Date): CardTone {
   return "info";
 }
 
-/** The daily targets yesterday missed, each named with its owner and department. */
-function missedTargets(content: DigestContent, language: Language): RichText[] {
-  const missed = content.targets.filter(({ target, met }) => target.period === "day" && met === false);
+/** The daily targets yesterday missed, each named with its owner and department; beyond `shown`, their count. */
+function missedTargets(content: DigestContent, language: Language, t: Translate, shown: number): RichText[] {
+  const missed = content.targets.filter(isMissedDaily);
   if (missed.length === 0) return [];
   const heading = markup(
     `**⚠ ${language === "zh" ? "昨日未达成的每日目标" : "Daily targets missed yesterday"}**`,
   );
-  return [joinRich([heading, ...missed.map((standing) => standingLine(standing, language))], "\n")];
+  const lines = missed.slice(0, shown).map((standing) => standingLine(standing, language, shorten));
+  const more = missed.length > shown ? [markup(moreLine(missed.length - shown, t("指标", "kpi"), t))] : [];
+  return [joinRich([heading, ...lines, ...more], "\n")];
 }
 
+const isMissedDaily = ({ target, met }: TargetStanding): boolean => target.period === "day" && met === false;
+
+/** "… 还有 3 项, 见 /指标": where a cut left something out, and where to find it. */
+const moreLine = (count: number, command: string, t: Translate): string =>
+  t(`… 还有 ${count} 项, 见 /${command}`, `… ${count} more, see /${command}`);
+
 /** The first working day of the week: the open high risks with their plans, or that there are none. */
-function weeklyRisks(content: DigestContent, language: Language, t: Translate): RichText[] {
+function weeklyRisks(content: DigestContent, language: Language, t: Translate, listed: boolean): RichText[] {
   const { weekly } = content;
   if (!weekly) return [];
   const more =
@@ -217,21 +227,140 @@ function weeklyRisks(content: DigestContent, language: Language, t: Translate): 
   const lines =
     weekly.highRisks.length === 0
       ? [markup(t("没有未关闭的高风险。", "No open high risks."))]
-      : weekly.highRisks.map((risk) => md`- ${riskLine(risk, language, shorten)}`);
+      : listed
+        ? weekly.highRisks.map((risk) => md`- ${riskLine(risk, language, shorten)}`)
+        : [markup(moreLine(weekly.highRisks.length, t("风险", "risk"), t))];
   return [joinRich([heading, ...lines], "\n")];
 }
 
-/** The digest card; plain lines under bold headings, which every platform's markdown renders. */
-export function renderDigestCard(content: DigestContent, language: Language): Card {
+/**
+ * What the digest leaves out to fit the smallest card (card-budget.ts), each step kept by the next. In this
+ * order: the urgent list beyond three items; the targets that were met or not measured (and the daily ones
+ * missed, already listed above them); the month-to-date column of the area sections; the list of high risks
+ * (their count stays); the area sections, last first; the weekly and monthly targets missed (their count
+ * stays); the daily targets missed beyond three; the urgent list beyond its first item; last, the month-to-date
+ * column of the orders, complaints and inspections. The legend, yesterday's orders, complaints and inspections,
+ * the no-feedback warning and the note are never cut; each cut says how much it left out and where it is
+ * shown in full.
+ */
+export interface DigestCuts {
+  urgentShown: number;
+  /** All targets, only those missed (weekly and monthly: the daily ones have their own list), or their count. */
+  targets: "all" | "missed" | "count";
+  areaMonthToDate: boolean;
+  riskList: boolean;
+  areasShown: number;
+  missedDailyShown: number;
+  /** The month-to-date column of the orders, complaints and inspections rows; yesterday's column always stays. */
+  coreMonthToDate: boolean;
+}
+
+/** The targets section: every standing, only the weekly and monthly ones missed, or how many of those there are. */
+function targetsShown(
+  content: DigestContent,
+  language: Language,
+  t: Translate,
+  shown: DigestCuts["targets"],
+): RichText[] {
+  if (shown === "all") return targetSection(content.targets, language, shorten);
+  const missed = content.targets.filter((standing) => standing.met === false && !isMissedDaily(standing));
+  const others = content.targets.length - missed.length - content.targets.filter(isMissedDaily).length;
+  const kpi = t("指标", "kpi");
+  if (shown === "missed") {
+    const more =
+      others > 0
+        ? [
+            markup(
+              t(
+                `… 另有 ${others} 个已达标或未计的目标, 见 /${kpi}`,
+                `… ${others} more targets met or not measured, see /${kpi}`,
+              ),
+            ),
+          ]
+        : [];
+    return [...targetSection(missed, language, shorten), ...more];
+  }
+  if (missed.length + others === 0) return [];
+  return [
+    markup(
+      t(
+        `… 另有 ${missed.length + others} 个目标 (其中 ${missed.length} 个每周或每月目标未达标), 见 /${kpi}`,
+        `… ${missed.length + others} more targets (${missed.length} weekly or monthly ones missed), see /${kpi}`,
+      ),
+    ),
+  ];
+}
+
+/** Urgent items shown at the first and the last step of the cut order. */
+const URGENT_AFTER_FIRST_CUT = 3;
+const URGENT_AFTER_LAST_CUT = 1;
+/** Daily targets missed that stay listed when even their list must be cut. */
+const MISSED_DAILY_AFTER_CUT = 3;
+
+/** Every step of the cut order, from nothing cut to everything that may be. */
+export function digestCutSteps(content: DigestContent): DigestCuts[] {
+  const areaCount = content.yesterday.areas.length;
+  const missedDaily = content.targets.filter(isMissedDaily).length;
+  const none: DigestCuts = {
+    urgentShown: content.urgent.length,
+    targets: "all",
+    areaMonthToDate: true,
+    riskList: true,
+    areasShown: areaCount,
+    missedDailyShown: missedDaily,
+    coreMonthToDate: true,
+  };
+  const steps = [none];
+  const next = (change: Partial<DigestCuts>) => {
+    const last = steps[steps.length - 1] ?? none;
+    steps.push({ ...last, ...change });
+  };
+  next({ urgentShown: Math.min(content.urgent.length, URGENT_AFTER_FIRST_CUT) });
+  next({ targets: "missed" });
+  next({ areaMonthToDate: false });
+  next({ riskList: false });
+  for (let shown = areaCount - 1; shown >= 0; shown--) next({ areasShown: shown });
+  next({ targets: "count" });
+  next({ missedDailyShown: Math.min(missedDaily, MISSED_DAILY_AFTER_CUT) });
+  next({ urgentShown: Math.min(content.urgent.length, URGENT_AFTER_LAST_CUT) });
+  next({ coreMonthToDate: false });
+  return steps;
+}
+
+/**
+ * The digest card, as much of it as fits the smallest card of any platform: the first step of the cut order
+ * (DigestCuts) that fits, or the last one, which keeps only what is never cut.
+ */
+export function renderDigestCard(
+  content: DigestContent,
+  language: Language,
+  maxBytes = SMALLEST_CARD_BYTES,
+): Card {
+  const steps = digestCutSteps(content);
+  for (const cuts of steps) {
+    const card = digestCard(content, language, cuts);
+    if (cardBytes(card) <= maxBytes) return card;
+  }
+  const last = steps[steps.length - 1];
+  if (!last) throw new Error("the digest has no cut steps");
+  return digestCard(content, language, last);
+}
+
+/** The digest card with `cuts` applied; plain lines under bold headings, which every platform's markdown renders. */
+export function digestCard(content: DigestContent, language: Language, cuts: DigestCuts): Card {
   const t: Translate = (zh, en) => (language === "zh" ? zh : en);
   const { yesterday, dayBefore, monthToDate, urgent } = content;
   const mtd = t("本月", "MTD");
-  const metric = ({ label, pick, change, flag, asOfNow }: Row): string => {
-    if (asOfNow) return `${label}: ${pick(yesterday)}`;
-    const value = (kpis: Kpis, ...extras: (string | undefined)[]) =>
-      [pick(kpis), ...extras, flag?.(kpis)].filter(Boolean).join(" ");
-    return `${label}: ${value(yesterday, change?.(yesterday, dayBefore))} ｜ ${mtd} ${value(monthToDate)}`;
-  };
+  const kpiCommand = t("指标", "kpi");
+  const metric =
+    (withMonthToDate: boolean) =>
+    ({ label, pick, change, flag, asOfNow }: Row): string => {
+      if (asOfNow) return `${label}: ${pick(yesterday)}`;
+      const value = (kpis: Kpis, ...extras: (string | undefined)[]) =>
+        [pick(kpis), ...extras, flag?.(kpis)].filter(Boolean).join(" ");
+      const day = `${label}: ${value(yesterday, change?.(yesterday, dayBefore))}`;
+      return withMonthToDate ? `${day} ｜ ${mtd} ${value(monthToDate)}` : day;
+    };
   // Headings, figures and dates are opsbot's own; only the urgent items' names are user text.
   const block = (heading: string, lines: (string | RichText)[]) =>
     md`**${markup(heading)}**\n${joinRich(
@@ -243,20 +372,56 @@ export function renderDigestCard(content: DigestContent, language: Language): Ca
     `昨日 ${yesterday.window.from} (▲▼ 较前日 ${dayBefore.window.from}) ｜ ${mtd} ${monthToDate.window.from} 至 ${monthToDate.window.to}`,
     `Yesterday ${yesterday.window.from} (▲▼ against ${dayBefore.window.from}) ｜ ${mtd} ${monthToDate.window.from} – ${monthToDate.window.to}`,
   );
+  const areas = areaRows(yesterday, t);
+  const areaBlocks = areas
+    .slice(0, cuts.areasShown)
+    .map(({ heading, rows: lines }) => block(heading, lines.map(metric(cuts.areaMonthToDate))));
+  const areasNote = [
+    ...(cuts.areaMonthToDate || cuts.areasShown === 0
+      ? []
+      : [t(`(以上各项的本月数见 /${kpiCommand})`, `(month to date of the above in /${kpiCommand})`)]),
+    ...(cuts.areasShown < areas.length
+      ? [
+          t(
+            `… 还有 ${areas.length - cuts.areasShown} 个指标板块, 见 /${kpiCommand}`,
+            `… ${areas.length - cuts.areasShown} more metric sections, see /${kpiCommand}`,
+          ),
+        ]
+      : []),
+  ].map(markup);
+  const targetLines = targetsShown(content, language, t, cuts.targets);
   const urgentLines =
     urgent.length === 0
       ? [t("没有逾期或临近期限的事项。", "Nothing overdue or close to its deadline.")]
-      : urgent.map((item, index) => md`${markup(`${index + 1}.`)} ${urgentLine(item, content, t)}`);
+      : [
+          ...urgent
+            .slice(0, cuts.urgentShown)
+            .map((item, index) => md`${markup(`${index + 1}.`)} ${urgentLine(item, content, t)}`),
+          ...(urgent.length > cuts.urgentShown
+            ? [moreLine(urgent.length - cuts.urgentShown, kpiCommand, t)]
+            : []),
+        ];
   return {
     title: `${t("每日运营日报", "Daily operations digest")} · ${content.date}${provisionalMark(content.provisional, language)}`,
     tone: tone(urgent, content.asOf),
     markdown: joinRich(
       [
         markup(legend),
-        block(t("订单", "Orders"), table.orders.map(metric)),
-        block(t("投诉", "Complaints"), table.complaints.map(metric)),
-        block(t("巡检", "Inspections"), table.inspections.map(metric)),
-        ...areaRows(yesterday, t).map(({ heading, rows: areaRows }) => block(heading, areaRows.map(metric))),
+        block(t("订单", "Orders"), table.orders.map(metric(cuts.coreMonthToDate))),
+        block(t("投诉", "Complaints"), table.complaints.map(metric(cuts.coreMonthToDate))),
+        block(t("巡检", "Inspections"), table.inspections.map(metric(cuts.coreMonthToDate))),
+        ...(cuts.coreMonthToDate
+          ? []
+          : [
+              markup(
+                t(
+                  `(订单、投诉、巡检的本月数见 /${kpiCommand})`,
+                  `(month to date of orders, complaints and inspections in /${kpiCommand})`,
+                ),
+              ),
+            ]),
+        ...areaBlocks,
+        ...areasNote,
         ...(content.withoutFeedback
           ? [
               markup(
@@ -267,9 +432,9 @@ export function renderDigestCard(content: DigestContent, language: Language): Ca
               ),
             ]
           : []),
-        ...missedTargets(content, language),
-        ...targetSection(content.targets, language),
-        ...weeklyRisks(content, language, t),
+        ...missedTargets(content, language, t, cuts.missedDailyShown),
+        ...targetLines,
+        ...weeklyRisks(content, language, t, cuts.riskList),
         block(t("最紧急事项", "Most urgent"), urgentLines),
       ],
       "\n\n",

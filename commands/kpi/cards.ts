@@ -57,7 +57,11 @@ const section = (heading: string, lines: [string, string | number][]): RichText 
  * Actual against target, the company's first, then per department a target names (the department is user text,
  * rendered as text); nothing without targets.
  */
-export function targetSection(targets: readonly TargetStanding[], language: Language): RichText[] {
+export function targetSection(
+  targets: readonly TargetStanding[],
+  language: Language,
+  clip?: (text: string) => string,
+): RichText[] {
   if (targets.length === 0) return [];
   const heading = markup(`**${language === "zh" ? "目标" : "Targets"}**`);
   const departments = [...new Set(targets.map(({ target }) => target.department))].sort((a, b) =>
@@ -66,11 +70,11 @@ export function targetSection(targets: readonly TargetStanding[], language: Lang
   const blocks = departments.flatMap((department) => {
     const lines = targets
       .filter(({ target }) => target.department === department)
-      .map((standing) => standingLine(standing, language));
+      .map((standing) => standingLine(standing, language, clip));
     const title =
       department === ""
         ? markup(language === "zh" ? "公司" : "Company")
-        : md`${markup(language === "zh" ? "部门: " : "Department: ")}${department}`;
+        : md`${markup(language === "zh" ? "部门: " : "Department: ")}${clip ? clip(department) : department}`;
     return departments.length === 1 && department === "" ? lines : [md`【${title}】`, ...lines];
   });
   return [joinRich([heading, ...blocks], "\n")];

@@ -17,8 +17,8 @@ export function scoreText(risk: Pick<Risk, "score" | "likelihood" | "impact">, l
 }
 
 /** How user text is shown: whole, or cut where space is short (the digest). */
-type Clip = (text: string) => string;
-const whole: Clip = (text) => text;
+export type Clip = (text: string) => string;
+export const whole: Clip = (text) => text;
 
 /** The plan with its owner and date, or what is missing. */
 function planText(risk: Risk, language: Language, clip: Clip): RichText {

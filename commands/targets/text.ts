@@ -4,6 +4,7 @@ import { markup, md, type RichText } from "../../src/chat/rich-text.ts";
 import { findMetric, METRICS, type Metric } from "../../src/domain/targets/metrics.ts";
 import type { Target, TargetPeriod, TargetStanding } from "../../src/domain/targets/targets.ts";
 import { formatRate } from "../kpi/cards.ts";
+import { type Clip, whole } from "../risks/text.ts";
 
 const pick = (language: Language, zh: string, en: string): string => (language === "zh" ? zh : en);
 
@@ -28,11 +29,11 @@ export const metricList = (language: Language): string =>
   ).join("\n");
 
 /** " · owner Li · QC": who owns it and the department, both user text, rendered as text. */
-function ownership(target: Target, language: Language): RichText {
+function ownership(target: Target, language: Language, clip: Clip = whole): RichText {
   const owner = target.ownerName
-    ? md` · ${markup(pick(language, "负责人 ", "owner "))}${target.ownerName}`
+    ? md` · ${markup(pick(language, "负责人 ", "owner "))}${clip(target.ownerName)}`
     : md``;
-  const department = target.department ? md` · ${target.department}` : md``;
+  const department = target.department ? md` · ${clip(target.department)}` : md``;
   return md`${owner}${department}`;
 }
 
@@ -51,7 +52,11 @@ export function targetLine(target: Target, language: Language): RichText {
  * "monthly CSAT: 80% / target 85% ⚠ missed → /complaint list · owner Li · customer service": a missed target
  * names the command that lists its cause.
  */
-export function standingLine({ target, metric, actual, met }: TargetStanding, language: Language): RichText {
+export function standingLine(
+  { target, metric, actual, met }: TargetStanding,
+  language: Language,
+  clip: Clip = whole,
+): RichText {
   const verdict =
     met === null ? "" : met ? pick(language, " ✓ 达标", " ✓ met") : pick(language, " ⚠ 未达标", " ⚠ missed");
   const period = PERIOD_NAMES[target.period];
@@ -61,5 +66,5 @@ export function standingLine({ target, metric, actual, met }: TargetStanding, la
     "target",
   )} ${formatValue(metric, target.value)}${verdict}`;
   const cause = met === false && metric.cause ? ` → ${pick(language, metric.cause.zh, metric.cause.en)}` : "";
-  return md`${markup(`${head}${cause}`)}${ownership(target, language)}`;
+  return md`${markup(`${head}${cause}`)}${ownership(target, language, clip)}`;
 }
