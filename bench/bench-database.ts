@@ -24,6 +24,11 @@ export interface BenchDatabase {
   /** For experiments only; servers connecting afterwards get this setting. */
   setSynchronousCommit(value: string): Promise<void>;
   inboxCounts(): Promise<InboxCounts>;
+  /**
+   * Waits until the server has finished every event it acked, or `timeoutMs` passed; returns how long that took
+   * and how many events are still open.
+   */
+  settle(timeoutMs: number): Promise<{ ms: number; open: number }>;
   /** Rows still waiting in the outbox (replies over the platform's send limit go there). */
   outboxWaiting(): Promise<number>;
   /** Cumulative counters of this database (pg_stat_database; flushed by backends within about a second). */
@@ -38,7 +43,7 @@ export async function createBenchDatabase(adminUrl: string): Promise<BenchDataba
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const sql = postgres(url.toString(), { max: 1, onnotice: () => {} });
-  return {
+  const database: BenchDatabase = {
     url: url.toString(),
     name,
     async serverVersion() {
@@ -59,6 +64,15 @@ export async function createBenchDatabase(adminUrl: string): Promise<BenchDataba
         from inbox`;
       return row ?? { total: 0, open: 0, done: 0, dead: 0 };
     },
+    async settle(timeoutMs) {
+      const started = performance.now();
+      for (;;) {
+        const { open } = await database.inboxCounts();
+        const ms = performance.now() - started;
+        if (open === 0 || ms > timeoutMs) return { ms, open };
+        await new Promise<void>((resolve) => setTimeout(resolve, 100));
+      }
+    },
     async outboxWaiting() {
       const [row] = await sql<{ waiting: number }[]>`
         select count(*)::int as waiting from outbox where status in ('pending', 'sending')`;
@@ -76,4 +90,5 @@ export async function createBenchDatabase(adminUrl: string): Promise<BenchDataba
       await admin.end({ timeout: 5 });
     },
   };
+  return database;
 }

@@ -40,19 +40,6 @@ export interface IngressRun {
   };
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Waits until opsbot finished every event it acked, so that no round pays for the previous one's backlog. */
-async function settle(database: BenchDatabase): Promise<{ ms: number; open: number }> {
-  const started = performance.now();
-  for (;;) {
-    const { open } = await database.inboxCounts();
-    const ms = performance.now() - started;
-    if (open === 0 || ms > SETTLE_TIMEOUT_MS) return { ms, open };
-    await sleep(100);
-  }
-}
-
 export async function runIngressBench(
   database: BenchDatabase,
   fakeLarkUrl: string,
@@ -96,7 +83,7 @@ export async function runIngressBench(
 
     log("ingress: warming up every server");
     for (const name of servers.keys()) await openLoop(client(name), stream.message, ok, 200, 1500);
-    await settle(database);
+    await database.settle(SETTLE_TIMEOUT_MS);
 
     const rounds: RoundResult[] = [];
     const order = [...servers.keys()];
@@ -114,14 +101,14 @@ export async function runIngressBench(
         log(
           `ingress: round ${round} ${server} ${result.eventsPerSecond.toFixed(0)}/s, ${load.errors} errors`,
         );
-        if (server === "opsbot") await settle(database);
+        if (server === "opsbot") await database.settle(SETTLE_TIMEOUT_MS);
       }
     }
 
     log(`ingress: opsbot acks at ${ACK_RATE}/s while it processes`);
     const load = await openLoop(client("opsbot"), stream.message, ok, ACK_RATE, PHASE_MS);
     const latency = summarize(load.latencies);
-    const settled = await settle(database);
+    const settled = await database.settle(SETTLE_TIMEOUT_MS);
     for (const found of clients.values()) found.close();
     return {
       rounds,

@@ -143,7 +143,7 @@ async function measure(
   const postgres = Math.max(0, percent(after.postgres - before.postgres));
   const generator = percent((generatorUsage.user + generatorUsage.system) / 1e6);
   const machine = percent(machineBusyCpuSeconds() - before.machine);
-  const settled = inboxBefore ? await settle(database) : undefined;
+  const settled = inboxBefore ? await database.settle(SETTLE_TIMEOUT_MS) : undefined;
   // CPU per event means something only when the window started without an earlier phase's backlog. Events
   // still open at the end make it an upper bound: the window also paid for part of their work. The SDK
   // finishes each event before it answers.
@@ -164,17 +164,6 @@ async function measure(
     },
     ...(settled && inboxBefore ? { settled: { ...settled, backlog: inboxBefore.open } } : {}),
   };
-}
-
-/** Waits until opsbot has finished every event it acked; returns how long that took and what is left. */
-async function settle(database: BenchDatabase): Promise<{ ms: number; open: number }> {
-  const started = performance.now();
-  for (;;) {
-    const { open } = await database.inboxCounts();
-    const ms = performance.now() - started;
-    if (open === 0 || ms > SETTLE_TIMEOUT_MS) return { ms, open };
-    await sleep(250);
-  }
 }
 
 /** A short unmeasured run so that both servers have compiled their hot paths before the first phase. */
@@ -223,7 +212,7 @@ async function main(): Promise<void> {
 
     console.log("bench: warming up");
     const acked = { sdk: await warmUp(sdkTarget, stream), ours: await warmUp(oursTarget, stream) };
-    await settle(database);
+    await database.settle(SETTLE_TIMEOUT_MS);
 
     const results: ScenarioResult[] = [];
     for (const scenario of SCENARIOS) {
