@@ -11,9 +11,13 @@ function git(...args: string[]): string {
   }
 }
 
-/** The commit, marked when the tree differs from it: a result belongs to the code that produced it. */
+/**
+ * The commit, marked when the tree differs from it: a result belongs to the code that produced it. RESULTS.md itself
+ * does not count, since each benchmark of a run writes its section before the next one starts.
+ */
 export function commitLabel(): string {
-  return `${git("rev-parse", "--short", "HEAD")}${git("status", "--porcelain") ? " (with uncommitted changes)" : ""}`;
+  const changed = git("status", "--porcelain", "--", ".", ":(exclude)bench/RESULTS.md");
+  return `${git("rev-parse", "--short", "HEAD")}${changed ? " (with uncommitted changes)" : ""}`;
 }
 
 export function runHeader(startedAt: Date, postgresVersion: string): string[] {

@@ -1,9 +1,8 @@
-// `npm run reliability`: the load, crash, outage, two-instance, hostile-input and secrets runs; writes their RESULTS.md section.
-import { execFileSync } from "node:child_process";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import postgres from "postgres";
 import { writeResultsSection } from "../results-file.ts";
+import { commitLabel } from "../run-header.ts";
 import { runCrash } from "./crash.ts";
 import { formatFuzzReport, runFuzz } from "./fuzz.ts";
 import { runLongConnection } from "./long-connection.ts";
@@ -45,14 +44,6 @@ const settings = {
   dropEverySeconds: number("RELIABILITY_DROP_EVERY_SECONDS", 4),
 };
 
-function git(...args: string[]): string {
-  try {
-    return execFileSync("git", args, { cwd: import.meta.dirname, encoding: "utf8" }).trim();
-  } catch {
-    return "unknown";
-  }
-}
-
 async function postgresVersion(): Promise<string> {
   const sql = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   try {
@@ -68,7 +59,7 @@ async function main(): Promise<void> {
   const run: ReliabilityRun = {
     machine: {
       date: new Date().toISOString(),
-      commit: `${git("rev-parse", "--short", "HEAD")}${git("status", "--porcelain") ? " (with uncommitted changes)" : ""}`,
+      commit: commitLabel(),
       cpus: `${availableParallelism()} × ${cpus()[0]?.model ?? "unknown"}`,
       node: process.version,
       postgres: await postgresVersion(),
