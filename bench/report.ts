@@ -1,7 +1,9 @@
 // Renders the bench runs as sections of bench/RESULTS.md: machine, targets, one table per scenario, RSS and sanity checks.
+
 import type { DatabaseActivity, InboxCounts } from "./bench-database.ts";
 import type { FanOutResult } from "./fan-out.ts";
 import type { LoadResult } from "./load.ts";
+import { commitLabel } from "./run-header.ts";
 import type { LatencySummary } from "./stats.ts";
 
 export interface Scenario {
@@ -374,7 +376,7 @@ export function renderSchedulerSection(run: SchedulerRun): string {
     "",
     "Written by `BENCH_ONLY=scheduler npm run bench` (bench/scheduler.ts).",
     "",
-    `- Run ${run.date} on Postgres ${run.postgres}; every number is computed at the fixed instant ${run.now} (${run.timezone}).`,
+    `- Run ${run.date} at commit ${commitLabel()} on Postgres ${run.postgres}; every number is computed at the fixed instant ${run.now} (${run.timezone}).`,
     `- Seed (generate_series, then VACUUM ANALYZE): ${rows}; took ${(run.seedMs / 1000).toFixed(1)} s. Two years of history ending at that instant; 4 chats subscribed to the digest and to alerts.`,
     `- Month to date: ${whole(run.kpiSample.received)} orders received, ${whole(run.kpiSample.overdue)} overdue, ${whole(run.kpiSample.complaintsOpened)} complaints opened.`,
     "",

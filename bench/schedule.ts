@@ -1,6 +1,7 @@
 // The production-schedule benchmark: /schedule's work (read the lines and open orders, plan, draw the card) with
 // 10,000 open orders on 20 lines beside 200,000 completed ones; target under 100 ms.
-import { loadavg } from "node:os";
+
+import { availableParallelism, loadavg } from "node:os";
 import postgres from "postgres";
 import { scheduleCard } from "../commands/orders/schedule-cards.ts";
 import { MIGRATIONS_FOLDER } from "../src/db/migrations-folder.ts";
@@ -11,6 +12,7 @@ import { planSchedule } from "../src/domain/orders/schedule.ts";
 import { openOrders } from "../src/domain/orders/schedule-repository.ts";
 import { createBenchDatabase } from "./bench-database.ts";
 import { writeResultsSection } from "./results-file.ts";
+import { commitLabel } from "./run-header.ts";
 import { summarize } from "./stats.ts";
 
 /** Thursday 2026-11-26 08:00 in Asia/Shanghai, when the morning push plans the day. */
@@ -123,7 +125,7 @@ export async function runScheduleBench(adminUrl: string, resultsPath: string): P
       "",
       "Written by `BENCH_ONLY=schedule npm run bench` (bench/schedule.ts).",
       "",
-      `- **Run**: ${new Date().toISOString()}, Postgres ${await database.serverVersion()}, the plan of ${schedule.day} at ${NOW.toISOString()} (${TIMEZONE}); ${RUNS} runs each after one first run of ${ms(firstMs)}. The machine (2 cores) is shared with other work (load average ${loadavg()[0]?.toFixed(1)} at the end of the run), so wall-clock times vary between runs; the CPU time this process spent is steadier (Postgres's side of the read is in the plan below).`,
+      `- **Run**: ${new Date().toISOString()} at commit ${commitLabel()}, Postgres ${await database.serverVersion()}, the plan of ${schedule.day} at ${NOW.toISOString()} (${TIMEZONE}); ${RUNS} runs each after one first run of ${ms(firstMs)}. Load average ${loadavg()[0]?.toFixed(1)} at the end of the run on ${availableParallelism()} cores: wall-clock times vary with load, the CPU time this process spent is steadier (Postgres's side of the read is in the plan below).`,
       `- **Data**: ${OPEN_ORDERS.toLocaleString("en")} confirmed orders on ${LINES} lines (2,050–3,000 units a day; a fifth high, a fifth low; due within 60 days) beside ${COMPLETED_ORDERS.toLocaleString("en")} completed ones. ${queued} queued, ${late} flagged late.`,
       `- **Target**: /schedule under ${TARGET_MS} ms.`,
       "",
