@@ -7,6 +7,7 @@ import { audit } from "../audit.ts";
 import { loadCalendarOverrides } from "../calendar/overrides-repository.ts";
 import { createWorkingCalendar, type WorkingCalendar } from "../calendar/working-calendar.ts";
 import { nextNumber } from "../numbering.ts";
+import { versionedChange } from "../versioned-change.ts";
 import { complaintDeadlines } from "./deadlines.ts";
 import { ComplaintRefused } from "./refusal.ts";
 import { type Complaint, type ComplaintRow, findComplaint } from "./store.ts";
@@ -55,9 +56,6 @@ export interface ComplaintChange {
 
 type Decide = (current: Complaint) => Partial<ComplaintRow>;
 
-/** Attempts before giving up when other changes keep landing between our read and our write. */
-const ATTEMPTS = 3;
-
 /**
  * Reads the complaint, lets `decide` refuse or say what to set, and writes it only if nobody changed the
  * row meanwhile (its version). When someone did, the decision is taken again on what they left: a second
@@ -71,22 +69,24 @@ async function change(
   action: string,
   decide: Decide,
 ): Promise<ComplaintChange> {
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const before = await findComplaint(db, number);
-    if (!before) throw new ComplaintRefused({ kind: "not_found", number });
-    const set = decide(before);
-    const written = await db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(complaints)
-        .set({ ...set, version: before.version + 1 })
-        .where(and(eq(complaints.id, before.id), eq(complaints.version, before.version)))
-        .returning();
-      if (row) await audit(tx, auditEntry(actor, number, action, before, row));
-      return row !== undefined;
-    });
-    if (written) return { before, after: await mustFind(db, number) };
-  }
-  throw new ComplaintRefused({ kind: "busy", number });
+  return versionedChange(
+    async () => {
+      const before = await findComplaint(db, number);
+      if (!before) throw new ComplaintRefused({ kind: "not_found", number });
+      const set = decide(before);
+      const written = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(complaints)
+          .set({ ...set, version: before.version + 1 })
+          .where(and(eq(complaints.id, before.id), eq(complaints.version, before.version)))
+          .returning();
+        if (row) await audit(tx, auditEntry(actor, number, action, before, row));
+        return row !== undefined;
+      });
+      return written ? { before, after: await mustFind(db, number) } : undefined;
+    },
+    () => new ComplaintRefused({ kind: "busy", number }),
+  );
 }
 
 function refuseIfResolved(complaint: Complaint): void {

@@ -9,6 +9,7 @@ import { loadCalendarOverrides } from "../calendar/overrides-repository.ts";
 import { createWorkingCalendar, type WorkingCalendar } from "../calendar/working-calendar.ts";
 import { nextNumber } from "../numbering.ts";
 import { TASK_SNOOZE_WORKING_HOURS } from "../policy.ts";
+import { versionedChange } from "../versioned-change.ts";
 import { TaskRefused } from "./refusal.ts";
 import { taskReminderAt } from "./reminder-time.ts";
 import { findTask, type Task, type TaskRow, type TaskSource } from "./store.ts";
@@ -69,9 +70,6 @@ export interface TaskChange {
   after: Task;
 }
 
-/** Attempts before giving up when other changes keep landing between our read and our write. */
-const ATTEMPTS = 3;
-
 /** Reads the task, lets `decide` refuse or say what to set, writes it only if nobody changed it meanwhile. */
 async function change(
   db: Db,
@@ -80,22 +78,24 @@ async function change(
   action: string,
   decide: (current: Task) => Partial<TaskRow>,
 ): Promise<TaskChange> {
-  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const before = await findTask(db, number);
-    if (!before) throw new TaskRefused({ kind: "not_found", number });
-    const set = decide(before);
-    const written = await db.transaction(async (tx) => {
-      const [row] = await tx
-        .update(tasks)
-        .set({ ...set, version: before.version + 1 })
-        .where(and(eq(tasks.id, before.id), eq(tasks.version, before.version)))
-        .returning();
-      if (row) await audit(tx, auditEntry(actor, number, action, before, row));
-      return row !== undefined;
-    });
-    if (written) return { before, after: await mustFind(db, number) };
-  }
-  throw new TaskRefused({ kind: "busy", number });
+  return versionedChange(
+    async () => {
+      const before = await findTask(db, number);
+      if (!before) throw new TaskRefused({ kind: "not_found", number });
+      const set = decide(before);
+      const written = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(tasks)
+          .set({ ...set, version: before.version + 1 })
+          .where(and(eq(tasks.id, before.id), eq(tasks.version, before.version)))
+          .returning();
+        if (row) await audit(tx, auditEntry(actor, number, action, before, row));
+        return row !== undefined;
+      });
+      return written ? { before, after: await mustFind(db, number) } : undefined;
+    },
+    () => new TaskRefused({ kind: "busy", number }),
+  );
 }
 
 /** The owner, whoever created it, a manager or an admin may complete or snooze a task. */
