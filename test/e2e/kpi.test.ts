@@ -7,11 +7,10 @@ import {
   type Harness,
   LARK,
   sendDingTalkMessage,
+  sendWeComAppMessage,
   startFakes,
-  WECOM,
 } from "../helpers/e2e-harness.ts";
 import { larkMessageEvent, signLarkRequest } from "../helpers/lark-signer.ts";
-import { appCallback } from "../helpers/wecom-signer.ts";
 import { FIXTURE_NOW, insertKpiFixture, setAreaActive } from "../integration/kpi/kpi-fixture.ts";
 
 type Json = Record<string, unknown>;
@@ -63,23 +62,7 @@ async function postDingTalk(text: string, id: string): Promise<void> {
 }
 
 async function postWeCom(text: string, id: string): Promise<void> {
-  const timestamp = String(Math.floor(h.clock.now().getTime() / 1000));
-  const xml =
-    `<xml><ToUserName><![CDATA[${WECOM.corpId}]]></ToUserName><FromUserName><![CDATA[zhangsan]]></FromUserName>` +
-    `<CreateTime>${timestamp}</CreateTime><MsgType><![CDATA[text]]></MsgType>` +
-    `<Content><![CDATA[${text}]]></Content><MsgId>${id}</MsgId><AgentID>${WECOM.agentId}</AgentID></xml>`;
-  const signed = appCallback(
-    { token: WECOM.token, encodingAesKey: WECOM.encodingAesKey, receiveId: WECOM.corpId },
-    xml,
-    { timestamp },
-  );
-  const response = await h.send(signed.path, {
-    method: "POST",
-    body: signed.body,
-    headers: { "content-type": "text/xml" },
-  });
-  expect(response.status).toBe(200);
-  await h.settle();
+  expect(await sendWeComAppMessage(h, text, id)).toBe(200);
 }
 
 /** Every string under `key` anywhere in a rendered card. */
