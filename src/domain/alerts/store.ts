@@ -45,15 +45,12 @@ async function numberAlerts(tx: Db, raised: readonly { id: number }[], now: Date
   if (raised.length === 0) return;
   const ids = raised.map((row) => row.id).sort((a, b) => a - b);
   const numbers = await nextNumbers(tx, "A", ids.length, now, timezone);
-  await tx
-    .update(alerts)
-    .set({
-      number: sql`case ${alerts.id} ${sql.join(
-        ids.map((id, n) => sql`when ${id} then ${numbers[n]}::text`),
-        sql` `,
-      )} end`,
-    })
-    .where(inJsonList(alerts.id, ids));
+  // One JSON parameter joined by id: a CASE with a branch per alert is tried branch by branch for every row.
+  const numbered = JSON.stringify(ids.map((id, n) => ({ id, number: numbers[n] })));
+  await tx.execute(sql`
+    update ${alerts} set number = numbered.number
+      from jsonb_to_recordset(${numbered}::jsonb) as numbered(id int, number text)
+      where ${alerts.id} = numbered.id`);
 }
 
 const pairOf = (alert: { kind: string; entity: string }) => `${alert.kind}\u0000${alert.entity}`;
