@@ -7,7 +7,9 @@ import type { Db } from "../src/db/database.ts";
 import { MIGRATIONS_FOLDER } from "../src/db/migrations-folder.ts";
 import { openPostgres } from "../src/db/postgres.ts";
 import * as schema from "../src/db/schema/index.ts";
+import { storeDueNotices } from "../src/domain/alerts/notices.ts";
 import { alertCalendar, sweepOverdue } from "../src/domain/alerts/sweep.ts";
+import { alertTiming } from "../src/domain/alerts/timing.ts";
 import { computeDigest } from "../src/domain/digest/content.ts";
 import { computeKpis } from "../src/domain/kpi/compute.ts";
 import { monthToDateWindow, yesterdayWindow } from "../src/domain/kpi/window.ts";
@@ -383,6 +385,26 @@ export async function runSchedulerBench(adminUrl: string, resultsPath: string): 
           inArray(schema.outbox.status, ["pending", "sending"]),
         ),
       );
+    // The other notices stay due in the alerts table; the sweeps of the next minutes store them a share at a time
+    // as the drain empties the outbox. The bench stores them at the same instant, emptying the outbox after each
+    // share, until every alert's first notice is stored: the steady state the sweep below is timed in.
+    const catchUpStarted = performance.now();
+    const catchUp = { rounds: 0, notices: first.notices, ms: 0 };
+    const timing = alertTiming(calendar);
+    for (;;) {
+      const stored = await storeDueNotices(
+        { db, outbox, timezone: TIMEZONE, timing, draw: alertNotice },
+        NOW,
+      );
+      await db.delete(schema.outbox).where(like(schema.outbox.idempotencyKey, "alert:%"));
+      if (stored.notices === 0) break;
+      catchUp.rounds += 1;
+      catchUp.notices += stored.notices;
+    }
+    catchUp.ms = performance.now() - catchUpStarted;
+    console.log(
+      `bench: the other notices stored in ${catchUp.rounds} more rounds, ${catchUp.notices} in all`,
+    );
     const sweep = await time("sweepOverdue (alerts already raised)", async () => {
       const summary = await sweepOverdue({ db, outbox, timezone: TIMEZONE, draw: alertNotice }, NOW);
       sweepRuns.push(summary.raised);
@@ -442,7 +464,7 @@ export async function runSchedulerBench(adminUrl: string, resultsPath: string): 
         overdue: kpisAgain.orders.overdue,
         complaintsOpened: kpisAgain.complaints.opened,
       },
-      sweep: { firstMs, first, firstSends, later: sweep, raisedLater: sweepRuns },
+      sweep: { firstMs, first, firstSends, catchUp, later: sweep, raisedLater: sweepRuns },
       plans,
       fanOut,
     };

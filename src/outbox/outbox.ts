@@ -81,6 +81,8 @@ export interface Outbox {
   findSent(idempotencyKey: string): Promise<SendResult | null>;
   /** The keys among `keys` the outbox already holds, in any state: those messages were sent or are on their way. */
   stored(keys: readonly string[]): Promise<Set<string>>;
+  /** How many rows whose key starts with `prefix` are not sent yet: what a producer still has queued. */
+  waiting(prefix: string): Promise<number>;
 }
 
 export interface OutboxDeps {
@@ -327,5 +329,6 @@ export function createOutbox({
 
     findSent: (idempotencyKey) => store.findSent(idempotencyKey),
     stored: (keys) => store.stored(keys),
+    waiting: (prefix) => store.waiting(prefix),
   };
 }

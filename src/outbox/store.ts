@@ -250,6 +250,20 @@ export function createOutboxStore(db: Db) {
       return new Set(rows.map((row) => row.key));
     },
 
+    /** Rows whose key starts with `prefix` that are not sent yet (pending, or held by a sender). */
+    async waiting(prefix: string): Promise<number> {
+      const [row] = await db
+        .select({ count: sql<number>`count(*)::int` })
+        .from(outbox)
+        .where(
+          and(
+            inArray(outbox.status, ["pending", "sending"]),
+            sql`starts_with(${outbox.idempotencyKey}, ${prefix})`,
+          ),
+        );
+      return row?.count ?? 0;
+    },
+
     /** The robot webhook the chat's subscription stored, or undefined when it has none (any more). */
     async webhookOf(platform: string, chatId: string): Promise<string | undefined> {
       const [row] = await db

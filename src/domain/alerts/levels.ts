@@ -56,8 +56,11 @@ export const goesToManagers = (level: string): boolean => rankOf(level) >= 3;
 export type EscalationReason = "unacked" | "button";
 
 /** The outbox key prefix of notice `n` (0 = the first); the fan-out appends `:<platform>:<chat>`. */
+/** How every notice's outbox key starts. */
+export const NOTICE_KEY_START = "alert:";
+
 export const noticeKeyPrefix = (alert: { kind: string; entity: string; level: string }, n: number): string =>
-  `alert:${alert.kind}:${alert.entity}:${alert.level}:${n}`;
+  `${NOTICE_KEY_START}${alert.kind}:${alert.entity}:${alert.level}:${n}`;
 
 /** The audit entity id of an alert. */
 export const alertEntityId = (alert: { kind: string; entity: string; level: string }): string =>

@@ -1,12 +1,12 @@
 // Sends the alert notices that are due, in batches: notice n of an alert goes out once, keyed alert:<kind>:<entity>:<level>:<n>.
-import { and, asc, inArray, isNull, lte, sql } from "drizzle-orm";
+import { and, asc, desc, inArray, isNull, lte, sql } from "drizzle-orm";
 import { inJsonList } from "../../db/any-of.ts";
 import { type Db, rowsOf } from "../../db/database.ts";
 import { alerts } from "../../db/schema/index.ts";
 import type { Outbox, OutboxCounts } from "../../outbox/outbox.ts";
 import { type DrawnMessage, enqueueFanOut, fanOutItems } from "../notifications/fan-out.ts";
 import { type Recipient, subscribedRecipients } from "../notifications/recipients.ts";
-import { alertEntityId, goesToManagers, noticeKeyPrefix } from "./levels.ts";
+import { alertEntityId, goesToManagers, NOTICE_KEY_START, noticeKeyPrefix, rankSql } from "./levels.ts";
 import { managerRecipients, peopleRecipients } from "./recipients.ts";
 import { type AlertRow, alertFacts } from "./store.ts";
 import type { AlertTiming } from "./timing.ts";
@@ -31,6 +31,12 @@ const OUTBOX_ROWS_PER_BATCH = 5000;
  * one statement each, once past the outbox's horizon: a few minutes' worth of a chat's limit is plenty.
  */
 const NOTICES_SENT_AT_ONCE = 200;
+/**
+ * Notice rows that may wait unsent in the outbox at once: a minute of Lark's per-app cap. In a storm (a first
+ * sweep raising thousands) the other notices stay due in the alerts table, where an ack or a condition that ended
+ * still stops them, and each sweep tops the outbox up as the platforms take what it holds, gravest first.
+ */
+const NOTICE_ROWS_WAITING_AT_MOST = 1000;
 
 interface AlertRecipients {
   groups: Recipient[];
@@ -116,14 +122,20 @@ async function claimNotices(
   });
 }
 
-/** Stores every notice due at `now` (or only those of `ids`) in the outbox; returns how many and their keys. */
+/**
+ * Stores the notices due at `now` (or only those of `ids`) in the outbox, escalations and safety first, as many
+ * as fit beside what already waits there; returns how many and their keys.
+ */
 export async function storeDueNotices(
   deps: NoticeDeps,
   now: Date,
   ids?: readonly number[],
 ): Promise<{ notices: number; keys: string[] }> {
-  if (ids?.length === 0) return { notices: 0, keys: [] };
-  const due = await deps.db
+  const room = ids
+    ? Number.POSITIVE_INFINITY
+    : NOTICE_ROWS_WAITING_AT_MOST - (await deps.outbox.waiting(NOTICE_KEY_START));
+  if (ids?.length === 0 || room <= 0) return { notices: 0, keys: [] };
+  const query = deps.db
     .select()
     .from(alerts)
     .where(
@@ -134,7 +146,9 @@ export async function storeDueNotices(
         ids ? inArray(alerts.id, [...ids]) : undefined,
       ),
     )
-    .orderBy(asc(alerts.raisedAt), asc(alerts.id));
+    .orderBy(desc(rankSql(sql`${alerts.level}`)), desc(alerts.safety), asc(alerts.raisedAt), asc(alerts.id));
+  // Each notice is one row at least, so no more alerts than there is room for rows are needed.
+  const due = ids ? await query : await query.limit(room);
   const keys: string[] = [];
   let notices = 0;
   if (due.length === 0) return { notices, keys };
@@ -148,25 +162,47 @@ export async function storeDueNotices(
   );
   const managers = await managerRecipients(deps.db);
   const recipients = { groups, withManagers: [...groups, ...managers], managers, owners };
-  const perBatch = Math.max(
-    1,
-    Math.floor(
-      OUTBOX_ROWS_PER_BATCH /
-        Math.max(
-          1,
-          recipients.withManagers.length +
-            Math.max(0, ...[...owners.values()].map((r) => r.length)) +
-            // An urgent notice per manager on Lark and one DING, at most.
-            (deps.urgent ? managers.length + 1 : 0),
-        ),
-    ),
-  );
-  for (let from = 0; from < due.length; from += perBatch) {
-    const stored = await claimNotices(deps, due.slice(from, from + perBatch), recipients, now);
+  const urgentRows = deps.urgent ? managers.length + 1 : 0;
+  const rowsOf = (alert: AlertRow) =>
+    recipientsOf(alert, recipients).length + (goesToManagers(alert.level) ? urgentRows : 0);
+  const fitting = takeWhileRoom(due, rowsOf, room);
+  let batch: AlertRow[] = [];
+  let batchRows = 0;
+  for (const alert of fitting) {
+    // Outbox rows per transaction at most: they go as one JSON parameter.
+    if (batch.length > 0 && batchRows + rowsOf(alert) > OUTBOX_ROWS_PER_BATCH) {
+      const stored = await claimNotices(deps, batch, recipients, now);
+      notices += stored.claimed;
+      keys.push(...stored.keys);
+      batch = [];
+      batchRows = 0;
+    }
+    batch.push(alert);
+    batchRows += rowsOf(alert);
+  }
+  if (batch.length > 0) {
+    const stored = await claimNotices(deps, batch, recipients, now);
     notices += stored.claimed;
     keys.push(...stored.keys);
   }
   return { notices, keys };
+}
+
+/** The first alerts whose rows fit in `room`; the first always does while there is any room, however many it has. */
+function takeWhileRoom(
+  due: readonly AlertRow[],
+  rowsOf: (alert: AlertRow) => number,
+  room: number,
+): AlertRow[] {
+  const taken: AlertRow[] = [];
+  let used = 0;
+  for (const alert of due) {
+    const rows = rowsOf(alert);
+    if (used >= room || (taken.length > 0 && used + rows > room)) break;
+    taken.push(alert);
+    used += rows;
+  }
+  return taken;
 }
 
 /** Sends the first of these notices now (the outbox's drain takes the rest); settles with their outcomes. */

@@ -1,5 +1,5 @@
 // The alerts table: raise once per (kind, entity, level), close what ended or was outranked, escalate the unacked.
-import { and, asc, eq, inArray, isNull, lte, not, or, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, lte, not, or, type SQL, sql } from "drizzle-orm";
 import { alias, type PgColumn } from "drizzle-orm/pg-core";
 import { inJsonList } from "../../db/any-of.ts";
 import { type Db, rowsOf } from "../../db/database.ts";
@@ -45,15 +45,12 @@ async function numberAlerts(tx: Db, raised: readonly { id: number }[], now: Date
   if (raised.length === 0) return;
   const ids = raised.map((row) => row.id).sort((a, b) => a - b);
   const numbers = await nextNumbers(tx, "A", ids.length, now, timezone);
-  await tx
-    .update(alerts)
-    .set({
-      number: sql`case ${alerts.id} ${sql.join(
-        ids.map((id, n) => sql`when ${id} then ${numbers[n]}::text`),
-        sql` `,
-      )} end`,
-    })
-    .where(inJsonList(alerts.id, ids));
+  // One JSON parameter joined by id: a CASE with a branch per alert is tried branch by branch for every row.
+  const numbered = JSON.stringify(ids.map((id, n) => ({ id, number: numbers[n] })));
+  await tx.execute(sql`
+    update ${alerts} set number = numbered.number
+      from jsonb_to_recordset(${numbered}::jsonb) as numbered(id int, number text)
+      where ${alerts.id} = numbered.id`);
 }
 
 const pairOf = (alert: { kind: string; entity: string }) => `${alert.kind}\u0000${alert.entity}`;
@@ -135,17 +132,15 @@ const closedBy = (reason: string, now: Date) => ({
 const openBy = (now: Date, table: Record<"ackedAt" | "closedAt" | "raisedAt", PgColumn> = alerts) =>
   and(isNull(table.ackedAt), isNull(table.closedAt), lte(table.raisedAt, now));
 
+/** The kinds whose conditions are judged in code each tick rather than selected by SQL. */
+const JUDGED_KINDS = ["inspection", "system_check"] as const;
+
 /**
- * Closes the open alerts whose condition no longer holds ("cleared"); returns how many. The subjects still
- * holding are selected by the same SQL that raises alerts; `judged` are the missed inspections and system checks
- * that hold (judged in code).
+ * Closes the open alerts whose subject's condition no longer holds ("cleared"); returns how many. The subjects
+ * still holding are selected by the same SQL that raises alerts. The missed inspections and system checks are
+ * judged in code: `clearUnjudged` closes those.
  */
-export async function clearEndedAlerts(
-  db: Db,
-  now: Date,
-  today: LocalDate,
-  judged: readonly AlertCondition[],
-): Promise<number> {
+export async function clearEndedAlerts(db: Db, now: Date, today: LocalDate): Promise<number> {
   const holding = holdingSubjects(now, today);
   const stillHolds = or(
     and(
@@ -199,7 +194,18 @@ export async function clearEndedAlerts(
       eq(alerts.kind, "reconciliation"),
       sql`${alerts.entity} not in (select to_char(${reconciliations.day}, 'YYYY-MM-DD') from ${reconciliations})`,
     ),
-    ...(["inspection", "system_check"] as const).map((kind) =>
+    inArray(alerts.kind, JUDGED_KINDS),
+  );
+  return closeCleared(db, now, not(stillHolds ?? sql`false`));
+}
+
+/**
+ * Closes the open missed inspections and system checks that are not among `judged`, the ones that hold now
+ * (a late inspection or check clears its alert); returns how many.
+ */
+export async function clearUnjudged(db: Db, now: Date, judged: readonly AlertCondition[]): Promise<number> {
+  const stillHolds = or(
+    ...JUDGED_KINDS.map((kind) =>
       and(
         eq(alerts.kind, kind),
         inArray(
@@ -209,10 +215,14 @@ export async function clearEndedAlerts(
       ),
     ),
   );
+  return closeCleared(db, now, and(inArray(alerts.kind, JUDGED_KINDS), not(stillHolds ?? sql`false`)));
+}
+
+async function closeCleared(db: Db, now: Date, ended: SQL | undefined): Promise<number> {
   const cleared = await db
     .update(alerts)
     .set(closedBy("cleared", now))
-    .where(and(openBy(now), not(stillHolds ?? sql`false`)))
+    .where(and(openBy(now), ended))
     .returning({ id: alerts.id });
   return cleared.length;
 }

@@ -6,7 +6,7 @@ import { loadCalendarOverrides } from "../calendar/overrides-repository.ts";
 import { createWorkingCalendar, type WorkingCalendar } from "../calendar/working-calendar.ts";
 import { inspectionConditions, systemCheckConditions, unraisedConditions } from "./conditions.ts";
 import { type NoticeDeps, sendStoredNotices, storeDueNotices } from "./notices.ts";
-import { clearEndedAlerts, escalateUnacked, raiseAlerts } from "./store.ts";
+import { clearEndedAlerts, clearUnjudged, escalateUnacked, raiseAlerts } from "./store.ts";
 import { alertTiming } from "./timing.ts";
 
 export type SweepDeps = Omit<NoticeDeps, "timing">;
@@ -40,17 +40,25 @@ export async function sweepOverdue(deps: SweepDeps, now: Date): Promise<SweepSum
   const timing = alertTiming(calendar);
   const today = localDateOf(now, calendar.timezone);
   // Clearing runs beside the search for new conditions: what it closes no longer holds, what is raised does.
-  const [unraised, { judged, cleared }] = await Promise.all([
+  const [unraised, clearedSubjects, { judged, clearedJudged }] = await Promise.all([
     unraisedConditions(db, now, calendar),
+    clearEndedAlerts(db, now, today),
     Promise.all([inspectionConditions(db, now, calendar), systemCheckConditions(db, now, calendar)]).then(
       async (blocks) => {
         const judged = blocks.flat();
-        return { judged, cleared: await clearEndedAlerts(db, now, today, judged) };
+        return { judged, clearedJudged: await clearUnjudged(db, now, judged) };
       },
     ),
   ]);
   const { raised, superseded } = await raiseAlerts(db, [...unraised, ...judged], now, timing);
   const escalated = await escalateUnacked(db, now, timing);
   const { notices, keys } = await storeDueNotices({ ...deps, timing }, now);
-  return { raised, cleared, superseded, escalated, notices, sending: sendStoredNotices(deps.outbox, keys) };
+  return {
+    raised,
+    cleared: clearedSubjects + clearedJudged,
+    superseded,
+    escalated,
+    notices,
+    sending: sendStoredNotices(deps.outbox, keys),
+  };
 }

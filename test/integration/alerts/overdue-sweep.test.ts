@@ -1,7 +1,7 @@
 // The overdue sweep on an injected clock: complaint clocks, quiet hours, weekends, late orders, missed inspections.
 import { asc, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
-import { alerts, complaints, inspectionAreas, inspections } from "../../../src/db/schema/index.ts";
+import { alerts, complaints, inspectionAreas, inspections, orders } from "../../../src/db/schema/index.ts";
 import { useAlertArea } from "../../helpers/alert-area.ts";
 import { sourceOf } from "../../helpers/rich-text.ts";
 import {
@@ -137,6 +137,50 @@ describe("orders", () => {
     await confirmedOrder(t.database, "O-20261110-004", "2026-11-30", staff, "2026-11-19");
     await t.bot.sweep(local("2026-11-26", "09:00"));
     expect(keysFor("alert:order")).toEqual(["alert:order:O-20261110-004:review:0:lark:oc_alerts"]);
+  });
+});
+
+describe("a storm of alerts", () => {
+  it("keeps at most 1,000 notice rows waiting in the outbox, the gravest first; later sweeps store the rest", async () => {
+    await person(t.database, "ou_boss", "张总", true);
+    const at = new Date("2026-11-01T02:00:00Z");
+    const lateOrder = (number: string, dueDate: string) => ({
+      number,
+      customer: "比亚迪",
+      model: "X1",
+      quantity: 100,
+      dueDate,
+      originalDueDate: dueDate,
+      status: "confirmed" as const,
+      platform: "lark",
+      chatId: "oc_floor",
+      createdBy: staff,
+      createdAt: at,
+      confirmedBy: staff,
+      confirmedAt: at,
+    });
+    const late = Array.from({ length: 1_200 }, (_, n) =>
+      lateOrder(`O-20261101-${String(n + 1).padStart(4, "0")}`, "2026-11-25"),
+    );
+    // Raised last of all, but 6 days late: the managers' review goes out before the others' notices.
+    late.push(lateOrder("O-20261101-9999", "2026-11-20"));
+    await t.database.db.insert(orders).values(late);
+
+    const first = await t.bot.sweep(local("2026-11-26", "09:00"));
+    expect(first.raised).toBe(1_201);
+    // The review (to the group and the manager) and 998 of the overdue notices: 1,000 rows.
+    expect(first.notices).toBe(999);
+    expect(keysFor("alert:order:O-20261101-9999:review:0")).toHaveLength(2);
+    const unsent = await t.database.db.select({ id: alerts.id }).from(alerts).where(eq(alerts.sentCount, 0));
+    expect(unsent).toHaveLength(202);
+
+    // The bot sent 200 of the rows at once; the outbox keeps the other 800 for its drain, so there is room for 200.
+    const second = await t.bot.sweep(local("2026-11-26", "09:01"));
+    expect(second).toMatchObject({ raised: 0, notices: 200 });
+    const third = await t.bot.sweep(local("2026-11-26", "09:02"));
+    expect(third).toMatchObject({ raised: 0, notices: 2 });
+    const orderKeys = keysFor("alert:order");
+    expect(new Set(orderKeys).size).toBe(orderKeys.length);
   });
 });
 

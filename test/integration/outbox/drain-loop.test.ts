@@ -17,6 +17,7 @@ function scriptedOutbox(
     releaseLeases: () => Promise.reject(new Error("not used")),
     findSent: () => Promise.reject(new Error("not used")),
     stored: () => Promise.reject(new Error("not used")),
+    waiting: () => Promise.reject(new Error("not used")),
     drain: (options?: DrainOptions) => {
       const round = rounds[box.drains++] ?? (() => Promise.resolve(nothing));
       return round(options);

@@ -72,6 +72,8 @@ export function botUnderTest(database: Database, env: { OPS_ADMINS?: string } = 
     },
     drain: async () => ({ sent: 0, retried: 0, failed: 0, deferred: 0 }),
     findSent: async () => null,
+    // Nothing is ever left unsent here: every item is taken as it is handed over.
+    waiting: async () => 0,
     stored: async (keys) =>
       new Set(sent.map((item) => item.idempotencyKey).filter((key) => keys.includes(key))),
     releaseLeases: async () => 0,
