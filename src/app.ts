@@ -10,6 +10,8 @@ import type { Inbox } from "./inbox/inbox.ts";
 import { claimSignature } from "./inbox/signature-uses.ts";
 import type { Logger } from "./log.ts";
 import { WebhookError } from "./platforms/errors.ts";
+import type { CryptoPrimitives } from "./platforms/shared/crypto-primitives.ts";
+import { webCryptoPrimitives } from "./platforms/shared/web-crypto.ts";
 import type { PlatformAdapter, WebhookOutcome } from "./platforms/types.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -29,6 +31,8 @@ export interface AppDeps {
   dispatch: Dispatcher;
   now: Clock;
   log: Logger;
+  /** Digests the bodies of signed pairs that do not cover them (DingTalk); Web Crypto by default. */
+  crypto?: CryptoPrimitives;
   /** Extra routes of one runtime (the Node admin routes), mounted as they are. */
   extraRoutes?: Hono;
   /** The long connections' states, reported by /healthz (Node only). */
@@ -39,6 +43,7 @@ const isPlatform = (name: string): name is PlatformId => (PLATFORMS as readonly 
 
 export function createApp(deps: AppDeps): Hono {
   const { database, adapters, inbox, dispatch, now, log } = deps;
+  const primitives = deps.crypto ?? webCryptoPrimitives;
   const app = new Hono();
 
   app.get("/healthz", async (c) => {
@@ -62,7 +67,7 @@ export function createApp(deps: AppDeps): Hono {
     if (outcome.kind !== "event") return outcome.response;
     const { event, ack, signature } = outcome;
     if (signature) {
-      const use = await claimSignature(database.db, {
+      const use = await claimSignature(database.db, primitives, {
         platform: event.platform,
         signature,
         body,
