@@ -44,6 +44,8 @@ export async function runIngressBench(
   database: BenchDatabase,
   fakeLarkUrl: string,
   log: (line: string) => void,
+  /** Node options for the opsbot server only (a CPU profile). */
+  opsbotNodeOptions: string[] = [],
 ): Promise<IngressRun> {
   const stream = createEventStream(randomBytes(3).toString("hex"));
   const larkEnv = {
@@ -56,11 +58,11 @@ export async function runIngressBench(
   try {
     servers.set(
       "opsbot",
-      await startChildServer("console/start.ts", {
-        ...larkEnv,
-        DATABASE_URL: database.url,
-        LARK_API_BASE: fakeLarkUrl,
-      }),
+      await startChildServer(
+        "console/start.ts",
+        { ...larkEnv, DATABASE_URL: database.url, LARK_API_BASE: fakeLarkUrl },
+        opsbotNodeOptions,
+      ),
     );
     servers.set(
       "sdk-insert",

@@ -314,7 +314,10 @@ const BENCHES: Record<string, () => Promise<void>> = {
   lark: main,
   ingress: () =>
     withDatabaseAndFake("ingress", async (database, fake, header) =>
-      renderIngressSection(await runIngressBench(database, fake.url, console.log), header),
+      renderIngressSection(
+        await runIngressBench(database, fake.url, console.log, cpuProfileOptions()),
+        header,
+      ),
     ),
   "command-cost": () =>
     withDatabaseAndFake("command-cost", async (database, fake, header) =>

@@ -1,5 +1,5 @@
 // createApp(deps): receive → verify → accept → ack or answer; the only place errors become HTTP statuses.
-import { Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { Dispatcher } from "./bot/dispatch.ts";
 import type { PlatformId } from "./chat/events.ts";
@@ -10,6 +10,8 @@ import type { Inbox } from "./inbox/inbox.ts";
 import { claimSignature } from "./inbox/signature-uses.ts";
 import type { Logger } from "./log.ts";
 import { WebhookError } from "./platforms/errors.ts";
+import type { CryptoPrimitives } from "./platforms/shared/crypto-primitives.ts";
+import { webCryptoPrimitives } from "./platforms/shared/web-crypto.ts";
 import type { PlatformAdapter, WebhookOutcome } from "./platforms/types.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -29,6 +31,8 @@ export interface AppDeps {
   dispatch: Dispatcher;
   now: Clock;
   log: Logger;
+  /** Digests the bodies of signed pairs that do not cover them (DingTalk); Web Crypto by default. */
+  crypto?: CryptoPrimitives;
   /** Extra routes of one runtime (the Node admin routes), mounted as they are. */
   extraRoutes?: Hono;
   /** The long connections' states, reported by /healthz (Node only). */
@@ -39,6 +43,7 @@ const isPlatform = (name: string): name is PlatformId => (PLATFORMS as readonly 
 
 export function createApp(deps: AppDeps): Hono {
   const { database, adapters, inbox, dispatch, now, log } = deps;
+  const primitives = deps.crypto ?? webCryptoPrimitives;
   const app = new Hono();
 
   app.get("/healthz", async (c) => {
@@ -62,7 +67,7 @@ export function createApp(deps: AppDeps): Hono {
     if (outcome.kind !== "event") return outcome.response;
     const { event, ack, signature } = outcome;
     if (signature) {
-      const use = await claimSignature(database.db, {
+      const use = await claimSignature(database.db, primitives, {
         platform: event.platform,
         signature,
         body,
@@ -77,15 +82,26 @@ export function createApp(deps: AppDeps): Hono {
     return dispatch.accepted(adapter, stored.id, event, ack);
   };
 
+  const tooLarge = (c: Context) => {
+    log.warn("webhook.rejected", { path: c.req.path, status: 413, code: "too_large" });
+    return c.json({ error: "too_large" }, 413);
+  };
+  const streamedBodyLimit = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: tooLarge });
+  /**
+   * A declared length is checked without touching the body. Only a body without one (chunked, or none) goes
+   * through hono's bodyLimit, which reads it as a stream: on Node that turns every request into a full Web
+   * Request with a stream over the socket, which cost more than verifying it.
+   */
+  const limitBody: MiddlewareHandler = (c, next) => {
+    const declared = c.req.header("content-length");
+    if (declared === undefined || c.req.header("transfer-encoding") !== undefined)
+      return streamedBodyLimit(c, next);
+    return Number.parseInt(declared || "0", 10) > MAX_BODY_BYTES ? Promise.resolve(tooLarge(c)) : next();
+  };
+
   app.all(
     "/webhooks/:platform/:route?",
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => {
-        log.warn("webhook.rejected", { path: c.req.path, status: 413, code: "too_large" });
-        return c.json({ error: "too_large" }, 413);
-      },
-    }),
+    limitBody,
     (_c, next) => dispatch.answering(next),
     async (c) => {
       const name = c.req.param("platform");

@@ -225,7 +225,9 @@ export interface DispatcherDeps {
   /**
    * How many messages are processed at once after their ack, while no webhook request is being answered
    * (`idle`) and while some are (`busy`), and how many more wait in memory (`maxWaiting`); the rest wait
-   * their turn in the inbox table.
+   * their turn in the inbox table. By default nothing new starts while a request is being answered: a burst
+   * is stored and acked first and its backlog runs once the burst has passed (a burst that never ends leaves
+   * the events to the inbox sweep when their leases run out).
    */
   processing?: { idle: number; busy: number; maxWaiting: number };
   /** Aborted when the server stops: running work finishes, nothing more starts. */
@@ -255,8 +257,9 @@ const SWEEP_BATCH = 100;
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { inbox, handler, background, log } = deps;
   const actionDeadlineMs = deps.actionDeadlineMs ?? 1500;
-  const settings = deps.processing ?? { idle: 4, busy: 1, maxWaiting: 1000 };
-  // Acks first: Lark and DingTalk retry an event whose ack is late, so a burst gets the event loop.
+  const settings = deps.processing ?? { idle: 4, busy: 0, maxWaiting: 1000 };
+  // Acks first: Lark and DingTalk retry an event whose ack is late, so a burst gets the event loop (and the
+  // database connections) before the backlog does.
   let beingAnswered = 0;
   const processing = createProcessingQueue({
     limit: () => (beingAnswered > 0 ? settings.busy : settings.idle),

@@ -3,7 +3,8 @@ import { and, eq, lt } from "drizzle-orm";
 import type { PlatformId } from "../chat/events.ts";
 import type { Db } from "../db/database.ts";
 import { signatureUses } from "../db/schema/index.ts";
-import { hexEncode, sha256 } from "../platforms/shared/web-crypto.ts";
+import type { CryptoPrimitives } from "../platforms/shared/crypto-primitives.ts";
+import { hexEncode } from "../platforms/shared/web-crypto.ts";
 
 /** DingTalk accepts a timestamp up to one hour either side of now, so a pair verifies for two hours at most. */
 const PAIR_VALID_MS = 2 * 60 * 60 * 1000;
@@ -15,9 +16,10 @@ const PAIR_VALID_MS = 2 * 60 * 60 * 1000;
  */
 export async function claimSignature(
   db: Db,
+  primitives: CryptoPrimitives,
   use: { platform: PlatformId; signature: string; body: Uint8Array<ArrayBuffer>; now: Date },
 ): Promise<"first" | "same_body" | "other_body"> {
-  const bodyDigest = hexEncode(await sha256(use.body));
+  const bodyDigest = hexEncode(await primitives.sha256(use.body));
   await db.delete(signatureUses).where(lt(signatureUses.seenAt, new Date(use.now.getTime() - PAIR_VALID_MS)));
   const inserted = await db
     .insert(signatureUses)

@@ -15,6 +15,7 @@ import { findJob } from "../../jobs/registry.ts";
 import { runJob } from "../../jobs/run-job.ts";
 import type { Logger } from "../../log.ts";
 import { createOutbox } from "../../outbox/outbox.ts";
+import type { CryptoPrimitives } from "../../platforms/shared/crypto-primitives.ts";
 import { type Adapters, createAdapters } from "./adapters.ts";
 
 export interface ServicesDeps {
@@ -31,14 +32,17 @@ export interface ServicesDeps {
   extraRoutes?: Hono;
   /** Aborted when the server stops: acked messages not yet started wait in the inbox for the next start. */
   signal?: AbortSignal;
+  /** The webhook verifiers' crypto when the runtime has faster primitives than Web Crypto (Node). */
+  crypto?: CryptoPrimitives;
   /** The long connections' states for /healthz (Node). */
   connections?: AppDeps["connections"];
 }
 
 export function createServices(deps: ServicesDeps) {
   const { config, database, log, now } = deps;
+  const crypto = deps.crypto ? { crypto: deps.crypto } : {};
   const adapters =
-    deps.adapters ?? createAdapters(config, { now, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+    deps.adapters ?? createAdapters(config, { now, ...crypto, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   const outbox = createOutbox({ database, adapters, now, log, ...(deps.sleep ? { sleep: deps.sleep } : {}) });
   const registry = createCommandRegistry({ database, config, now, outbox, log });
   const inbox = createInbox({ database, now, log, redact: secretRedactor(registry) });
@@ -58,6 +62,7 @@ export function createServices(deps: ServicesDeps) {
     dispatch,
     now,
     log,
+    ...crypto,
     ...(deps.extraRoutes ? { extraRoutes: deps.extraRoutes } : {}),
     ...(deps.connections ? { connections: deps.connections } : {}),
   });

@@ -14,6 +14,7 @@ import { createAdminRoutes } from "./admin-routes.ts";
 import { createConnectionHealth } from "./connection-health.ts";
 import type { DevTools } from "./dev-tools.ts";
 import { startLongConnections } from "./long-connections.ts";
+import { nodeCryptoPrimitives } from "./node-crypto.ts";
 import { openConfiguredDatabase } from "./open-database.ts";
 import { startNodeScheduler } from "./scheduler.ts";
 
@@ -110,6 +111,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     now,
     background: tracker.track,
     signal: stopped.signal,
+    crypto: nodeCryptoPrimitives,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     extraRoutes,
   });

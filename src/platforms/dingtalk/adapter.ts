@@ -4,6 +4,8 @@ import type { OutboundMessage } from "../../chat/card.ts";
 import type { InboundAction, Target } from "../../chat/events.ts";
 import type { DingTalkConfig } from "../../config/parse-env.ts";
 import { SendError, WebhookError } from "../errors.ts";
+import type { CryptoPrimitives } from "../shared/crypto-primitives.ts";
+import { webCryptoPrimitives } from "../shared/web-crypto.ts";
 import type { PlatformAdapter, RateLimits, SendResult, WebhookOutcome, WebhookRequest } from "../types.ts";
 import { createDingTalkApi } from "./api.ts";
 import { decodeCardCallback, decodeRobotMessage, parseJsonBody } from "./decode.ts";
@@ -28,6 +30,8 @@ export interface DingTalkAdapterOptions {
   config: DingTalkConfig;
   fetch?: typeof globalThis.fetch;
   now: () => Date;
+  /** The verifier's crypto; Web Crypto unless the runtime has a faster one. */
+  crypto?: CryptoPrimitives;
 }
 
 /** DingTalk may read a robot route's answer as a synchronous reply; an empty body says "nothing to add". */
@@ -43,11 +47,12 @@ export function createDingTalkAdapter({
   config,
   fetch = globalThis.fetch.bind(globalThis),
   now,
+  crypto: primitives = webCryptoPrimitives,
 }: DingTalkAdapterOptions): PlatformAdapter {
   const api = createDingTalkApi({ config, fetch, now });
 
   async function receiveRobotMessage(request: WebhookRequest): Promise<WebhookOutcome> {
-    const signature = await verifyRobotRequest(request.headers, config.clientSecret, request.now);
+    const signature = await verifyRobotRequest(primitives, request.headers, config.clientSecret, request.now);
     const event = decodeRobotMessage(parseJsonBody(request.body));
     return event
       ? { kind: "event", event, ack: emptyOk(), signature: `robot:${signature}` }
@@ -59,6 +64,7 @@ export function createDingTalkAdapter({
     if (!config.cardTemplateId)
       throw new WebhookError("not_configured", "DINGTALK_CARD_TEMPLATE_ID is not set");
     const { timestamp, pair } = await verifyCardCallback(
+      primitives,
       request.headers,
       config.cardCallbackSecret,
       request.now,

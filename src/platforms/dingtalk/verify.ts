@@ -1,18 +1,29 @@
-// DingTalk request verification on Web Crypto: the robot `timestamp`/`sign` headers and the card `x-ddpaas-*` headers.
+// DingTalk request verification on injected crypto primitives: the robot `timestamp`/`sign` headers and the card `x-ddpaas-*` headers.
 import { WebhookError } from "../errors.ts";
-import { base64Encode, hmacSha256, timingSafeEqual } from "../shared/web-crypto.ts";
+import type { CryptoPrimitives } from "../shared/crypto-primitives.ts";
+import { base64Encode, utf8Encode } from "../shared/web-crypto.ts";
 
 /** DingTalk rejects signatures more than one hour away from its clock; we apply the same window both ways. */
 const MAX_SKEW_MS = 60 * 60 * 1000;
 
 /** base64(HMAC-SHA256(key = clientSecret, data = timestamp + "\n" + clientSecret)): the robot message `sign`. */
-export async function dingtalkRobotSign(timestamp: string, clientSecret: string): Promise<string> {
-  return base64Encode(await hmacSha256(clientSecret, `${timestamp}\n${clientSecret}`));
+export async function dingtalkRobotSign(
+  primitives: CryptoPrimitives,
+  timestamp: string,
+  clientSecret: string,
+): Promise<string> {
+  return base64Encode(
+    await primitives.hmacSha256(utf8Encode(clientSecret), utf8Encode(`${timestamp}\n${clientSecret}`)),
+  );
 }
 
 /** base64(HMAC-SHA256(key = apiSecret, data = timestamp)): the card callback `x-ddpaas-signature`. */
-export async function dingtalkCardSign(timestamp: string, apiSecret: string): Promise<string> {
-  return base64Encode(await hmacSha256(apiSecret, timestamp));
+export async function dingtalkCardSign(
+  primitives: CryptoPrimitives,
+  timestamp: string,
+  apiSecret: string,
+): Promise<string> {
+  return base64Encode(await primitives.hmacSha256(utf8Encode(apiSecret), utf8Encode(timestamp)));
 }
 
 function requireHeader(headers: Headers, name: string): string {
@@ -37,8 +48,13 @@ function assertFresh(raw: string, now: Date): void {
     throw new WebhookError("stale_timestamp", "timestamp is more than one hour away from now");
 }
 
-async function assertSigned(expected: Promise<string>, given: string): Promise<void> {
-  if (!timingSafeEqual(await expected, given)) throw new WebhookError("bad_signature", "signature differs");
+async function assertSigned(
+  primitives: CryptoPrimitives,
+  expected: Promise<string>,
+  given: string,
+): Promise<void> {
+  if (!primitives.timingSafeEqual(await expected, given))
+    throw new WebhookError("bad_signature", "signature differs");
 }
 
 /**
@@ -46,12 +62,17 @@ async function assertSigned(expected: Promise<string>, given: string): Promise<v
  * only the timestamp and the secret, not the body: DingTalk signs it that way, so a captured pair could carry
  * another body within the hour; the app accepts each pair with one body only (signature-uses.ts).
  */
-export async function verifyRobotRequest(headers: Headers, clientSecret: string, now: Date): Promise<string> {
+export async function verifyRobotRequest(
+  primitives: CryptoPrimitives,
+  headers: Headers,
+  clientSecret: string,
+  now: Date,
+): Promise<string> {
   if (!clientSecret) throw new WebhookError("missing_signature", "client secret is not configured");
   const timestamp = requireHeader(headers, "timestamp");
   const sign = requireHeader(headers, "sign");
   assertFresh(timestamp, now);
-  await assertSigned(dingtalkRobotSign(timestamp, clientSecret), sign);
+  await assertSigned(primitives, dingtalkRobotSign(primitives, timestamp, clientSecret), sign);
   return `${timestamp}:${sign}`;
 }
 
@@ -63,6 +84,7 @@ export async function verifyRobotRequest(headers: Headers, clientSecret: string,
  * apiSecret, and an unsigned callback could be forged by anyone who knows the URL.
  */
 export async function verifyCardCallback(
+  primitives: CryptoPrimitives,
   headers: Headers,
   apiSecret: string | undefined,
   now: Date,
@@ -72,6 +94,6 @@ export async function verifyCardCallback(
   const timestamp = requireHeader(headers, "x-ddpaas-signature-timestamp");
   const signature = requireHeader(headers, "x-ddpaas-signature");
   assertFresh(timestamp, now);
-  await assertSigned(dingtalkCardSign(timestamp, apiSecret), signature);
+  await assertSigned(primitives, dingtalkCardSign(primitives, timestamp, apiSecret), signature);
   return { timestamp, pair: `${timestamp}:${signature}` };
 }

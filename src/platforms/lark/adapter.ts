@@ -4,6 +4,8 @@ import type { ActionResult, OutboundMessage } from "../../chat/card.ts";
 import type { InboundAction, ReplyHandle, SendTarget } from "../../chat/events.ts";
 import type { LarkConfig } from "../../config/parse-env.ts";
 import { SendError, WebhookError } from "../errors.ts";
+import type { CryptoPrimitives } from "../shared/crypto-primitives.ts";
+import { webCryptoPrimitives } from "../shared/web-crypto.ts";
 import type { PlatformAdapter, RateLimits, SendResult, WebhookOutcome, WebhookRequest } from "../types.ts";
 import { createLarkApi } from "./api.ts";
 import { decodeLarkEnvelope } from "./decode.ts";
@@ -14,6 +16,8 @@ export interface LarkAdapterDeps {
   config: LarkConfig;
   fetch?: typeof globalThis.fetch;
   now: () => Date;
+  /** The verifier's crypto; Web Crypto unless the runtime has a faster one. */
+  crypto?: CryptoPrimitives;
 }
 
 /**
@@ -37,6 +41,7 @@ export function createLarkAdapter({
   config,
   fetch = globalThis.fetch,
   now,
+  crypto: primitives = webCryptoPrimitives,
 }: LarkAdapterDeps): PlatformAdapter {
   const api = createLarkApi({ config, fetch, now });
 
@@ -44,7 +49,7 @@ export function createLarkAdapter({
     if (request.route !== "") throw new WebhookError("malformed", `no Lark route "${request.route}"`);
     if (request.method !== "POST")
       throw new WebhookError("malformed", `Lark webhooks are POST, not ${request.method}`);
-    const verified = await verifyLarkRequest(request, config);
+    const verified = await verifyLarkRequest(primitives, request, config);
     if (verified.kind === "challenge")
       return { kind: "handshake", response: json({ challenge: verified.challenge }) };
     const event = decodeLarkEnvelope(verified.envelope);

@@ -1,7 +1,8 @@
 // Verifies one Lark webhook request (signature, timestamp, verification token) and opens its envelope.
 import type { LarkConfig } from "../../config/parse-env.ts";
 import { WebhookError } from "../errors.ts";
-import { timingSafeEqual, utf8Decode } from "../shared/web-crypto.ts";
+import type { CryptoPrimitives } from "../shared/crypto-primitives.ts";
+import { utf8Decode } from "../shared/web-crypto.ts";
 import type { WebhookRequest } from "../types.ts";
 import { larkDecrypt, larkSignature } from "./crypto.ts";
 
@@ -31,15 +32,20 @@ function signatureHeaders(headers: Headers): SignatureHeaders | undefined {
   return { timestamp, nonce, signature };
 }
 
-async function checkSignature(request: WebhookRequest, encryptKey: string, signed: SignatureHeaders) {
+async function checkSignature(
+  primitives: CryptoPrimitives,
+  request: WebhookRequest,
+  encryptKey: string,
+  signed: SignatureHeaders,
+) {
   if (!/^\d{1,12}$/.test(signed.timestamp))
     throw new WebhookError("stale_timestamp", "X-Lark-Request-Timestamp is not a number of seconds");
   const skew = Number(signed.timestamp) * 1000 - request.now.getTime();
   if (skew < -MAX_SKEW_MS) throw new WebhookError("stale_timestamp", "request timestamp is over an hour old");
   if (skew > MAX_SKEW_MS)
     throw new WebhookError("stale_timestamp", "request timestamp is over an hour ahead");
-  const expected = await larkSignature(signed.timestamp, signed.nonce, encryptKey, request.body);
-  if (!timingSafeEqual(expected, signed.signature.toLowerCase()))
+  const expected = await larkSignature(primitives, signed.timestamp, signed.nonce, encryptKey, request.body);
+  if (!primitives.timingSafeEqual(expected, signed.signature.toLowerCase()))
     throw new WebhookError("bad_signature", "X-Lark-Signature does not match the body");
 }
 
@@ -56,7 +62,11 @@ function parseObject(text: string, what: string): LarkEnvelope {
 }
 
 /** Parses the raw body and, for `{"encrypt"}` bodies, decrypts it. */
-async function openBody(body: Uint8Array, encryptKey: string | undefined): Promise<LarkEnvelope> {
+async function openBody(
+  primitives: CryptoPrimitives,
+  body: Uint8Array,
+  encryptKey: string | undefined,
+): Promise<LarkEnvelope> {
   let text: string;
   try {
     text = utf8Decode(body);
@@ -69,7 +79,7 @@ async function openBody(body: Uint8Array, encryptKey: string | undefined): Promi
   if (typeof outer.encrypt !== "string") throw new WebhookError("malformed", "encrypt is not a string");
   let plain: string;
   try {
-    plain = await larkDecrypt(encryptKey, outer.encrypt);
+    plain = await larkDecrypt(primitives, encryptKey, outer.encrypt);
   } catch (error) {
     throw new WebhookError("malformed", "encrypt does not decrypt", { cause: error });
   }
@@ -77,11 +87,11 @@ async function openBody(body: Uint8Array, encryptKey: string | undefined): Promi
 }
 
 /** Schema 2.0 carries the Verification Token in header.token; v1 events and url_verification at the top. */
-function checkToken(envelope: LarkEnvelope, verificationToken: string) {
+function checkToken(primitives: CryptoPrimitives, envelope: LarkEnvelope, verificationToken: string) {
   const holder =
     envelope.schema === "2.0" ? (envelope.header as Record<string, unknown> | undefined) : envelope;
   const token = holder?.token;
-  if (typeof token !== "string" || !timingSafeEqual(token, verificationToken))
+  if (typeof token !== "string" || !primitives.timingSafeEqual(token, verificationToken))
     throw new WebhookError("bad_token", "verification token does not match");
 }
 
@@ -91,6 +101,7 @@ function checkToken(envelope: LarkEnvelope, verificationToken: string) {
  * url_verification may come without one (Lark does not sign it), and it must still carry the token.
  */
 export async function verifyLarkRequest(
+  primitives: CryptoPrimitives,
   request: WebhookRequest,
   secrets: LarkSecrets,
 ): Promise<LarkVerified> {
@@ -98,14 +109,14 @@ export async function verifyLarkRequest(
   if (secrets.encryptKey) {
     const signed = signatureHeaders(request.headers);
     if (signed) {
-      await checkSignature(request, secrets.encryptKey, signed);
-      envelope = await openBody(request.body, secrets.encryptKey);
+      await checkSignature(primitives, request, secrets.encryptKey, signed);
+      envelope = await openBody(primitives, request.body, secrets.encryptKey);
     } else {
       // Only a url_verification may come unsigned; why the body did not open as one stays with the refusal.
       let unsigned: LarkEnvelope | undefined;
       let failure: unknown;
       try {
-        unsigned = await openBody(request.body, secrets.encryptKey);
+        unsigned = await openBody(primitives, request.body, secrets.encryptKey);
       } catch (error) {
         failure = error;
       }
@@ -118,9 +129,9 @@ export async function verifyLarkRequest(
       envelope = unsigned;
     }
   } else {
-    envelope = await openBody(request.body, undefined);
+    envelope = await openBody(primitives, request.body, undefined);
   }
-  checkToken(envelope, secrets.verificationToken);
+  checkToken(primitives, envelope, secrets.verificationToken);
   if (envelope.type === "url_verification") {
     if (typeof envelope.challenge !== "string")
       throw new WebhookError("malformed", "url_verification without a challenge");

@@ -1,4 +1,5 @@
 // Web Crypto primitives shared by the platform verifiers; no node:* imports so they run on Workers too.
+import type { AesCbcKey, CryptoPrimitives } from "./crypto-primitives.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -27,24 +28,27 @@ export function base64Decode(text: string): Uint8Array<ArrayBuffer> {
 export const hexEncode = (bytes: Uint8Array): string =>
   Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
-async function digest(algorithm: "SHA-1" | "SHA-256", data: string | Uint8Array<ArrayBuffer>) {
-  const bytes = typeof data === "string" ? utf8Encode(data) : data;
+/** The bytes as Web Crypto takes them: a view of an ArrayBuffer (a copy only when they sit elsewhere). */
+const bufferSource = (bytes: Uint8Array): Uint8Array<ArrayBuffer> =>
+  bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
+
+async function digest(algorithm: "SHA-1" | "SHA-256", data: string | Uint8Array) {
+  const bytes = typeof data === "string" ? utf8Encode(data) : bufferSource(data);
   return new Uint8Array(await crypto.subtle.digest(algorithm, bytes));
 }
 
-export const sha1 = (data: string | Uint8Array<ArrayBuffer>) => digest("SHA-1", data);
-export const sha256 = (data: string | Uint8Array<ArrayBuffer>) => digest("SHA-256", data);
+export const sha1 = (data: string | Uint8Array) => digest("SHA-1", data);
+export const sha256 = (data: string | Uint8Array) => digest("SHA-256", data);
 
-export async function hmacSha256(
-  key: string | Uint8Array<ArrayBuffer>,
-  data: string | Uint8Array<ArrayBuffer>,
-) {
-  const keyBytes = typeof key === "string" ? utf8Encode(key) : key;
-  const cryptoKey = await crypto.subtle.importKey("raw", keyBytes, { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
-  const bytes = typeof data === "string" ? utf8Encode(data) : data;
-  return new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, bytes));
+async function hmacSha256(key: Uint8Array, data: Uint8Array) {
+  const cryptoKey = await crypto.subtle.importKey(
+    "raw",
+    bufferSource(key),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  return new Uint8Array(await crypto.subtle.sign("HMAC", cryptoKey, bufferSource(data)));
 }
 
 /** Compares two strings in time that depends only on their lengths. */
@@ -57,42 +61,67 @@ export function timingSafeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/** AES-256-CBC without Web Crypto's own PKCS#7 (block 16) padding, so callers can apply their own. */
-export async function aesCbcDecryptRaw(
-  key: Uint8Array<ArrayBuffer>,
-  iv: Uint8Array<ArrayBuffer>,
-  cipherText: Uint8Array<ArrayBuffer>,
-): Promise<Uint8Array<ArrayBuffer>> {
-  if (cipherText.length === 0 || cipherText.length % 16 !== 0)
-    throw new Error("cipher text is not whole blocks");
-  const cryptoKey = await crypto.subtle.importKey("raw", key, { name: "AES-CBC" }, false, [
-    "encrypt",
-    "decrypt",
-  ]);
-  // Web Crypto always strips PKCS#7/16 padding; append one encrypted block of full padding so that the
-  // original last block comes back untouched.
-  const lastBlock = cipherText.subarray(cipherText.length - 16);
-  const padBlock = new Uint8Array(16).fill(16);
-  const extra = new Uint8Array(
-    await crypto.subtle.encrypt({ name: "AES-CBC", iv: lastBlock }, cryptoKey, padBlock),
-  ).subarray(0, 16);
-  const extended = new Uint8Array(cipherText.length + 16);
-  extended.set(cipherText);
-  extended.set(extra, cipherText.length);
-  return new Uint8Array(await crypto.subtle.decrypt({ name: "AES-CBC", iv }, cryptoKey, extended));
+const AES_BLOCK = 16;
+
+function wholeBlocks(bytes: Uint8Array, what: string): void {
+  if (bytes.length === 0 || bytes.length % AES_BLOCK !== 0) throw new Error(`${what} is not whole blocks`);
 }
 
-/** AES-256-CBC over input the caller has already padded to whole 16-byte blocks. */
-export async function aesCbcEncryptRaw(
-  key: Uint8Array<ArrayBuffer>,
-  iv: Uint8Array<ArrayBuffer>,
-  plainText: Uint8Array<ArrayBuffer>,
-): Promise<Uint8Array<ArrayBuffer>> {
-  if (plainText.length % 16 !== 0) throw new Error("plain text is not whole blocks");
-  const cryptoKey = await crypto.subtle.importKey("raw", key, { name: "AES-CBC" }, false, ["encrypt"]);
-  const out = new Uint8Array(await crypto.subtle.encrypt({ name: "AES-CBC", iv }, cryptoKey, plainText));
-  return out.subarray(0, plainText.length);
+/** An AES-256-CBC key imported on first use; importing it costs more than one message's decryption. */
+function webAesCbcKey(raw: Uint8Array): AesCbcKey {
+  if (raw.length !== 32) throw new Error("an AES-256 key is 32 bytes");
+  const keyBytes = new Uint8Array(raw);
+  let imported: Promise<CryptoKey> | undefined;
+  const key = () => {
+    imported ??= crypto.subtle.importKey("raw", keyBytes, { name: "AES-CBC" }, false, ["encrypt", "decrypt"]);
+    return imported;
+  };
+  const encryptRaw = async (iv: Uint8Array, plainText: Uint8Array) => {
+    if (plainText.length % AES_BLOCK !== 0) throw new Error("plain text is not whole blocks");
+    const out = await crypto.subtle.encrypt(
+      { name: "AES-CBC", iv: bufferSource(iv) },
+      await key(),
+      bufferSource(plainText),
+    );
+    // Web Crypto always appends a block of PKCS#7 padding; the caller padded already.
+    return new Uint8Array(out, 0, plainText.length);
+  };
+  return {
+    async decrypt(iv, cipherText) {
+      wholeBlocks(cipherText, "cipher text");
+      // Web Crypto checks and strips PKCS#7 padding on 16-byte blocks itself.
+      const plain = await crypto.subtle.decrypt(
+        { name: "AES-CBC", iv: bufferSource(iv) },
+        await key(),
+        bufferSource(cipherText),
+      );
+      return new Uint8Array(plain);
+    },
+    async decryptRaw(iv, cipherText) {
+      wholeBlocks(cipherText, "cipher text");
+      // Web Crypto always strips PKCS#7/16 padding; append one encrypted block of full padding so that the
+      // original last block comes back untouched.
+      const lastBlock = cipherText.subarray(cipherText.length - AES_BLOCK);
+      const extra = await encryptRaw(lastBlock, new Uint8Array(AES_BLOCK).fill(AES_BLOCK));
+      const extended = new Uint8Array(cipherText.length + AES_BLOCK);
+      extended.set(cipherText);
+      extended.set(extra, cipherText.length);
+      return new Uint8Array(
+        await crypto.subtle.decrypt({ name: "AES-CBC", iv: bufferSource(iv) }, await key(), extended),
+      );
+    },
+    encryptRaw,
+  };
 }
+
+/** The platform verifiers' crypto on Web Crypto: what runs on Workers, and the default everywhere. */
+export const webCryptoPrimitives: CryptoPrimitives = {
+  sha1,
+  sha256,
+  hmacSha256,
+  aesCbcKey: webAesCbcKey,
+  timingSafeEqual,
+};
 
 /** URL- and id-safe base64 (RFC 4648 §5, unpadded) of UTF-8 text, for values carried in card keys and links. */
 export const base64UrlEncode = (text: string): string =>

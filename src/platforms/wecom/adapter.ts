@@ -4,6 +4,8 @@ import type { OutboundMessage } from "../../chat/card.ts";
 import type { InboundAction, SendTarget, Target } from "../../chat/events.ts";
 import type { WeComAppConfig, WeComBotConfig } from "../../config/parse-env.ts";
 import { SendError, WebhookError } from "../errors.ts";
+import type { CryptoPrimitives } from "../shared/crypto-primitives.ts";
+import { webCryptoPrimitives } from "../shared/web-crypto.ts";
 import type { PlatformAdapter, RateLimits, SendResult, WebhookOutcome, WebhookRequest } from "../types.ts";
 import { createWeComApi } from "./api.ts";
 import {
@@ -24,6 +26,8 @@ export interface WeComAdapterOptions {
   apiBase?: string;
   fetch?: typeof fetch;
   now: () => Date;
+  /** The verifier's crypto; Web Crypto unless the runtime has a faster one. */
+  crypto?: CryptoPrimitives;
 }
 
 /**
@@ -43,6 +47,7 @@ const emptyOk = (): Response => new Response("", { status: 200 });
 
 export function createWeComAdapter(options: WeComAdapterOptions): PlatformAdapter {
   const { app, bot, now } = options;
+  const primitives = options.crypto ?? webCryptoPrimitives;
   const apiBase = app?.apiBase ?? bot?.apiBase ?? options.apiBase ?? "https://qyapi.weixin.qq.com";
   const api = createWeComApi({ apiBase, app, fetch: options.fetch ?? globalThis.fetch, now });
   const appSecrets: CallbackSecrets | undefined = app && {
@@ -98,11 +103,11 @@ export function createWeComAdapter(options: WeComAdapterOptions): PlatformAdapte
       if (!secrets)
         throw new WebhookError("not_configured", `WeCom route "${request.route}" is not configured`);
       if (request.method === "GET")
-        return { kind: "handshake", response: await answerUrlVerification(request, secrets) };
+        return { kind: "handshake", response: await answerUrlVerification(primitives, request, secrets) };
       if (request.method !== "POST") throw new WebhookError("malformed", `method ${request.method}`);
       const event = isBot
-        ? decodeBotJson(await openBotCallback(request, secrets))
-        : decodeAppXml(await openAppCallback(request, secrets));
+        ? decodeBotJson(await openBotCallback(primitives, request, secrets))
+        : decodeAppXml(await openAppCallback(primitives, request, secrets));
       return event ? { kind: "event", event, ack: emptyOk() } : { kind: "ignored", response: emptyOk() };
     },
 
@@ -116,7 +121,7 @@ export function createWeComAdapter(options: WeComAdapterOptions): PlatformAdapte
         response_type: "update_template_card",
         template_card: renderReplacementCard(result.card, "bot", taskId),
       };
-      return sealBotReply(botSecrets, payload, now());
+      return sealBotReply(primitives, botSecrets, payload, now());
     },
 
     // Only the app's sends carry its token; group-robot webhooks and response_url go without one.

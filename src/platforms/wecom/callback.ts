@@ -1,5 +1,6 @@
 // WeCom callback envelopes: URL verification, opening signed+encrypted requests, sealing passive replies.
 import { WebhookError } from "../errors.ts";
+import type { CryptoPrimitives } from "../shared/crypto-primitives.ts";
 import { utf8Decode } from "../shared/web-crypto.ts";
 import type { WebhookRequest } from "../types.ts";
 import { decryptWeCom, encryptWeCom, verifyWeComSignature, wecomSignature } from "./crypto.ts";
@@ -42,11 +43,16 @@ function checkFreshness(timestamp: string, now: Date): void {
 }
 
 /** Verifies the signature over `encrypt`, checks freshness, and returns the decrypted message. */
-async function open(request: WebhookRequest, secrets: CallbackSecrets, encrypt: string): Promise<string> {
+async function open(
+  primitives: CryptoPrimitives,
+  request: WebhookRequest,
+  secrets: CallbackSecrets,
+  encrypt: string,
+): Promise<string> {
   const { signature, timestamp, nonce } = signedQuery(request);
-  await verifyWeComSignature({ token: secrets.token, timestamp, nonce, encrypt }, signature);
+  await verifyWeComSignature(primitives, { token: secrets.token, timestamp, nonce, encrypt }, signature);
   checkFreshness(timestamp, request.now);
-  return decryptWeCom(secrets.encodingAesKey, encrypt, secrets.receiveId);
+  return decryptWeCom(primitives, secrets.encodingAesKey, encrypt, secrets.receiveId);
 }
 
 function bodyText(request: WebhookRequest): string {
@@ -62,12 +68,13 @@ function bodyText(request: WebhookRequest): string {
  * echostr into a space (WeCom sends %2B, hand-made URLs and some proxies do not), so spaces become "+" again.
  */
 export async function answerUrlVerification(
+  primitives: CryptoPrimitives,
   request: WebhookRequest,
   secrets: CallbackSecrets,
 ): Promise<Response> {
   // A missing echostr is signed as "", so it fails the signature check instead of slipping through.
   const echostr = (request.url.searchParams.get("echostr") ?? "").replace(/ /g, "+");
-  const plaintext = await open(request, secrets, echostr);
+  const plaintext = await open(primitives, request, secrets, echostr);
   return new Response(plaintext, { status: 200, headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
@@ -96,20 +103,28 @@ const JSON_ENCRYPT = /\s*:\s*"((?:[A-Za-z0-9+=]|\\?\/)+)"/y;
  * signature covers the Encrypt text only, so it is taken by a bounded scan and verified before any XML parse; the
  * rest of the envelope (ToUserName, AgentID) is never parsed, only scanned for a DTD (refused, signed or not).
  */
-export async function openAppCallback(request: WebhookRequest, secrets: CallbackSecrets): Promise<XmlRecord> {
+export async function openAppCallback(
+  primitives: CryptoPrimitives,
+  request: WebhookRequest,
+  secrets: CallbackSecrets,
+): Promise<XmlRecord> {
   const text = bodyText(request);
   refuseDtd(text);
   const encrypt = scanEncrypt(text, "<Encrypt>", XML_ENCRYPT);
-  return parseWeComXml(await open(request, secrets, encrypt));
+  return parseWeComXml(await open(primitives, request, secrets, encrypt));
 }
 
 /**
  * POST from the intelligent robot: `{"encrypt": "…"}`, returning the decrypted JSON payload. As for the app,
  * the envelope is scanned, not parsed, before the signature is verified.
  */
-export async function openBotCallback(request: WebhookRequest, secrets: CallbackSecrets): Promise<unknown> {
+export async function openBotCallback(
+  primitives: CryptoPrimitives,
+  request: WebhookRequest,
+  secrets: CallbackSecrets,
+): Promise<unknown> {
   const encrypt = scanEncrypt(bodyText(request), '"encrypt"', JSON_ENCRYPT).replace(/\\\//g, "/");
-  const plaintext = await open(request, secrets, encrypt);
+  const plaintext = await open(primitives, request, secrets, encrypt);
   try {
     return JSON.parse(plaintext);
   } catch (error) {
@@ -118,11 +133,21 @@ export async function openBotCallback(request: WebhookRequest, secrets: Callback
 }
 
 /** An encrypted JSON passive reply for the robot: `{encrypt, msgsignature, timestamp, nonce}` (doc 101033). */
-export async function sealBotReply(secrets: CallbackSecrets, payload: unknown, now: Date): Promise<Response> {
-  const encrypt = await encryptWeCom(secrets.encodingAesKey, JSON.stringify(payload), secrets.receiveId);
+export async function sealBotReply(
+  primitives: CryptoPrimitives,
+  secrets: CallbackSecrets,
+  payload: unknown,
+  now: Date,
+): Promise<Response> {
+  const encrypt = await encryptWeCom(
+    primitives,
+    secrets.encodingAesKey,
+    JSON.stringify(payload),
+    secrets.receiveId,
+  );
   const timestamp = String(Math.floor(now.getTime() / 1000));
   const nonce = String(crypto.getRandomValues(new Uint32Array(1))[0]);
-  const msgsignature = await wecomSignature(secrets.token, timestamp, nonce, encrypt);
+  const msgsignature = await wecomSignature(primitives, secrets.token, timestamp, nonce, encrypt);
   return new Response(JSON.stringify({ encrypt, msgsignature, timestamp, nonce }), {
     status: 200,
     headers: { "content-type": "application/json; charset=utf-8" },

@@ -1,16 +1,7 @@
-// WeCom callback crypto (docs 91144 / 101033): msg_signature and the AES-256-CBC envelope, on Web Crypto only.
+// WeCom callback crypto (docs 91144 / 101033): msg_signature and the AES-256-CBC envelope, on injected primitives.
 import { WebhookError } from "../errors.ts";
-import {
-  aesCbcDecryptRaw,
-  aesCbcEncryptRaw,
-  base64Decode,
-  base64Encode,
-  hexEncode,
-  sha1,
-  timingSafeEqual,
-  utf8Decode,
-  utf8Encode,
-} from "../shared/web-crypto.ts";
+import { type AesCbcKey, type CryptoPrimitives, perSecret } from "../shared/crypto-primitives.ts";
+import { base64Decode, base64Encode, hexEncode, utf8Decode, utf8Encode } from "../shared/web-crypto.ts";
 
 /** WeCom pads to 32-byte blocks, not AES's 16 (PKCS#7 with k = 32). */
 const PAD_BLOCK = 32;
@@ -20,29 +11,32 @@ const LENGTH_FIELD = 4;
 
 /** Lowercase hex SHA-1 of the lexicographically sorted [token, timestamp, nonce, encrypt], concatenated. */
 export async function wecomSignature(
+  primitives: CryptoPrimitives,
   token: string,
   timestamp: string,
   nonce: string,
   encrypt: string,
 ): Promise<string> {
-  return hexEncode(await sha1([token, timestamp, nonce, encrypt].sort().join("")));
+  return hexEncode(await primitives.sha1(utf8Encode([token, timestamp, nonce, encrypt].sort().join(""))));
 }
 
 /** Throws WebhookError("bad_signature") unless `signature` matches, compared in constant time. */
 export async function verifyWeComSignature(
+  primitives: CryptoPrimitives,
   parts: { token: string; timestamp: string; nonce: string; encrypt: string },
   signature: string,
 ): Promise<void> {
-  const expected = await wecomSignature(parts.token, parts.timestamp, parts.nonce, parts.encrypt);
-  if (!timingSafeEqual(expected, signature))
+  const expected = await wecomSignature(primitives, parts.token, parts.timestamp, parts.nonce, parts.encrypt);
+  if (!primitives.timingSafeEqual(expected, signature))
     throw new WebhookError("bad_signature", "msg_signature mismatch");
 }
 
-function aesKeyOf(encodingAesKey: string): { key: Uint8Array<ArrayBuffer>; iv: Uint8Array<ArrayBuffer> } {
-  const key = base64Decode(`${encodingAesKey}=`);
-  if (key.length !== 32) throw new Error("EncodingAESKey must decode to 32 bytes");
-  return { key, iv: key.slice(0, 16) };
-}
+/** The AES key an EncodingAESKey stands for, imported once; its first 16 bytes are also the IV. */
+const aesKeyOf = perSecret((primitives, encodingAesKey): { key: AesCbcKey; iv: Uint8Array } => {
+  const raw = base64Decode(`${encodingAesKey}=`);
+  if (raw.length !== 32) throw new Error("EncodingAESKey must decode to 32 bytes");
+  return { key: primitives.aesCbcKey(raw), iv: raw.slice(0, 16) };
+});
 
 function malformed(reason: string, cause?: unknown): WebhookError {
   return new WebhookError("malformed", reason, cause === undefined ? undefined : { cause });
@@ -53,12 +47,13 @@ function malformed(reason: string, cause?: unknown): WebhookError {
  * `expectedReceiveId` (the corp id for a self-built app, "" for the intelligent robot).
  */
 export async function decryptWeCom(
+  primitives: CryptoPrimitives,
   encodingAesKey: string,
   encrypted: string,
   expectedReceiveId: string,
 ): Promise<string> {
-  const { key, iv } = aesKeyOf(encodingAesKey);
-  let cipherText: Uint8Array<ArrayBuffer>;
+  const { key, iv } = aesKeyOf(primitives, encodingAesKey);
+  let cipherText: Uint8Array;
   try {
     cipherText = base64Decode(encrypted);
   } catch (error) {
@@ -66,7 +61,7 @@ export async function decryptWeCom(
   }
   if (cipherText.length === 0 || cipherText.length % AES_BLOCK !== 0)
     throw malformed("cipher text is not whole AES blocks");
-  const padded = await aesCbcDecryptRaw(key, iv, cipherText);
+  const padded = await key.decryptRaw(iv, cipherText);
   const pad = padded[padded.length - 1] ?? 0;
   if (pad < 1 || pad > PAD_BLOCK) throw malformed("bad padding");
   for (let i = padded.length - pad; i < padded.length; i++) {
@@ -85,20 +80,21 @@ export async function decryptWeCom(
   } catch (error) {
     throw malformed("plain text is not UTF-8", error);
   }
-  if (!timingSafeEqual(receiveId, expectedReceiveId))
+  if (!primitives.timingSafeEqual(receiveId, expectedReceiveId))
     throw new WebhookError("bad_receiver", "receiveid does not match this app");
   return message;
 }
 
 /** Encrypts `message` for a passive reply; `random` (16 bytes) is injectable so tests can pin the output. */
 export async function encryptWeCom(
+  primitives: CryptoPrimitives,
   encodingAesKey: string,
   message: string,
   receiveId: string,
   random: Uint8Array = crypto.getRandomValues(new Uint8Array(RANDOM_PREFIX)),
 ): Promise<string> {
   if (random.length !== RANDOM_PREFIX) throw new Error("random prefix must be 16 bytes");
-  const { key, iv } = aesKeyOf(encodingAesKey);
+  const { key, iv } = aesKeyOf(primitives, encodingAesKey);
   const messageBytes = utf8Encode(message);
   const receiveIdBytes = utf8Encode(receiveId);
   const rawLength = RANDOM_PREFIX + LENGTH_FIELD + messageBytes.length + receiveIdBytes.length;
@@ -108,5 +104,5 @@ export async function encryptWeCom(
   new DataView(padded.buffer).setUint32(RANDOM_PREFIX, messageBytes.length);
   padded.set(messageBytes, RANDOM_PREFIX + LENGTH_FIELD);
   padded.set(receiveIdBytes, RANDOM_PREFIX + LENGTH_FIELD + messageBytes.length);
-  return base64Encode(await aesCbcEncryptRaw(key, iv, padded));
+  return base64Encode(await key.encryptRaw(iv, padded));
 }

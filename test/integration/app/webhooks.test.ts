@@ -77,7 +77,7 @@ function setup(
     now,
     log,
   });
-  return { app, tracker, messages, actions, followUps, lines };
+  return { app, dispatch, tracker, messages, actions, followUps, lines };
 }
 
 const signedMessage = (messageId: string, text = "/help") =>
@@ -153,6 +153,46 @@ describe("webhook routes", () => {
     expect(messages.map((m) => m.messageId).sort()).toEqual([...ids].sort());
     const rows = await database.db.select().from(inboxTable);
     expect(rows.filter((row) => row.status === "done")).toHaveLength(12);
+  });
+
+  it("starts no processing while a request is being answered, and runs what waited once none is", async () => {
+    const { app, dispatch, tracker, messages } = setup();
+    let answered = () => {};
+    const otherRequest = dispatch.answering(
+      () =>
+        new Promise<void>((resolve) => {
+          answered = resolve;
+        }),
+    );
+    const { path, init } = post("/webhooks/lark", signedMessage("om_waits"));
+    expect((await app.request(path, init)).status).toBe(200);
+    await tracker.drain();
+    expect(messages).toEqual([]);
+    const [stored] = await database.db.select().from(inboxTable);
+    expect(stored?.status).toBe("pending");
+    answered();
+    await otherRequest;
+    await tracker.drain();
+    expect(messages.map((m) => m.messageId)).toEqual(["om_waits"]);
+  });
+
+  it("acks every request of a burst before it processes any of them, then processes each once", async () => {
+    const { app, tracker, messages } = setup();
+    const order: string[] = [];
+    const ids = Array.from({ length: 8 }, (_, i) => `om_burst_${i}`);
+    await Promise.all(
+      ids.map(async (id) => {
+        const { path, init } = post("/webhooks/lark", signedMessage(id));
+        expect((await app.request(path, init)).status).toBe(200);
+        order.push("acked");
+        // Whatever was processed by the time this ack came back.
+        order.push(...messages.splice(0).map(() => "processed"));
+      }),
+    );
+    await tracker.drain();
+    const processed = messages.map((m) => m.messageId);
+    expect(order).toEqual(ids.map(() => "acked"));
+    expect(processed.sort()).toEqual([...ids].sort());
   });
 
   it("processes an event delivered 3 times in a row and 3 times at once exactly once", async () => {
