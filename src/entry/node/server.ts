@@ -15,6 +15,7 @@ import { createConnectionHealth } from "./connection-health.ts";
 import type { DevTools } from "./dev-tools.ts";
 import { startLongConnections } from "./long-connections.ts";
 import { openConfiguredDatabase } from "./open-database.ts";
+import { createPooledFetch } from "./pooled-fetch.ts";
 import { startNodeScheduler } from "./scheduler.ts";
 
 /**
@@ -78,7 +79,9 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   const port = (server.address() as AddressInfo).port;
   const devTool = await options.devTools?.(config, `http://127.0.0.1:${port}`);
   const servedConfig = devTool?.config ?? config;
-  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+  // The platforms' APIs over kept-alive connections, unless the caller brings its own fetch.
+  const pooled = options.fetch ? undefined : createPooledFetch();
+  const fetchFn = options.fetch ?? pooled?.fetch ?? globalThis.fetch.bind(globalThis);
 
   const tracker = createBackgroundTracker(log);
   const stopped = new AbortController();
@@ -110,7 +113,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     now,
     background: tracker.track,
     signal: stopped.signal,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: fetchFn,
     extraRoutes,
   });
   try {
@@ -178,6 +181,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
       await scheduler?.stop();
       await tracker.drain();
       await outboxLoop.stop();
+      pooled?.close();
       await database.close();
       await release();
       log.info("server.stopped", {});
