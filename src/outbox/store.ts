@@ -97,6 +97,27 @@ export function createOutboxStore(db: Db) {
   const held = (row: ClaimedRow) =>
     and(eq(outbox.id, row.id), eq(outbox.status, "sending"), eq(outbox.leaseUntil, row.leaseUntil));
 
+  /** Built once: every send records its outcome, and nearly all are sent. Only the lease's holder may write. */
+  const markSentStatement = db
+    .update(outbox)
+    .set({
+      status: "sent",
+      attempts: sql`${sql.placeholder("attempts")}::int`,
+      result: sql`${sql.placeholder("result")}::jsonb`,
+      leaseUntil: null,
+      nextAttemptAt: sql`${sql.placeholder("now")}::timestamptz`,
+      finishedAt: sql`${sql.placeholder("now")}::timestamptz`,
+    })
+    .where(
+      and(
+        eq(outbox.id, sql.placeholder("id")),
+        eq(outbox.status, "sending"),
+        eq(outbox.leaseUntil, sql`${sql.placeholder("leaseUntil")}::timestamptz`),
+      ),
+    )
+    .returning({ id: outbox.id })
+    .prepare("outbox_mark_sent");
+
   /**
    * Marks the chosen rows as sending until `leaseUntil`. `next_attempt_at` moves to the end of the lease too,
    * so one condition (open and due) finds both waiting rows and rows whose sender died.
@@ -211,18 +232,13 @@ export function createOutboxStore(db: Db) {
     },
 
     async markSent(row: ClaimedRow, result: SendResult, now: Date): Promise<boolean> {
-      const updated = await db
-        .update(outbox)
-        .set({
-          status: "sent",
-          attempts: row.attempts + 1,
-          result,
-          leaseUntil: null,
-          nextAttemptAt: now,
-          finishedAt: now,
-        })
-        .where(held(row))
-        .returning({ id: outbox.id });
+      const updated = await markSentStatement.execute({
+        id: row.id,
+        leaseUntil: row.leaseUntil.toISOString(),
+        attempts: row.attempts + 1,
+        result: JSON.stringify(result),
+        now: now.toISOString(),
+      });
       return updated.length > 0;
     },
 
