@@ -14,8 +14,6 @@ export const LEASE_MS = 60_000;
 
 /** What the claim of an event brings along for its work, read in the claim's own round trip. */
 export interface Claim {
-  /** Tries of this event, from 1. */
-  attempt: number;
   /**
    * The count of changes to people and roles as the claim saw it (directory_version), or null when it could
    * not tell (the row cleared out): a copy of someone read under the same count is still current.
@@ -109,14 +107,16 @@ export function createInbox({ database, now, log, redact = (event) => event }: I
       >`(select ${directoryVersion.version} from ${directoryVersion})`,
     })
     .prepare("inbox_claim");
+  /** A finished event: the same change whether the inbox writes it or the work's last statement carries it. */
+  const done = (finishedAt: Date | SQL) => ({
+    status: "done",
+    finishedAt,
+    leaseUntil: null,
+    lastError: null,
+  });
   const markDone = db
     .update(inbox)
-    .set({
-      status: "done",
-      finishedAt: sql`${sql.placeholder("at")}::timestamptz`,
-      leaseUntil: null,
-      lastError: null,
-    })
+    .set(done(sql`${sql.placeholder("at")}::timestamptz`))
     .where(eq(inbox.id, sql.placeholder("id")))
     .prepare("inbox_done");
 
@@ -143,12 +143,10 @@ export function createInbox({ database, now, log, redact = (event) => event }: I
       if (!row) return { status: "busy" };
       let finishedByWork = false;
       const claim: Claim = {
-        attempt: row.attempts,
         directoryVersion: row.directoryVersion === null ? null : Number(row.directoryVersion),
         finishWith() {
           finishedByWork = true;
-          return sql`update ${inbox} set status = 'done', finished_at = ${now().toISOString()}::timestamptz,
-            lease_until = null, last_error = null where id = ${id}`;
+          return db.update(inbox).set(done(now())).where(eq(inbox.id, id)).getSQL();
         },
       };
       try {
