@@ -13,8 +13,8 @@ import { auditLog } from "../db/schema/index.ts";
 import { type Actor, auditedBy } from "../domain/actor.ts";
 import { audit } from "../domain/audit.ts";
 import { createChatMemory } from "../domain/people/chats.ts";
-import { personForContact } from "../domain/people/people.ts";
-import type { Inbox } from "../inbox/inbox.ts";
+import { createPeopleMemory } from "../domain/people/people-memory.ts";
+import type { Claim, Inbox } from "../inbox/inbox.ts";
 import { createProcessingQueue, type FollowingWork } from "../inbox/processing-queue.ts";
 import type { Logger } from "../log.ts";
 import type { Outbox } from "../outbox/outbox.ts";
@@ -29,11 +29,12 @@ export interface EventHandler {
    * Handles a chat message; replies go through the outbox. Resolves once the reply is stored, so that the
    * event can be marked done without waiting for the platform's send limits; the send goes on meanwhile.
    * `attempt` counts the tries of this event, from 1: a later one may follow a try that did the work but
-   * died before it was marked done.
+   * died before it was marked done. `claim`, when the inbox runs it, lets the handler trust a remembered sender
+   * and mark the event done with the stored reply.
    */
-  message(event: InboundMessage, attempt: number): Promise<FollowingWork>;
+  message(event: InboundMessage, attempt: number, claim?: Claim): Promise<FollowingWork>;
   /** Handles a card click or form submit and says how the card should now look. */
-  action(event: InboundAction): Promise<ActionResult>;
+  action(event: InboundAction, claim?: Claim): Promise<ActionResult>;
   /**
    * Shows an action's result when the platform could not take it in the callback answer (or the
    * answer was too slow): sends the updated card through the outbox.
@@ -77,23 +78,34 @@ export function createBotHandler({
 }: BotHandlerDeps): EventHandler {
   const { db } = database;
   const rememberChat = createChatMemory(db);
-  /** Who is asking, loaded from the database (a bootstrap admin gets the role on first contact), and when. */
-  async function actorOf(event: InboundEvent, account: Person): Promise<Actor> {
+  const personFor = createPeopleMemory(db);
+  /**
+   * Who is asking, from memory while the directory has not changed since it was read, else from the database
+   * (a bootstrap admin gets the role on first contact), and when.
+   */
+  async function actorOf(event: InboundEvent, account: Person, claim?: Claim): Promise<Actor> {
     const at = now();
     await rememberChat(event.platform, event.chat, at);
-    const person = await personForContact(db, {
-      platform: event.platform,
-      userId: account.id,
-      name: account.name,
-      bootstrapAdmin: isBootstrapAdmin(config, event.platform, account.id),
-      now: at,
-    });
+    const person = await personFor(
+      {
+        platform: event.platform,
+        userId: account.id,
+        name: account.name,
+        bootstrapAdmin: isBootstrapAdmin(config, event.platform, account.id),
+        now: at,
+      },
+      claim?.directoryVersion ?? null,
+    );
     return eventActor(event, person, at);
   }
 
-  /** Writes the message to the outbox under its key and starts sending it; resolves once it is stored. */
-  async function sendNow(idempotencyKey: string, target: Target, message: OutboundMessage) {
-    return following((await outbox.sendNow([{ idempotencyKey, target, message }])).settled);
+  /**
+   * Writes the message to the outbox under its key and starts sending it; resolves once it is stored. With
+   * the claim, the event is marked done in the same statement.
+   */
+  async function sendNow(idempotencyKey: string, target: Target, message: OutboundMessage, claim?: Claim) {
+    const items = [{ idempotencyKey, target, message }];
+    return following((await outbox.sendNow(items, claim?.finishWith())).settled);
   }
 
   /**
@@ -161,7 +173,7 @@ export function createBotHandler({
   }
 
   return {
-    async message(event, attempt) {
+    async message(event, attempt, claim) {
       const replyKey = `reply:${event.dedupKey}`;
       const target: Target = { kind: "reply", platform: event.platform, handle: event.reply };
       // Run again after a crash (the sweep): the command must not take effect twice. The stored reply goes
@@ -173,21 +185,26 @@ export function createBotHandler({
         if (change) {
           const t = translator(hasCjk(event.text) ? "zh" : "en");
           const what = `${change.entityType} ${change.entityId}`;
-          return sendNow(replyKey, target, {
-            type: "text",
-            text: t(`这条消息已处理过: ${what}`, `This message was already handled: ${what}`),
-          });
+          return sendNow(
+            replyKey,
+            target,
+            {
+              type: "text",
+              text: t(`这条消息已处理过: ${what}`, `This message was already handled: ${what}`),
+            },
+            claim,
+          );
         }
       }
-      const actor = await actorOf(event, event.sender);
+      const actor = await actorOf(event, event.sender, claim);
       const outcome = await router.handle(event, actor);
       logFailure(event, outcome, outcome.commandId);
       if (outcome.denial) await auditDenial(event, actor, outcome.denial, outcome.commandId);
-      return sendNow(replyKey, target, outcome.reply);
+      return sendNow(replyKey, target, outcome.reply, claim);
     },
 
-    async action(event) {
-      const actor = await actorOf(event, event.operator);
+    async action(event, claim) {
+      const actor = await actorOf(event, event.operator, claim);
       const outcome = await router.handle(event, actor);
       logFailure(event, outcome, outcome.actionId);
       if (outcome.denial) await auditDenial(event, actor, outcome.denial, outcome.actionId);
@@ -266,8 +283,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     maxWaiting: settings.maxWaiting,
     // The reply is stored and the event done: its send waits for the platform's limits outside the slot.
     process: async (id) => {
-      const outcome = await inbox.process(id, (event, attempt) =>
-        event.kind === "message" ? handler.message(event, attempt) : Promise.resolve(undefined),
+      const outcome = await inbox.process(id, (event, attempt, claim) =>
+        event.kind === "message" ? handler.message(event, attempt, claim) : Promise.resolve(undefined),
       );
       return outcome.status === "done" ? outcome.value : undefined;
     },
@@ -286,7 +303,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     event: InboundAction,
     answer: (action: InboundAction, result: ActionResult) => Promise<A | null>,
   ): Promise<A | undefined> {
-    const work = inbox.process(id, (stored) => handler.action(stored as InboundAction));
+    const work = inbox.process(id, (stored, _attempt, claim) =>
+      handler.action(stored as InboundAction, claim),
+    );
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<"late">((resolve) => {
       timer = setTimeout(() => resolve("late"), actionDeadlineMs);
@@ -341,13 +360,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const ids = await inbox.due(SWEEP_BATCH);
       const before = counts.done + counts.failed;
       for (const id of ids) {
-        const outcome = await inbox.process(id, async (event, attempt) => {
+        const outcome = await inbox.process(id, async (event, attempt, claim) => {
           if (event.kind === "message") {
-            sends.push((await handler.message(event, attempt)).settled);
+            sends.push((await handler.message(event, attempt, claim)).settled);
             return;
           }
           // The click's callback answer is long gone: show the result by updating the card.
-          const result = await handler.action(event);
+          const result = await handler.action(event, claim);
           await handler.actionFollowUp(event, result);
         });
         if (outcome.status === "done") counts.done++;

@@ -1,9 +1,9 @@
 // The durable inbox: a verified event is stored once before the ack, then processed, retried or parked dead.
-import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import type { InboundEvent } from "../chat/events.ts";
 import type { Clock } from "../clock.ts";
 import type { Database } from "../db/database.ts";
-import { inbox } from "../db/schema/index.ts";
+import { directoryVersion, inbox } from "../db/schema/index.ts";
 import { causeText, type Logger } from "../log.ts";
 import { createAcceptBatcher } from "./accept-batcher.ts";
 
@@ -11,6 +11,20 @@ import { createAcceptBatcher } from "./accept-batcher.ts";
 export const MAX_ATTEMPTS = 5;
 /** A claimed event not finished within this time is picked up again by the sweep. */
 export const LEASE_MS = 60_000;
+
+/** What the claim of an event brings along for its work, read in the claim's own round trip. */
+export interface Claim {
+  /**
+   * The count of changes to people and roles as the claim saw it (directory_version), or null when it could
+   * not tell (the row cleared out): a copy of someone read under the same count is still current.
+   */
+  directoryVersion: number | null;
+  /**
+   * The statement that marks the event done, for the work to send along with its last write (the stored reply)
+   * in one round trip; once taken, the inbox does not mark the event done itself when the work succeeds.
+   */
+  finishWith(): SQL;
+}
 
 export type ProcessOutcome<T> =
   | { status: "done"; value: T }
@@ -26,7 +40,7 @@ export interface Inbox {
    */
   process<T>(
     id: number,
-    work: (event: InboundEvent, attempt: number) => Promise<T>,
+    work: (event: InboundEvent, attempt: number, claim: Claim) => Promise<T>,
   ): Promise<ProcessOutcome<T>>;
   /** Ids of events whose work never finished: pending or processing with the lease run out. */
   due(limit: number): Promise<number[]>;
@@ -66,6 +80,45 @@ export function createInbox({ database, now, log, redact = (event) => event }: I
    * (after a crash, or on another instance) sees the redacted text and answers as if the secret was not typed.
    */
   const held = new Map<number, InboundEvent>();
+  /** Built once: the claim runs for every event. It reads directory_version in the same round trip. */
+  const claimStatement = db
+    .update(inbox)
+    .set({
+      status: "processing",
+      attempts: sql`${inbox.attempts} + 1`,
+      leaseUntil: sql`${sql.placeholder("leaseUntil")}::timestamptz`,
+    })
+    .where(
+      and(
+        eq(inbox.id, sql.placeholder("id")),
+        or(
+          eq(inbox.status, "pending"),
+          and(eq(inbox.status, "processing"), lt(inbox.leaseUntil, sql.placeholder("now"))),
+        ),
+        // A fresh row's own lease belongs to the request that stored it; only attempts === 0 may use it.
+        or(eq(inbox.attempts, 0), lt(inbox.leaseUntil, sql.placeholder("now"))),
+      ),
+    )
+    .returning({
+      event: inbox.event,
+      attempts: inbox.attempts,
+      directoryVersion: sql<
+        string | number | null
+      >`(select ${directoryVersion.version} from ${directoryVersion})`,
+    })
+    .prepare("inbox_claim");
+  /** A finished event: the same change whether the inbox writes it or the work's last statement carries it. */
+  const done = (finishedAt: Date | SQL) => ({
+    status: "done",
+    finishedAt,
+    leaseUntil: null,
+    lastError: null,
+  });
+  const markDone = db
+    .update(inbox)
+    .set(done(sql`${sql.placeholder("at")}::timestamptz`))
+    .where(eq(inbox.id, sql.placeholder("id")))
+    .prepare("inbox_done");
 
   return {
     async accept(event) {
@@ -82,34 +135,24 @@ export function createInbox({ database, now, log, redact = (event) => event }: I
 
     async process(id, work) {
       const started = now();
-      const claimed = await db
-        .update(inbox)
-        .set({
-          status: "processing",
-          attempts: sql`${inbox.attempts} + 1`,
-          leaseUntil: new Date(started.getTime() + LEASE_MS),
-        })
-        .where(
-          and(
-            eq(inbox.id, id),
-            or(
-              eq(inbox.status, "pending"),
-              and(eq(inbox.status, "processing"), lt(inbox.leaseUntil, started)),
-            ),
-            // A fresh row's own lease belongs to the request that stored it; only attempts === 0 may use it.
-            or(eq(inbox.attempts, 0), lt(inbox.leaseUntil, started)),
-          ),
-        )
-        .returning({ event: inbox.event, attempts: inbox.attempts });
-      const row = claimed[0];
+      const [row] = await claimStatement.execute({
+        id,
+        now: started.toISOString(),
+        leaseUntil: new Date(started.getTime() + LEASE_MS).toISOString(),
+      });
       if (!row) return { status: "busy" };
+      let finishedByWork = false;
+      const claim: Claim = {
+        directoryVersion: row.directoryVersion === null ? null : Number(row.directoryVersion),
+        finishWith() {
+          finishedByWork = true;
+          return db.update(inbox).set(done(now())).where(eq(inbox.id, id)).getSQL();
+        },
+      };
       try {
-        const value = await work(held.get(id) ?? (row.event as InboundEvent), row.attempts);
+        const value = await work(held.get(id) ?? (row.event as InboundEvent), row.attempts, claim);
         held.delete(id);
-        await db
-          .update(inbox)
-          .set({ status: "done", finishedAt: now(), leaseUntil: null, lastError: null })
-          .where(eq(inbox.id, id));
+        if (!finishedByWork) await markDone.execute({ id, at: now().toISOString() });
         return { status: "done", value };
       } catch (error) {
         const dead = row.attempts >= MAX_ATTEMPTS;

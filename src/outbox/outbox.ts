@@ -1,5 +1,6 @@
 // The outbox: every outbound message is a row with an idempotency key, sent once under the platforms' limits.
 
+import type { SQL } from "drizzle-orm";
 import type { OutboundMessage } from "../chat/card.ts";
 import type { PlatformId, SendTarget, Target } from "../chat/events.ts";
 import type { Clock } from "../clock.ts";
@@ -68,8 +69,10 @@ export interface Outbox {
    * enqueue and deliver in fewer statements: new rows are written already claimed by this sender; keys
    * already stored are delivered as deliver would. Resolves once the rows are stored: the caller's work is
    * then safe, while the sends wait for the platform's limits (`settled`, once each has an outcome).
+   * `alongside`, a statement of the caller's (the inbox marking the event done), is written in the same round
+   * trip as the rows.
    */
-  sendNow(items: OutboxItem[]): Promise<Sending>;
+  sendNow(items: OutboxItem[], alongside?: SQL): Promise<Sending>;
   /** Sends every due row, paced to the limits and in order per destination; resolves when done. */
   drain(options?: DrainOptions): Promise<OutboxCounts>;
   /**
@@ -275,7 +278,7 @@ export function createOutbox({
 
     releaseLeases: () => store.releaseAll(now()),
 
-    async sendNow(items) {
+    async sendNow(items, alongside) {
       const at = now();
       const leaseUntil = new Date(at.getTime() + LEASE_MS);
       const later = items.filter((item) => item.notBefore && item.notBefore > at);
@@ -284,6 +287,7 @@ export function createOutbox({
         await withTargetKeys(items.filter((item) => !later.includes(item))),
         at,
         leaseUntil,
+        alongside,
       );
       const written = new Set(fresh.map((row) => row.idempotencyKey));
       const stored = [...new Set(items.map((item) => item.idempotencyKey))].filter(

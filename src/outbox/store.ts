@@ -62,10 +62,61 @@ function asClaimed(row: ReturnedRow): ClaimedRow {
   };
 }
 
+/** A raw statement's row as the drivers hand it back (ids and times as their own types). */
+interface StoredRow {
+  id: number | string;
+  idempotency_key: string;
+  platform: string;
+  target_key: string;
+  target: unknown;
+  message: unknown;
+  attempts: number;
+  created_at: Date | string;
+  lease_until: Date | string | null;
+}
+
+/**
+ * The rows as one JSON parameter: a sweep stores tens of thousands at once, and one bind parameter per value
+ * would cost more than the insert; the statement's text stays the same whatever the count.
+ */
+const inputOf = (rows: NewRow[], now: Date) =>
+  JSON.stringify(
+    rows.map(({ notBefore, ...row }) => ({
+      idempotency_key: row.idempotencyKey,
+      platform: row.platform,
+      target_key: row.targetKey,
+      target: row.target,
+      message: row.message,
+      // A row held for later counts its day of retries (GIVE_UP_AFTER_MS) from the time it is due.
+      due: (notBefore && notBefore > now ? notBefore : now).toISOString(),
+    })),
+  );
+
 export function createOutboxStore(db: Db) {
   /** Only the sender holding this lease may write: a sender whose lease ran out and was re-claimed is ignored. */
   const held = (row: ClaimedRow) =>
     and(eq(outbox.id, row.id), eq(outbox.status, "sending"), eq(outbox.leaseUntil, row.leaseUntil));
+
+  /** Built once: every send records its outcome, and nearly all are sent. Only the lease's holder may write. */
+  const markSentStatement = db
+    .update(outbox)
+    .set({
+      status: "sent",
+      attempts: sql`${sql.placeholder("attempts")}::int`,
+      result: sql`${sql.placeholder("result")}::jsonb`,
+      leaseUntil: null,
+      nextAttemptAt: sql`${sql.placeholder("now")}::timestamptz`,
+      finishedAt: sql`${sql.placeholder("now")}::timestamptz`,
+    })
+    .where(
+      and(
+        eq(outbox.id, sql.placeholder("id")),
+        eq(outbox.status, "sending"),
+        eq(outbox.leaseUntil, sql`${sql.placeholder("leaseUntil")}::timestamptz`),
+      ),
+    )
+    .returning({ id: outbox.id })
+    .prepare("outbox_mark_sent");
 
   /**
    * Marks the chosen rows as sending until `leaseUntil`. `next_attempt_at` moves to the end of the lease too,
@@ -94,22 +145,11 @@ export function createOutboxStore(db: Db) {
   return {
     /**
      * Writes the rows that are new, in the order given (their ids keep each destination's order); returns their
-     * keys. `executor` may be a transaction of the caller's. The rows travel as one JSON parameter: a sweep
-     * stores tens of thousands at once, and one bind parameter per value would cost more than the insert.
+     * keys. `executor` may be a transaction of the caller's.
      */
     async insert(rows: NewRow[], now: Date, executor: Db = db): Promise<string[]> {
       if (rows.length === 0) return [];
-      const input = JSON.stringify(
-        rows.map(({ notBefore, ...row }) => ({
-          idempotency_key: row.idempotencyKey,
-          platform: row.platform,
-          target_key: row.targetKey,
-          target: row.target,
-          message: row.message,
-          // A row held for later counts its day of retries (GIVE_UP_AFTER_MS) from the time it is due.
-          due: (notBefore && notBefore > now ? notBefore : now).toISOString(),
-        })),
-      );
+      const input = inputOf(rows, now);
       const inserted = await executor.execute(sql`
         insert into ${outbox} (idempotency_key, platform, target_key, target, message, next_attempt_at, created_at)
         select idempotency_key, platform, target_key, target, message, due, due
@@ -124,24 +164,42 @@ export function createOutboxStore(db: Db) {
 
     /**
      * Writes the rows that are new already claimed until `leaseUntil`, for a sender that sends them at once;
-     * returns those rows. Keys already in the table are left as they are and not returned.
+     * returns those rows. Keys already in the table are left as they are and not returned. `alongside`, a
+     * statement of the caller's (marking the event the rows answer done), goes in the same round trip.
      */
-    async insertClaimed(rows: NewRow[], now: Date, leaseUntil: Date): Promise<ClaimedRow[]> {
-      if (rows.length === 0) return [];
-      const inserted = await db
-        .insert(outbox)
-        .values(
-          rows.map(({ notBefore: _dueNow, ...row }) => ({
-            ...row,
-            status: "sending",
-            leaseUntil,
-            nextAttemptAt: leaseUntil,
-            createdAt: now,
-          })),
+    async insertClaimed(rows: NewRow[], now: Date, leaseUntil: Date, alongside?: SQL): Promise<ClaimedRow[]> {
+      if (rows.length === 0) {
+        if (alongside) await db.execute(alongside);
+        return [];
+      }
+      const lease = leaseUntil.toISOString();
+      const inserted = await db.execute(sql`
+        ${alongside ? sql`with alongside as (${alongside})` : sql``}
+        insert into ${outbox} (idempotency_key, platform, target_key, target, message, status, lease_until,
+            next_attempt_at, created_at)
+        select idempotency_key, platform, target_key, target, message, 'sending', ${lease}::timestamptz,
+            ${lease}::timestamptz, ${now.toISOString()}::timestamptz
+          from rows from (jsonb_to_recordset(${inputOf(rows, now)}::jsonb)
+              as (idempotency_key text, platform text, target_key text, target jsonb, message jsonb, due timestamptz))
+            with ordinality as x(idempotency_key, platform, target_key, target, message, due, position)
+          order by position
+        on conflict (idempotency_key) do nothing
+        returning id, idempotency_key, platform, target_key, target, message, attempts, created_at, lease_until`);
+      return rowsOf<StoredRow>(inserted)
+        .map((row) =>
+          asClaimed({
+            id: Number(row.id),
+            idempotencyKey: row.idempotency_key,
+            platform: row.platform,
+            targetKey: row.target_key,
+            target: row.target,
+            message: row.message,
+            attempts: row.attempts,
+            createdAt: new Date(row.created_at),
+            leaseUntil: row.lease_until === null ? null : new Date(row.lease_until),
+          }),
         )
-        .onConflictDoNothing({ target: outbox.idempotencyKey })
-        .returning(claimedColumns);
-      return inserted.map(asClaimed).sort((a, b) => a.id - b.id);
+        .sort((a, b) => a.id - b.id);
     },
 
     /**
@@ -174,18 +232,13 @@ export function createOutboxStore(db: Db) {
     },
 
     async markSent(row: ClaimedRow, result: SendResult, now: Date): Promise<boolean> {
-      const updated = await db
-        .update(outbox)
-        .set({
-          status: "sent",
-          attempts: row.attempts + 1,
-          result,
-          leaseUntil: null,
-          nextAttemptAt: now,
-          finishedAt: now,
-        })
-        .where(held(row))
-        .returning({ id: outbox.id });
+      const updated = await markSentStatement.execute({
+        id: row.id,
+        leaseUntil: row.leaseUntil.toISOString(),
+        attempts: row.attempts + 1,
+        result: JSON.stringify(result),
+        now: now.toISOString(),
+      });
       return updated.length > 0;
     },
 

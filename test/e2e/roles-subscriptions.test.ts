@@ -64,11 +64,14 @@ async function rolesOfAccount(platform: PlatformId, userId: string) {
   return rolesOf(database.db, personId);
 }
 
-/** Posts one signed request, waits for the bot, and returns its reply as the outbox recorded and sent it. */
-async function replyTo(request: { path: string; init: RequestInit }): Promise<string> {
+/**
+ * Posts one signed request (to `server`, default this test's), waits for the bot, and returns its reply as the
+ * outbox recorded and sent it.
+ */
+async function replyTo(request: { path: string; init: RequestInit }, server: Harness = h): Promise<string> {
   const before = (await h.outboxRows()).length;
-  expect((await h.send(request.path, request.init)).status).toBe(200);
-  await h.settle();
+  expect((await server.send(request.path, request.init)).status).toBe(200);
+  await server.settle();
   const rows = await h.outboxRows();
   expect(rows).toHaveLength(before + 1);
   const row = rows.at(-1);
@@ -188,6 +191,37 @@ describe("Lark", () => {
     expect(await subscriptionRows("lark")).toEqual([]);
     expect(fakes.lark.delivered).toHaveLength(6);
     expect((await h.inboxRows()).every((row) => row.status === "done")).toBe(true);
+  });
+});
+
+describe("who is asking, remembered between commands", () => {
+  it("sees a role granted or revoked on another server, or outside any command, at the very next command", async () => {
+    await makeAdmin("lark", "ou_admin");
+    const other = createHarness({ database, fakes, channels: ["lark"] });
+    const refused = "you may not use /subscribe — needs role: manager or admin";
+
+    // Twice, so that this server has Wang remembered without a role.
+    expect(await replyTo(lark("/subscribe alerts", "ou_wang"))).toBe(refused);
+    expect(await replyTo(lark("/subscribe alerts", "ou_wang"))).toBe(refused);
+    expect(await replyTo(lark("/role grant ou_wang manager", "ou_admin"), other)).toBe(
+      "Granted ou_wang the manager role. Roles now: manager",
+    );
+    expect(await replyTo(lark("/subscribe alerts", "ou_wang"))).toMatch(/^This group's subscriptions/);
+
+    expect(await replyTo(lark("/role revoke ou_wang manager", "ou_admin"), other)).toMatch(/^Revoked/);
+    expect(await replyTo(lark("/unsubscribe alerts", "ou_wang"))).toBe(
+      "you may not use /unsubscribe — needs role: manager or admin",
+    );
+
+    // A change no command made (a job, the console) counts the same.
+    const wang = await personForContact(database.db, {
+      platform: "lark",
+      userId: "ou_wang",
+      bootstrapAdmin: false,
+      now: h.clock.now(),
+    });
+    await grantRole(database.db, { personId: wang.personId, role: "manager", by: null, now: h.clock.now() });
+    expect(await replyTo(lark("/unsubscribe alerts", "ou_wang"))).toMatch(/Unsubscribed from the alerts\./);
   });
 });
 

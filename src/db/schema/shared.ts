@@ -1,7 +1,9 @@
 // Drizzle schema of the shared tables: people and roles, chats, subscriptions, audit, inbox, outbox, jobs.
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
+  boolean,
   date,
   doublePrecision,
   index,
@@ -51,6 +53,16 @@ export const personRoles = pgTable(
   },
   (t) => [primaryKey({ columns: [t.personId, t.role] })],
 );
+
+/**
+ * One row counting the changes to people, identities and roles, bumped by a trigger on each of those tables
+ * (migration 0023) in the writing transaction: a process that cached who someone is knows its copy is current
+ * while the count it read with the copy has not moved, whichever process or job made the change.
+ */
+export const directoryVersion = pgTable("directory_version", {
+  only: boolean("only").primaryKey().default(true),
+  version: bigint("version", { mode: "number" }).notNull().default(0),
+});
 
 export const chats = pgTable(
   "chats",

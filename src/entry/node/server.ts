@@ -16,6 +16,7 @@ import type { DevTools } from "./dev-tools.ts";
 import { startLongConnections } from "./long-connections.ts";
 import { nodeCryptoPrimitives } from "./node-crypto.ts";
 import { openConfiguredDatabase } from "./open-database.ts";
+import { createPooledFetch } from "./pooled-fetch.ts";
 import { startNodeScheduler } from "./scheduler.ts";
 
 /**
@@ -79,7 +80,9 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
   const port = (server.address() as AddressInfo).port;
   const devTool = await options.devTools?.(config, `http://127.0.0.1:${port}`);
   const servedConfig = devTool?.config ?? config;
-  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+  // The platforms' APIs over kept-alive connections, unless the caller brings its own fetch.
+  const pooled = options.fetch ? undefined : createPooledFetch();
+  const fetchFn = options.fetch ?? pooled?.fetch ?? globalThis.fetch.bind(globalThis);
 
   const tracker = createBackgroundTracker(log);
   const stopped = new AbortController();
@@ -112,7 +115,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
     background: tracker.track,
     signal: stopped.signal,
     crypto: nodeCryptoPrimitives,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: fetchFn,
     extraRoutes,
   });
   try {
@@ -180,6 +183,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
       await scheduler?.stop();
       await tracker.drain();
       await outboxLoop.stop();
+      pooled?.close();
       await database.close();
       await release();
       log.info("server.stopped", {});
