@@ -14,7 +14,7 @@ import { runTwoInstances } from "./two-instances.ts";
 
 const env = process.env;
 const ADMIN_URL = env.RELIABILITY_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const RESULTS_PATH = env.RELIABILITY_RESULTS ?? join(import.meta.dirname, "..", "RESULTS.md");
+const RESULTS_PATH = env.BENCH_RESULTS ?? join(import.meta.dirname, "..", "RESULTS.md");
 const SCENARIOS = ["sustained", "crash", "outage", "two-instances", "fuzz", "long-connection"] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -27,6 +27,9 @@ function number(name: string, fallback: number): number {
   return value;
 }
 
+/** Requests per second during a crash run: the embedded database takes fewer. */
+const CRASH_RATE = { postgres: 100, pglite: 30 } as const;
+
 const only = env.RELIABILITY_ONLY;
 if (only !== undefined && !(SCENARIOS as readonly string[]).includes(only))
   throw new Error(`RELIABILITY_ONLY must be one of ${SCENARIOS.join(", ")}, not "${only}"`);
@@ -35,7 +38,8 @@ const selected = (name: ScenarioName) => only === undefined || only === name;
 const settings = {
   rate: number("RELIABILITY_RATE", 300),
   loadSeconds: number("RELIABILITY_LOAD_SECONDS", 300),
-  crashSeconds: number("RELIABILITY_CRASH_SECONDS", 20),
+  crashSeconds: number("RELIABILITY_CRASH_SECONDS", 4),
+  crashRuns: number("RELIABILITY_CRASH_RUNS", 30),
   outageSeconds: number("RELIABILITY_OUTAGE_SECONDS", 120),
   twoInstancesSeconds: number("RELIABILITY_TWO_INSTANCES_SECONDS", 130),
   fuzzCases: number("RELIABILITY_FUZZ_CASES", 10_000),
@@ -67,7 +71,7 @@ async function main(): Promise<void> {
     },
     settings: {
       sustained: `${settings.rate} requests/s for ${settings.loadSeconds} s on Postgres, RSS read every 10 s`,
-      crash: `${Math.min(settings.rate, 100)}/s on Postgres, 30/s on PGlite, for ${settings.crashSeconds} s, SIGKILL after 1,000 acks or half-way; on Postgres the dead server's leases handed back as after a downtime longer than them (the embedded database's restarted owner takes them back itself)`,
+      crash: `${settings.crashRuns} runs per database, each ${CRASH_RATE.postgres}/s on Postgres, ${CRASH_RATE.pglite}/s on PGlite, for ${settings.crashSeconds} s, SIGKILL half-way, every request without an ack sent again after the restart; on Postgres the dead server's leases handed back as after a downtime longer than them (the embedded database's restarted owner takes them back itself)`,
       outage: `429 and 500 in turn for ${settings.outageSeconds} s, 30 complaints breached, Lark and DingTalk groups subscribed`,
       twoInstances: `${Math.min(settings.rate, 100)}/s for ${settings.twoInstancesSeconds} s`,
       longConnection: `${settings.longConnectionRate} events/s for ${settings.longConnectionSeconds} s over Lark's long connection (two servers on Postgres, nine messages in ten, the rest card clicks), every connection cut about every ${settings.dropEverySeconds} s`,
@@ -100,19 +104,19 @@ async function main(): Promise<void> {
     });
   if (selected("crash"))
     for (const store of ["pglite", "postgres"] as const)
-      await attempt(`crash on ${store}`, async () => {
-        run.crash.push(
-          await runCrash({
-            store,
-            adminUrl: ADMIN_URL,
-            rate: store === "pglite" ? 30 : Math.min(settings.rate, 100),
-            loadMs: settings.crashSeconds * 1000,
-            killAfterAcked: 1000,
-            recoveryTimeoutMs: 120_000,
-            scan,
-          }),
-        );
-      });
+      for (let n = 1; n <= settings.crashRuns; n++)
+        await attempt(`crash ${n} of ${settings.crashRuns} on ${store}`, async () => {
+          run.crash.push(
+            await runCrash({
+              store,
+              adminUrl: ADMIN_URL,
+              rate: CRASH_RATE[store],
+              loadMs: settings.crashSeconds * 1000,
+              recoveryTimeoutMs: 120_000,
+              scan,
+            }),
+          );
+        });
   if (selected("outage"))
     await attempt("platform outage", async () => {
       run.outage = await runOutage({
