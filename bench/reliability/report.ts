@@ -160,16 +160,20 @@ function crashSection(results: CrashResult[], settings: Record<string, string>):
 }
 
 function outageSection(r: OutageResult, settings: Record<string, string>): string[] {
+  const delivered = r.delivered.lark + r.delivered.dingtalk;
   return [
     `### 3. Platform outage during a digest and an alert burst (${settings.outage})`,
+    "",
+    "First half: every call goes through to the fake platform, which acts on it (a send is delivered to the group), but the answer never reaches opsbot (the proxy drops the connection): opsbot cannot tell it from a lost send and tries again. Second half: every call refused with 429 or 500. Counted at the fake platforms: a push the group saw twice is a duplicate. Lark dedups a retried create by its `uuid` (opsbot sends one per outbox row; the fake honours it for an hour as Lark documents), DingTalk ignores a second card create with the same `outTrackId`; DingTalk's robot group message API has no such key, so a retried robot message after a lost answer shows twice.",
     "",
     "| | | |",
     "|---|---|---|",
     `| jobs run during the outage | ${r.jobs.join("; ")} | |`,
     `| pushes in the outbox (digests, alerts) | ${whole(r.pushes)} | |`,
-    `| calls refused by the outage | ${whole(r.refusedCalls)} | |`,
-    `| sent / failed / still waiting | ${whole(r.sent)} / ${whole(r.failed)} / ${whole(r.waiting)} | ${verdict(r.sent === r.pushes && r.failed + r.waiting === 0)} |`,
-    `| accepted by the platforms / accepted twice | ${whole(r.delivered)} / ${whole(r.deliveredTwice)} | ${verdict(r.delivered === r.pushes && r.deliveredTwice === 0)} |`,
+    `| calls refused by the outage / acted on by the platform with the answer lost | ${whole(r.refusedCalls)} / ${whole(r.answersLost)} | |`,
+    `| outbox rows sent / failed / still waiting (the server's own books) | ${whole(r.sent)} / ${whole(r.failed)} / ${whole(r.waiting)} | ${verdict(r.sent === r.pushes && r.failed + r.waiting === 0)} |`,
+    `| **seen by the groups** at the fakes: distinct pushes (Lark / DingTalk) | ${whole(delivered)} (${whole(r.delivered.lark)} / ${whole(r.delivered.dingtalk)}) of ${whole(r.pushes)} | ${verdict(delivered === r.pushes)} |`,
+    `| **duplicated**: pushes a group saw more than once, Lark / DingTalk${r.twiceThrough.length ? ` (sent through ${r.twiceThrough.map((path) => `\`${path}\``).join(", ")})` : ""} | ${whole(r.deliveredTwice.lark)} / ${whole(r.deliveredTwice.dingtalk)} | ${verdict(r.deliveredTwice.lark + r.deliveredTwice.dingtalk === 0)} |`,
     `| recovery to everything sent | ${seconds(r.recoveryMs)} | |`,
     ...rateRows(r.rates),
     ...r.ratesDuringOutage.map(

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     settings: {
       sustained: `${settings.rate} requests/s for ${settings.loadSeconds} s on Postgres, RSS read every 10 s`,
       crash: `${settings.crashRuns} runs per database, each ${CRASH_RATE.postgres}/s on Postgres, ${CRASH_RATE.pglite}/s on PGlite, for ${settings.crashSeconds} s, SIGKILL half-way, every request without an ack sent again after the restart; on Postgres the dead server's leases handed back as after a downtime longer than them (the embedded database's restarted owner takes them back itself)`,
-      outage: `429 and 500 in turn for ${settings.outageSeconds} s, 30 complaints breached, Lark and DingTalk groups subscribed`,
+      outage: `answers lost after the platform accepted for ${settings.outageSeconds / 2} s, then 429 and 500 in turn for ${settings.outageSeconds / 2} s, 30 complaints breached, Lark and DingTalk groups subscribed`,
       twoInstances: `${Math.min(settings.rate, 100)}/s for ${settings.twoInstancesSeconds} s`,
       longConnection: `${settings.longConnectionRate} events/s for ${settings.longConnectionSeconds} s over Lark's long connection (two servers on Postgres, nine messages in ten, the rest card clicks), every connection cut about every ${settings.dropEverySeconds} s`,
     },
@@ -106,15 +106,17 @@ async function main(): Promise<void> {
     for (const store of ["pglite", "postgres"] as const)
       for (let n = 1; n <= settings.crashRuns; n++)
         await attempt(`crash ${n} of ${settings.crashRuns} on ${store}`, async () => {
-          run.crash.push(
-            await runCrash({
-              store,
-              adminUrl: ADMIN_URL,
-              rate: CRASH_RATE[store],
-              loadMs: settings.crashSeconds * 1000,
-              recoveryTimeoutMs: 120_000,
-              scan,
-            }),
+          const result = await runCrash({
+            store,
+            adminUrl: ADMIN_URL,
+            rate: CRASH_RATE[store],
+            loadMs: settings.crashSeconds * 1000,
+            recoveryTimeoutMs: 120_000,
+            scan,
+          });
+          run.crash.push(result);
+          console.log(
+            `reliability: sent ${result.sent}, cut by the kill ${result.cutByKill}, redelivered ${result.redelivered}, lost ${result.lost}, duplicated ${result.duplicated} ${result.atPlatform.examples.join("; ")}`,
           );
         });
   if (selected("outage"))
