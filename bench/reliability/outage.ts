@@ -5,10 +5,10 @@ import { outbox } from "../../src/db/schema/index.ts";
 import { HOUR_MS, MINUTE_MS } from "../../src/domain/calendar/local-time.ts";
 import { createWorkingCalendar } from "../../src/domain/calendar/working-calendar.ts";
 import { FIRST_RESPONSE_HOURS } from "../../src/domain/policy.ts";
+import type { FakePlatform } from "../../test/fakes/fake-platform.ts";
 import { createLoadClient } from "../load.ts";
 import type { ChildServer } from "../processes.ts";
 import { dueDateAhead } from "./crash.ts";
-import type { FakePlatform } from "../../test/fakes/fake-platform.ts";
 import type { ProxiedCall } from "./outage-proxy.ts";
 import { ADMINS, createRunSecretScan, startPlatforms } from "./platforms.ts";
 import {
