@@ -29,8 +29,8 @@ export interface OutageOptions {
   store: StoreKind;
   adminUrl?: string;
   /**
-   * How long the platforms misbehave: the first half accepting every call but losing its answer (the jobs'
-   * first sends land here), the second refusing every call.
+   * How long the platforms misbehave after the jobs ran: the jobs and the first half accepting every call but
+   * losing its answer, the second half refusing every call.
    */
   outageMs: number;
   /** Complaints opened before the outage; each breaches its clock and makes an alert. */
@@ -169,15 +169,16 @@ export async function runOutage(options: OutageOptions): Promise<OutageResult> {
     };
 
     platforms.loseAnswers();
-    const outageStarted = performance.now();
-    const until = async (ms: number) => {
-      const rest = outageStarted + ms - performance.now();
-      if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
-    };
     const jobs = [
       await runJobAt(store, server, platforms.env, "kpi-digest", DIGEST_AT, scan),
       await runJobAt(store, server, platforms.env, "overdue-sweep", alertSweepAt(), scan),
     ];
+    // Timed from the jobs' end: a job process may take seconds to start, and its first sends must land here.
+    const jobsDone = performance.now();
+    const until = async (ms: number) => {
+      const rest = jobsDone + ms - performance.now();
+      if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+    };
     await until(options.outageMs / 2);
     platforms.down([429, 500]);
     await until(options.outageMs);

@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     settings: {
       sustained: `${settings.rate} requests/s for ${settings.loadSeconds} s on Postgres, RSS read every 10 s`,
       crash: `${settings.crashRuns} runs per database, each ${CRASH_RATE.postgres}/s on Postgres, ${CRASH_RATE.pglite}/s on PGlite, for ${settings.crashSeconds} s, SIGKILL half-way, every request without an ack sent again after the restart; on Postgres the dead server's leases handed back as after a downtime longer than them (the embedded database's restarted owner takes them back itself)`,
-      outage: `answers lost after the platform accepted for ${settings.outageSeconds / 2} s, then 429 and 500 in turn for ${settings.outageSeconds / 2} s, 30 complaints breached, Lark and DingTalk groups subscribed`,
+      outage: `answers lost after the platform accepted while the jobs run and ${settings.outageSeconds / 2} s after, then 429 and 500 in turn for ${settings.outageSeconds / 2} s, 30 complaints breached, Lark and DingTalk groups subscribed`,
       twoInstances: `${Math.min(settings.rate, 100)}/s for ${settings.twoInstancesSeconds} s`,
       longConnection: `${settings.longConnectionRate} events/s for ${settings.longConnectionSeconds} s over Lark's long connection (two servers on Postgres, nine messages in ten, the rest card clicks), every connection cut about every ${settings.dropEverySeconds} s, then every reply sent (45 s by default, down from 120 s: the replies pace at Lark's 50/s per app and are all counted at the fake)`,
     },
