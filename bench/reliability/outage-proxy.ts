@@ -1,4 +1,4 @@
-// A loopback proxy in front of one fake platform API: records every call with its time, and plays an outage on demand.
+// A loopback proxy in front of one fake platform API: records every call with its time, and plays an outage on demand (refusals, or answers lost after the platform accepted).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -12,6 +12,8 @@ export interface ProxiedCall {
   status: number;
   /** Answered by the outage, not by the platform. */
   outage: boolean;
+  /** Forwarded and answered by the platform, but the answer never reached the caller (its connection dropped). */
+  answerLost: boolean;
 }
 
 export interface OutageProxy {
@@ -20,6 +22,11 @@ export interface OutageProxy {
   readonly calls: ProxiedCall[];
   /** From now on every call is answered with these statuses in turn (e.g. 429 and 500), token fetches included. */
   down(statuses: number[]): void;
+  /**
+   * From now on every call reaches the platform, which acts on it, but its answer is dropped with the
+   * connection: the caller cannot tell an accepted send from a lost one.
+   */
+  loseAnswers(): void;
   up(): void;
   close(): Promise<void>;
 }
@@ -31,6 +38,7 @@ export async function startOutageProxy(target: string): Promise<OutageProxy> {
   const calls: ProxiedCall[] = [];
   let failWith: number[] = [];
   let failed = 0;
+  let answersLost = false;
 
   const forward = async (req: IncomingMessage, body: Buffer) => {
     const headers = new Headers();
@@ -55,7 +63,7 @@ export async function startOutageProxy(target: string): Promise<OutageProxy> {
       const call = { at, method: req.method ?? "GET", path: req.url ?? "/", body: body.toString("utf8") };
       if (failWith.length > 0) {
         const status = failWith[failed++ % failWith.length] as number;
-        calls.push({ ...call, status, outage: true });
+        calls.push({ ...call, status, outage: true, answerLost: false });
         res.writeHead(status, { "content-type": "application/json", "retry-after": "1" });
         res.end(OUTAGE_BODY);
         return;
@@ -63,11 +71,16 @@ export async function startOutageProxy(target: string): Promise<OutageProxy> {
       try {
         const answer = await forward(req, body);
         const text = await answer.text();
-        calls.push({ ...call, status: answer.status, outage: false });
+        const lost = answersLost;
+        calls.push({ ...call, status: answer.status, outage: false, answerLost: lost });
+        if (lost) {
+          res.socket?.destroy();
+          return;
+        }
         res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "text/plain" });
         res.end(text);
       } catch (error) {
-        calls.push({ ...call, status: 502, outage: false });
+        calls.push({ ...call, status: 502, outage: false, answerLost: false });
         res.writeHead(502, { "content-type": "text/plain" });
         res.end(error instanceof Error ? error.message : String(error));
       }
@@ -79,10 +92,16 @@ export async function startOutageProxy(target: string): Promise<OutageProxy> {
     url: `http://127.0.0.1:${port}`,
     calls,
     down(statuses) {
+      answersLost = false;
       failWith = statuses;
+    },
+    loseAnswers() {
+      failWith = [];
+      answersLost = true;
     },
     up() {
       failWith = [];
+      answersLost = false;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

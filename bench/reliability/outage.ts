@@ -1,10 +1,11 @@
-// Scenario 3: the platforms answer 429 and 500 during a digest and an alert burst; afterwards each message is sent once, within the limits.
+// Scenario 3: the platforms accept sends whose answers are lost, then answer 429 and 500, during a digest and an alert burst; counted at the fakes: each push seen once, within the limits.
 import { randomBytes } from "node:crypto";
 import { inArray, like, or } from "drizzle-orm";
 import { outbox } from "../../src/db/schema/index.ts";
 import { HOUR_MS, MINUTE_MS } from "../../src/domain/calendar/local-time.ts";
 import { createWorkingCalendar } from "../../src/domain/calendar/working-calendar.ts";
 import { FIRST_RESPONSE_HOURS } from "../../src/domain/policy.ts";
+import type { FakePlatform } from "../../test/fakes/fake-platform.ts";
 import { createLoadClient } from "../load.ts";
 import type { ChildServer } from "../processes.ts";
 import { dueDateAhead } from "./crash.ts";
@@ -12,7 +13,6 @@ import type { ProxiedCall } from "./outage-proxy.ts";
 import { ADMINS, createRunSecretScan, startPlatforms } from "./platforms.ts";
 import {
   checkRates,
-  deliveredTwice,
   dingtalkDestination,
   larkDestination,
   PUBLISHED_LIMITS,
@@ -28,7 +28,10 @@ export interface OutageOptions {
   scan?: SecretScan;
   store: StoreKind;
   adminUrl?: string;
-  /** How long the platforms refuse every call. */
+  /**
+   * How long the platforms misbehave after the jobs ran: the jobs and the first half accepting every call but
+   * losing its answer, the second half refusing every call.
+   */
   outageMs: number;
   /** Complaints opened before the outage; each breaches its clock and makes an alert. */
   complaints: number;
@@ -44,10 +47,16 @@ export interface OutageResult {
   waiting: number;
   /** Calls refused by the outage (the bot's attempts during it). */
   refusedCalls: number;
-  /** Messages the platforms accepted more than once. */
-  deliveredTwice: number;
-  /** Pushes the platforms accepted. */
-  delivered: number;
+  /** Calls the platforms acted on whose answer was lost, and of those the sends each platform showed again. */
+  answersLost: number;
+  /**
+   * Distinct pushes (same place, same content) the fake platforms delivered to their users, and how many of
+   * those more than once, per platform: what people in the groups saw.
+   */
+  delivered: Record<"lark" | "dingtalk", number>;
+  deliveredTwice: Record<"lark" | "dingtalk", number>;
+  /** The API paths those were sent through. */
+  twiceThrough: string[];
   /** Send rates after the recovery, when the server alone sends what the outage held back. */
   rates: RateCheck[];
   /**
@@ -84,6 +93,18 @@ const rateChecks = (lark: ProxiedCall[], dingtalk: ProxiedCall[]) => [
   ...checkRates("Lark", lark, larkDestination, PUBLISHED_LIMITS.lark),
   ...checkRates("DingTalk", dingtalk, dingtalkDestination, PUBLISHED_LIMITS.dingtalk),
 ];
+
+/** The fake's deliveries from `from` on: distinct (place, content) pairs, and how many were delivered more than once. */
+function countDeliveries(fake: FakePlatform, from: number): { once: number; twice: number; where: string[] } {
+  const seen = new Map<string, number>();
+  for (const { path, body } of fake.delivered.slice(from)) {
+    const key = `${path.replace(/[?&]access_token=[^&]*/, "")} ${JSON.stringify(body)}`;
+    seen.set(key, (seen.get(key) ?? 0) + 1);
+  }
+  const twice = [...seen].filter(([, n]) => n > 1);
+  const where = [...new Set(twice.map(([key]) => key.split(/[ ?]/)[0] as string))];
+  return { once: seen.size, twice: twice.length, where };
+}
 
 /** No call reached a platform for this long: the set-up's replies are all out. */
 const QUIET_MS = 1_000;
@@ -142,15 +163,25 @@ export async function runOutage(options: OutageOptions): Promise<OutageResult> {
       lark: platforms.proxies.lark.calls.length,
       dingtalk: platforms.proxies.dingtalk.calls.length,
     };
+    const deliveredBefore = {
+      lark: platforms.fakes.lark.delivered.length,
+      dingtalk: platforms.fakes.dingtalk.delivered.length,
+    };
 
-    platforms.down([429, 500]);
-    const outageEnds = performance.now() + options.outageMs;
+    platforms.loseAnswers();
     const jobs = [
       await runJobAt(store, server, platforms.env, "kpi-digest", DIGEST_AT, scan),
       await runJobAt(store, server, platforms.env, "overdue-sweep", alertSweepAt(), scan),
     ];
-    const rest = outageEnds - performance.now();
-    if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+    // Timed from the jobs' end: a job process may take seconds to start, and its first sends must land here.
+    const jobsDone = performance.now();
+    const until = async (ms: number) => {
+      const rest = jobsDone + ms - performance.now();
+      if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+    };
+    await until(options.outageMs / 2);
+    platforms.down([429, 500]);
+    await until(options.outageMs);
     const callsAtRecovery = {
       lark: platforms.proxies.lark.calls.length,
       dingtalk: platforms.proxies.dingtalk.calls.length,
@@ -172,9 +203,8 @@ export async function runOutage(options: OutageOptions): Promise<OutageResult> {
       const failed = await database.db.$count(outbox, inArray(outbox.status, ["failed"]));
       const lark = platforms.proxies.lark.calls.slice(callsBefore.lark);
       const dingtalk = platforms.proxies.dingtalk.calls.slice(callsBefore.dingtalk);
-      const isSend = (call: ProxiedCall) => !!(larkDestination(call) ?? dingtalkDestination(call));
-      const [twiceLark, onceLark] = deliveredTwice(lark, isSend);
-      const [twiceDingTalk, onceDingTalk] = deliveredTwice(dingtalk, isSend);
+      const atLark = countDeliveries(platforms.fakes.lark, deliveredBefore.lark);
+      const atDingTalk = countDeliveries(platforms.fakes.dingtalk, deliveredBefore.dingtalk);
       return {
         store: options.store,
         pushes: rows.length,
@@ -182,8 +212,10 @@ export async function runOutage(options: OutageOptions): Promise<OutageResult> {
         failed,
         waiting: rows.filter((row) => row.status === "pending" || row.status === "sending").length,
         refusedCalls: [...lark, ...dingtalk].filter((call) => call.outage).length,
-        deliveredTwice: twiceLark + twiceDingTalk,
-        delivered: onceLark + onceDingTalk,
+        answersLost: [...lark, ...dingtalk].filter((call) => call.answerLost).length,
+        delivered: { lark: atLark.once, dingtalk: atDingTalk.once },
+        deliveredTwice: { lark: atLark.twice, dingtalk: atDingTalk.twice },
+        twiceThrough: [...atLark.where, ...atDingTalk.where],
         rates: rateChecks(
           platforms.proxies.lark.calls.slice(callsAtRecovery.lark),
           platforms.proxies.dingtalk.calls.slice(callsAtRecovery.dingtalk),

@@ -1,93 +1,150 @@
-// Counts what users saw and what the business got: replies the fake platforms accepted per message, and the orders and complaints the domain tables hold per event.
+// Counts what users saw and what the business got: replies and redrawn cards at the fake platforms, orders and complaints in the domain tables.
+import { createHash } from "node:crypto";
 import type { Db } from "../../src/db/database.ts";
 import { complaints, orders } from "../../src/db/schema/index.ts";
 import type { Fakes } from "../../test/helpers/e2e-harness.ts";
 import type { TrafficEvent } from "./traffic.ts";
 
+/** A count that should be exactly one per item: how many items, how many had none, how many more than one. */
+export interface OnceCount {
+  expected: number;
+  missing: number;
+  twice: number;
+}
+
 export interface PlatformEffects {
-  /** Acked Lark and DingTalk messages, counted by the platform's side. */
-  messages: number;
-  /** ... of which the platform accepted no reply, or more than one. */
-  repliesMissing: number;
-  repliesTwice: number;
-  /** Acked order and complaint commands, counted in the domain tables. */
-  commands: number;
-  /** ... of which no row, or more than one row, holds the command's own words. */
-  rowsMissing: number;
-  rowsTwice: number;
+  /**
+   * Acked messages, each owed one reply at the fake: Lark (reply to the message), DingTalk (its session
+   * webhook), WeCom robot (its single-use response_url) counted per message; WeCom app counted per person, as
+   * the app sends to a person and not to a message.
+   */
+  replies: OnceCount;
+  /**
+   * Acked card clicks (Lark, DingTalk), each owed its card redrawn once: in the click's answer or by an update
+   * call at the fake. Counted per card: several clicks on one Lark card are told apart only by their answers.
+   */
+  cards: OnceCount;
+  /** Acked order and complaint commands, each owed one row holding its own words. */
+  rows: OnceCount;
   examples: string[];
+}
+
+/** What a load left to count: the distinct acked events, and per click how many of its answers carried the card. */
+export interface AckedEvents {
+  acked: Iterable<TrafficEvent>;
+  cardsInAck: ReadonlyMap<string, number>;
 }
 
 /** The number the traffic put into an event's customer (`ACME-<n>`): the end of its token `<run>x<n>`. */
 const customerOf = (event: TrafficEvent) => `ACME-${event.token.split("x").at(-1)}`;
 
 /**
- * A Lark message's reply names its parent (`/messages/<id>/reply`), a DingTalk one its session webhook
- * (`session=s-<token>`): one of each per acked message is what the person who sent it saw.
+ * A DingTalk reply that fits a card goes out as one, its outTrackId starting with a digest of the reply's key
+ * (so that DingTalk ignores a second create): that start names the message it answers.
  */
-function replyPlaceOf(event: TrafficEvent): string | undefined {
-  if (event.kind === "larkMessage") return `/open-apis/im/v1/messages/${event.messageId}/reply`;
-  if (event.kind === "dingtalkMessage") return `/robot/sendBySession?session=s-${event.token}`;
-  return undefined;
+const dingtalkReplyCard = (event: TrafficEvent) =>
+  createHash("sha256").update(`reply:${event.dedupKey}`).digest("hex").slice(0, 24);
+
+/** The places at the fake where the reply to one message may land, when replies go to messages. */
+function replyPlacesOf(event: TrafficEvent): string[] {
+  if (event.kind === "larkMessage") return [`/open-apis/im/v1/messages/${event.messageId}/reply`];
+  if (event.kind === "dingtalkMessage")
+    return [`/robot/sendBySession?session=s-${event.token}`, `card ${dingtalkReplyCard(event)}`];
+  if (event.kind === "wecomBot" && event.replyPath) return [event.replyPath];
+  return [];
 }
 
-export async function readPlatformEffects(
-  db: Db,
-  fakes: Fakes,
-  acked: Iterable<TrafficEvent>,
-): Promise<PlatformEffects> {
-  const events = [...acked].filter((event) => !event.duplicate);
-  const seen = new Map<string, number>();
-  for (const { path } of [...fakes.lark.delivered, ...fakes.dingtalk.delivered])
-    seen.set(path, (seen.get(path) ?? 0) + 1);
-  const orderRows = await db.select({ customer: orders.customer }).from(orders);
-  const ordersOf = new Map<string, number>();
-  for (const { customer } of orderRows) ordersOf.set(customer, (ordersOf.get(customer) ?? 0) + 1);
-  const complaintRows = await db.select({ description: complaints.description }).from(complaints);
-  const complaintsOf = new Map<string, number>();
-  for (const { description } of complaintRows) {
-    const token = description.split(" ").at(-1) ?? "";
-    complaintsOf.set(token, (complaintsOf.get(token) ?? 0) + 1);
-  }
+const tally = <K>(keys: Iterable<K>) => {
+  const counts = new Map<K, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return counts;
+};
+
+const field = (body: unknown, name: string): unknown =>
+  typeof body === "object" && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+
+export async function readPlatformEffects(db: Db, fakes: Fakes, load: AckedEvents): Promise<PlatformEffects> {
+  const events = [...load.acked];
+  const delivered = [...fakes.lark.delivered, ...fakes.dingtalk.delivered, ...fakes.wecom.delivered];
+  const pathOnly = (path: string) => path.split("?")[0];
+  const atPlace = tally(
+    delivered.map(({ path, body }) =>
+      pathOnly(path) === "/v1.0/card/instances/createAndDeliver"
+        ? `card ${String(field(body, "outTrackId")).split(".")[0]}`
+        : path,
+    ),
+  );
+  const cardOfToken = new Map(events.map((event) => [event.cardToken, event.cardId]));
+  const appRepliesTo = tally(
+    fakes.wecom.delivered
+      .filter(({ path }) => pathOnly(path) === "/cgi-bin/message/send")
+      .map(({ body }) => String(field(body, "touser"))),
+  );
+  const cardUpdates = tally(
+    delivered.flatMap(({ path, body }) => {
+      const patched = /^\/open-apis\/im\/v1\/messages\/(om_card_[^/?]+)$/.exec(pathOnly(path) ?? "");
+      if (patched) return [patched[1]];
+      if (pathOnly(path) === "/open-apis/interactive/v1/card/update")
+        return [cardOfToken.get(String(field(body, "token")))];
+      if (pathOnly(path) === "/v1.0/card/instances") return [String(field(body, "outTrackId"))];
+      return [];
+    }),
+  );
+  const ordersOf = tally(
+    (await db.select({ customer: orders.customer }).from(orders)).map((row) => row.customer),
+  );
+  const complaintsOf = tally(
+    (await db.select({ description: complaints.description }).from(complaints)).map(
+      (row) => row.description.split(" ").at(-1) ?? "",
+    ),
+  );
 
   const report: PlatformEffects = {
-    messages: 0,
-    repliesMissing: 0,
-    repliesTwice: 0,
-    commands: 0,
-    rowsMissing: 0,
-    rowsTwice: 0,
+    replies: { expected: 0, missing: 0, twice: 0 },
+    cards: { expected: 0, missing: 0, twice: 0 },
+    rows: { expected: 0, missing: 0, twice: 0 },
     examples: [],
   };
-  const note = (text: string) => {
-    if (report.examples.length < 5) report.examples.push(text);
+  const check = (count: OnceCount, found: number, what: string, expected = 1) => {
+    count.expected += expected;
+    const short = Math.max(expected - found, 0);
+    const over = Math.max(found - expected, 0);
+    count.missing += short;
+    count.twice += over;
+    if ((short || over) && report.examples.length < 5)
+      report.examples.push(`${what}: ${found} at the ${expected === 1 ? "fake" : `fake for ${expected}`}`);
   };
+
+  const appMessagesFrom = tally(events.filter((event) => event.kind === "wecomApp").map((e) => e.sender));
+  for (const [person, expected] of appMessagesFrom)
+    check(report.replies, appRepliesTo.get(person ?? "") ?? 0, `WeCom app replies to ${person}`, expected);
+  const clicks = events.filter((event) => event.cardId);
+  const clicksOn = tally(clicks.map((event) => event.cardId));
+  const shownInAnswers = tally(
+    clicks.flatMap((event) => Array(load.cardsInAck.get(event.dedupKey) ?? 0).fill(event.cardId)),
+  );
+  for (const [card, expected] of clicksOn) {
+    const shown = (shownInAnswers.get(card) ?? 0) + (cardUpdates.get(card) ?? 0);
+    check(report.cards, shown, `card ${card} redrawn`, expected);
+  }
   for (const event of events) {
-    const place = replyPlaceOf(event);
-    if (place) {
-      report.messages++;
-      const replies = seen.get(place) ?? 0;
-      if (replies === 0) {
-        report.repliesMissing++;
-        note(`${event.dedupKey}: no reply at the platform`);
-      } else if (replies > 1) {
-        report.repliesTwice++;
-        note(`${event.dedupKey}: ${replies} replies at the platform`);
-      }
-    }
-    if (event.effect !== "order" && event.effect !== "complaint") continue;
-    report.commands++;
-    const rows =
-      event.effect === "order"
-        ? (ordersOf.get(customerOf(event)) ?? 0)
-        : (complaintsOf.get(event.token) ?? 0);
-    if (rows === 0) {
-      report.rowsMissing++;
-      note(`${event.dedupKey}: no ${event.effect} row`);
-    } else if (rows > 1) {
-      report.rowsTwice++;
-      note(`${event.dedupKey}: ${rows} ${event.effect} rows`);
-    }
+    const places = replyPlacesOf(event);
+    if (places.length > 0)
+      check(
+        report.replies,
+        places.reduce((sum, place) => sum + (atPlace.get(place) ?? 0), 0),
+        `replies to ${event.dedupKey}`,
+      );
+    if (event.effect === "order")
+      check(report.rows, ordersOf.get(customerOf(event)) ?? 0, `orders of ${event.dedupKey}`);
+    if (event.effect === "complaint")
+      check(report.rows, complaintsOf.get(event.token) ?? 0, `complaints of ${event.dedupKey}`);
   }
   return report;
 }
+
+/** Everything owed and not seen, and everything seen more than once, over replies, cards and rows. */
+export const lostOf = (effects: PlatformEffects) =>
+  effects.replies.missing + effects.cards.missing + effects.rows.missing;
+export const duplicatedOf = (effects: PlatformEffects) =>
+  effects.replies.twice + effects.cards.twice + effects.rows.twice;

@@ -20,6 +20,8 @@ export interface Platforms {
   /** A WeCom group-robot webhook URL at the proxy. */
   wecomWebhookUrl(): string;
   down(statuses: number[]): void;
+  /** Every platform acts on each call and its answer is lost (see OutageProxy.loseAnswers). */
+  loseAnswers(): void;
   up(): void;
   close(): Promise<void>;
 }
@@ -51,6 +53,9 @@ export async function startPlatforms(): Promise<Platforms> {
     wecomWebhookUrl: () => `${wecom.url}/cgi-bin/webhook/send?key=${fakes.wecom.webhookKey}`,
     down(statuses) {
       for (const proxy of Object.values(proxies)) proxy.down(statuses);
+    },
+    loseAnswers() {
+      for (const proxy of Object.values(proxies)) proxy.loseAnswers();
     },
     up() {
       for (const proxy of Object.values(proxies)) proxy.up();

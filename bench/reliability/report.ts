@@ -4,7 +4,7 @@ import type { CrashResult } from "./crash.ts";
 import type { EffectsReport } from "./effects.ts";
 import type { LongConnectionResult } from "./long-connection.ts";
 import type { OutageResult } from "./outage.ts";
-import type { PlatformEffects } from "./platform-effects.ts";
+import { duplicatedOf, lostOf, type OnceCount, type PlatformEffects } from "./platform-effects.ts";
 import type { RateCheck } from "./rate-check.ts";
 import type { SustainedResult } from "./sustained.ts";
 import type { TwoInstancesResult } from "./two-instances.ts";
@@ -37,19 +37,32 @@ const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : "–");
 const seconds = (n: number) => `${(n / 1000).toFixed(1)} s`;
 const verdict = (ok: boolean) => (ok ? "✅" : "❌");
 
+const onceRow = (what: string, count: OnceCount) =>
+  `| ${what}: none / more than one, of all owed | ${whole(count.missing)} / ${whole(count.twice)} of ${whole(count.expected)} | ${verdict(count.missing + count.twice === 0)} |`;
+
+/** The scenario's verdict rows: lost and duplicated as the platform and the domain tables show them. */
 function platformEffectsRows(effects: PlatformEffects): string[] {
+  const lost = lostOf(effects);
+  const duplicated = duplicatedOf(effects);
   return [
-    `| at the platforms: acked Lark / DingTalk messages with no reply accepted / with more than one | ${whole(effects.repliesMissing)} / ${whole(effects.repliesTwice)} of ${whole(effects.messages)} | ${verdict(effects.repliesMissing + effects.repliesTwice === 0)} |`,
-    `| in the domain tables: acked orders and complaints with no row / with more than one | ${whole(effects.rowsMissing)} / ${whole(effects.rowsTwice)} of ${whole(effects.commands)} | ${verdict(effects.rowsMissing + effects.rowsTwice === 0)} |`,
-    ...effects.examples.map((example) => `| example (platform or domain) | ${example} | |`),
+    `| **lost / duplicated** (the three rows below: owed and not found / found more than once) | ${whole(lost)} / ${whole(duplicated)} | ${verdict(lost + duplicated === 0)} |`,
+    onceRow(
+      "**replies at the fake platforms** (Lark reply to the message, DingTalk session webhook, WeCom robot response_url: per message; WeCom app: per person)",
+      effects.replies,
+    ),
+    onceRow(
+      "**redrawn cards** (Lark, DingTalk clicks: the card in the click's answer, or an update call at the fake)",
+      effects.cards,
+    ),
+    onceRow("**rows in the domain tables** (one order or complaint per command)", effects.rows),
+    ...effects.examples.map((example) => `| example | ${example} | |`),
   ];
 }
 
 function effectsRows(effects: EffectsReport): string[] {
   return [
     `| distinct events acked (200) | ${whole(effects.acked)} | |`,
-    `| lost (acked, effect missing) | ${whole(effects.lost)} | ${verdict(effects.lost === 0)} |`,
-    `| duplicated (an order or complaint made twice) | ${whole(effects.duplicated)} | ${verdict(effects.duplicated === 0)} |`,
+    `| the server's own books: acked events with no done inbox row, reply row or audit row / audited twice | ${whole(effects.lost)} / ${whole(effects.duplicated)} | |`,
     `| inbox rows still open / dead | ${whole(effects.open)} / ${whole(effects.dead)} | ${verdict(effects.open + effects.dead === 0)} |`,
     `| replies in the outbox, by status | ${Object.entries(effects.replies)
       .map(([status, n]) => `${status} ${whole(n)}`)
@@ -85,6 +98,7 @@ function sustainedSection(r: SustainedResult, settings: Record<string, string>):
       .map(([kind, n]) => `${kind}: ${n}`)
       .join("; ")} | ${verdict(r.errors === 0)} |`,
     `| ack latency | ${latencyLine(r.latency)} | |`,
+    ...platformEffectsRows(r.atPlatform),
     ...effectsRows(r.effects),
     `| backlog drained after the load in | ${seconds(r.drainMs)} | |`,
     `| RSS at start → end | ${first.toFixed(0)} → ${last.toFixed(0)} MiB | |`,
@@ -95,31 +109,71 @@ function sustainedSection(r: SustainedResult, settings: Record<string, string>):
   ];
 }
 
-function crashSection(results: CrashResult[], settings: Record<string, string>): string[] {
-  return results.flatMap((r) => [
-    `### 2. Crash: SIGKILL under load, restart (${r.store === "pglite" ? "embedded PGlite" : "Postgres"}; ${settings.crash})`,
+/** min / median / max of a list of counts. */
+function spread(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
+  return `${whole(sorted[0] ?? Number.NaN)} / ${whole(median)} / ${whole(sorted.at(-1) ?? Number.NaN)}`;
+}
+
+function crashStoreSection(store: string, runs: CrashResult[], settings: Record<string, string>): string[] {
+  const label = store === "pglite" ? "embedded PGlite" : "Postgres";
+  const sum = (pick: (r: CrashResult) => number) => runs.reduce((total, r) => total + pick(r), 0);
+  const withLoss = runs.filter((r) => r.lost > 0).length;
+  const withDuplicate = runs.filter((r) => r.duplicated > 0).length;
+  const examples = runs.flatMap((r) => r.atPlatform.examples).slice(0, 5);
+  return [
+    `### 2. Crash: SIGKILL under load, restart, redelivery (${label}, ${runs.length} runs; ${settings.crash})`,
     "",
-    "| | | |",
+    "Each run: a fresh database and fresh fakes, mixed signed traffic, SIGKILL half-way through, the load going on against the dead port, a restart. Every request that got no 200 (cut by the kill: reset or no answer; or refused while the server was down) is then sent again byte-for-byte to the restarted server, up to three times, as the platforms retry an unacknowledged delivery. Then, for every distinct event of the run: **lost** = a reply, redrawn card or domain row owed and not found; **duplicated** = one found more than once. Replies and cards are counted at the fake platforms (what users saw), rows in the orders and complaints tables. The server's own books (inbox, outbox, audit) are summed last, for reference only.",
+    "",
+    "| | min / median / max per run | all runs |",
     "|---|---|---|",
-    `| requests sent / failed (refused or cut by the kill) | ${whole(r.sent)} / ${whole(r.errors)} | |`,
-    ...effectsRows(r.effects),
-    ...platformEffectsRows(r.atPlatform),
-    `| restart to nothing left to do | ${seconds(r.recoveryMs)} | |`,
+    `| requests sent | ${spread(runs.map((r) => r.sent))} | ${whole(sum((r) => r.sent))} |`,
+    `| cut by the kill (in flight: reset, no answer) | ${spread(runs.map((r) => r.cutByKill))} | ${whole(sum((r) => r.cutByKill))} |`,
+    `| redelivered (every request without an ack) / acked on redelivery | ${spread(runs.map((r) => r.redelivered))} | ${whole(sum((r) => r.redelivered))} / ${whole(sum((r) => r.redeliveredAcked))} |`,
+    `| **lost** (owed, not at the fake or in the table) | ${spread(runs.map((r) => r.lost))} | ${whole(sum((r) => r.lost))} in ${withLoss} of ${runs.length} runs ${verdict(withLoss === 0)} |`,
+    `| **duplicated** (at the fake or in the table more than once) | ${spread(runs.map((r) => r.duplicated))} | ${whole(sum((r) => r.duplicated))} in ${withDuplicate} of ${runs.length} runs ${verdict(withDuplicate === 0)} |`,
+    `| of which replies missing / twice | | ${whole(sum((r) => r.atPlatform.replies.missing))} / ${whole(sum((r) => r.atPlatform.replies.twice))} of ${whole(sum((r) => r.atPlatform.replies.expected))} |`,
+    `| of which redrawn cards missing / twice | | ${whole(sum((r) => r.atPlatform.cards.missing))} / ${whole(sum((r) => r.atPlatform.cards.twice))} of ${whole(sum((r) => r.atPlatform.cards.expected))} |`,
+    `| of which orders and complaints missing / twice | | ${whole(sum((r) => r.atPlatform.rows.missing))} / ${whole(sum((r) => r.atPlatform.rows.twice))} of ${whole(sum((r) => r.atPlatform.rows.expected))} |`,
+    `| restart to everything redelivered and nothing left to do | ${spread(runs.map((r) => r.recoveryMs / 1000))} s | |`,
+    `| the server's own books: acked events with no done inbox row, reply row or audit row / audited twice | | ${whole(sum((r) => r.effects.lost))} / ${whole(sum((r) => r.effects.duplicated))} |`,
+    ...examples.map((example) => `| example | ${example} | |`),
     "",
-  ]);
+    `Per run (sent, cut by the kill, redelivered, lost, duplicated): ${runs
+      .map((r) => `${r.sent}/${r.cutByKill}/${r.redelivered}/${r.lost}/${r.duplicated}`)
+      .join(", ")}`,
+    "",
+  ];
+}
+
+function crashSection(results: CrashResult[], settings: Record<string, string>): string[] {
+  const stores = [...new Set(results.map((r) => r.store))];
+  return stores.flatMap((store) =>
+    crashStoreSection(
+      store,
+      results.filter((r) => r.store === store),
+      settings,
+    ),
+  );
 }
 
 function outageSection(r: OutageResult, settings: Record<string, string>): string[] {
+  const delivered = r.delivered.lark + r.delivered.dingtalk;
   return [
     `### 3. Platform outage during a digest and an alert burst (${settings.outage})`,
+    "",
+    "First half: every call goes through to the fake platform, which acts on it (a send is delivered to the group), but the answer never reaches opsbot (the proxy drops the connection): opsbot cannot tell it from a lost send and tries again. Second half: every call refused with 429 or 500. Counted at the fake platforms: a push the group saw twice is a duplicate. Lark dedups a retried create by its `uuid` (opsbot sends one per outbox row; the fake honours it for an hour as Lark documents), DingTalk ignores a second card create with the same `outTrackId`; DingTalk's robot group message API (`/v1.0/robot/groupMessages/send`: msgKey, msgParam, openConversationId, robotCode) has no such key, so a robot message retried after a lost answer shows twice, and is counted so here. (WeCom, not in this scenario's groups: its app message API only offers `enable_duplicate_check`, which drops any request with the same JSON within an interval, 30 min by default, so it would also swallow a second identical reply a person asked for; opsbot leaves it off. Its template cards carry a unique task_id and its robot response_url is single use, both refusing a second send.)",
     "",
     "| | | |",
     "|---|---|---|",
     `| jobs run during the outage | ${r.jobs.join("; ")} | |`,
     `| pushes in the outbox (digests, alerts) | ${whole(r.pushes)} | |`,
-    `| calls refused by the outage | ${whole(r.refusedCalls)} | |`,
-    `| sent / failed / still waiting | ${whole(r.sent)} / ${whole(r.failed)} / ${whole(r.waiting)} | ${verdict(r.sent === r.pushes && r.failed + r.waiting === 0)} |`,
-    `| accepted by the platforms / accepted twice | ${whole(r.delivered)} / ${whole(r.deliveredTwice)} | ${verdict(r.delivered === r.pushes && r.deliveredTwice === 0)} |`,
+    `| calls refused by the outage / acted on by the platform with the answer lost | ${whole(r.refusedCalls)} / ${whole(r.answersLost)} | |`,
+    `| outbox rows sent / failed / still waiting (the server's own books) | ${whole(r.sent)} / ${whole(r.failed)} / ${whole(r.waiting)} | ${verdict(r.sent === r.pushes && r.failed + r.waiting === 0)} |`,
+    `| **seen by the groups** at the fakes: distinct pushes (Lark / DingTalk) | ${whole(delivered)} (${whole(r.delivered.lark)} / ${whole(r.delivered.dingtalk)}) of ${whole(r.pushes)} | ${verdict(delivered === r.pushes)} |`,
+    `| **duplicated**: pushes a group saw more than once, Lark / DingTalk${r.twiceThrough.length ? ` (sent through ${r.twiceThrough.map((path) => `\`${path}\``).join(", ")})` : ""} | ${whole(r.deliveredTwice.lark)} / ${whole(r.deliveredTwice.dingtalk)} | ${verdict(r.deliveredTwice.lark + r.deliveredTwice.dingtalk === 0)} |`,
     `| recovery to everything sent | ${seconds(r.recoveryMs)} | |`,
     ...rateRows(r.rates),
     ...r.ratesDuringOutage.map(
@@ -137,8 +191,8 @@ function twoInstancesSection(r: TwoInstancesResult, settings: Record<string, str
     "| | | |",
     "|---|---|---|",
     `| requests sent / errors | ${whole(r.sent)} / ${whole(r.errors)} | ${verdict(r.errors === 0)} |`,
-    ...effectsRows(r.effects),
     ...platformEffectsRows(r.atPlatform),
+    ...effectsRows(r.effects),
     ...r.ticks.map(
       (t) =>
         `| ${t.job}: ticks run / run twice / minutes missing | ${t.ticks} / ${t.twice} / ${t.missing} | ${verdict(t.twice === 0 && t.missing === 0)} |`,
@@ -157,18 +211,18 @@ function longConnectionSection(r: LongConnectionResult, settings: Record<string,
   return [
     `### 6. Long connections: dropped and restored under load (${settings.longConnection})`,
     "",
-    "The real SDK client (`WSClient`) in each server against a fake Lark gateway that speaks its protobuf frames, gives each event to one connection at random and sends again whatever was not acknowledged. Counted at the fake platform and in the inbox.",
+    "The real SDK client (`WSClient`) in each server against a fake Lark gateway that speaks its protobuf frames, gives each event to one connection at random and sends again whatever was not acknowledged. After the load the servers send every reply (paced at Lark's 50/s per app); then each message's replies and the clicks' redrawn cards are counted at the fake Lark. The inbox and outbox rows are shown for reference only.",
     "",
     "| | | |",
     "|---|---|---|",
     `| events pushed (messages / card clicks) | ${whole(r.pushed)} (${whole(r.messages)} / ${whole(r.clicks)}) | |`,
     `| acknowledged at the fake gateway | ${whole(r.acked)} (${r.ackRate.toFixed(0)}/s) | ${verdict(r.acked === r.pushed)} |`,
     `| connections cut / opened (both servers) / frames sent again | ${whole(r.drops)} / ${whole(r.connections)} / ${whole(r.redelivered)} | |`,
-    `| lost (pushed, no inbox row) | ${whole(r.lost)} | ${verdict(r.lost === 0)} |`,
-    `| duplicated (an event stored twice) | ${whole(r.duplicated)} | ${verdict(r.duplicated === 0)} |`,
-    `| inbox rows not done | ${whole(r.open)} | ${verdict(r.open === 0)} |`,
-    `| clicks answered with the redrawn card in the ack (the rest: acked after a redelivery, card already shown or lost with the connection) | ${whole(r.clicksAnsweredWithCard)} of ${whole(r.clicks)} | |`,
-    `| reply rows in the outbox (one per message) / replies Lark accepted by the end (the rest pace at 50/s per app) / to a message twice | ${whole(r.replyRows)} / ${whole(r.repliesDelivered)} / ${whole(r.repliesTwice)} | ${verdict(r.replyRows === r.messages && r.repliesTwice === 0)} |`,
+    `| **lost / duplicated** (the two rows below: owed and not seen / seen more than once) | ${whole(r.repliesMissing + r.cardsMissing)} / ${whole(r.repliesTwice + r.cardsTwice)} | ${verdict(r.repliesMissing + r.cardsMissing + r.repliesTwice + r.cardsTwice === 0)} |`,
+    `| **replies at the fake Lark**: messages with none / with more than one, after every reply was sent | ${whole(r.repliesMissing)} / ${whole(r.repliesTwice)} of ${whole(r.messages)} | ${verdict(r.repliesMissing + r.repliesTwice === 0)} |`,
+    `| **redrawn cards** (in the click's ack, or a card update at the fake): short of / beyond one per click (all clicks are on one card, so counted together) | ${whole(r.cardsMissing)} / ${whole(r.cardsTwice)} of ${whole(r.clicks)} | ${verdict(r.cardsMissing + r.cardsTwice === 0)} |`,
+    `| of the clicks, answered with the redrawn card in the ack (the rest: by an update call once done) | ${whole(r.clicksAnsweredWithCard)} | |`,
+    `| the server's own books: events with no inbox row / stored twice / not done; reply rows in the outbox | ${whole(r.inboxLost)} / ${whole(r.inboxDuplicated)} / ${whole(r.open)}; ${whole(r.replyRows)} | |`,
     `| error lines | ${r.errorLines} | |`,
     "",
   ];

@@ -6,6 +6,7 @@ import { type LatencySummary, summarize } from "../stats.ts";
 import { runAckedLoad } from "./acked-load.ts";
 import { dueDateAhead } from "./crash.ts";
 import { type EffectsReport, readEffects } from "./effects.ts";
+import { type PlatformEffects, readPlatformEffects } from "./platform-effects.ts";
 import { createRunSecretScan, startPlatforms } from "./platforms.ts";
 import type { SecretScan } from "./secret-scan.ts";
 import { finishAndStop, startServer } from "./servers.ts";
@@ -31,7 +32,10 @@ export interface SustainedResult {
   latency: LatencySummary;
   /** Answered requests per second over the whole load. */
   answeredPerSecond: number;
+  /** The server's own bookkeeping (inbox, outbox, audit rows), shown beside the platform's count. */
   effects: EffectsReport;
+  /** Replies and redrawn cards counted at the fake platforms, orders and complaints in the domain tables. */
+  atPlatform: PlatformEffects;
   /** RSS samples in MiB, from the start of the load. */
   rssMiB: number[];
   /** Least-squares slope of RSS over the load after its first sample (start-up and warm-up left out), MiB per minute. */
@@ -104,6 +108,10 @@ export async function runSustained(options: SustainedOptions): Promise<Sustained
         latency: summarize(load.result.latencies),
         answeredPerSecond: load.result.ok / (load.result.elapsedMs / 1000),
         effects: await readEffects(database.db, load.acked.values()),
+        atPlatform: await readPlatformEffects(database.db, platforms.fakes, {
+          acked: load.acked.values(),
+          cardsInAck: load.cardsInAck,
+        }),
         rssMiB,
         rssSlopeMiBPerMinute: slopePerMinute(rssMiB.slice(1, -1), options.rssEveryMs),
         rssSecondHalfSlopeMiBPerMinute: slopePerMinute(

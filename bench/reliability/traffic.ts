@@ -35,6 +35,14 @@ export interface TrafficEvent extends SignedRequest {
   messageId?: string;
   /** A byte-for-byte redelivery of an earlier event. */
   duplicate: boolean;
+  /** A WeCom robot message: the path and query its reply goes to at the fake (its single-use response_url). */
+  replyPath?: string;
+  /** A WeCom app message: the person its reply goes to (the app sends to a person, not to a message). */
+  sender?: string;
+  /** A card click: the card it redraws, as the fake's update calls name it (Lark message id, DingTalk outTrackId). */
+  cardId?: string;
+  /** A Lark card click: the token a delayed update of its card may name instead of the message id. */
+  cardToken?: string;
 }
 
 /**
@@ -76,6 +84,8 @@ export interface TrafficOptions {
 
 export interface Traffic {
   next(): TrafficEvent;
+  /** Every distinct event made so far (the first delivery of each), in order. */
+  distinct(): TrafficEvent[];
 }
 
 const seconds = () => String(Math.floor(Date.now() / 1000));
@@ -138,7 +148,7 @@ export function dingtalkMessage(
 
 export function createTraffic({ runId, platforms, duplicateShare, dueDate }: TrafficOptions): Traffic {
   let sent = 0;
-  let distinct = 0;
+  const made: TrafficEvent[] = [];
   const recent: TrafficEvent[] = [];
 
   const commandText = (effect: Effect, token: string, n: number) => {
@@ -173,7 +183,14 @@ export function createTraffic({ runId, platforms, duplicateShare, dueDate }: Tra
           timestamp: seconds(),
           nonce: `n-${token}`,
         });
-        return { ...event, dedupKey: `lark:card:ev_${token}`, ...signed, path: "/webhooks/lark" };
+        return {
+          ...event,
+          dedupKey: `lark:card:ev_${token}`,
+          cardId: `om_card_${chat}`,
+          cardToken: `c-${token}`,
+          ...signed,
+          path: "/webhooks/lark",
+        };
       }
       case "dingtalkMessage":
         return {
@@ -184,6 +201,12 @@ export function createTraffic({ runId, platforms, duplicateShare, dueDate }: Tra
         const digest = createHash("sha256").update(token).digest("hex").slice(0, 24);
         const outTrackId = `${digest}.g.${Buffer.from(`cidrel${chat}==`).toString("base64url")}`;
         const userId = `staff_rel_${person}`;
+        // The card the click is on exists at the fake, so that an update after a late answer can land.
+        platforms.fakes.dingtalk.cards.set(outTrackId, {
+          cardTemplateId: DINGTALK.cardTemplateId,
+          openSpaceId: `dtv1.card//IM_GROUP.cidrel${chat}==`,
+          cardParamMap: {},
+        });
         const body = dingtalkCardCallback({
           outTrackId,
           userId,
@@ -198,6 +221,7 @@ export function createTraffic({ runId, platforms, duplicateShare, dueDate }: Tra
         return {
           ...event,
           dedupKey: `dingtalk:card:${outTrackId}:${userId}:${timestamp}`,
+          cardId: outTrackId,
           path: "/webhooks/dingtalk/cards",
           body: JSON.stringify(body),
           headers: {
@@ -219,18 +243,20 @@ export function createTraffic({ runId, platforms, duplicateShare, dueDate }: Tra
         );
         return {
           ...message(msgId, `wecom:msg:${msgId}`),
+          sender: `wecom_rel_${person}`,
           ...signed,
           headers: { "content-type": "text/xml" },
         };
       }
       case "wecomBot": {
+        const responseUrl = platforms.responseUrl();
         const payload = {
           msgid: `bot${token}`,
           aibotid: "AIBOTID",
           chatid: `wrkrel${chat}`,
           chattype: "group",
           from: { userid: `wecom_rel_${person}` },
-          response_url: platforms.responseUrl(),
+          response_url: responseUrl,
           msgtype: "text",
           text: { content: text },
         };
@@ -241,6 +267,7 @@ export function createTraffic({ runId, platforms, duplicateShare, dueDate }: Tra
         );
         return {
           ...message(`bot${token}`, `wecom:bot:bot${token}`),
+          replyPath: new URL(responseUrl).pathname + new URL(responseUrl).search,
           ...signed,
           headers: { "content-type": "application/json" },
         };
@@ -258,10 +285,12 @@ export function createTraffic({ runId, platforms, duplicateShare, dueDate }: Tra
         const earlier = recent[(sent * 7919) % recent.length] as TrafficEvent;
         return { ...earlier, duplicate: true };
       }
-      const n = distinct++;
+      const n = made.length;
       const event = build(CYCLE[n % CYCLE.length] as EventKind, n);
+      made.push(event);
       recent[n % RECENT] = event;
       return event;
     },
+    distinct: () => [...made],
   };
 }

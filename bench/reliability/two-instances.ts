@@ -146,7 +146,10 @@ export async function runTwoInstances(options: TwoInstancesOptions): Promise<Two
         sent: load.result.sent,
         errors: load.result.errors,
         effects: await readEffects(database.db, load.acked.values()),
-        atPlatform: await readPlatformEffects(database.db, platforms.fakes, load.acked.values()),
+        atPlatform: await readPlatformEffects(database.db, platforms.fakes, {
+          acked: load.acked.values(),
+          cardsInAck: load.cardsInAck,
+        }),
         ticks,
         claimedBy: instances.map(
           (pid) => runs.filter((run) => run.claimedBy.startsWith(`node-${pid}-`)).length,
