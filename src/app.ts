@@ -76,10 +76,7 @@ export function createApp(deps: AppDeps): Hono {
       if (use === "other_body")
         throw new WebhookError("replayed_signature", "signed pair already used with another body");
     }
-    const stored = await inbox.accept(event);
-    // A redelivery: the first delivery owns the work (or the sweep does, if that one died).
-    if (!stored.inserted) return ack;
-    return dispatch.accepted(adapter, stored.id, event, ack);
+    return dispatch.accepted(adapter, await inbox.accept(event), event, ack);
   };
 
   const tooLarge = (c: Context) => {

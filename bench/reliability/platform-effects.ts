@@ -120,8 +120,10 @@ export async function readPlatformEffects(db: Db, fakes: Fakes, load: AckedEvent
     check(report.replies, appRepliesTo.get(person ?? "") ?? 0, `WeCom app replies to ${person}`, expected);
   const clicks = events.filter((event) => event.cardId);
   const clicksOn = tally(clicks.map((event) => event.cardId));
+  // A platform shows the card of the answer it took: it delivers a click again only when it did not take the
+  // one before, so a click whose answers carried its card (once or on each delivery) shows it once.
   const shownInAnswers = tally(
-    clicks.flatMap((event) => Array(load.cardsInAck.get(event.dedupKey) ?? 0).fill(event.cardId)),
+    clicks.flatMap((event) => ((load.cardsInAck.get(event.dedupKey) ?? 0) > 0 ? [event.cardId] : [])),
   );
   for (const [card, expected] of clicksOn) {
     const shown = (shownInAnswers.get(card) ?? 0) + (cardUpdates.get(card) ?? 0);

@@ -253,10 +253,16 @@ export interface DispatcherDeps {
 
 export interface Dispatcher {
   /**
-   * A newly stored event: a message waits its turn and the ack goes out at once; a click is answered with
-   * its new card when that is ready within the deadline, else acked and its card updated through the outbox.
+   * An event as the inbox took it. Newly stored: a message waits its turn and the ack goes out at once; a click
+   * is answered with its new card when that is ready within the deadline, else acked and its card updated
+   * through the outbox. A redelivery is acked, a click already done with its card again.
    */
-  accepted(adapter: PlatformAdapter, id: number, event: InboundEvent, ack: Response): Promise<Response>;
+  accepted(
+    adapter: PlatformAdapter,
+    stored: { id: number; inserted: boolean },
+    event: InboundEvent,
+    ack: Response,
+  ): Promise<Response>;
   /**
    * An event from a long connection: stored in the inbox under the same key as its webhook twin, then taken
    * as `accepted` takes it, counted as being answered like a webhook request (its frame's ack waits on it).
@@ -303,12 +309,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     event: InboundAction,
     answer: (action: InboundAction, result: ActionResult) => Promise<A | null>,
   ): Promise<A | undefined> {
-    const work = inbox.process(id, (stored, _attempt, claim) =>
-      handler.action(stored as InboundAction, claim),
-    );
+    let tooLate = false;
+    const work = inbox.process(id, async (stored, _attempt, claim) => {
+      const result = await handler.action(stored as InboundAction, claim);
+      // Kept with the event for a redelivery of the click (the platform never got the answer) only when it
+      // answers in time: a late result shows through the outbox, and a redelivery is then acked bare.
+      if (!tooLate) claim.keep(result);
+      return result;
+    });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<"late">((resolve) => {
-      timer = setTimeout(() => resolve("late"), actionDeadlineMs);
+      timer = setTimeout(() => {
+        tooLate = true;
+        resolve("late");
+      }, actionDeadlineMs);
     });
     const outcome = await Promise.race([work, late]);
     clearTimeout(timer);
@@ -326,6 +340,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (shown !== null) return shown;
     background(handler.actionFollowUp(event, outcome.value));
     return undefined;
+  }
+
+  /**
+   * A redelivered event: the first delivery owns the work (or the sweep does, if that one died). A click
+   * already done is answered again with its card, as the platform never got the first answer.
+   */
+  async function again<A>(
+    id: number,
+    event: InboundEvent,
+    answer: (action: InboundAction, result: ActionResult) => Promise<A | null>,
+  ): Promise<A | undefined> {
+    if (event.kind !== "action") return undefined;
+    const result = (await inbox.answerOf(id)) as ActionResult | undefined;
+    return result ? ((await answer(event, result)) ?? undefined) : undefined;
   }
 
   /** A newly stored event: a message waits its turn, a click is answered within the deadline. */
@@ -365,7 +393,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
             sends.push((await handler.message(event, attempt, claim)).settled);
             return;
           }
-          // The click's callback answer is long gone: show the result by updating the card.
+          // The click's callback answer is long gone: show the result by updating the card (through the outbox,
+          // so a redelivery of the click is acked bare: its card is on its way already).
           const result = await handler.action(event, claim);
           await handler.actionFollowUp(event, result);
         });
@@ -380,15 +409,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   return {
-    async accepted(adapter, id, event, ack) {
+    async accepted(adapter, stored, event, ack) {
       const answer = (action: InboundAction, result: ActionResult) => adapter.answerAction(action, result);
-      return (await taken(id, event, answer)) ?? ack;
+      return (await (stored.inserted ? taken : again)(stored.id, event, answer)) ?? ack;
     },
     acceptEvent: (event, answer) =>
       answering(async () => {
         const stored = await inbox.accept(event);
-        // A redelivery: the first delivery owns the work (or the sweep does, if that one died).
-        return stored.inserted ? taken(stored.id, event, answer) : undefined;
+        return (stored.inserted ? taken : again)(stored.id, event, answer);
       }),
     answering,
     sweep,

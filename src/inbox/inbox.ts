@@ -24,6 +24,8 @@ export interface Claim {
    * in one round trip; once taken, the inbox does not mark the event done itself when the work succeeds.
    */
   finishWith(): SQL;
+  /** Keeps the work's answer with the event when it is marked done, for a redelivery to be answered with. */
+  keep(answer: unknown): void;
 }
 
 export type ProcessOutcome<T> =
@@ -42,6 +44,8 @@ export interface Inbox {
     id: number,
     work: (event: InboundEvent, attempt: number, claim: Claim) => Promise<T>,
   ): Promise<ProcessOutcome<T>>;
+  /** The answer the work kept (`Claim.keep`) once the event is done; undefined before, or when none was kept. */
+  answerOf(id: number): Promise<unknown>;
   /** Ids of events whose work never finished: pending or processing with the lease run out. */
   due(limit: number): Promise<number[]>;
   /**
@@ -142,17 +146,26 @@ export function createInbox({ database, now, log, redact = (event) => event }: I
       });
       if (!row) return { status: "busy" };
       let finishedByWork = false;
+      let kept: unknown;
       const claim: Claim = {
         directoryVersion: row.directoryVersion === null ? null : Number(row.directoryVersion),
         finishWith() {
           finishedByWork = true;
           return db.update(inbox).set(done(now())).where(eq(inbox.id, id)).getSQL();
         },
+        keep(answer) {
+          kept = answer;
+        },
       };
       try {
         const value = await work(held.get(id) ?? (row.event as InboundEvent), row.attempts, claim);
         held.delete(id);
-        if (!finishedByWork) await markDone.execute({ id, at: now().toISOString() });
+        if (kept !== undefined)
+          await db
+            .update(inbox)
+            .set({ ...done(now()), answer: kept })
+            .where(eq(inbox.id, id));
+        else if (!finishedByWork) await markDone.execute({ id, at: now().toISOString() });
         return { status: "done", value };
       } catch (error) {
         const dead = row.attempts >= MAX_ATTEMPTS;
@@ -176,6 +189,14 @@ export function createInbox({ database, now, log, redact = (event) => event }: I
         });
         return { status: "failed", error, dead };
       }
+    },
+
+    async answerOf(id) {
+      const [row] = await db
+        .select({ answer: inbox.answer })
+        .from(inbox)
+        .where(and(eq(inbox.id, id), eq(inbox.status, "done")));
+      return row?.answer ?? undefined;
     },
 
     async due(limit) {

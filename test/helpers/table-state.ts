@@ -10,13 +10,18 @@ export interface TableState {
 
 /**
  * The state of each table of the public schema, except `except`. Leaving out the outbox leaves out the send
- * budgets too: a reply's send spends them.
+ * budgets too: a reply's send spends them; leaving out people or identities leaves out the directory's
+ * version, which a new sender moves on.
  */
 export async function tableStates(
   database: Database,
   excepted: readonly string[] = [],
 ): Promise<Record<string, TableState>> {
-  const except = excepted.includes("outbox") ? [...excepted, "send_budgets"] : excepted;
+  const except = [
+    ...excepted,
+    ...(excepted.includes("outbox") ? ["send_budgets"] : []),
+    ...(excepted.includes("people") || excepted.includes("identities") ? ["directory_version"] : []),
+  ];
   const listed = await database.db.execute(
     sql`select tablename from pg_tables where schemaname = 'public' order by tablename`,
   );

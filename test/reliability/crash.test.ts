@@ -21,7 +21,8 @@ describe("SIGKILL under load, then restart", () => {
     expect(result.duplicated).toBe(0);
     expect(result.atPlatform.replies).toMatchObject({ missing: 0, twice: 0 });
     expect(result.atPlatform.rows).toMatchObject({ missing: 0, twice: 0 });
-    // Not cards: a click whose answer the kill cut after the card was drawn is acked bare on redelivery.
+    // A click whose answer the kill cut after its card was drawn is answered with that card on redelivery.
+    expect(result.atPlatform.cards).toMatchObject({ missing: 0, twice: 0 });
     expect(result.effects).toMatchObject({ open: 0, dead: 0 });
     expect(result.secretsInLogs).toBe(0);
   }, 240_000);
@@ -42,7 +43,8 @@ describe("SIGKILL under load, then restart", () => {
       expect(result.duplicated).toBe(0);
       expect(result.atPlatform.replies).toMatchObject({ missing: 0, twice: 0 });
       expect(result.atPlatform.rows).toMatchObject({ missing: 0, twice: 0 });
-      // Not cards: a click whose answer the kill cut after the card was drawn is acked bare on redelivery.
+      // A click whose answer the kill cut after its card was drawn is answered with that card on redelivery.
+    expect(result.atPlatform.cards).toMatchObject({ missing: 0, twice: 0 });
       expect(result.effects).toMatchObject({ open: 0, dead: 0 });
       expect(result.secretsInLogs).toBe(0);
     },

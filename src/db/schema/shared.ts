@@ -135,6 +135,11 @@ export const inbox = pgTable(
     /** A processing row whose lease ran out is picked up again by the sweep. */
     leaseUntil: timestamptz("lease_until"),
     finishedAt: timestamptz("finished_at"),
+    /**
+     * A card click's result once it is done: a redelivery of the click (the platform never got the first
+     * answer) is answered with it again.
+     */
+    answer: jsonb("answer"),
   },
   (t) => [
     uniqueIndex("inbox_dedup_uq").on(t.platform, t.dedupKey),

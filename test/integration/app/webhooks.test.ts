@@ -305,6 +305,29 @@ describe("webhook routes", () => {
     expect(actions.map((a) => a.actionId)).toEqual(["demo.confirm"]);
   });
 
+  it("answers a redelivered click with the same card again, without running it twice", async () => {
+    const { app, actions } = setup();
+    const click = larkCardAction({
+      token: LARK.verificationToken,
+      value: { action: "demo.confirm", id: "3" },
+    });
+    // The platform sends a click again, byte for byte, when the first answer never reached it.
+    const request = signLarkRequest(click, { encryptKey: LARK.encryptKey });
+    const first = await app.request(
+      post("/webhooks/lark", request).path,
+      post("/webhooks/lark", request).init,
+    );
+    const again = await app.request(
+      post("/webhooks/lark", request).path,
+      post("/webhooks/lark", request).init,
+    );
+    expect(again.status).toBe(200);
+    const shown = await first.json();
+    expect(JSON.stringify(shown)).toContain("Confirmed");
+    expect(await again.json()).toEqual(shown);
+    expect(actions.map((a) => a.actionId)).toEqual(["demo.confirm"]);
+  });
+
   it("acks a slow card click within the deadline and shows the result afterwards", async () => {
     let release = () => {};
     const slowAction = new Promise<void>((resolve) => {
