@@ -309,18 +309,23 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     event: InboundAction,
     answer: (action: InboundAction, result: ActionResult) => Promise<A | null>,
   ): Promise<A | undefined> {
-    let tooLate = false;
+    // Whichever comes first decides, once: the result in time (kept with the event, for a redelivery of the
+    // click to be answered with, as the platform never got the answer) or the deadline (the result shows through
+    // the outbox, and a redelivery is acked bare). A card never goes both ways.
+    let decided: "answer" | "late" | undefined;
     const work = inbox.process(id, async (stored, _attempt, claim) => {
       const result = await handler.action(stored as InboundAction, claim);
-      // Kept with the event for a redelivery of the click (the platform never got the answer) only when it
-      // answers in time: a late result shows through the outbox, and a redelivery is then acked bare.
-      if (!tooLate) claim.keep(result);
+      if (decided === undefined) {
+        decided = "answer";
+        claim.keep(result);
+      }
       return result;
     });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<"late">((resolve) => {
       timer = setTimeout(() => {
-        tooLate = true;
+        if (decided !== undefined) return;
+        decided = "late";
         resolve("late");
       }, actionDeadlineMs);
     });

@@ -18,7 +18,7 @@ describe("SIGKILL under load, then restart", () => {
     expect(result.redelivered).toBe(result.errors);
     expect(result.atPlatform.replies.expected).toBeGreaterThan(0);
     expect(result.atPlatform.cards.expected).toBeGreaterThan(0);
-    expect(result.duplicated).toBe(0);
+    expect(result.duplicated, result.atPlatform.examples.join("; ")).toBe(0);
     expect(result.atPlatform.replies).toMatchObject({ missing: 0, twice: 0 });
     expect(result.atPlatform.rows).toMatchObject({ missing: 0, twice: 0 });
     // A click whose answer the kill cut after its card was drawn is answered with that card on redelivery.
@@ -40,7 +40,7 @@ describe("SIGKILL under load, then restart", () => {
       expect(result.effects.acked).toBeGreaterThan(0);
       expect(result.errors).toBeGreaterThan(0);
       expect(result.redelivered).toBe(result.errors);
-      expect(result.duplicated).toBe(0);
+      expect(result.duplicated, result.atPlatform.examples.join("; ")).toBe(0);
       expect(result.atPlatform.replies).toMatchObject({ missing: 0, twice: 0 });
       expect(result.atPlatform.rows).toMatchObject({ missing: 0, twice: 0 });
       // A click whose answer the kill cut after its card was drawn is answered with that card on redelivery.
