@@ -14,15 +14,15 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
-CREATE FUNCTION "mark_alert_recheck_of_new_alert"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION "mark_alert_recheck_of_new_alerts"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO "alert_rechecks" ("kind") VALUES (NEW."kind");
+  INSERT INTO "alert_rechecks" ("kind") SELECT DISTINCT "kind" FROM "raised";
   RETURN NULL;
 END
 $$;
 --> statement-breakpoint
 CREATE TRIGGER "alerts_recheck" AFTER INSERT ON "alerts"
-  FOR EACH ROW EXECUTE FUNCTION "mark_alert_recheck_of_new_alert"();
+  REFERENCING NEW TABLE AS "raised" FOR EACH STATEMENT EXECUTE FUNCTION "mark_alert_recheck_of_new_alerts"();
 --> statement-breakpoint
 CREATE TRIGGER "complaints_alert_recheck" AFTER UPDATE OR DELETE ON "complaints"
   FOR EACH ROW EXECUTE FUNCTION "mark_alert_rechecks"('response', 'resolution');

@@ -180,10 +180,13 @@ export async function clearEndedAlerts(db: Db, now: Date, today: LocalDate): Pro
   const stillHolds = stillHoldingByKind(now, today);
   return db.transaction(async (tx) => {
     // The rows of writes committed by now; a write committed later leaves its row for the next sweep.
-    const taken = await tx.delete(alertRechecks).returning({ kind: alertRechecks.kind });
-    const kinds = [...new Set(taken.map((row) => row.kind))].filter((kind): kind is SqlJudgedKind =>
-      Object.hasOwn(stillHolds, kind),
+    const taken = rowsOf<{ kind: string }>(
+      await tx.execute(sql`with taken as (delete from ${alertRechecks} returning kind)
+        select distinct kind from taken`),
     );
+    const kinds = taken
+      .map((row) => row.kind)
+      .filter((kind): kind is SqlJudgedKind => Object.hasOwn(stillHolds, kind));
     if (kinds.length === 0) return 0;
     const cleared = await closeCleared(
       tx,

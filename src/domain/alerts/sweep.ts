@@ -39,8 +39,8 @@ export async function sweepOverdue(deps: SweepDeps, now: Date): Promise<SweepSum
   const calendar = await alertCalendar(db, deps.timezone);
   const timing = alertTiming(calendar);
   const today = localDateOf(now, calendar.timezone);
-  // Clearing comes first: a subject written after it took its marks is marked again for the next sweep, and the
-  // searches that follow see every write it judged, so nothing they raise escapes both.
+  // Clearing comes first: the searches that follow see every write it judged, and a write it did not see leaves
+  // its mark for the next sweep, so an alert they raise on a subject that changed meanwhile is judged then.
   const clearedSubjects = await clearEndedAlerts(db, now, today);
   const [unraised, { judged, clearedJudged }] = await Promise.all([
     unraisedConditions(db, now, calendar),
