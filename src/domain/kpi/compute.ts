@@ -14,6 +14,7 @@ import type { WorkingCalendar } from "../calendar/working-calendar.ts";
 import { CSAT_TARGET_PERCENT, REVIEW_AFTER_DAYS } from "../policy.ts";
 import { type AreaFigures, computeAreaFigures } from "./area-metrics.ts";
 import { AREA_METRIC_SOURCES } from "./area-sources.ts";
+import { countWhere, within } from "./count-where.ts";
 import {
   assertKpiWindow,
   type KpiInstants,
@@ -92,11 +93,6 @@ export interface ComputeKpisOptions {
 export function ratio(numerator: number, denominator: number): Ratio {
   return { numerator, denominator, rate: denominator === 0 ? null : numerator / denominator };
 }
-
-const countWhere = (condition: SQL | undefined) =>
-  sql<number>`count(*) filter (where ${condition})`.mapWith(Number);
-
-const within = (column: PgColumn, { start, end }: KpiInstants) => and(gte(column, start), lt(column, end));
 
 /** The local calendar date of a timestamptz column. */
 const localDate = (column: PgColumn, timezone: string) => sql`(${column} at time zone ${timezone})::date`;
@@ -196,30 +192,25 @@ function complaintCounts(instants: KpiInstants, now: Date) {
 type Counts<K extends string> = Record<K, number>;
 
 /**
- * Every window's counts of one table in a single pass: each window's columns under its own prefix, over the
- * rows any window reads.
+ * Every window's counts of one table, one aggregate per window over the rows that window reads, run side by side:
+ * a single pass for all windows would evaluate every window's columns on the rows of the largest one.
  */
-async function countPerWindow<K extends string>(
+function countPerWindow<K extends string>(
   db: Db,
   table: typeof orders | typeof complaints,
   scope: SQL | undefined,
   perWindow: { columns: Record<K, SQL<number>>; rows: SQL | undefined }[],
 ): Promise<Counts<K>[]> {
-  const columns: Record<string, SQL<number>> = {};
-  perWindow.forEach((window, index) => {
-    for (const [name, count] of Object.entries<SQL<number>>(window.columns))
-      columns[`w${index}_${name}`] = count;
-  });
-  const [row] = await db
-    .select(columns)
-    .from(table)
-    .where(and(scope, or(...perWindow.map((window) => window.rows))));
-  if (!row) throw new Error("a KPI count query returned no row");
-  return perWindow.map((window, index) => {
-    const counts: Record<string, number> = {};
-    for (const name of Object.keys(window.columns)) counts[name] = Number(row[`w${index}_${name}`]);
-    return counts as Counts<K>;
-  });
+  return Promise.all(
+    perWindow.map(async (window) => {
+      const [row] = await db
+        .select(window.columns as Record<string, SQL<number>>)
+        .from(table)
+        .where(and(scope, window.rows));
+      if (!row) throw new Error("a KPI count query returned no row");
+      return row as Counts<K>;
+    }),
+  );
 }
 
 /** True when any day of the window rests on the provisional rule; working days and deadlines in it may move. */
@@ -309,7 +300,7 @@ export async function computeKpis(db: Db, options: ComputeKpisOptions): Promise<
   return nth(await computeKpisForWindows(db, [window], options), 0);
 }
 
-/** The KPIs of several windows at once (the digest's days), reading orders and complaints once for all. */
+/** The KPIs of several windows at once (the digest's days), their queries side by side. */
 export async function computeKpisForWindows(
   db: Db,
   windows: readonly KpiWindow[],
