@@ -48,30 +48,38 @@ function callBackSpan(
   };
 }
 
-/** The call-back rate of one span: each distinct customer read once, matched by their key. */
-async function callBackRate(db: Db, { weekStart, weekEnd, upTo }: CallBackSpan): Promise<AreaFigure> {
-  const [completed, followups] = await Promise.all([
-    db
-      .selectDistinct({ customer: orders.customer })
-      .from(orders)
-      .where(
-        and(
-          isNotNull(orders.completedAt),
-          gte(orders.completedAt, weekStart),
-          lt(orders.completedAt, weekEnd),
-        ),
-      ),
-    db
-      .selectDistinct({ customerKey: salesEntries.customerKey })
-      .from(salesEntries)
-      .where(
-        and(eq(salesEntries.kind, "followup"), gte(salesEntries.at, weekStart), lt(salesEntries.at, upTo)),
-      ),
-  ]);
-  const customers = new Set(completed.map((order) => customerKeyOf(order.customer)));
-  const calledBack = new Set(followups.map((entry) => entry.customerKey));
-  const reached = [...customers].filter((customer) => calledBack.has(customer)).length;
-  return rate(reached, customers.size);
+/** The keys of the customers with an order completed in the week judged, each distinct name read once. */
+async function weekCustomers(db: Db, { weekStart, weekEnd }: CallBackSpan): Promise<Set<string>> {
+  const completed = await db
+    .selectDistinct({ customer: orders.customer })
+    .from(orders)
+    .where(
+      and(isNotNull(orders.completedAt), gte(orders.completedAt, weekStart), lt(orders.completedAt, weekEnd)),
+    );
+  return new Set(completed.map((order) => customerKeyOf(order.customer)));
+}
+
+/** The keys of the customers followed up from the week's start up to the span's end. */
+async function calledBackCustomers(db: Db, { weekStart, upTo }: CallBackSpan): Promise<Set<string>> {
+  const followups = await db
+    .selectDistinct({ customerKey: salesEntries.customerKey })
+    .from(salesEntries)
+    .where(
+      and(eq(salesEntries.kind, "followup"), gte(salesEntries.at, weekStart), lt(salesEntries.at, upTo)),
+    );
+  return new Set(followups.map((entry) => entry.customerKey));
+}
+
+/** Reads keyed by what they depend on: one read per distinct key, however many windows ask for it. */
+function readsOnce<T>(): (key: string, read: () => Promise<T>) => Promise<T> {
+  const reads = new Map<string, Promise<T>>();
+  return (key, read) => {
+    const known = reads.get(key);
+    if (known) return known;
+    const started = read();
+    reads.set(key, started);
+    return started;
+  };
 }
 
 async function loggedFigures(db: Db, { instants }: AreaWindow): Promise<Record<string, AreaFigure>> {
@@ -92,26 +100,28 @@ async function loggedFigures(db: Db, { instants }: AreaWindow): Promise<Record<s
   };
 }
 
-/** Every window's figures; windows that judge the same week up to the same instant share one call-back read. */
+/**
+ * Every window's figures. The windows of one digest judge the same week: its customers are read once, and the
+ * follow-ups once per distinct end.
+ */
 async function figuresOfWindows(
   db: Db,
   windows: readonly AreaWindow[],
   context: { timezone: string; now: Date; today: LocalDate },
 ): Promise<Record<string, AreaFigure>[]> {
-  const callBacks = new Map<string, Promise<AreaFigure>>();
-  const callBackOf = (window: AreaWindow) => {
-    const span = callBackSpan(window, context);
-    const key = `${span.weekStart.toISOString()} ${span.upTo.toISOString()}`;
-    const known = callBacks.get(key);
-    if (known) return known;
-    const counted = callBackRate(db, span);
-    callBacks.set(key, counted);
-    return counted;
-  };
+  const customersOnce = readsOnce<Set<string>>();
+  const calledBackOnce = readsOnce<Set<string>>();
   return Promise.all(
     windows.map(async (window) => {
-      const [logged, callback_rate] = await Promise.all([loggedFigures(db, window), callBackOf(window)]);
-      return { ...logged, callback_rate };
+      const span = callBackSpan(window, context);
+      const week = span.weekStart.toISOString();
+      const [logged, customers, calledBack] = await Promise.all([
+        loggedFigures(db, window),
+        customersOnce(week, () => weekCustomers(db, span)),
+        calledBackOnce(`${week} ${span.upTo.toISOString()}`, () => calledBackCustomers(db, span)),
+      ]);
+      const reached = [...customers].filter((customer) => calledBack.has(customer)).length;
+      return { ...logged, callback_rate: rate(reached, customers.size) };
     }),
   );
 }
