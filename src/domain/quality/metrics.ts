@@ -1,5 +1,5 @@
 // The sampling metrics for /kpi, the digest and targets: sampling coverage and lot pass rate per window.
-import { and, eq, gte, lt, lte, ne, type SQL, sql } from "drizzle-orm";
+import { and, eq, gte, isNull, lt, lte, ne, or, type SQL, sql } from "drizzle-orm";
 import { union } from "drizzle-orm/pg-core";
 import type { Db } from "../../db/database.ts";
 import { lots, orders } from "../../db/schema/index.ts";
@@ -57,7 +57,15 @@ function lotOutcomes(db: Db, start: Date, end: Date) {
       .where(finished);
   return union(
     finishedIn(and(gte(lots.decidedAt, start), lt(lots.decidedAt, end))),
-    finishedIn(and(gte(orders.completedAt, start), lt(orders.completedAt, end))),
+    // A lot decided before the span finished before it; one decided in it is read above: only lots undecided
+    // by the span's end can finish in it by their order's completion, and they are few.
+    finishedIn(
+      and(
+        or(isNull(lots.decidedAt), gte(lots.decidedAt, end)),
+        gte(orders.completedAt, start),
+        lt(orders.completedAt, end),
+      ),
+    ),
   ).as("lot_outcomes");
 }
 
