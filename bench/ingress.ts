@@ -4,10 +4,14 @@
 // - a bare node:http server that verifies and stores nothing, the floor of what this machine allows.
 // Each server is driven alone at max rate (closed loop), in rounds whose order alternates, so that a slow minute
 // of the machine does not fall on one server only; then opsbot's ack latency at 500/s while it processes.
+// A V8 CPU profile of opsbot's server says where its time went in its max-rate rounds and in the 500/s phase.
 import { randomBytes } from "node:crypto";
 import type { BenchDatabase } from "./bench-database.ts";
+import type { ProfileSummary, ProfileWindow } from "./cpu-profile.ts";
+import { PROFILE_SAMPLING_MS, recordCpuProfile } from "./cpu-profile-recording.ts";
 import { closedLoop, createLoadClient, type LoadResult, openLoop } from "./load.ts";
 import { type ChildServer, startChildServer } from "./processes.ts";
+import { percent, renderProfile, whereTheTimeWent } from "./profile-report.ts";
 import { summarize } from "./stats.ts";
 import { BENCH_LARK, createEventStream, LARK_WEBHOOK_PATH } from "./stream.ts";
 
@@ -22,9 +26,18 @@ type ServerName = "opsbot" | "sdk-insert" | "sdk-count" | "node-http";
 interface RoundResult {
   server: ServerName;
   round: number;
+  acked: number;
   eventsPerSecond: number;
   p99: number;
   errors: number;
+}
+
+interface PhaseProfile {
+  summary: ProfileSummary;
+  /** How long the phase lasted, to see how busy the server was. */
+  windowMicros: number;
+  /** Events acked in the phase. */
+  acked: number;
 }
 
 export interface IngressRun {
@@ -35,18 +48,25 @@ export interface IngressRun {
     p99: number;
     errors: number;
     sent: number;
+    acked: number;
     settleMs: number;
     open: number;
   };
+  /** opsbot's server: over its max-rate rounds, and over the 500/s phase. */
+  profiles: { maxRate: PhaseProfile; ack: PhaseProfile };
 }
 
 export async function runIngressBench(
   database: BenchDatabase,
   fakeLarkUrl: string,
   log: (line: string) => void,
-  /** Node options for the opsbot server only (a CPU profile). */
-  opsbotNodeOptions: string[] = [],
+  /** Keep opsbot's CPU profile in a directory under this one (else it is removed once summarised). */
+  keepProfileIn?: string,
 ): Promise<IngressRun> {
+  const profile = recordCpuProfile(keepProfileIn);
+  const maxRateWindows: ProfileWindow[] = [];
+  let ackWindow: ProfileWindow;
+  let measured: Omit<IngressRun, "profiles">;
   const stream = createEventStream(randomBytes(3).toString("hex"));
   const larkEnv = {
     LARK_APP_ID: BENCH_LARK.appId,
@@ -61,7 +81,7 @@ export async function runIngressBench(
       await startChildServer(
         "console/start.ts",
         { ...larkEnv, DATABASE_URL: database.url, LARK_API_BASE: fakeLarkUrl },
-        opsbotNodeOptions,
+        profile.nodeOptions,
       ),
     );
     servers.set(
@@ -91,10 +111,13 @@ export async function runIngressBench(
     const order = [...servers.keys()];
     for (let round = 1; round <= ROUNDS; round++) {
       for (const server of round % 2 === 1 ? order : [...order].reverse()) {
+        const closeWindow = server === "opsbot" ? profile.window() : undefined;
         const load: LoadResult = await closedLoop(client(server), stream.message, ok, CONCURRENCY, PHASE_MS);
+        if (closeWindow) maxRateWindows.push(closeWindow());
         const result = {
           server,
           round,
+          acked: load.ok,
           eventsPerSecond: load.ok / (load.elapsedMs / 1000),
           p99: summarize(load.latencies).p99,
           errors: load.errors,
@@ -108,11 +131,13 @@ export async function runIngressBench(
     }
 
     log(`ingress: opsbot acks at ${ACK_RATE}/s while it processes`);
+    const closeAckWindow = profile.window();
     const load = await openLoop(client("opsbot"), stream.message, ok, ACK_RATE, PHASE_MS);
+    ackWindow = closeAckWindow();
     const latency = summarize(load.latencies);
     const settled = await database.settle(SETTLE_TIMEOUT_MS);
     for (const found of clients.values()) found.close();
-    return {
+    measured = {
       rounds,
       ack: {
         rate: ACK_RATE,
@@ -120,6 +145,7 @@ export async function runIngressBench(
         p99: latency.p99,
         errors: load.errors,
         sent: load.sent,
+        acked: load.ok,
         settleMs: settled.ms,
         open: settled.open,
       },
@@ -127,6 +153,21 @@ export async function runIngressBench(
   } finally {
     await Promise.all([...servers.values()].map((server) => server.stop()));
   }
+  // opsbot wrote its profile as it exited.
+  const [maxRate, ack] = profile.summarise(maxRateWindows, [ackWindow]);
+  if (!maxRate || !ack) throw new Error("opsbot's CPU profile was not summarised");
+  const length = (windows: ProfileWindow[]) =>
+    windows.reduce((sum, window) => sum + window.toMicros - window.fromMicros, 0);
+  const opsbotAcked = measured.rounds
+    .filter((r) => r.server === "opsbot")
+    .reduce((sum, r) => sum + r.acked, 0);
+  return {
+    ...measured,
+    profiles: {
+      maxRate: { summary: maxRate, windowMicros: length(maxRateWindows), acked: opsbotAcked },
+      ack: { summary: ack, windowMicros: length([ackWindow]), acked: measured.ack.acked },
+    },
+  };
 }
 
 const median = (values: number[]): number => {
@@ -151,6 +192,13 @@ export function renderIngressSection(run: IngressRun, header: string[]): string 
   const insertRatio = ours / rate("sdk-insert");
   const countRatio = ours / rate("sdk-count");
   const keptUp = run.ack.open === 0;
+  const ackMet = run.ack.p99 < 25 && keptUp && run.ack.errors === 0;
+  /** Busy time of the server's threads as a share of the phase (over 100 % when two threads were busy at once). */
+  const busy = (phase: PhaseProfile) => phase.summary.busyMicros / phase.windowMicros;
+  const busyPerEvent = (phase: PhaseProfile) => ({
+    label: "busy time per acked event",
+    totalMs: phase.summary.busyMicros / 1000 / phase.acked,
+  });
   return [
     "## Ingress: opsbot beside three baselines, one run",
     "",
@@ -183,7 +231,30 @@ export function renderIngressSection(run: IngressRun, header: string[]): string 
     "|---|---|---|",
     `| ingress ≥ 1.0× sdk-insert | ${fmt(insertRatio, 2)}× | ${verdict(insertRatio >= 1)} |`,
     `| ingress ≥ 0.8× sdk-count | ${fmt(countRatio, 2)}× | ${verdict(countRatio >= 0.8)} |`,
-    `| p99 ack < 25 ms at ${run.ack.rate}/s while processing keeps up | p99 ${fmt(run.ack.p99, 1)} ms (p50 ${fmt(run.ack.p50, 1)}), ${run.ack.errors} errors of ${run.ack.sent}; backlog ${keptUp ? `finished ${fmt(run.ack.settleMs / 1000, 1)} s after the phase` : `${run.ack.open} events still open after ${fmt(run.ack.settleMs / 1000, 0)} s`} | ${verdict(run.ack.p99 < 25 && keptUp && run.ack.errors === 0)} |`,
+    `| p99 ack < 25 ms at ${run.ack.rate}/s while processing keeps up | p99 ${fmt(run.ack.p99, 1)} ms (p50 ${fmt(run.ack.p50, 1)}), ${run.ack.errors} errors of ${run.ack.sent}; backlog ${keptUp ? `finished ${fmt(run.ack.settleMs / 1000, 1)} s after the phase` : `${run.ack.open} events still open after ${fmt(run.ack.settleMs / 1000, 0)} s`} | ${verdict(ackMet)} |`,
+    "",
+    "### Where opsbot's server spends its time",
+    "",
+    `Self time on the server's threads from its V8 CPU profile (\`node --cpu-prof\`, a sample every ${PROFILE_SAMPLING_MS} ms through the whole run, so its cost is in every opsbot figure above), as in the command-cost section: the share of the busy time (every sample but \`(idle)\`); a native frame counts as its caller's; node's internals name the package or area that called them. Busy time is wall time the thread was not idle, which on a loaded machine includes waiting for a core.`,
+    "",
+    `In its max-rate rounds (busy ${percent(busy(run.profiles.maxRate))} of the rounds' time), per acked event:`,
+    "",
+    ...renderProfile(run.profiles.maxRate.summary, busyPerEvent(run.profiles.maxRate)),
+    "",
+    `In the ${run.ack.rate}/s phase while it processes (busy ${percent(busy(run.profiles.ack))} of the phase), per acked event:`,
+    "",
+    ...renderProfile(run.profiles.ack.summary, busyPerEvent(run.profiles.ack)),
+    "",
+    ...(insertRatio < 1 || countRatio < 0.8
+      ? [
+          `- opsbot acks ${fmt(insertRatio, 2)}× sdk-insert's rate (target ≥ 1.0×) and ${fmt(countRatio, 2)}× sdk-count's (target ≥ 0.8×). In its max-rate rounds the server was busy ${percent(busy(run.profiles.maxRate))} of the time, ${fmt(busyPerEvent(run.profiles.maxRate).totalMs, 2)} ms per acked event; of that, ${whereTheTimeWent(run.profiles.maxRate.summary)}.`,
+        ]
+      : []),
+    ...(ackMet
+      ? []
+      : [
+          `- The ack p99 misses < 25 ms at ${run.ack.rate}/s: the server was busy ${percent(busy(run.profiles.ack))} of the phase, so each ack waits behind whatever runs before it; of its busy time, ${whereTheTimeWent(run.profiles.ack.summary)}.`,
+        ]),
     "",
   ].join("\n");
 }

@@ -388,7 +388,7 @@ export function renderSchedulerSection(run: SchedulerRun): string {
     "|---|---|---|---|---|",
     row("computeKpis, yesterday", run.kpis.yesterday, kpiMs),
     row("computeKpis, month to date", run.kpis.monthToDate, kpiMs),
-    row("computeDigest (3 windows in one pass per table + urgent items)", run.kpis.digest, kpiMs),
+    row("computeDigest (its windows side by side + urgent items)", run.kpis.digest, kpiMs),
     row(
       "computeDigest on Monday 2026-11-30 (+ the open high risks of the week)",
       run.kpis.weeklyDigest,

@@ -74,7 +74,7 @@ export function createApp(deps: AppDeps): Hono {
         now: now(),
       });
       if (use === "other_body")
-        throw new WebhookError("replayed_signature", "signed pair already used with another body");
+        throw new WebhookError("replayed_signature", "signed pair used with another body a while ago");
     }
     return dispatch.accepted(adapter, await inbox.accept(event), event, ack);
   };

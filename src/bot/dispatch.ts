@@ -37,9 +37,10 @@ export interface EventHandler {
   action(event: InboundAction, claim?: Claim): Promise<ActionResult>;
   /**
    * Shows an action's result when the platform could not take it in the callback answer (or the
-   * answer was too slow): sends the updated card through the outbox.
+   * answer was too slow): stores the updated card in the outbox and starts sending it; resolves once it is
+   * stored. With the claim, the event is marked done in the same statement, so it is never done without it.
    */
-  actionFollowUp(event: InboundAction, result: ActionResult): Promise<void>;
+  actionFollowUp(event: InboundAction, result: ActionResult, claim?: Claim): Promise<FollowingWork>;
 }
 
 /**
@@ -211,22 +212,22 @@ export function createBotHandler({
       return outcome.result;
     },
 
-    async actionFollowUp(event, result) {
-      if (result.card) {
-        const sending = await sendNow(
+    async actionFollowUp(event, result, claim) {
+      if (result.card)
+        return sendNow(
           `update:${event.dedupKey}`,
           { kind: "update", platform: event.platform, handle: event.message },
           { type: "card", card: result.card },
+          claim,
         );
-        await sending.settled;
-      } else if (result.toast) {
-        const sending = await sendNow(
+      if (result.toast)
+        return sendNow(
           `toast:${event.dedupKey}`,
           { kind: "chat", platform: event.platform, chatId: event.chat.id, chatKind: event.chat.kind },
           { type: "text", text: result.toast.text },
+          claim,
         );
-        await sending.settled;
-      }
+      return following(Promise.resolve());
     },
   };
 }
@@ -302,7 +303,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   /**
    * Runs a click within the callback's deadline: its new card drawn by `answer` when ready in time (null when
-   * the answer cannot carry it), else undefined and the card updated through the outbox once it is done.
+   * the answer cannot carry it), else undefined and the card updated through the outbox.
    */
   async function answerAction<A>(
     id: number,
@@ -313,13 +314,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     // click to be answered with, as the platform never got the answer) or the deadline (the result shows through
     // the outbox, and a redelivery is acked bare). A card never goes both ways.
     let decided: "answer" | "late" | undefined;
-    const work = inbox.process(id, async (stored, _attempt, claim) => {
+    const work = inbox.process(id, async (stored, _attempt, claim): Promise<A | undefined> => {
       const result = await handler.action(stored as InboundAction, claim);
       if (decided === undefined) {
         decided = "answer";
-        claim.keep(result);
+        const shown = await answer(event, result);
+        if (shown !== null) {
+          claim.keep(result);
+          return shown;
+        }
       }
-      return result;
+      // Too late for the callback, or an answer that cannot carry the card: the update is stored before the
+      // event is done (in the same statement), so a process that dies in between leaves it to the sweep.
+      background((await handler.actionFollowUp(event, result, claim)).settled);
+      return undefined;
     });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<"late">((resolve) => {
@@ -332,19 +340,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const outcome = await Promise.race([work, late]);
     clearTimeout(timer);
     if (outcome === "late") {
-      // Too slow for the callback window: answer now, show the result once it is there.
-      background(
-        work.then((finished) =>
-          finished.status === "done" ? handler.actionFollowUp(event, finished.value) : undefined,
-        ),
-      );
+      // Too slow for the callback window: answer now; the work shows the result once it is there.
+      background(work);
       return undefined;
     }
-    if (outcome.status !== "done") return undefined;
-    const shown = await answer(event, outcome.value);
-    if (shown !== null) return shown;
-    background(handler.actionFollowUp(event, outcome.value));
-    return undefined;
+    return outcome.status === "done" ? outcome.value : undefined;
   }
 
   /**
@@ -401,7 +401,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           // The click's callback answer is long gone: show the result by updating the card (through the outbox,
           // so a redelivery of the click is acked bare: its card is on its way already).
           const result = await handler.action(event, claim);
-          await handler.actionFollowUp(event, result);
+          sends.push((await handler.actionFollowUp(event, result, claim)).settled);
         });
         if (outcome.status === "done") counts.done++;
         if (outcome.status === "failed") counts.failed++;

@@ -16,8 +16,8 @@ export type WebhookOutcome =
   | { kind: "handshake"; response: Response }
   /**
    * A verified event to store in the inbox; `ack` is the response to send once stored. `signature` is set when
-   * the platform's signature does not cover the body (DingTalk): the signed header pair, which is then accepted
-   * with one body only.
+   * the platform's signature does not cover the body (DingTalk): the signed header pair, which then takes new
+   * bodies only just after its first use (signature-uses.ts).
    */
   | { kind: "event"; event: InboundEvent; ack: Response; signature?: string }
   /** Verified but not something we handle: 200, no effect. */

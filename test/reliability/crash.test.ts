@@ -5,7 +5,7 @@ import { runCrash } from "../../bench/reliability/crash.ts";
 const POSTGRES = process.env.TEST_DATABASE_URL;
 
 describe("SIGKILL under load, then restart", () => {
-  it("on the embedded database: every event has its reply and row once, nothing shows twice, and no log line holds a secret", async () => {
+  it("on the embedded database: every event has its reply, card and row once, and no log line holds a secret", async () => {
     const result = await runCrash({
       store: "pglite",
       rate: 30,
@@ -21,15 +21,15 @@ describe("SIGKILL under load, then restart", () => {
     expect(result.duplicated, result.atPlatform.examples.join("; ")).toBe(0);
     expect(result.atPlatform.replies).toMatchObject({ missing: 0, twice: 0 });
     expect(result.atPlatform.rows).toMatchObject({ missing: 0, twice: 0 });
-    // A click whose answer the kill cut after its card was drawn is answered with that card on redelivery, never
-    // shown twice; a click cut mid-work can still miss its redraw within the recovery window (see the Postgres case).
-    expect(result.atPlatform.cards.twice).toBe(0);
+    // A click whose answer the kill cut after its card was drawn is answered with that card on redelivery; one
+    // cut mid-work, or after a late ack before its update was stored, is left open and redrawn by the sweep.
+    expect(result.atPlatform.cards).toMatchObject({ missing: 0, twice: 0 });
     expect(result.effects).toMatchObject({ open: 0, dead: 0 });
     expect(result.secretsInLogs).toBe(0);
   }, 240_000);
 
   it.skipIf(!POSTGRES)(
-    "on Postgres: every event has its reply and row once, nothing shows twice",
+    "on Postgres: every event has its reply, card and row once",
     async () => {
       const result = await runCrash({
         store: "postgres",
@@ -44,9 +44,7 @@ describe("SIGKILL under load, then restart", () => {
       expect(result.duplicated, result.atPlatform.examples.join("; ")).toBe(0);
       expect(result.atPlatform.replies).toMatchObject({ missing: 0, twice: 0 });
       expect(result.atPlatform.rows).toMatchObject({ missing: 0, twice: 0 });
-      // Cards are shown twice never, but not yet always once here: in 2 of 30 runs of `npm run reliability` a
-      // DingTalk click cut mid-work by the kill had no card redrawn within the recovery window.
-      expect(result.atPlatform.cards.twice).toBe(0);
+      expect(result.atPlatform.cards).toMatchObject({ missing: 0, twice: 0 });
       expect(result.effects).toMatchObject({ open: 0, dead: 0 });
       expect(result.secretsInLogs).toBe(0);
     },

@@ -227,8 +227,9 @@ export const calendarOverrides = pgTable("calendar_overrides", {
 });
 
 /**
- * Signed header pairs whose signature does not cover the body (DingTalk), with the body each was first seen
- * with: a pair is accepted with that body only. Rows past the platform's timestamp window are deleted.
+ * Signed header pairs whose signature does not cover the body (DingTalk), with each body accepted under them
+ * and when: a pair takes new bodies only just after its first use (signature-uses.ts). Rows past the platform's
+ * timestamp window are deleted.
  */
 export const signatureUses = pgTable(
   "signature_uses",
@@ -238,5 +239,8 @@ export const signatureUses = pgTable(
     bodyDigest: text("body_digest").notNull(),
     seenAt: timestamptz("seen_at").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.platform, t.signature] }), index("signature_uses_seen_idx").on(t.seenAt)],
+  (t) => [
+    primaryKey({ columns: [t.platform, t.signature, t.bodyDigest] }),
+    index("signature_uses_seen_idx").on(t.seenAt),
+  ],
 );

@@ -33,7 +33,7 @@ export interface DigestContent {
   provisional: boolean;
 }
 
-/** Every number through computeKpisForWindows, the one implementation /kpi uses too (one pass per table). */
+/** Every number through computeKpisForWindows, the one implementation /kpi uses too. */
 export async function computeDigest(
   db: Db,
   options: { now: Date; timezone: string; calendar: WorkingCalendar },

@@ -5,6 +5,7 @@ import type { Db } from "../../db/database.ts";
 import { orders, salesEntries } from "../../db/schema/index.ts";
 import { addDays, isoWeekday, type LocalDate, startOfLocalDay } from "../calendar/local-time.ts";
 import type { AreaFigure, AreaMetricSource, AreaWindow } from "../kpi/area-metrics.ts";
+import { countWhere } from "../kpi/count-where.ts";
 import { customerKeyOf } from "./entries.ts";
 
 const rate = (numerator: number, denominator: number): AreaFigure => ({
@@ -25,49 +26,104 @@ export function callBackWeek(window: AreaWindow, today: LocalDate): { from: Loca
   return { from: addDays(thisMonday, -7), to: addDays(thisMonday, -1) };
 }
 
-async function figuresOf(
-  db: Db,
+interface CallBackSpan {
+  /** The first instant of the week judged. */
+  weekStart: Date;
+  /** The end of that week. */
+  weekEnd: Date;
+  /** Follow-ups count up to here: the window's end, or now. */
+  upTo: Date;
+}
+
+function callBackSpan(
   window: AreaWindow,
   { timezone, now, today }: { timezone: string; now: Date; today: LocalDate },
-): Promise<Record<string, AreaFigure>> {
-  const { start, end } = window.instants;
-  const logged = await db
-    .select({ kind: salesEntries.kind, status: salesEntries.status })
-    .from(salesEntries)
-    .where(and(gte(salesEntries.at, start), lt(salesEntries.at, end)));
-  const leads = logged.filter((entry) => entry.kind === "lead");
-  const converted = leads.filter((lead) => lead.status === "converted").length;
-
+): CallBackSpan {
   const week = callBackWeek(window, today);
-  const weekStart = startOfLocalDay(week.from, timezone);
-  const upTo = end < now ? end : now;
-  const [completed, followups] = await Promise.all([
-    db
-      .select({ customer: orders.customer })
-      .from(orders)
-      .where(
-        and(
-          isNotNull(orders.completedAt),
-          gte(orders.completedAt, weekStart),
-          lt(orders.completedAt, startOfLocalDay(addDays(week.to, 1), timezone)),
-        ),
-      ),
-    db
-      .select({ customerKey: salesEntries.customerKey })
-      .from(salesEntries)
-      .where(
-        and(eq(salesEntries.kind, "followup"), gte(salesEntries.at, weekStart), lt(salesEntries.at, upTo)),
-      ),
-  ]);
-  const customers = new Set(completed.map((order) => customerKeyOf(order.customer)));
-  const calledBack = new Set(followups.map((entry) => entry.customerKey));
-  const reached = [...customers].filter((customer) => calledBack.has(customer)).length;
+  const end = window.instants.end;
   return {
-    enquiries: { unit: "count", value: leads.length },
-    conversion: rate(converted, leads.length),
-    feedback: { unit: "count", value: logged.filter((entry) => entry.kind === "feedback").length },
-    callback_rate: rate(reached, customers.size),
+    weekStart: startOfLocalDay(week.from, timezone),
+    weekEnd: startOfLocalDay(addDays(week.to, 1), timezone),
+    upTo: end < now ? end : now,
   };
+}
+
+/** The keys of the customers with an order completed in the week judged, each distinct name read once. */
+async function weekCustomers(db: Db, { weekStart, weekEnd }: CallBackSpan): Promise<Set<string>> {
+  const completed = await db
+    .selectDistinct({ customer: orders.customer })
+    .from(orders)
+    .where(
+      and(isNotNull(orders.completedAt), gte(orders.completedAt, weekStart), lt(orders.completedAt, weekEnd)),
+    );
+  return new Set(completed.map((order) => customerKeyOf(order.customer)));
+}
+
+/** The keys of the customers followed up from the week's start up to the span's end. */
+async function calledBackCustomers(db: Db, { weekStart, upTo }: CallBackSpan): Promise<Set<string>> {
+  const followups = await db
+    .selectDistinct({ customerKey: salesEntries.customerKey })
+    .from(salesEntries)
+    .where(
+      and(eq(salesEntries.kind, "followup"), gte(salesEntries.at, weekStart), lt(salesEntries.at, upTo)),
+    );
+  return new Set(followups.map((entry) => entry.customerKey));
+}
+
+/** Reads keyed by what they depend on: one read per distinct key, however many windows ask for it. */
+function readsOnce<T>(): (key: string, read: () => Promise<T>) => Promise<T> {
+  const reads = new Map<string, Promise<T>>();
+  return (key, read) => {
+    const known = reads.get(key);
+    if (known) return known;
+    const started = read();
+    reads.set(key, started);
+    return started;
+  };
+}
+
+async function loggedFigures(db: Db, { instants }: AreaWindow): Promise<Record<string, AreaFigure>> {
+  const lead = eq(salesEntries.kind, "lead");
+  const [counted] = await db
+    .select({
+      leads: countWhere(lead),
+      converted: countWhere(and(lead, eq(salesEntries.status, "converted"))),
+      feedback: countWhere(eq(salesEntries.kind, "feedback")),
+    })
+    .from(salesEntries)
+    .where(and(gte(salesEntries.at, instants.start), lt(salesEntries.at, instants.end)));
+  const { leads = 0, converted = 0, feedback = 0 } = counted ?? {};
+  return {
+    enquiries: { unit: "count", value: leads },
+    conversion: rate(converted, leads),
+    feedback: { unit: "count", value: feedback },
+  };
+}
+
+/**
+ * Every window's figures. The windows of one digest judge the same week: its customers are read once, and the
+ * follow-ups once per distinct end.
+ */
+async function figuresOfWindows(
+  db: Db,
+  windows: readonly AreaWindow[],
+  context: { timezone: string; now: Date; today: LocalDate },
+): Promise<Record<string, AreaFigure>[]> {
+  const customersOnce = readsOnce<Set<string>>();
+  const calledBackOnce = readsOnce<Set<string>>();
+  return Promise.all(
+    windows.map(async (window) => {
+      const span = callBackSpan(window, context);
+      const week = span.weekStart.toISOString();
+      const [logged, customers, calledBack] = await Promise.all([
+        loggedFigures(db, window),
+        customersOnce(week, () => weekCustomers(db, span)),
+        calledBackOnce(`${week} ${span.upTo.toISOString()}`, () => calledBackCustomers(db, span)),
+      ]);
+      const reached = [...customers].filter((customer) => calledBack.has(customer)).length;
+      return { ...logged, callback_rate: rate(reached, customers.size) };
+    }),
+  );
 }
 
 export const SALES_METRICS: AreaMetricSource = {
@@ -88,7 +144,7 @@ export const SALES_METRICS: AreaMetricSource = {
       direction: "higher",
     },
   ],
-  compute: (db, windows, context) => Promise.all(windows.map((window) => figuresOf(db, window, context))),
+  compute: figuresOfWindows,
 };
 
 /** `day` when no feedback was logged on it (the morning digest names such a working day), else undefined. */

@@ -60,7 +60,8 @@ async function assertSigned(
 /**
  * Checks a robot message request (route "") and returns its signed pair "timestamp:sign". The signature covers
  * only the timestamp and the secret, not the body: DingTalk signs it that way, so a captured pair could carry
- * another body within the hour; the app accepts each pair with one body only (signature-uses.ts).
+ * another body within the hour; the app takes new bodies under a pair only just after its first use, as two
+ * messages DingTalk signs in the same millisecond share it (signature-uses.ts).
  */
 export async function verifyRobotRequest(
   primitives: CryptoPrimitives,

@@ -5,7 +5,7 @@ import type { InboundAction, InboundMessage } from "../../../src/chat/events.ts"
 import { openPostgres } from "../../../src/db/postgres.ts";
 import { inbox as inboxTable } from "../../../src/db/schema/index.ts";
 import { createBackgroundTracker } from "../../../src/entry/compose/background-tracker.ts";
-import { createInbox } from "../../../src/inbox/inbox.ts";
+import { createInbox, LEASE_MS } from "../../../src/inbox/inbox.ts";
 import { createLogger, silentLogger } from "../../../src/log.ts";
 import { createLarkAdapter } from "../../../src/platforms/lark/adapter.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
@@ -36,10 +36,14 @@ function setup(
   options: {
     actionDeadlineMs?: number;
     slowAction?: Promise<void>;
+    /** How many follow-ups fail before one is stored, as a process dying before it stored the update. */
+    failingFollowUps?: number;
     processing?: { idle: number; busy: number; maxWaiting: number };
   } = {},
 ) {
-  const now = () => LARK_SIGNED_AT;
+  const clock = { at: LARK_SIGNED_AT };
+  const now = () => clock.at;
+  let failingFollowUps = options.failingFollowUps ?? 0;
   const lines: string[] = [];
   const log = createLogger({ write: (line) => lines.push(line), secrets: [LARK.appSecret, LARK.encryptKey] });
   const tracker = createBackgroundTracker(log);
@@ -57,7 +61,9 @@ function setup(
       return { toast: { kind: "success", text: "done" }, card: { title: "Confirmed", tone: "success" } };
     },
     actionFollowUp: async (event) => {
+      if (failingFollowUps-- > 0) throw new Error("the process died before the update was stored");
       followUps.push(event);
+      return { settled: Promise.resolve() };
     },
   };
   const inbox = createInbox({ database, now, log });
@@ -77,7 +83,7 @@ function setup(
     now,
     log,
   });
-  return { app, dispatch, tracker, messages, actions, followUps, lines };
+  return { app, dispatch, tracker, clock, messages, actions, followUps, lines };
 }
 
 const signedMessage = (messageId: string, text = "/help") =>
@@ -107,7 +113,7 @@ describe("GET /healthz", () => {
       handler: {
         message: async () => ({ settled: Promise.resolve() }),
         action: async () => ({}),
-        actionFollowUp: async () => {},
+        actionFollowUp: async () => ({ settled: Promise.resolve() }),
       },
       background: tracker.track,
       log: silentLogger,
@@ -346,5 +352,35 @@ describe("webhook routes", () => {
     release();
     await tracker.drain();
     expect(followUps.map((a) => a.actionId)).toEqual(["demo.confirm"]);
+  });
+
+  it("leaves a late click open until its card update is stored, so a process dying in between leaves it to the sweep", async () => {
+    let release = () => {};
+    const slowAction = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { app, dispatch, tracker, clock, followUps } = setup({
+      actionDeadlineMs: 0,
+      slowAction,
+      failingFollowUps: 1,
+    });
+    const click = larkCardAction({
+      token: LARK.verificationToken,
+      value: { action: "demo.confirm", id: "4" },
+    });
+    const { path, init } = post("/webhooks/lark", signLarkRequest(click, { encryptKey: LARK.encryptKey }));
+    const response = await app.request(path, init);
+    expect(await response.json()).toEqual({});
+    release();
+    await tracker.drain();
+    expect(followUps).toHaveLength(0);
+    const [open] = await database.db.select().from(inboxTable);
+    expect(open?.status).toBe("pending");
+
+    clock.at = new Date(LARK_SIGNED_AT.getTime() + LEASE_MS + 1);
+    expect(await dispatch.sweep()).toEqual({ done: 1, failed: 0 });
+    expect(followUps.map((a) => a.actionId)).toEqual(["demo.confirm"]);
+    const [finished] = await database.db.select().from(inboxTable);
+    expect(finished?.status).toBe("done");
   });
 });

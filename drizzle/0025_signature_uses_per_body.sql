@@ -1,0 +1,2 @@
+ALTER TABLE "signature_uses" DROP CONSTRAINT "signature_uses_platform_signature_pk";--> statement-breakpoint
+ALTER TABLE "signature_uses" ADD CONSTRAINT "signature_uses_platform_signature_body_digest_pk" PRIMARY KEY("platform","signature","body_digest");
