@@ -42,10 +42,23 @@ export const alerts = pgTable(
   },
   (t) => [
     uniqueIndex("alerts_kind_entity_level_uq").on(t.kind, t.entity, t.level),
-    index("alerts_notify_idx").on(t.notifyAt).where(sql`notify_at is not null`),
+    // The open alerts with a notice to come: the sweep looks for the due ones among them.
+    index("alerts_notify_idx")
+      .on(t.notifyAt)
+      .where(sql`notify_at is not null and acked_at is null and closed_at is null`),
     index("alerts_escalate_idx")
       .on(t.escalateAt)
       .where(sql`escalate_at is not null and acked_at is null and closed_at is null`),
     index("alerts_open_idx").on(t.kind, t.entity).where(sql`acked_at is null and closed_at is null`),
   ],
 );
+
+/**
+ * The alert kinds whose subjects were written since the sweep last re-checked them: triggers on the subject tables
+ * (and on alerts, for an alert raised against a subject that changed meanwhile) add a row, the sweep takes them.
+ * Time never ends a condition, only a change to its subject does, so the open alerts of a kind with no row here
+ * still hold and the sweep leaves them unread.
+ */
+export const alertRechecks = pgTable("alert_rechecks", {
+  kind: text("kind").notNull(),
+});

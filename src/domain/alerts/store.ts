@@ -4,6 +4,7 @@ import { alias, type PgColumn } from "drizzle-orm/pg-core";
 import { inJsonList } from "../../db/any-of.ts";
 import { type Db, rowsOf } from "../../db/database.ts";
 import {
+  alertRechecks,
   alerts,
   complaints,
   equipment,
@@ -27,7 +28,14 @@ import {
   maintenanceAlertEntity,
   stockAlertEntity,
 } from "./conditions.ts";
-import { alertEntityId, type EscalationReason, goesToManagers, rankOf, rankSql } from "./levels.ts";
+import {
+  type AlertKind,
+  alertEntityId,
+  type EscalationReason,
+  goesToManagers,
+  rankOf,
+  rankSql,
+} from "./levels.ts";
 import type { AlertTiming } from "./timing.ts";
 
 export type AlertRow = typeof alerts.$inferSelect;
@@ -135,68 +143,63 @@ const openBy = (now: Date, table: Record<"ackedAt" | "closedAt" | "raisedAt", Pg
 /** The kinds whose conditions are judged in code each tick rather than selected by SQL. */
 const JUDGED_KINDS = ["inspection", "system_check"] as const;
 
+/** The kinds whose conditions are judged in SQL, each with the test that its alert's subject still holds. */
+function stillHoldingByKind(now: Date, today: LocalDate) {
+  const holding = holdingSubjects(now, today);
+  const entityIn = (subjects: SQL) => sql`${alerts.entity} in (${subjects})`;
+  return {
+    response: entityIn(sql`select ${complaints.number} from ${complaints} where ${holding.response}`),
+    resolution: entityIn(sql`select ${complaints.number} from ${complaints} where ${holding.resolution}`),
+    order: entityIn(sql`select ${orders.number} from ${orders} where ${holding.order}`),
+    task: entityIn(sql`select ${tasks.number} from ${tasks} where ${holding.task}`),
+    stock: entityIn(sql`select ${stockAlertEntity} from ${stockItems} where ${holding.stock}`),
+    maintenance: entityIn(
+      sql`select ${maintenanceAlertEntity} from ${equipment} where ${holding.maintenance}`,
+    ),
+    risk: entityIn(sql`select ${risks.number} from ${risks} where ${holding.risk}`),
+    quality: entityIn(sql`select ${lots.number} from ${lots} where ${holding.quality}`),
+    stocktake: entityIn(sql`select ${stocktakes.number} from ${stocktakes} where ${holding.stocktake}`),
+    // A warehouse not counted in a month (raised by its month-end job) holds until a count of it closes that month.
+    stocktake_due: sql`not exists (select 1 from ${stocktakes} where ${stocktakes.status} = 'closed'
+      and ${stocktakes.warehouse} || ':' || to_char(${stocktakes.closedOn}, 'YYYY-MM') = ${alerts.entity})`,
+    expense: entityIn(sql`select ${expenses.number} from ${expenses} where ${holding.expense}`),
+    // A missed reconciliation holds until the day is reconciled, however late.
+    reconciliation: sql`${alerts.entity} not in (select to_char(${reconciliations.day}, 'YYYY-MM-DD') from ${reconciliations})`,
+  } satisfies Record<Exclude<AlertKind, (typeof JUDGED_KINDS)[number]>, SQL>;
+}
+
+type SqlJudgedKind = keyof ReturnType<typeof stillHoldingByKind>;
+
 /**
- * Closes the open alerts whose subject's condition no longer holds ("cleared"); returns how many. The subjects
+ * Closes the open alerts whose subject's condition no longer holds ("cleared"); returns how many. Only the kinds
+ * whose subjects were written since the last time are judged (alert_rechecks), and those it takes: the subjects
  * still holding are selected by the same SQL that raises alerts. The missed inspections and system checks are
  * judged in code: `clearUnjudged` closes those.
  */
 export async function clearEndedAlerts(db: Db, now: Date, today: LocalDate): Promise<number> {
-  const holding = holdingSubjects(now, today);
-  const stillHolds = or(
-    and(
-      eq(alerts.kind, "response"),
-      sql`${alerts.entity} in (select ${complaints.number} from ${complaints} where ${holding.response})`,
-    ),
-    and(
-      eq(alerts.kind, "resolution"),
-      sql`${alerts.entity} in (select ${complaints.number} from ${complaints} where ${holding.resolution})`,
-    ),
-    and(
-      eq(alerts.kind, "order"),
-      sql`${alerts.entity} in (select ${orders.number} from ${orders} where ${holding.order})`,
-    ),
-    and(
-      eq(alerts.kind, "task"),
-      sql`${alerts.entity} in (select ${tasks.number} from ${tasks} where ${holding.task})`,
-    ),
-    and(
-      eq(alerts.kind, "stock"),
-      sql`${alerts.entity} in (select ${stockAlertEntity} from ${stockItems} where ${holding.stock})`,
-    ),
-    and(
-      eq(alerts.kind, "maintenance"),
-      sql`${alerts.entity} in (select ${maintenanceAlertEntity} from ${equipment} where ${holding.maintenance})`,
-    ),
-    and(
-      eq(alerts.kind, "risk"),
-      sql`${alerts.entity} in (select ${risks.number} from ${risks} where ${holding.risk})`,
-    ),
-    and(
-      eq(alerts.kind, "quality"),
-      sql`${alerts.entity} in (select ${lots.number} from ${lots} where ${holding.quality})`,
-    ),
-    and(
-      eq(alerts.kind, "stocktake"),
-      sql`${alerts.entity} in (select ${stocktakes.number} from ${stocktakes} where ${holding.stocktake})`,
-    ),
-    // A warehouse not counted in a month (raised by its month-end job) holds until a count of it closes that month.
-    and(
-      eq(alerts.kind, "stocktake_due"),
-      sql`not exists (select 1 from ${stocktakes} where ${stocktakes.status} = 'closed'
-        and ${stocktakes.warehouse} || ':' || to_char(${stocktakes.closedOn}, 'YYYY-MM') = ${alerts.entity})`,
-    ),
-    and(
-      eq(alerts.kind, "expense"),
-      sql`${alerts.entity} in (select ${expenses.number} from ${expenses} where ${holding.expense})`,
-    ),
-    // A missed reconciliation holds until the day is reconciled, however late.
-    and(
-      eq(alerts.kind, "reconciliation"),
-      sql`${alerts.entity} not in (select to_char(${reconciliations.day}, 'YYYY-MM-DD') from ${reconciliations})`,
-    ),
-    inArray(alerts.kind, JUDGED_KINDS),
-  );
-  return closeCleared(db, now, not(stillHolds ?? sql`false`));
+  const stillHolds = stillHoldingByKind(now, today);
+  return db.transaction(async (tx) => {
+    // The rows of writes committed by now; a write committed later leaves its row for the next sweep.
+    const taken = rowsOf<{ kind: string }>(
+      await tx.execute(sql`with taken as (delete from ${alertRechecks} returning kind)
+        select distinct kind from taken`),
+    );
+    const kinds = taken
+      .map((row) => row.kind)
+      .filter((kind): kind is SqlJudgedKind => Object.hasOwn(stillHolds, kind));
+    if (kinds.length === 0) return 0;
+    const cleared = await closeCleared(
+      tx,
+      now,
+      or(...kinds.map((kind) => and(eq(alerts.kind, kind), not(stillHolds[kind])))),
+    );
+    // A rerun of an older tick judges only the alerts raised by then: the kinds of the later ones stay marked.
+    await tx.execute(sql`insert into ${alertRechecks} (kind)
+      select distinct ${alerts.kind} from ${alerts}
+      where ${inArray(alerts.kind, kinds)} and ${alerts.raisedAt} > ${now.toISOString()}::timestamptz
+        and ${isNull(alerts.ackedAt)} and ${isNull(alerts.closedAt)}`);
+    return cleared;
+  });
 }
 
 /**

@@ -39,10 +39,11 @@ export async function sweepOverdue(deps: SweepDeps, now: Date): Promise<SweepSum
   const calendar = await alertCalendar(db, deps.timezone);
   const timing = alertTiming(calendar);
   const today = localDateOf(now, calendar.timezone);
-  // Clearing runs beside the search for new conditions: what it closes no longer holds, what is raised does.
-  const [unraised, clearedSubjects, { judged, clearedJudged }] = await Promise.all([
+  // Clearing comes first: the searches that follow see every write it judged, and a write it did not see leaves
+  // its mark for the next sweep, so an alert they raise on a subject that changed meanwhile is judged then.
+  const clearedSubjects = await clearEndedAlerts(db, now, today);
+  const [unraised, { judged, clearedJudged }] = await Promise.all([
     unraisedConditions(db, now, calendar),
-    clearEndedAlerts(db, now, today),
     Promise.all([inspectionConditions(db, now, calendar), systemCheckConditions(db, now, calendar)]).then(
       async (blocks) => {
         const judged = blocks.flat();

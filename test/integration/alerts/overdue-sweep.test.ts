@@ -2,6 +2,7 @@
 import { asc, eq } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import { alerts, complaints, inspectionAreas, inspections, orders } from "../../../src/db/schema/index.ts";
+import { completeOrder } from "../../../src/domain/orders/order-changes.ts";
 import { useAlertArea } from "../../helpers/alert-area.ts";
 import { sourceOf } from "../../helpers/rich-text.ts";
 import {
@@ -12,6 +13,7 @@ import {
   local,
   person,
   startInstance,
+  TIMEZONE,
 } from "./support.ts";
 
 const t = useAlertArea({ start: local("2026-11-25", "08:00"), subscribedAt: local("2026-11-01", "08:00") });
@@ -137,6 +139,51 @@ describe("orders", () => {
     await confirmedOrder(t.database, "O-20261110-004", "2026-11-30", staff, "2026-11-19");
     await t.bot.sweep(local("2026-11-26", "09:00"));
     expect(keysFor("alert:order")).toEqual(["alert:order:O-20261110-004:review:0:lark:oc_alerts"]);
+  });
+});
+
+describe("clearing", () => {
+  const completed = (number: string) =>
+    completeOrder(t.database.db, {
+      number,
+      actor: {
+        personId: staff,
+        name: "王伟",
+        roles: ["staff"],
+        platform: "lark",
+        platformMessageId: `om_done_${number}`,
+        at: local("2026-11-26", "09:02"),
+      },
+      timezone: TIMEZONE,
+    });
+  const openOrderAlerts = async () =>
+    (await t.database.db.select().from(alerts).where(eq(alerts.kind, "order")).orderBy(asc(alerts.entity)))
+      .filter((alert) => alert.closedAt === null)
+      .map((alert) => alert.entity);
+
+  it("closes the alert of an order completed between two ticks and leaves the one whose order did not change", async () => {
+    await confirmedOrder(t.database, "O-20261110-001", "2026-11-24", staff);
+    await confirmedOrder(t.database, "O-20261110-002", "2026-11-24", staff);
+    expect((await t.bot.sweep(local("2026-11-26", "09:00"))).raised).toBe(2);
+    expect((await t.bot.sweep(local("2026-11-26", "09:01"))).cleared).toBe(0);
+
+    await completed("O-20261110-001");
+    expect((await t.bot.sweep(local("2026-11-26", "09:05"))).cleared).toBe(1);
+    expect(await openOrderAlerts()).toEqual(["O-20261110-002"]);
+    const [closed] = await t.database.db.select().from(alerts).where(eq(alerts.entity, "O-20261110-001"));
+    expect(closed).toMatchObject({ closedReason: "cleared", closedAt: local("2026-11-26", "09:05") });
+    expect((await t.bot.sweep(local("2026-11-26", "09:10"))).cleared).toBe(0);
+  });
+
+  it("a rerun of an older tick leaves the alerts raised after it to be judged by the next tick", async () => {
+    await confirmedOrder(t.database, "O-20261110-001", "2026-11-24", staff);
+    await t.bot.sweep(local("2026-11-26", "09:00"));
+    await completed("O-20261110-001");
+
+    expect((await t.bot.sweep(local("2026-11-26", "08:00"))).cleared).toBe(0);
+    expect(await openOrderAlerts()).toEqual(["O-20261110-001"]);
+    expect((await t.bot.sweep(local("2026-11-26", "09:05"))).cleared).toBe(1);
+    expect(await openOrderAlerts()).toEqual([]);
   });
 });
 
