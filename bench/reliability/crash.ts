@@ -121,6 +121,7 @@ export async function runCrash(options: CrashOptions): Promise<CrashResult> {
         await database.close();
       }
     }
+    const dingtalkDeliveredBeforeRestart = platforms.fakes.dingtalk.delivered.length;
     const restarted = await startServer(store, platforms.env, scan);
     const unacked = [...load.unacked];
     let recoveryMs: number;
@@ -142,6 +143,7 @@ export async function runCrash(options: CrashOptions): Promise<CrashResult> {
       const atPlatform = await readPlatformEffects(reading.db, platforms.fakes, {
         acked: traffic.distinct(),
         cardsInAck: load.cardsInAck,
+        dingtalkDeliveredBeforeRestart,
       });
       return {
         store: options.store,

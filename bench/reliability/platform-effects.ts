@@ -26,6 +26,12 @@ export interface PlatformEffects {
   cards: OnceCount;
   /** Acked order and complaint commands, each owed one row holding its own words. */
   rows: OnceCount;
+  /**
+   * Of the replies seen twice, those sent once before the server died and once after its restart through an API
+   * that takes no idempotency key (DingTalk's session webhook): a send whose answer died with the process cannot
+   * be told from a lost one, so the restarted server sends it again and the group sees it twice.
+   */
+  resentAcrossRestart: number;
   examples: string[];
 }
 
@@ -33,6 +39,8 @@ export interface PlatformEffects {
 export interface AckedEvents {
   acked: Iterable<TrafficEvent>;
   cardsInAck: ReadonlyMap<string, number>;
+  /** When the server was killed and restarted: how many deliveries the DingTalk fake had taken by the restart. */
+  dingtalkDeliveredBeforeRestart?: number;
 }
 
 /** The number the traffic put into an event's customer (`ACME-<n>`): the end of its token `<run>x<n>`. */
@@ -45,11 +53,13 @@ const customerOf = (event: TrafficEvent) => `ACME-${event.token.split("x").at(-1
 const dingtalkReplyCard = (event: TrafficEvent) =>
   createHash("sha256").update(`reply:${event.dedupKey}`).digest("hex").slice(0, 24);
 
+/** DingTalk's session webhook: a reply sent there carries nothing the platform could deduplicate it by. */
+const sessionWebhookOf = (event: TrafficEvent) => `/robot/sendBySession?session=s-${event.token}`;
+
 /** The places at the fake where the reply to one message may land, when replies go to messages. */
 function replyPlacesOf(event: TrafficEvent): string[] {
   if (event.kind === "larkMessage") return [`/open-apis/im/v1/messages/${event.messageId}/reply`];
-  if (event.kind === "dingtalkMessage")
-    return [`/robot/sendBySession?session=s-${event.token}`, `card ${dingtalkReplyCard(event)}`];
+  if (event.kind === "dingtalkMessage") return [sessionWebhookOf(event), `card ${dingtalkReplyCard(event)}`];
   if (event.kind === "wecomBot" && event.replyPath) return [event.replyPath];
   return [];
 }
@@ -74,6 +84,11 @@ export async function readPlatformEffects(db: Db, fakes: Fakes, load: AckedEvent
         : path,
     ),
   );
+  const restart = load.dingtalkDeliveredBeforeRestart;
+  const sessionSendsAfterRestart =
+    restart === undefined
+      ? new Map<string, number>()
+      : tally(fakes.dingtalk.delivered.slice(restart).map(({ path }) => path));
   const cardOfToken = new Map(events.map((event) => [event.cardToken, event.cardId]));
   const appRepliesTo = tally(
     fakes.wecom.delivered
@@ -103,6 +118,7 @@ export async function readPlatformEffects(db: Db, fakes: Fakes, load: AckedEvent
     replies: { expected: 0, missing: 0, twice: 0 },
     cards: { expected: 0, missing: 0, twice: 0 },
     rows: { expected: 0, missing: 0, twice: 0 },
+    resentAcrossRestart: 0,
     examples: [],
   };
   const check = (count: OnceCount, found: number, what: string, expected = 1) => {
@@ -131,12 +147,15 @@ export async function readPlatformEffects(db: Db, fakes: Fakes, load: AckedEvent
   }
   for (const event of events) {
     const places = replyPlacesOf(event);
-    if (places.length > 0)
-      check(
-        report.replies,
-        places.reduce((sum, place) => sum + (atPlace.get(place) ?? 0), 0),
-        `replies to ${event.dedupKey}`,
-      );
+    if (places.length > 0) {
+      const found = places.reduce((sum, place) => sum + (atPlace.get(place) ?? 0), 0);
+      check(report.replies, found, `replies to ${event.dedupKey}`);
+      if (event.kind === "dingtalkMessage" && found === 2) {
+        const session = sessionWebhookOf(event);
+        const afterRestart = sessionSendsAfterRestart.get(session) ?? 0;
+        if (atPlace.get(session) === 2 && afterRestart === 1) report.resentAcrossRestart += 1;
+      }
+    }
     if (event.effect === "order")
       check(report.rows, ordersOf.get(customerOf(event)) ?? 0, `orders of ${event.dedupKey}`);
     if (event.effect === "complaint")

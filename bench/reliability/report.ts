@@ -135,6 +135,7 @@ function crashStoreSection(store: string, runs: CrashResult[], settings: Record<
     `| **lost** (owed, not at the fake or in the table) | ${spread(runs.map((r) => r.lost))} | ${whole(sum((r) => r.lost))} in ${withLoss} of ${runs.length} runs ${verdict(withLoss === 0)} |`,
     `| **duplicated** (at the fake or in the table more than once) | ${spread(runs.map((r) => r.duplicated))} | ${whole(sum((r) => r.duplicated))} in ${withDuplicate} of ${runs.length} runs ${verdict(withDuplicate === 0)} |`,
     `| of which replies missing / twice | | ${whole(sum((r) => r.atPlatform.replies.missing))} / ${whole(sum((r) => r.atPlatform.replies.twice))} of ${whole(sum((r) => r.atPlatform.replies.expected))} |`,
+    `| of the replies twice: sent before the kill and again after the restart through DingTalk's session webhook, which takes no idempotency key | | ${whole(sum((r) => r.atPlatform.resentAcrossRestart))} |`,
     `| of which redrawn cards missing / twice | | ${whole(sum((r) => r.atPlatform.cards.missing))} / ${whole(sum((r) => r.atPlatform.cards.twice))} of ${whole(sum((r) => r.atPlatform.cards.expected))} |`,
     `| of which orders and complaints missing / twice | | ${whole(sum((r) => r.atPlatform.rows.missing))} / ${whole(sum((r) => r.atPlatform.rows.twice))} of ${whole(sum((r) => r.atPlatform.rows.expected))} |`,
     `| restart to everything redelivered and nothing left to do | ${spread(runs.map((r) => r.recoveryMs / 1000))} s | |`,

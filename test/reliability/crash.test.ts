@@ -18,8 +18,11 @@ describe("SIGKILL under load, then restart", () => {
     expect(result.redelivered).toBe(result.errors);
     expect(result.atPlatform.replies.expected).toBeGreaterThan(0);
     expect(result.atPlatform.cards.expected).toBeGreaterThan(0);
-    expect(result.duplicated, result.atPlatform.examples.join("; ")).toBe(0);
-    expect(result.atPlatform.replies).toMatchObject({ missing: 0, twice: 0 });
+    // The one duplicate the platform can make: a DingTalk session-webhook reply whose send the kill cut after
+    // DingTalk took it, sent again by the restarted server (that API takes no idempotency key).
+    const { resentAcrossRestart } = result.atPlatform;
+    expect(result.duplicated - resentAcrossRestart, result.atPlatform.examples.join("; ")).toBe(0);
+    expect(result.atPlatform.replies).toMatchObject({ missing: 0, twice: resentAcrossRestart });
     expect(result.atPlatform.rows).toMatchObject({ missing: 0, twice: 0 });
     // A click whose answer the kill cut after its card was drawn is answered with that card on redelivery; one
     // cut mid-work, or after a late ack before its update was stored, is left open and redrawn by the sweep.
@@ -41,8 +44,9 @@ describe("SIGKILL under load, then restart", () => {
       expect(result.effects.acked).toBeGreaterThan(0);
       expect(result.errors).toBeGreaterThan(0);
       expect(result.redelivered).toBe(result.errors);
-      expect(result.duplicated, result.atPlatform.examples.join("; ")).toBe(0);
-      expect(result.atPlatform.replies).toMatchObject({ missing: 0, twice: 0 });
+      const { resentAcrossRestart } = result.atPlatform;
+      expect(result.duplicated - resentAcrossRestart, result.atPlatform.examples.join("; ")).toBe(0);
+      expect(result.atPlatform.replies).toMatchObject({ missing: 0, twice: resentAcrossRestart });
       expect(result.atPlatform.rows).toMatchObject({ missing: 0, twice: 0 });
       expect(result.atPlatform.cards).toMatchObject({ missing: 0, twice: 0 });
       expect(result.effects).toMatchObject({ open: 0, dead: 0 });
