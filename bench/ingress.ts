@@ -7,11 +7,18 @@
 // A V8 CPU profile of opsbot's server says where its time went in its max-rate rounds and in the 500/s phase.
 import { randomBytes } from "node:crypto";
 import type { BenchDatabase } from "./bench-database.ts";
-import type { ProfileSummary, ProfileWindow } from "./cpu-profile.ts";
+import type { ProfileWindow } from "./cpu-profile.ts";
 import { PROFILE_SAMPLING_MS, recordCpuProfile } from "./cpu-profile-recording.ts";
 import { closedLoop, createLoadClient, type LoadResult, openLoop } from "./load.ts";
 import { type ChildServer, startChildServer } from "./processes.ts";
-import { percent, renderProfile, whereTheTimeWent } from "./profile-report.ts";
+import {
+  busyPerEvent,
+  busyShare,
+  type PhaseProfile,
+  percent,
+  renderProfile,
+  whereTheTimeWent,
+} from "./profile-report.ts";
 import { summarize } from "./stats.ts";
 import { BENCH_LARK, createEventStream, LARK_WEBHOOK_PATH } from "./stream.ts";
 
@@ -30,14 +37,6 @@ interface RoundResult {
   eventsPerSecond: number;
   p99: number;
   errors: number;
-}
-
-interface PhaseProfile {
-  summary: ProfileSummary;
-  /** How long the phase lasted, to see how busy the server was. */
-  windowMicros: number;
-  /** Events acked in the phase. */
-  acked: number;
 }
 
 export interface IngressRun {
@@ -193,12 +192,6 @@ export function renderIngressSection(run: IngressRun, header: string[]): string 
   const countRatio = ours / rate("sdk-count");
   const keptUp = run.ack.open === 0;
   const ackMet = run.ack.p99 < 25 && keptUp && run.ack.errors === 0;
-  /** Busy time of the server's threads as a share of the phase (over 100 % when two threads were busy at once). */
-  const busy = (phase: PhaseProfile) => phase.summary.busyMicros / phase.windowMicros;
-  const busyPerEvent = (phase: PhaseProfile) => ({
-    label: "busy time per acked event",
-    totalMs: phase.summary.busyMicros / 1000 / phase.acked,
-  });
   return [
     "## Ingress: opsbot beside three baselines, one run",
     "",
@@ -237,23 +230,23 @@ export function renderIngressSection(run: IngressRun, header: string[]): string 
     "",
     `Self time on the server's threads from its V8 CPU profile (\`node --cpu-prof\`, a sample every ${PROFILE_SAMPLING_MS} ms through the whole run, so its cost is in every opsbot figure above), as in the command-cost section: the share of the busy time (every sample but \`(idle)\`); a native frame counts as its caller's; node's internals name the package or area that called them. Busy time is wall time the thread was not idle, which on a loaded machine includes waiting for a core.`,
     "",
-    `In its max-rate rounds (busy ${percent(busy(run.profiles.maxRate))} of the rounds' time), per acked event:`,
+    `In its max-rate rounds (busy ${percent(busyShare(run.profiles.maxRate))} of the rounds' time), per acked event:`,
     "",
     ...renderProfile(run.profiles.maxRate.summary, busyPerEvent(run.profiles.maxRate)),
     "",
-    `In the ${run.ack.rate}/s phase while it processes (busy ${percent(busy(run.profiles.ack))} of the phase), per acked event:`,
+    `In the ${run.ack.rate}/s phase while it processes (busy ${percent(busyShare(run.profiles.ack))} of the phase), per acked event:`,
     "",
     ...renderProfile(run.profiles.ack.summary, busyPerEvent(run.profiles.ack)),
     "",
     ...(insertRatio < 1 || countRatio < 0.8
       ? [
-          `- opsbot acks ${fmt(insertRatio, 2)}× sdk-insert's rate (target ≥ 1.0×) and ${fmt(countRatio, 2)}× sdk-count's (target ≥ 0.8×). In its max-rate rounds the server was busy ${percent(busy(run.profiles.maxRate))} of the time, ${fmt(busyPerEvent(run.profiles.maxRate).totalMs, 2)} ms per acked event; of that, ${whereTheTimeWent(run.profiles.maxRate.summary)}.`,
+          `- opsbot acks ${fmt(insertRatio, 2)}× sdk-insert's rate (target ≥ 1.0×) and ${fmt(countRatio, 2)}× sdk-count's (target ≥ 0.8×). In its max-rate rounds the server was busy ${percent(busyShare(run.profiles.maxRate))} of the time, ${fmt(busyPerEvent(run.profiles.maxRate).totalMs, 2)} ms per acked event; of that, ${whereTheTimeWent(run.profiles.maxRate.summary)}.`,
         ]
       : []),
     ...(ackMet
       ? []
       : [
-          `- The ack p99 misses < 25 ms at ${run.ack.rate}/s: the server was busy ${percent(busy(run.profiles.ack))} of the phase, so each ack waits behind whatever runs before it; of its busy time, ${whereTheTimeWent(run.profiles.ack.summary)}.`,
+          `- The ack p99 misses < 25 ms at ${run.ack.rate}/s: the server was busy ${percent(busyShare(run.profiles.ack))} of the phase, so each ack waits behind whatever runs before it; of its busy time, ${whereTheTimeWent(run.profiles.ack.summary)}.`,
         ]),
     "",
   ].join("\n");

@@ -56,6 +56,23 @@ export function ownCodeShare(summary: ProfileSummary): number {
 
 export const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
 
+/** A server's profile over one phase of a bench. */
+export interface PhaseProfile {
+  summary: ProfileSummary;
+  /** How long the phase lasted, to see how busy the server was. */
+  windowMicros: number;
+  /** Events acked in the phase. */
+  acked: number;
+}
+
+/** Busy time of the server's threads as a share of the phase (over 100 % when two threads were busy at once). */
+export const busyShare = (phase: PhaseProfile) => phase.summary.busyMicros / phase.windowMicros;
+
+export const busyPerEvent = (phase: PhaseProfile): ApportionedColumn => ({
+  label: "busy time per acked event",
+  totalMs: phase.summary.busyMicros / 1000 / phase.acked,
+});
+
 /** The last column of the table: a quantity per unit (CPU per command, busy time per event) shared out. */
 export interface ApportionedColumn {
   label: string;

@@ -1,8 +1,18 @@
 // Renders the bench runs as sections of bench/RESULTS.md: machine, targets, one table per scenario, RSS and sanity checks.
 
 import type { DatabaseActivity, InboxCounts } from "./bench-database.ts";
+import type { ProfileWindow } from "./cpu-profile.ts";
+import { PROFILE_SAMPLING_MS } from "./cpu-profile-recording.ts";
 import type { FanOutResult } from "./fan-out.ts";
 import type { LoadResult } from "./load.ts";
+import {
+  busyPerEvent,
+  busyShare,
+  type PhaseProfile,
+  percent,
+  renderProfile,
+  whereTheTimeWent,
+} from "./profile-report.ts";
 import { commitLabel } from "./run-header.ts";
 import type { LatencySummary } from "./stats.ts";
 
@@ -34,6 +44,8 @@ export interface Measured {
    * background work took to finish after the phase, and what was still open then.
    */
   settled?: { backlog: number; ms: number; open: number };
+  /** opsbot only, in the profiled phases: the phase's stretch of its CPU profile. */
+  profileWindow?: ProfileWindow;
 }
 
 export interface ScenarioResult {
@@ -60,6 +72,8 @@ export interface BenchRun {
   experiment?: string;
   phaseMs: number;
   results: ScenarioResult[];
+  /** opsbot's CPU profile over the phases its targets are measured in. */
+  profiles: (PhaseProfile & { id: Scenario["id"] })[];
   rss: { start: PerServer<number>; peak: PerServer<number>; end: PerServer<number> };
   checks: {
     acked: PerServer<Record<Scenario["request"], number>>;
@@ -72,8 +86,11 @@ export interface BenchRun {
   };
 }
 
-/** The issue's targets. */
-const TARGET = { eventsPerSecond: 2000, p99At500Ms: 25, sdkRatio: 1.0, cardP99Ms: 100 };
+/**
+ * The issues' targets. The SDK here stores nothing, so its ratio is held to the count-only SDK's 0.8×; the
+ * ingress section holds opsbot to 1.0× of the SDK with a durable INSERT.
+ */
+const TARGET = { eventsPerSecond: 2000, p99At500Ms: 25, sdkRatio: 0.8, cardP99Ms: 100 };
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(1) : "–");
@@ -88,19 +105,59 @@ function find(run: BenchRun, id: Scenario["id"]): ScenarioResult {
   return found;
 }
 
-function targetsTable(run: BenchRun): string[] {
+/** One of the section's targets, judged on the opsbot phase it is measured in. */
+interface TargetCheck {
+  label: string;
+  measured: string;
+  met: boolean;
+  phase: Scenario["id"];
+  /** What was missed, for the sentence that explains it from the phase's profile. */
+  miss: string;
+}
+
+function targetChecks(run: BenchRun): TargetCheck[] {
   const max = find(run, "max");
   const at500 = find(run, "rate-500");
   const card = find(run, "card");
   const sdkRatio = max.ours.eventsPerSecond / max.sdk.eventsPerSecond;
   const clean = (result: ScenarioResult) => result.ours.load.errors === 0;
   return [
+    {
+      label: `≥ ${whole(TARGET.eventsPerSecond)} events/s (max rate)`,
+      measured: `${whole(max.ours.eventsPerSecond)} events/s, ${max.ours.load.errors} errors`,
+      met: max.ours.eventsPerSecond >= TARGET.eventsPerSecond && clean(max),
+      phase: "max",
+      miss: `At the max rate opsbot acks ${whole(max.ours.eventsPerSecond)} events/s, not ${whole(TARGET.eventsPerSecond)}`,
+    },
+    {
+      label: `p99 ack < ${TARGET.p99At500Ms} ms at 500/s`,
+      measured: `p99 ${ms(at500.ours.latency.p99)} ms, ${at500.ours.load.errors} errors`,
+      met: at500.ours.latency.p99 < TARGET.p99At500Ms && clean(at500),
+      phase: "rate-500",
+      miss: `The ack p99 at 500/s misses < ${TARGET.p99At500Ms} ms (${ms(at500.ours.latency.p99)} ms)`,
+    },
+    {
+      label: `≥ ${TARGET.sdkRatio.toFixed(1)}× the count-only SDK baseline (max-rate events/s)`,
+      measured: `${whole(max.ours.eventsPerSecond)} vs ${whole(max.sdk.eventsPerSecond)} = ${ratio(sdkRatio)}`,
+      met: sdkRatio >= TARGET.sdkRatio,
+      phase: "max",
+      miss: `At the max rate opsbot acks ${ratio(sdkRatio)} the count-only SDK's rate`,
+    },
+    {
+      label: `Card click → updated card p99 < ${TARGET.cardP99Ms} ms`,
+      measured: `p99 ${ms(card.ours.latency.p99)} ms, ${card.ours.load.errors} errors`,
+      met: card.ours.latency.p99 < TARGET.cardP99Ms && clean(card),
+      phase: "card",
+      miss: `The card click p99 misses < ${TARGET.cardP99Ms} ms (${ms(card.ours.latency.p99)} ms)`,
+    },
+  ];
+}
+
+function targetsTable(run: BenchRun): string[] {
+  return [
     "| Target | Measured (opsbot) | Result |",
     "|---|---|---|",
-    `| ≥ ${whole(TARGET.eventsPerSecond)} events/s (max rate) | ${whole(max.ours.eventsPerSecond)} events/s, ${max.ours.load.errors} errors | ${met(max.ours.eventsPerSecond >= TARGET.eventsPerSecond && clean(max))} |`,
-    `| p99 ack < ${TARGET.p99At500Ms} ms at 500/s | p99 ${ms(at500.ours.latency.p99)} ms, ${at500.ours.load.errors} errors | ${met(at500.ours.latency.p99 < TARGET.p99At500Ms && clean(at500))} |`,
-    `| ≥ ${TARGET.sdkRatio.toFixed(1)}× the SDK baseline (max-rate events/s) | ${whole(max.ours.eventsPerSecond)} vs ${whole(max.sdk.eventsPerSecond)} = ${ratio(sdkRatio)} | ${met(sdkRatio >= TARGET.sdkRatio)} |`,
-    `| Card click → updated card p99 < ${TARGET.cardP99Ms} ms | p99 ${ms(card.ours.latency.p99)} ms, ${card.ours.load.errors} errors | ${met(card.ours.latency.p99 < TARGET.cardP99Ms && clean(card))} |`,
+    ...targetChecks(run).map((check) => `| ${check.label} | ${check.measured} | ${met(check.met)} |`),
   ];
 }
 
@@ -222,7 +279,33 @@ function limits(run: BenchRun): string[] {
     costPerEvent(run),
     "- The SDK baseline stores nothing: it verifies, decrypts and calls a handler that only counts. opsbot writes every event to Postgres before it acks and then, in the same process and on the same 10-connection pool, processes it and replies (about a dozen statements per message), so that work competes with the acks.",
     `- ${run.machine.cpus} cores are shared by the load generator (with the fake Lark), the server and Postgres; other processes on the machine used up to ${whole(busiest)} % CPU during opsbot's phases.`,
-    "- Lark allows 50 messages/s per app, so above 50 events/s most replies wait in the outbox and the drain job sends them during later phases.",
+    "- Lark allows 50 messages a second and 1,000 a minute per app, so above about 17 events/s replies wait in the outbox and the drain job sends them during later phases.",
+  ];
+}
+
+/** Where opsbot's server spent its time in the profiled phases, and what that says of each missed target. */
+function profileSection(run: BenchRun): string[] {
+  const phase = (id: Scenario["id"]) => run.profiles.find((profile) => profile.id === id);
+  const missed = targetChecks(run).flatMap((check) => {
+    const profile = phase(check.phase);
+    if (check.met || !profile) return [];
+    const settled = find(run, check.phase).ours.settled;
+    return [
+      `- ${check.miss}: the server was busy ${percent(busyShare(profile))} of the phase, ${busyPerEvent(profile).totalMs.toFixed(2)} ms per acked event${settled ? `, and its processing finished ${(settled.ms / 1000).toFixed(1)} s after it` : ""}; each ack waits behind the processing and replies that run beside it. Of its busy time, ${whereTheTimeWent(profile.summary)}.`,
+    ];
+  });
+  return [
+    "## Where opsbot's server spends its time",
+    "",
+    `Self time on the server's threads from its V8 CPU profile (\`node --cpu-prof\`, a sample every ${PROFILE_SAMPLING_MS} ms through the whole run, so its cost is in every opsbot figure above), over the phase alone (not the wait for its backlog after it), as in the ingress section.`,
+    "",
+    ...run.profiles.flatMap((profile) => [
+      `${find(run, profile.id).scenario.title} (busy ${percent(busyShare(profile))} of the phase), per acked event:`,
+      "",
+      ...renderProfile(profile.summary, busyPerEvent(profile)),
+      "",
+    ]),
+    ...(missed.length ? [...missed, ""] : []),
   ];
 }
 
@@ -272,6 +355,7 @@ export function renderResults(run: BenchRun): string {
     "## Scenarios",
     "",
     ...run.results.flatMap((result) => scenarioTable(result, run.phaseMs)),
+    ...profileSection(run),
     "## RSS",
     "",
     "| | opsbot | SDK baseline |",
@@ -401,7 +485,7 @@ export function renderSchedulerSection(run: SchedulerRun): string {
       firstSweepMs,
     ),
     "",
-    `The first sweep raised ${whole(first.raised)} alerts and stored the notices of ${whole(first.notices)}, ${whole(firstSends.rows)} outbox rows (4 alert groups each, on a Lark adapter pointed at a fake Lark that enforces Lark's limits): at most 1,000 alert notice rows wait in the outbox at once, a minute of Lark's per-app cap, gravest first, while the other notices stay due in the alerts table. It is timed until the alerts and those rows are stored, when the sweep returns. Then the ${whole(firstSends.sent)} rows it sends at once went out at Lark's pace in ${(firstSends.sendingMs / 1000).toFixed(2)} s more (${whole(firstSends.delivered)} delivered, ${firstSends.rateLimited} rate-limited at the fake); the other ${whole(firstSends.left)} rows are the drain's, which the bench deletes. The sweeps of the next minutes would store the rest a share at a time as the drain sends them; the bench stores them at the same instant in ${whole(catchUp.rounds)} more rounds (${(catchUp.ms / 1000).toFixed(1)} s, ${whole(catchUp.notices)} first notices in all), emptying the outbox after each, so that the sweeps timed above find every alert raised and its first notice stored. They raised ${run.sweep.raisedLater.join(", ")}.`,
+    `The first sweep raised ${whole(first.raised)} alerts and stored the notices of ${whole(first.notices)}, ${whole(firstSends.rows)} outbox rows (4 alert groups each, on a Lark adapter pointed at a fake Lark that enforces Lark's limits): at most 1,000 alert notice rows wait in the outbox at once, a minute of Lark's per-app cap, gravest first, while the other notices stay due in the alerts table. It is timed until the alerts and those rows are stored, when the sweep returns. Then the ${whole(firstSends.sent)} rows it sends at once went out at Lark's pace in ${(firstSends.sendingMs / 1000).toFixed(2)} s more (${whole(firstSends.delivered)} delivered, ${firstSends.rateLimited} rate-limited at the fake); the other ${whole(firstSends.left)} rows are the drain's, which the bench deletes. The sweeps of the next minutes would store the rest a share at a time as the drain sends them; the bench stores them at the same instant in ${whole(catchUp.rounds)} more rounds (${(catchUp.ms / 1000).toFixed(1)} s, ${whole(catchUp.notices)} first notices in all), emptying the outbox after each, so that the sweeps timed above find every alert raised and its first notice stored. Before them it vacuums and analyzes the alerts, outbox and recheck tables, as autovacuum would within a minute of that many inserts (it is off on this bench server). They raised ${run.sweep.raisedLater.join(", ")}.`,
     "",
     "### Digest fan-out",
     "",

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { type FakeLark, startFakeLark } from "../test/fakes/lark.ts";
 import { type BenchDatabase, createBenchDatabase } from "./bench-database.ts";
 import { renderCommandCostSection, runCommandCostBench } from "./command-cost.ts";
+import { type CpuProfileRecording, recordCpuProfile } from "./cpu-profile-recording.ts";
 import { renderIngressSection, runIngressBench } from "./ingress.ts";
 import {
   type AnswerCheck,
@@ -21,6 +22,7 @@ import {
   processCpuSeconds,
   startChildServer,
 } from "./processes.ts";
+import type { PhaseProfile } from "./profile-report.ts";
 import { type Measured, renderResults, type Scenario, type ScenarioResult } from "./report.ts";
 import { writeResultsSection } from "./results-file.ts";
 import { type RssWatch, watchRss } from "./rss-watch.ts";
@@ -39,8 +41,8 @@ import {
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const RESULTS_PATH = process.env.BENCH_RESULTS ?? join(import.meta.dirname, "RESULTS.md");
 /**
- * Keep the opsbot server's V8 CPU profile in this directory when it stops. The ingress and command-cost benches
- * always record one (and summarise it in their sections); with this they keep it, in a directory of its own.
+ * Keep the opsbot server's V8 CPU profile in this directory when it stops. The lark, ingress and command-cost
+ * benches always record one (and summarise it in their sections); with this they keep it, in a directory of its own.
  */
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 /**
@@ -50,7 +52,8 @@ const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 const SYNCHRONOUS_COMMIT = process.env.BENCH_SYNCHRONOUS_COMMIT;
 /** Which benchmark to run: one of BENCHES below, or `all`. */
 const BENCH_ONLY = process.env.BENCH_ONLY ?? "all";
-const cpuProfileOptions = () => (CPU_PROFILE_DIR ? ["--cpu-prof", "--cpu-prof-dir", CPU_PROFILE_DIR] : []);
+/** The opsbot phases whose CPU profile the section summarises: those its targets are measured in. */
+const PROFILED: ReadonlySet<Scenario["id"]> = new Set(["card", "rate-500", "max"]);
 const PHASE_MS = 10_000;
 const MAX_RATE_CONCURRENCY = 64;
 const CARD_RATE = 50;
@@ -126,6 +129,7 @@ async function measure(
   stream: EventStream,
   database: BenchDatabase,
   background: boolean,
+  profile?: CpuProfileRecording,
 ): Promise<Measured> {
   target.rss.startWindow();
   const inboxBefore = background ? await database.inboxCounts() : undefined;
@@ -137,7 +141,9 @@ async function measure(
     generator: process.cpuUsage(),
     machine: machineBusyCpuSeconds(),
   };
+  const closeWindow = profile?.window();
   const load = await runLoad(target, scenario, stream);
+  const profileWindow = closeWindow?.();
   const after = { server: serverCpu(), postgres: postgresCpu() };
   const seconds = load.elapsedMs / 1000;
   const generatorUsage = process.cpuUsage(before.generator);
@@ -166,7 +172,24 @@ async function measure(
       upperBound: (settled?.open ?? 0) > 0,
     },
     ...(settled && inboxBefore ? { settled: { ...settled, backlog: inboxBefore.open } } : {}),
+    ...(profileWindow ? { profileWindow } : {}),
   };
+}
+
+/** Self time per category in each profiled phase of opsbot, with the phase's length and acked events. */
+function summariseProfiledPhases(
+  profile: CpuProfileRecording,
+  results: ScenarioResult[],
+): (PhaseProfile & { id: Scenario["id"] })[] {
+  const profiled = results.flatMap(({ scenario, ours }) =>
+    ours.profileWindow ? [{ id: scenario.id, window: ours.profileWindow, acked: ours.load.ok }] : [],
+  );
+  const summaries = profile.summarise(...profiled.map(({ window }) => [window]));
+  return profiled.map(({ id, window, acked }, i) => {
+    const summary = summaries[i];
+    if (!summary) throw new Error(`opsbot's CPU profile of ${id} was not summarised`);
+    return { id, summary, windowMicros: window.toMicros - window.fromMicros, acked };
+  });
 }
 
 /** A short unmeasured run so that both servers have compiled their hot paths before the first phase. */
@@ -185,6 +208,7 @@ async function main(): Promise<void> {
   const loadAverage = loadavg();
   const fake = await startFakeLark({ appId: BENCH_LARK.appId, appSecret: BENCH_LARK.appSecret });
   const targets: Target[] = [];
+  const profile = recordCpuProfile(CPU_PROFILE_DIR);
   try {
     const larkEnv = {
       LARK_APP_ID: BENCH_LARK.appId,
@@ -196,7 +220,7 @@ async function main(): Promise<void> {
     const ours = await startChildServer(
       "console/start.ts",
       { ...larkEnv, DATABASE_URL: database.url, LARK_API_BASE: fake.url },
-      cpuProfileOptions(),
+      profile.nodeOptions,
     );
     const sdk = await startChildServer("bench/baselines/lark-sdk.ts", larkEnv);
     for (const [name, server] of [
@@ -222,7 +246,14 @@ async function main(): Promise<void> {
       console.log(`bench: ${scenario.title} — SDK baseline`);
       const sdkMeasured = await measure(sdkTarget, scenario, stream, database, false);
       console.log(`bench: ${scenario.title} — opsbot`);
-      const oursMeasured = await measure(oursTarget, scenario, stream, database, true);
+      const oursMeasured = await measure(
+        oursTarget,
+        scenario,
+        stream,
+        database,
+        true,
+        PROFILED.has(scenario.id) ? profile : undefined,
+      );
       results.push({ scenario, ours: oursMeasured, sdk: sdkMeasured });
       acked.ours[scenario.request] += oursMeasured.load.ok;
       acked.sdk[scenario.request] += sdkMeasured.load.ok;
@@ -250,6 +281,8 @@ async function main(): Promise<void> {
     }
     await Promise.all(targets.map((target) => target.server.stop()));
     targets.length = 0;
+    // opsbot wrote its profile as it exited.
+    const profiles = summariseProfiledPhases(profile, results);
     // After the server closed its connections their backends have flushed their statistics.
     await sleep(500);
     const activity = await database.activity();
@@ -270,6 +303,7 @@ async function main(): Promise<void> {
         : undefined,
       phaseMs: PHASE_MS,
       results,
+      profiles,
       rss: { start: rssStart, peak: rssPeak, end: rssEnd },
       checks: {
         acked,
