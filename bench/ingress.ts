@@ -12,6 +12,7 @@ import { PROFILE_SAMPLING_MS, recordCpuProfile } from "./cpu-profile-recording.t
 import { closedLoop, createLoadClient, type LoadResult, openLoop } from "./load.ts";
 import { type ChildServer, startChildServer } from "./processes.ts";
 import {
+  busyClause,
   busyPerEvent,
   busyShare,
   type PhaseProfile,
@@ -240,13 +241,13 @@ export function renderIngressSection(run: IngressRun, header: string[]): string 
     "",
     ...(insertRatio < 1 || countRatio < 0.8
       ? [
-          `- opsbot acks ${fmt(insertRatio, 2)}× sdk-insert's rate (target ≥ 1.0×) and ${fmt(countRatio, 2)}× sdk-count's (target ≥ 0.8×). In its max-rate rounds the server was busy ${percent(busyShare(run.profiles.maxRate))} of the time, ${fmt(busyPerEvent(run.profiles.maxRate).totalMs, 2)} ms per acked event; of that, ${whereTheTimeWent(run.profiles.maxRate.summary)}.`,
+          `- opsbot acks ${fmt(insertRatio, 2)}× sdk-insert's rate (target ≥ 1.0×) and ${fmt(countRatio, 2)}× sdk-count's (target ≥ 0.8×). In its max-rate rounds ${busyClause(run.profiles.maxRate)}. Of its busy time, ${whereTheTimeWent(run.profiles.maxRate.summary)}.`,
         ]
       : []),
     ...(ackMet
       ? []
       : [
-          `- The ack p99 misses < 25 ms at ${run.ack.rate}/s: the server was busy ${percent(busyShare(run.profiles.ack))} of the phase, so each ack waits behind whatever runs before it; of its busy time, ${whereTheTimeWent(run.profiles.ack.summary)}.`,
+          `- The ack p99 misses < 25 ms at ${run.ack.rate}/s: ${busyClause(run.profiles.ack)}. Of its busy time, ${whereTheTimeWent(run.profiles.ack.summary)}.`,
         ]),
     "",
   ].join("\n");

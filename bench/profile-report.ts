@@ -73,6 +73,18 @@ export const busyPerEvent = (phase: PhaseProfile): ApportionedColumn => ({
   totalMs: phase.summary.busyMicros / 1000 / phase.acked,
 });
 
+/** Below this busy share the server's threads waited more than they worked: its CPU was not what held it back. */
+const MOSTLY_BUSY = 0.8;
+
+/** How busy the server's threads were in a phase, and whether that or its waiting set the pace. */
+export function busyClause(phase: PhaseProfile): string {
+  const share = busyShare(phase);
+  const busy = `the server's threads were busy ${percent(share)} of the phase (${busyPerEvent(phase).totalMs.toFixed(2)} ms per acked event)`;
+  return share < MOSTLY_BUSY
+    ? `${busy} and idle the rest, so its own CPU did not set the pace: its waits did (on Postgres and the network)`
+    : `${busy}, so its own CPU set the pace`;
+}
+
 /** The last column of the table: a quantity per unit (CPU per command, busy time per event) shared out. */
 export interface ApportionedColumn {
   label: string;

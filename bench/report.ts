@@ -6,6 +6,7 @@ import { PROFILE_SAMPLING_MS } from "./cpu-profile-recording.ts";
 import type { FanOutResult } from "./fan-out.ts";
 import type { LoadResult } from "./load.ts";
 import {
+  busyClause,
   busyPerEvent,
   busyShare,
   type PhaseProfile,
@@ -291,7 +292,7 @@ function profileSection(run: BenchRun): string[] {
     if (check.met || !profile) return [];
     const settled = find(run, check.phase).ours.settled;
     return [
-      `- ${check.miss}: the server was busy ${percent(busyShare(profile))} of the phase, ${busyPerEvent(profile).totalMs.toFixed(2)} ms per acked event${settled ? `, and its processing finished ${(settled.ms / 1000).toFixed(1)} s after it` : ""}; each ack waits behind the processing and replies that run beside it. Of its busy time, ${whereTheTimeWent(profile.summary)}.`,
+      `- ${check.miss}: ${busyClause(profile)}${settled ? `; its processing finished ${(settled.ms / 1000).toFixed(1)} s after the phase` : ""}. Of its busy time, ${whereTheTimeWent(profile.summary)}.`,
     ];
   });
   return [
