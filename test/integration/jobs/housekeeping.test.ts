@@ -1,14 +1,12 @@
 // The housekeeping job: what it prunes and keeps, and on the embedded database the space of pruned rows reused.
 import { asc, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { parseEnv } from "../../../src/config/parse-env.ts";
 import { rowsOf } from "../../../src/db/database.ts";
 import { inbox, jobRuns, outbox, sendBudgets } from "../../../src/db/schema/index.ts";
-import { createServices } from "../../../src/entry/compose/services.ts";
 import { housekeepingJob } from "../../../src/jobs/housekeeping.ts";
 import { runJob } from "../../../src/jobs/run-job.ts";
-import { silentLogger } from "../../../src/log.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { jobContextAt } from "../../helpers/job-context.ts";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -22,17 +20,11 @@ const DAY_MS = 86_400_000;
 const daysBefore = (days: number) => new Date(TICK.getTime() - days * DAY_MS);
 
 const runAt = (tick: Date) =>
-  runJob(
-    createServices({
-      config: parseEnv({ OPS_TIMEZONE: "Asia/Shanghai" }),
-      database,
-      log: silentLogger,
-      now: () => tick,
-      background: () => {},
-    }).jobContext(tick),
-    housekeepingJob,
-    { trigger: "manual", by: "test", finishedAt: () => tick },
-  );
+  runJob(jobContextAt(database, tick, { OPS_TIMEZONE: "Asia/Shanghai" }), housekeepingJob, {
+    trigger: "manual",
+    by: "test",
+    finishedAt: () => tick,
+  });
 
 /** Finished outbox rows, `finishedDaysAgo` old, each carrying about a kilobyte of message. */
 const sentMessages = (count: number, finishedDaysAgo: number, keyPrefix: string) =>

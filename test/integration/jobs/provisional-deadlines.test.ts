@@ -1,15 +1,13 @@
 // The provisional-deadlines job: an open provisional deadline follows the calendar once its days are decided.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { parseEnv } from "../../../src/config/parse-env.ts";
 import { auditLog, complaints } from "../../../src/db/schema/index.ts";
 import { setCalendarOverride } from "../../../src/domain/calendar/overrides-repository.ts";
-import { createServices } from "../../../src/entry/compose/services.ts";
 import { provisionalDeadlinesJob } from "../../../src/jobs/provisional-deadlines.ts";
 import { findJob } from "../../../src/jobs/registry.ts";
 import { runJob } from "../../../src/jobs/run-job.ts";
-import { silentLogger } from "../../../src/log.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { jobContextAt } from "../../helpers/job-context.ts";
 import { complaintReceived, person } from "../alerts/support.ts";
 
 let database: TestDatabase;
@@ -19,14 +17,7 @@ beforeAll(async () => {
 afterAll(() => database.close());
 beforeEach(() => truncateAll(database));
 
-const contextAt = (tick: Date) =>
-  createServices({
-    config: parseEnv({ OPS_TIMEZONE: "Asia/Shanghai" }),
-    database,
-    log: silentLogger,
-    now: () => tick,
-    background: () => {},
-  }).jobContext(tick);
+const contextAt = (tick: Date) => jobContextAt(database, tick, { OPS_TIMEZONE: "Asia/Shanghai" });
 
 const runAt = (tick: Date) =>
   runJob(contextAt(tick), provisionalDeadlinesJob, { trigger: "manual", by: "test", finishedAt: () => tick });

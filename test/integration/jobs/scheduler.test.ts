@@ -1,15 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { parseEnv } from "../../../src/config/parse-env.ts";
 import { jobRuns } from "../../../src/db/schema/index.ts";
-import { createServices } from "../../../src/entry/compose/services.ts";
 import { startNodeScheduler } from "../../../src/entry/node/scheduler.ts";
 import type { Job, JobContext } from "../../../src/jobs/job.ts";
 import { cronSchedules, JOBS } from "../../../src/jobs/registry.ts";
 import { claimTick, runJob } from "../../../src/jobs/run-job.ts";
 import { silentLogger } from "../../../src/log.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../../helpers/database.ts";
+import { jobContextAt } from "../../helpers/job-context.ts";
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -18,14 +17,7 @@ beforeAll(async () => {
 afterAll(() => database.close());
 beforeEach(() => truncateAll(database));
 
-const contextAt = (tick: Date): JobContext =>
-  createServices({
-    config: parseEnv({}),
-    database,
-    log: silentLogger,
-    now: () => tick,
-    background: () => {},
-  }).jobContext(tick);
+const contextAt = (tick: Date): JobContext => jobContextAt(database, tick);
 
 function countingJob(cron = "* * * * *") {
   const ticks: string[] = [];
