@@ -6,7 +6,6 @@ import type { PlatformId } from "./chat/events.ts";
 import { PLATFORMS } from "./chat/events.ts";
 import type { Clock } from "./clock.ts";
 import type { Database } from "./db/database.ts";
-import type { Inbox } from "./inbox/inbox.ts";
 import { claimSignature } from "./inbox/signature-uses.ts";
 import type { Logger } from "./log.ts";
 import { WebhookError } from "./platforms/errors.ts";
@@ -26,8 +25,7 @@ const ROUTES: Record<PlatformId, string[]> = {
 export interface AppDeps {
   database: Database;
   adapters: Partial<Record<PlatformId, PlatformAdapter>>;
-  inbox: Inbox;
-  /** Runs each accepted event to its stored reply, and answers card clicks. */
+  /** Stores each verified event, runs it to its stored reply, and answers card clicks. */
   dispatch: Dispatcher;
   now: Clock;
   log: Logger;
@@ -42,7 +40,7 @@ export interface AppDeps {
 const isPlatform = (name: string): name is PlatformId => (PLATFORMS as readonly string[]).includes(name);
 
 export function createApp(deps: AppDeps): Hono {
-  const { database, adapters, inbox, dispatch, now, log } = deps;
+  const { database, adapters, dispatch, now, log } = deps;
   const primitives = deps.crypto ?? webCryptoPrimitives;
   const app = new Hono();
 
@@ -76,7 +74,7 @@ export function createApp(deps: AppDeps): Hono {
       if (use === "other_body")
         throw new WebhookError("replayed_signature", "signed pair used with another body a while ago");
     }
-    return dispatch.accepted(adapter, await inbox.accept(event), event, ack);
+    return dispatch.accept(adapter, event, ack);
   };
 
   const tooLarge = (c: Context) => {

@@ -14,7 +14,7 @@ import { type Actor, auditedBy } from "../domain/actor.ts";
 import { audit } from "../domain/audit.ts";
 import { createChatMemory } from "../domain/people/chats.ts";
 import { createPeopleMemory } from "../domain/people/people-memory.ts";
-import type { Claim, Inbox } from "../inbox/inbox.ts";
+import type { Accepted, Claim, ClaimedOnAccept, Inbox } from "../inbox/inbox.ts";
 import { createProcessingQueue, type FollowingWork } from "../inbox/processing-queue.ts";
 import type { Logger } from "../log.ts";
 import type { Outbox } from "../outbox/outbox.ts";
@@ -254,16 +254,11 @@ export interface DispatcherDeps {
 
 export interface Dispatcher {
   /**
-   * An event as the inbox took it. Newly stored: a message waits its turn and the ack goes out at once; a click
-   * is answered with its new card when that is ready within the deadline, else acked and its card updated
-   * through the outbox. A redelivery is acked, a click already done with its card again.
+   * A verified event from a webhook, stored in the inbox. Newly stored: a message waits its turn and the ack
+   * goes out at once; a click is answered with its new card when that is ready within the deadline, else acked
+   * and its card updated through the outbox. A redelivery is acked, a click already done with its card again.
    */
-  accepted(
-    adapter: PlatformAdapter,
-    stored: { id: number; inserted: boolean },
-    event: InboundEvent,
-    ack: Response,
-  ): Promise<Response>;
+  accept(adapter: PlatformAdapter, event: InboundEvent, ack: Response): Promise<Response>;
   /**
    * An event from a long connection: stored in the inbox under the same key as its webhook twin, then taken
    * as `accepted` takes it, counted as being answered like a webhook request (its frame's ack waits on it).
@@ -289,9 +284,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     limit: () => (beingAnswered > 0 ? settings.busy : settings.idle),
     maxWaiting: settings.maxWaiting,
     // The reply is stored and the event done: its send waits for the platform's limits outside the slot.
-    process: async (id) => {
-      const outcome = await inbox.process(id, (event, attempt, claim) =>
-        event.kind === "message" ? handler.message(event, attempt, claim) : Promise.resolve(undefined),
+    process: async (id, claimed) => {
+      const outcome = await inbox.process(
+        id,
+        (event, attempt, claim) =>
+          event.kind === "message" ? handler.message(event, attempt, claim) : Promise.resolve(undefined),
+        claimed,
       );
       return outcome.status === "done" ? outcome.value : undefined;
     },
@@ -309,26 +307,31 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     id: number,
     event: InboundAction,
     answer: (action: InboundAction, result: ActionResult) => Promise<A | null>,
+    claimed?: ClaimedOnAccept,
   ): Promise<A | undefined> {
     // Whichever comes first decides, once: the result in time (kept with the event, for a redelivery of the
     // click to be answered with, as the platform never got the answer) or the deadline (the result shows through
     // the outbox, and a redelivery is acked bare). A card never goes both ways.
     let decided: "answer" | "late" | undefined;
-    const work = inbox.process(id, async (stored, _attempt, claim): Promise<A | undefined> => {
-      const result = await handler.action(stored as InboundAction, claim);
-      if (decided === undefined) {
-        decided = "answer";
-        const shown = await answer(event, result);
-        if (shown !== null) {
-          claim.keep(result);
-          return shown;
+    const work = inbox.process(
+      id,
+      async (stored, _attempt, claim): Promise<A | undefined> => {
+        const result = await handler.action(stored as InboundAction, claim);
+        if (decided === undefined) {
+          decided = "answer";
+          const shown = await answer(event, result);
+          if (shown !== null) {
+            claim.keep(result);
+            return shown;
+          }
         }
-      }
-      // Too late for the callback, or an answer that cannot carry the card: the update is stored before the
-      // event is done (in the same statement), so a process that dies in between leaves it to the sweep.
-      background((await handler.actionFollowUp(event, result, claim)).settled);
-      return undefined;
-    });
+        // Too late for the callback, or an answer that cannot carry the card: the update is stored before the
+        // event is done (in the same statement), so a process that dies in between leaves it to the sweep.
+        background((await handler.actionFollowUp(event, result, claim)).settled);
+        return undefined;
+      },
+      claimed,
+    );
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<"late">((resolve) => {
       timer = setTimeout(() => {
@@ -361,14 +364,22 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return result ? ((await answer(event, result)) ?? undefined) : undefined;
   }
 
-  /** A newly stored event: a message waits its turn, a click is answered within the deadline. */
-  async function taken<A>(
-    id: number,
+  /**
+   * Stores the event; a new one is stored claimed by this process when its work starts here soon: a click at
+   * once, a message when the processing queue has room for it (else it waits in the table, unclaimed).
+   */
+  const store = (event: InboundEvent): Promise<Accepted> =>
+    inbox.accept(event, { claim: event.kind === "action" || processing.hasRoom() });
+
+  /** A stored event, new or again: a new message waits its turn, a new click is answered within the deadline. */
+  async function stored<A>(
+    { id, inserted, claimed }: Accepted,
     event: InboundEvent,
     answer: (action: InboundAction, result: ActionResult) => Promise<A | null>,
   ): Promise<A | undefined> {
-    if (event.kind === "action") return answerAction(id, event, answer);
-    processing.add(id);
+    if (!inserted) return again(id, event, answer);
+    if (event.kind === "action") return answerAction(id, event, answer, claimed);
+    processing.add(id, claimed);
     return undefined;
   }
 
@@ -378,7 +389,16 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       return await work();
     } finally {
       beingAnswered--;
-      if (beingAnswered === 0) processing.wake();
+      // After the turn in which the answer is written out: work that waited must not go before the last ack.
+      if (beingAnswered === 0)
+        background(
+          new Promise<void>((resolve) =>
+            setTimeout(() => {
+              if (beingAnswered === 0) processing.wake();
+              resolve();
+            }, 0),
+          ),
+        );
     }
   }
 
@@ -414,15 +434,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   return {
-    async accepted(adapter, stored, event, ack) {
+    async accept(adapter, event, ack) {
       const answer = (action: InboundAction, result: ActionResult) => adapter.answerAction(action, result);
-      return (await (stored.inserted ? taken : again)(stored.id, event, answer)) ?? ack;
+      return (await stored(await store(event), event, answer)) ?? ack;
     },
-    acceptEvent: (event, answer) =>
-      answering(async () => {
-        const stored = await inbox.accept(event);
-        return (stored.inserted ? taken : again)(stored.id, event, answer);
-      }),
+    acceptEvent: (event, answer) => answering(async () => stored(await store(event), event, answer)),
     answering,
     sweep,
   };

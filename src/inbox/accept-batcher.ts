@@ -3,19 +3,26 @@
 import { sql } from "drizzle-orm";
 import type { InboundEvent } from "../chat/events.ts";
 import { type Db, rowsOf } from "../db/database.ts";
-import { inbox } from "../db/schema/index.ts";
+import { directoryVersion, inbox } from "../db/schema/index.ts";
 
-export interface Accepted {
+export interface Stored {
   id: number;
   /** False for a redelivery of an event already stored (or stored by an earlier copy in the same batch). */
   inserted: boolean;
+  /**
+   * For a row inserted claimed: the count of changes to people and roles (directory_version) the insert saw,
+   * or null when it could not tell (the row cleared out).
+   */
+  directoryVersion?: number | null;
 }
 
 interface Waiting {
   event: InboundEvent;
   receivedAt: Date;
   leaseUntil: Date;
-  resolve(accepted: Accepted): void;
+  /** Stored as taken by this process (processing, first attempt) rather than waiting for a claim. */
+  claimed: boolean;
+  resolve(stored: Stored): void;
   reject(error: unknown): void;
 }
 
@@ -27,10 +34,12 @@ const keyOf = (event: InboundEvent) => `${event.platform}\u0000${event.dedupKey}
 /** The batch as one JSON parameter: the statement text stays the same whatever the batch size. */
 const batchInput = (rows: Waiting[]) =>
   JSON.stringify(
-    rows.map(({ event, receivedAt, leaseUntil }) => ({
+    rows.map(({ event, receivedAt, leaseUntil, claimed }) => ({
       platform: event.platform,
       dedup_key: event.dedupKey,
       event,
+      status: claimed ? "processing" : "pending",
+      attempts: claimed ? 1 : 0,
       received_at: receivedAt.toISOString(),
       lease_until: leaseUntil.toISOString(),
     })),
@@ -41,6 +50,7 @@ interface StoredRow {
   platform: string;
   dedup_key: string;
   inserted: boolean;
+  directory_version: number | string | null;
 }
 
 /**
@@ -51,16 +61,19 @@ async function insertOrFind(db: Db, rows: Waiting[]): Promise<StoredRow[]> {
   const result = await db.execute(sql`
     with input as (
       select * from jsonb_to_recordset(${batchInput(rows)}::jsonb)
-        as x(platform text, dedup_key text, event jsonb, received_at timestamptz, lease_until timestamptz)
+        as x(platform text, dedup_key text, event jsonb, status text, attempts int, received_at timestamptz,
+          lease_until timestamptz)
     ), stored as (
-      insert into ${inbox} (platform, dedup_key, event, received_at, lease_until)
-      select platform, dedup_key, event, received_at, lease_until from input
+      insert into ${inbox} (platform, dedup_key, event, status, attempts, received_at, lease_until)
+      select platform, dedup_key, event, status, attempts, received_at, lease_until from input
       on conflict (platform, dedup_key) do nothing
       returning id, platform, dedup_key
+    ), version as (
+      select (select ${directoryVersion.version} from ${directoryVersion}) as directory_version
     )
-    select id, platform, dedup_key, true as inserted from stored
+    select id, platform, dedup_key, true as inserted, directory_version from stored, version
     union all
-    select existing.id, existing.platform, existing.dedup_key, false
+    select existing.id, existing.platform, existing.dedup_key, false, null
       from ${inbox} existing join input using (platform, dedup_key)`);
   return rowsOf<StoredRow>(result);
 }
@@ -70,7 +83,7 @@ async function findStored(db: Db, rows: Waiting[]): Promise<StoredRow[]> {
     rows.map(({ event }) => ({ platform: event.platform, dedup_key: event.dedupKey })),
   );
   const result = await db.execute(sql`
-    select id, platform, dedup_key, false as inserted from ${inbox}
+    select id, platform, dedup_key, false as inserted, null as directory_version from ${inbox}
     where (platform, dedup_key) in (
       select platform, dedup_key from jsonb_to_recordset(${keys}::jsonb) as x(platform text, dedup_key text))`);
   return rowsOf<StoredRow>(result);
@@ -82,11 +95,12 @@ async function storeBatch(db: Db, batch: Waiting[]): Promise<void> {
     if (!firsts.has(keyOf(waiting.event))) firsts.set(keyOf(waiting.event), waiting);
   const rows = [...firsts.values()];
   const ids = new Map<string, number>();
-  const inserted = new Set<string>();
+  const inserted = new Map<string, number | null>();
   const remember = (row: StoredRow) => {
     const key = `${row.platform}\u0000${row.dedup_key}`;
     ids.set(key, Number(row.id));
-    if (row.inserted) inserted.add(key);
+    if (row.inserted)
+      inserted.set(key, row.directory_version === null ? null : Number(row.directory_version));
   };
   (await insertOrFind(db, rows)).forEach(remember);
   const unseen = rows.filter((waiting) => !ids.has(keyOf(waiting.event)));
@@ -95,7 +109,9 @@ async function storeBatch(db: Db, batch: Waiting[]): Promise<void> {
     const key = keyOf(waiting.event);
     const id = ids.get(key);
     if (id === undefined) waiting.reject(new Error("inbox row vanished between insert and select"));
-    else waiting.resolve({ id, inserted: inserted.has(key) && firsts.get(key) === waiting });
+    else if (!inserted.has(key) || firsts.get(key) !== waiting) waiting.resolve({ id, inserted: false });
+    else if (!waiting.claimed) waiting.resolve({ id, inserted: true });
+    else waiting.resolve({ id, inserted: true, directoryVersion: inserted.get(key) ?? null });
   }
 }
 
@@ -117,9 +133,9 @@ export function createAcceptBatcher(db: Db) {
   }
 
   return {
-    accept(event: InboundEvent, receivedAt: Date, leaseUntil: Date): Promise<Accepted> {
+    accept(event: InboundEvent, receivedAt: Date, leaseUntil: Date, claimed: boolean): Promise<Stored> {
       return new Promise((resolve, reject) => {
-        queue.push({ event, receivedAt, leaseUntil, resolve, reject });
+        queue.push({ event, receivedAt, leaseUntil, claimed, resolve, reject });
         if (!flushing) void flush();
       });
     },

@@ -28,21 +28,49 @@ export interface Claim {
   keep(answer: unknown): void;
 }
 
+/**
+ * An event this process stored already claimed (processing, its first attempt, leased to this process): its
+ * work starts without the claim's statement, from the event as it came in.
+ */
+export interface ClaimedOnAccept {
+  /** The whole event, secrets included: the stored row may hold it redacted. */
+  event: InboundEvent;
+  /** As the insert saw it: see `Claim.directoryVersion`. */
+  directoryVersion: number | null;
+  /** When the row was stored, which started its lease. */
+  claimedAt: Date;
+}
+
+/** What the inbox answers for an event it was given. */
+export interface Accepted {
+  id: number;
+  /** False for a redelivery of an event already stored. */
+  inserted: boolean;
+  /** Present when the row was stored claimed for this process (`accept` with `claim`). */
+  claimed?: ClaimedOnAccept;
+}
+
 export type ProcessOutcome<T> =
   | { status: "done"; value: T }
   | { status: "busy" }
   | { status: "failed"; error: unknown; dead: boolean };
 
 export interface Inbox {
-  /** Stores the event once; `inserted` is false for a redelivery of an event already stored. */
-  accept(event: InboundEvent): Promise<{ id: number; inserted: boolean }>;
+  /**
+   * Stores the event once; `inserted` is false for a redelivery of an event already stored. With `claim`, a
+   * new row is stored already claimed by this process, for its work to start at once (`claimed`): nobody else
+   * takes it until its lease runs out.
+   */
+  accept(event: InboundEvent, options?: { claim?: boolean }): Promise<Accepted>;
   /**
    * Claims the event (if nobody holds it), runs `work`, and records the outcome. Concurrent calls for the
-   * same id run `work` once: the loser gets `busy`.
+   * same id run `work` once: the loser gets `busy`. With the claim made by its accept, the claim is already
+   * made, as long as half its lease is left (else the event is left to the sweep: `busy`).
    */
   process<T>(
     id: number,
     work: (event: InboundEvent, attempt: number, claim: Claim) => Promise<T>,
+    claimed?: ClaimedOnAccept,
   ): Promise<ProcessOutcome<T>>;
   /** The answer the work kept (`Claim.keep`) once the event is done; undefined before, or when none was kept. */
   answerOf(id: number): Promise<unknown>;
@@ -125,25 +153,45 @@ export function createInbox({ database, now, log, redact = (event) => event }: I
     .prepare("inbox_done");
 
   return {
-    async accept(event) {
+    async accept(event, options) {
       const receivedAt = now();
       const stored = redact(event);
+      const claimed = options?.claim === true;
       // A fresh row is leased to the request that stored it; the sweep takes it only once that runs out.
-      const accepted = await batcher.accept(stored, receivedAt, new Date(receivedAt.getTime() + LEASE_MS));
-      if (stored !== event && accepted.inserted) {
+      const accepted = await batcher.accept(
+        stored,
+        receivedAt,
+        new Date(receivedAt.getTime() + LEASE_MS),
+        claimed,
+      );
+      if (!accepted.inserted) return { id: accepted.id, inserted: false };
+      if (claimed)
+        return {
+          id: accepted.id,
+          inserted: true,
+          claimed: { event, directoryVersion: accepted.directoryVersion ?? null, claimedAt: receivedAt },
+        };
+      if (stored !== event) {
         held.set(accepted.id, event);
         if (held.size > MAX_HELD) held.delete(held.keys().next().value as number);
       }
-      return accepted;
+      return { id: accepted.id, inserted: true };
     },
 
-    async process(id, work) {
+    async process(id, work, claimed) {
       const started = now();
-      const [row] = await claimStatement.execute({
-        id,
-        now: started.toISOString(),
-        leaseUntil: new Date(started.getTime() + LEASE_MS).toISOString(),
-      });
+      let row: { event: unknown; attempts: number; directoryVersion: string | number | null } | undefined;
+      if (claimed) {
+        // Past half its lease the work might outlive it and meet the sweep's retry: the sweep takes it instead.
+        if (started.getTime() - claimed.claimedAt.getTime() > LEASE_MS / 2) return { status: "busy" };
+        row = { event: claimed.event, attempts: 1, directoryVersion: claimed.directoryVersion };
+      } else {
+        [row] = await claimStatement.execute({
+          id,
+          now: started.toISOString(),
+          leaseUntil: new Date(started.getTime() + LEASE_MS).toISOString(),
+        });
+      }
       if (!row) return { status: "busy" };
       let finishedByWork = false;
       let kept: unknown;

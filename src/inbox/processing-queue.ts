@@ -2,6 +2,7 @@
 // beyond that an event waits as its inbox row, and the queue reads such rows back once it has room, so a
 // backlog costs rows in the table, not memory in the process.
 import type { Logger } from "../log.ts";
+import type { ClaimedOnAccept } from "./inbox.ts";
 
 /** Work that goes on after an event is handled: the sends of its stored replies, paced to the limits. */
 export interface FollowingWork {
@@ -13,10 +14,10 @@ export interface ProcessingQueueOptions {
   limit: () => number;
   maxWaiting: number;
   /**
-   * The work for one event; resolves when its slot can be freed, with what goes on after that (the reply's
-   * send waiting for the platform's limits). A rejection is logged.
+   * The work for one event (with the claim its accept made, if it did); resolves when its slot can be freed,
+   * with what goes on after that (the reply's send waiting for the platform's limits). A rejection is logged.
    */
-  process: (id: number) => Promise<FollowingWork | undefined>;
+  process: (id: number, claimed?: ClaimedOnAccept) => Promise<FollowingWork | undefined>;
   /** Ids of stored events nobody has started yet, oldest first, at most `count`. */
   unstarted: (count: number) => Promise<number[]>;
   /** Keeps started work alive and tracked (a tracker on Node, waitUntil on Workers). */
@@ -27,15 +28,20 @@ export interface ProcessingQueueOptions {
 }
 
 export interface ProcessingQueue {
+  /**
+   * Whether a newly stored event would wait here rather than in the table: only then is it worth storing it
+   * claimed (an event added with its claim is never left to the table).
+   */
+  hasRoom(): boolean;
   /** A newly stored event: started when a slot is free. */
-  add(id: number): void;
+  add(id: number, claimed?: ClaimedOnAccept): void;
   /** Starts waiting work if the limit has grown since (the last ack of a burst went out). */
   wake(): void;
 }
 
 export function createProcessingQueue(options: ProcessingQueueOptions): ProcessingQueue {
   const { limit, maxWaiting, process, unstarted, background, signal, log } = options;
-  const waiting: number[] = [];
+  const waiting: { id: number; claimed?: ClaimedOnAccept }[] = [];
   /** Waiting or running: an id read back from the table while it is already here is not taken twice. */
   const here = new Set<number>();
   let active = 0;
@@ -45,9 +51,9 @@ export function createProcessingQueue(options: ProcessingQueueOptions): Processi
   /** The last read back found only ids already running: read again once one of them has ended. */
   let readOnlyRunning = false;
 
-  async function runOne(id: number): Promise<void> {
+  async function runOne(id: number, claimed?: ClaimedOnAccept): Promise<void> {
     try {
-      const following = await process(id);
+      const following = await process(id, claimed);
       if (following) background(following.settled);
     } catch (error) {
       log.error("inbox.processing_failed", { id, error });
@@ -71,7 +77,7 @@ export function createProcessingQueue(options: ProcessingQueueOptions): Processi
         readOnlyRunning = fresh.length === 0;
         for (const id of fresh) {
           here.add(id);
-          waiting.push(id);
+          waiting.push({ id });
         }
       } catch (error) {
         // The rows keep their leases: the sweep takes them when those run out.
@@ -87,22 +93,24 @@ export function createProcessingQueue(options: ProcessingQueueOptions): Processi
   function startWaiting(): void {
     if (signal?.aborted) return;
     while (waiting.length > 0 && active < limit()) {
-      const id = waiting.shift() as number;
+      const { id, claimed } = waiting.shift() as (typeof waiting)[number];
       active++;
-      background(runOne(id));
+      background(runOne(id, claimed));
     }
     if (waiting.length === 0 && leftInTable && !reading && !readOnlyRunning && active < limit()) readBack();
   }
 
   return {
-    add(id) {
+    hasRoom: () => waiting.length < maxWaiting && !signal?.aborted,
+    add(id, claimed) {
       if (here.has(id) || signal?.aborted) return;
-      if (waiting.length >= maxWaiting) {
+      // Room was there when the event was stored claimed; accepts under way together may go a little over.
+      if (waiting.length >= maxWaiting && !claimed) {
         leftInTable = true;
         return;
       }
       here.add(id);
-      waiting.push(id);
+      waiting.push(claimed ? { id, claimed } : { id });
       startWaiting();
     },
     wake: startWaiting,

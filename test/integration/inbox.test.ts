@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createDispatcher, type EventHandler } from "../../src/bot/dispatch.ts";
 import type { InboundAction } from "../../src/chat/events.ts";
-import { inbox as inboxTable } from "../../src/db/schema/index.ts";
+import { directoryVersion, inbox as inboxTable } from "../../src/db/schema/index.ts";
 import { createInbox, LEASE_MS, MAX_ATTEMPTS } from "../../src/inbox/inbox.ts";
 import { silentLogger } from "../../src/log.ts";
 import { openTestDatabase, type TestDatabase, truncateAll } from "../helpers/database.ts";
@@ -76,6 +76,61 @@ describe("inbox", () => {
     const outcome = await inbox.process(id, async () => "swept");
     expect(outcome).toEqual({ status: "done", value: "swept" });
     expect(await inbox.due(10)).toEqual([]);
+  });
+
+  it("stores an event claimed for its own process: its work runs without a claim, nobody else's claim takes it", async () => {
+    const clock = manualClock("2026-11-26T01:00:00Z");
+    const inbox = createInbox({ database, now: clock.now, log: silentLogger });
+    await database.db.update(directoryVersion).set({ version: 7 });
+    const accepted = await inbox.accept(message("lark:msg:claimed"), { claim: true });
+    expect(accepted.claimed).toMatchObject({ directoryVersion: 7, claimedAt: clock.now() });
+    const [stored] = await database.db.select().from(inboxTable).where(eq(inboxTable.id, accepted.id));
+    expect(stored).toMatchObject({ status: "processing", attempts: 1 });
+    // Another processor (the read-back of another instance, the sweep) finds it held.
+    let runs = 0;
+    expect(await inbox.process(accepted.id, async () => runs++)).toEqual({ status: "busy" });
+    expect(await inbox.due(10)).toEqual([]);
+    const seen: { text: string; attempt: number; version: number | null }[] = [];
+    const outcome = await inbox.process(
+      accepted.id,
+      async (event, attempt, claim) => {
+        seen.push({
+          text: event.kind === "message" ? event.text : "",
+          attempt,
+          version: claim.directoryVersion,
+        });
+      },
+      accepted.claimed,
+    );
+    expect(outcome.status).toBe("done");
+    expect(runs).toBe(0);
+    expect(seen).toEqual([{ text: "/help", attempt: 1, version: 7 }]);
+    const [done] = await database.db.select().from(inboxTable).where(eq(inboxTable.id, accepted.id));
+    expect(done?.status).toBe("done");
+    // A redelivery is stored nowhere and claims nothing.
+    expect(await inbox.accept(message("lark:msg:claimed"), { claim: true })).toEqual({
+      id: accepted.id,
+      inserted: false,
+    });
+  });
+
+  it("leaves a claimed event whose turn comes after half its lease to the sweep, which runs it once", async () => {
+    const clock = manualClock("2026-11-26T01:00:00Z");
+    const inbox = createInbox({ database, now: clock.now, log: silentLogger });
+    const accepted = await inbox.accept(message("lark:msg:late"), { claim: true });
+    clock.advance(LEASE_MS / 2 + 1);
+    let runs = 0;
+    const work = async (_event: unknown, attempt: number) => {
+      runs++;
+      return attempt;
+    };
+    expect(await inbox.process(accepted.id, work, accepted.claimed)).toEqual({ status: "busy" });
+    expect(runs).toBe(0);
+    expect(await inbox.due(10)).toEqual([]);
+    clock.advance(LEASE_MS / 2);
+    expect(await inbox.due(10)).toEqual([accepted.id]);
+    expect(await inbox.process(accepted.id, work)).toEqual({ status: "done", value: 2 });
+    expect(runs).toBe(1);
   });
 
   it("hands back every unfinished event at once to a sole owner starting up, done ones untouched", async () => {

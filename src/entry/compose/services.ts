@@ -58,7 +58,6 @@ export function createServices(deps: ServicesDeps) {
   const app = createApp({
     database,
     adapters,
-    inbox,
     dispatch,
     now,
     log,
