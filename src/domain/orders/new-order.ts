@@ -6,7 +6,7 @@ import { audit } from "../audit.ts";
 import { isLocalDate, type LocalDate, localDateOf, MINUTE_MS } from "../calendar/local-time.ts";
 import { nextNumber } from "../numbering.ts";
 import { type OrderRow, type OrderView, orderSnapshot } from "./order.ts";
-import { findRecentDuplicate, withNames } from "./orders-repository.ts";
+import { findRecentDuplicate } from "./orders-repository.ts";
 import { type OrderInputProblem, OrderRefused } from "./refusals.ts";
 
 /** The same customer, model, quantity and due date within this window asks "duplicate?" before confirming. */
@@ -57,11 +57,11 @@ export async function draftOrder(
 ): Promise<DraftedOrder> {
   const order = checkNewOrder(input, localDateOf(actor.at, timezone));
   return db.transaction(async (tx) => {
-    const duplicateOf = await findRecentDuplicate(tx, {
-      ...order,
-      since: new Date(actor.at.getTime() - DUPLICATE_WINDOW_MS),
-    });
-    const number = await nextNumber(tx, "O", actor.at, timezone);
+    // Independent of each other: sent together, answered in one round trip.
+    const [duplicateOf, number] = await Promise.all([
+      findRecentDuplicate(tx, { ...order, since: new Date(actor.at.getTime() - DUPLICATE_WINDOW_MS) }),
+      nextNumber(tx, "O", actor.at, timezone),
+    ]);
     const [row] = await tx
       .insert(orders)
       .values({
@@ -83,6 +83,8 @@ export async function draftOrder(
       action: "order.drafted",
       after: { ...orderSnapshot(created), ...order, duplicateOf: duplicateOf?.number ?? null },
     });
-    return { order: await withNames(tx, created), ...(duplicateOf && { duplicateOf }) };
+    // A draft names only the person who took it: the actor, whose name is at hand.
+    const view: OrderView = { ...created, status: "draft", names: { [actor.personId]: actor.name } };
+    return { order: view, ...(duplicateOf && { duplicateOf }) };
   });
 }
