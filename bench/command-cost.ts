@@ -20,7 +20,10 @@ import { ownCodeShare, percent, renderProfile, whereTheTimeWent } from "./profil
 import { BENCH_LARK, LARK_WEBHOOK_PATH, type SignedRequest } from "./stream.ts";
 
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 1000);
-/** Under Lark's 50 sends/s per app, so that every reply can reach the platform while the phase runs. */
+/**
+ * Under Lark's 50 sends/s per app, above its 1,000 a minute: the phase's last replies wait for the minute's
+ * window (opsbot paces them), and the measured window runs until they have reached the platform.
+ */
 const RATE = 40;
 const PEOPLE = 50;
 const GROUPS = 50;
@@ -236,7 +239,7 @@ export function renderCommandCostSection(run: CommandCostRun, header: string[]):
     "",
     ...header,
     "",
-    `- ${run.commands.toLocaleString("en-US")} signed Lark commands, half \`/help\` and half \`/order new\` (a confirmation card), from ${PEOPLE} people in ${GROUPS} groups, at ${run.rate}/s (under Lark's 50 sends/s per app, so that replies are not held back), to \`console/start.ts\` on a fresh Postgres database, after ${WARM_UP} commands of warm-up.`,
+    `- ${run.commands.toLocaleString("en-US")} signed Lark commands, half \`/help\` and half \`/order new\` (a confirmation card), from ${PEOPLE} people in ${GROUPS} groups, at ${run.rate}/s (under Lark's 50 sends a second per app but over its 1,000 a minute, so that the last replies wait for the minute's window, paced by opsbot, and the window below runs until they arrived), to \`console/start.ts\` on a fresh Postgres database, after ${WARM_UP} commands of warm-up.`,
     "- CPU read from `/proc`: the server's whole process tree, and every Postgres process of the bench database plus the server-wide ones, from the first request until the fake Lark had received the last reply. The idle line is the same server doing nothing for as long.",
     `- The server runs under \`node --cpu-prof\` (a sample every ${PROFILE_SAMPLING_MS} ms) during the whole run, so the CPU figures, idle line included, hold the profiler's own cost; it connects to Postgres through a loopback proxy of the bench that counts the statements it sends (pg_stat_statements is not loaded on this server).`,
     "",
