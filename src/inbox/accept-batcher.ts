@@ -2,6 +2,7 @@
 // arrive wait and go in the next one together, so a burst costs one commit per batch, not per event.
 import { sql } from "drizzle-orm";
 import type { InboundEvent } from "../chat/events.ts";
+import { coalesce } from "../db/coalesce.ts";
 import { type Db, rowsOf } from "../db/database.ts";
 import { directoryVersion, inbox } from "../db/schema/index.ts";
 
@@ -16,14 +17,12 @@ export interface Stored {
   directoryVersion?: number | null;
 }
 
-interface Waiting {
+interface Pending {
   event: InboundEvent;
   receivedAt: Date;
   leaseUntil: Date;
   /** Stored as taken by this process (processing, first attempt) rather than waiting for a claim. */
   claimed: boolean;
-  resolve(stored: Stored): void;
-  reject(error: unknown): void;
 }
 
 /** Rows per statement, well under Postgres' 65,535 bind parameters. */
@@ -32,7 +31,7 @@ const MAX_BATCH = 500;
 const keyOf = (event: InboundEvent) => `${event.platform}\u0000${event.dedupKey}`;
 
 /** The batch as one JSON parameter: the statement text stays the same whatever the batch size. */
-const batchInput = (rows: Waiting[]) =>
+const batchInput = (rows: Pending[]) =>
   JSON.stringify(
     rows.map(({ event, receivedAt, leaseUntil, claimed }) => ({
       platform: event.platform,
@@ -57,7 +56,7 @@ interface StoredRow {
  * Inserts the new events and finds the ids of those already stored, in one statement. A row stored by
  * another instance after this statement began is invisible to it; the second look below finds those.
  */
-async function insertOrFind(db: Db, rows: Waiting[]): Promise<StoredRow[]> {
+async function insertOrFind(db: Db, rows: Pending[]): Promise<StoredRow[]> {
   const result = await db.execute(sql`
     with input as (
       select * from jsonb_to_recordset(${batchInput(rows)}::jsonb)
@@ -78,7 +77,7 @@ async function insertOrFind(db: Db, rows: Waiting[]): Promise<StoredRow[]> {
   return rowsOf<StoredRow>(result);
 }
 
-async function findStored(db: Db, rows: Waiting[]): Promise<StoredRow[]> {
+async function findStored(db: Db, rows: Pending[]): Promise<StoredRow[]> {
   const keys = JSON.stringify(
     rows.map(({ event }) => ({ platform: event.platform, dedup_key: event.dedupKey })),
   );
@@ -89,10 +88,11 @@ async function findStored(db: Db, rows: Waiting[]): Promise<StoredRow[]> {
   return rowsOf<StoredRow>(result);
 }
 
-async function storeBatch(db: Db, batch: Waiting[]): Promise<void> {
-  const firsts = new Map<string, Waiting>();
-  for (const waiting of batch)
-    if (!firsts.has(keyOf(waiting.event))) firsts.set(keyOf(waiting.event), waiting);
+/** Each event's row, in the batch's order; an Error for a row gone between the insert and the look. */
+async function storeBatch(db: Db, batch: Pending[]): Promise<(Stored | Error)[]> {
+  const firsts = new Map<string, Pending>();
+  for (const pending of batch)
+    if (!firsts.has(keyOf(pending.event))) firsts.set(keyOf(pending.event), pending);
   const rows = [...firsts.values()];
   const ids = new Map<string, number>();
   const inserted = new Map<string, number | null>();
@@ -103,41 +103,25 @@ async function storeBatch(db: Db, batch: Waiting[]): Promise<void> {
       inserted.set(key, row.directory_version === null ? null : Number(row.directory_version));
   };
   (await insertOrFind(db, rows)).forEach(remember);
-  const unseen = rows.filter((waiting) => !ids.has(keyOf(waiting.event)));
+  const unseen = rows.filter((pending) => !ids.has(keyOf(pending.event)));
   if (unseen.length > 0) (await findStored(db, unseen)).forEach(remember);
-  for (const waiting of batch) {
-    const key = keyOf(waiting.event);
+  return batch.map((pending) => {
+    const key = keyOf(pending.event);
     const id = ids.get(key);
-    if (id === undefined) waiting.reject(new Error("inbox row vanished between insert and select"));
-    else if (!inserted.has(key) || firsts.get(key) !== waiting) waiting.resolve({ id, inserted: false });
-    else if (!waiting.claimed) waiting.resolve({ id, inserted: true });
-    else waiting.resolve({ id, inserted: true, directoryVersion: inserted.get(key) ?? null });
-  }
+    if (id === undefined) return new Error("inbox row vanished between insert and select");
+    if (!inserted.has(key) || firsts.get(key) !== pending) return { id, inserted: false };
+    if (!pending.claimed) return { id, inserted: true };
+    return { id, inserted: true, directoryVersion: inserted.get(key) ?? null };
+  });
 }
 
 export function createAcceptBatcher(db: Db) {
-  const queue: Waiting[] = [];
-  let flushing = false;
-
-  async function flush() {
-    flushing = true;
-    while (queue.length > 0) {
-      const batch = queue.splice(0, MAX_BATCH);
-      try {
-        await storeBatch(db, batch);
-      } catch (error) {
-        for (const waiting of batch) waiting.reject(error);
-      }
-    }
-    flushing = false;
-  }
-
+  const store = coalesce((batch: Pending[]) => storeBatch(db, batch), MAX_BATCH);
   return {
-    accept(event: InboundEvent, receivedAt: Date, leaseUntil: Date, claimed: boolean): Promise<Stored> {
-      return new Promise((resolve, reject) => {
-        queue.push({ event, receivedAt, leaseUntil, claimed, resolve, reject });
-        if (!flushing) void flush();
-      });
+    async accept(event: InboundEvent, receivedAt: Date, leaseUntil: Date, claimed: boolean): Promise<Stored> {
+      const stored = await store({ event, receivedAt, leaseUntil, claimed });
+      if (stored instanceof Error) throw stored;
+      return stored;
     },
   };
 }

@@ -3,6 +3,7 @@ import { and, asc, eq, gt, inArray, lt, lte, notExists, type SQL, sql } from "dr
 import { type AnyPgColumn, alias } from "drizzle-orm/pg-core";
 import type { OutboundMessage } from "../chat/card.ts";
 import type { Target } from "../chat/events.ts";
+import { coalesce } from "../db/coalesce.ts";
 import { type Db, rowsOf } from "../db/database.ts";
 import { chats, outbox } from "../db/schema/index.ts";
 import type { SendResult } from "../platforms/types.ts";
@@ -30,6 +31,18 @@ export interface NewRow {
   message: OutboundMessage;
   notBefore?: Date;
 }
+
+/** A sent row's record, as the statement that writes several at once reads it. */
+interface SentRecord {
+  id: number;
+  lease_until: string;
+  attempts: number;
+  result: SendResult;
+  sent_at: string;
+}
+
+/** Sends' records per statement at most. */
+const MARK_SENT_BATCH = 200;
 
 /** Written out (not as parameters) so the planner can use the partial indexes on open rows. */
 const isOpen = (status: AnyPgColumn) => sql`${status} in ('pending', 'sending')`;
@@ -97,26 +110,22 @@ export function createOutboxStore(db: Db) {
   const held = (row: ClaimedRow) =>
     and(eq(outbox.id, row.id), eq(outbox.status, "sending"), eq(outbox.leaseUntil, row.leaseUntil));
 
-  /** Built once: every send records its outcome, and nearly all are sent. Only the lease's holder may write. */
-  const markSentStatement = db
-    .update(outbox)
-    .set({
-      status: "sent",
-      attempts: sql`${sql.placeholder("attempts")}::int`,
-      result: sql`${sql.placeholder("result")}::jsonb`,
-      leaseUntil: null,
-      nextAttemptAt: sql`${sql.placeholder("now")}::timestamptz`,
-      finishedAt: sql`${sql.placeholder("now")}::timestamptz`,
-    })
-    .where(
-      and(
-        eq(outbox.id, sql.placeholder("id")),
-        eq(outbox.status, "sending"),
-        eq(outbox.leaseUntil, sql`${sql.placeholder("leaseUntil")}::timestamptz`),
-      ),
-    )
-    .returning({ id: outbox.id })
-    .prepare("outbox_mark_sent");
+  /**
+   * Every send records its outcome, and nearly all are sent: sends that end while a record is being written go
+   * together in the next statement. Only each row's lease holder may write; the ids written come back.
+   */
+  const markSentTogether = coalesce(async (sends: SentRecord[]): Promise<boolean[]> => {
+    const result = await db.execute(sql`
+      update ${outbox} o
+        set status = 'sent', attempts = x.attempts, result = x.result, lease_until = null,
+          next_attempt_at = x.sent_at, finished_at = x.sent_at
+        from jsonb_to_recordset(${JSON.stringify(sends)}::jsonb)
+          as x(id bigint, lease_until timestamptz, attempts int, result jsonb, sent_at timestamptz)
+        where o.id = x.id and o.status = 'sending' and o.lease_until = x.lease_until
+        returning o.id`);
+    const written = new Set(rowsOf<{ id: number | string }>(result).map((row) => Number(row.id)));
+    return sends.map((send) => written.has(send.id));
+  }, MARK_SENT_BATCH);
 
   /**
    * Marks the chosen rows as sending until `leaseUntil`. `next_attempt_at` moves to the end of the lease too,
@@ -231,15 +240,14 @@ export function createOutboxStore(db: Db) {
       return claim(inArray(outbox.idempotencyKey, keys), keys.length, now, leaseUntil);
     },
 
-    async markSent(row: ClaimedRow, result: SendResult, now: Date): Promise<boolean> {
-      const updated = await markSentStatement.execute({
+    markSent(row: ClaimedRow, result: SendResult, now: Date): Promise<boolean> {
+      return markSentTogether({
         id: row.id,
-        leaseUntil: row.leaseUntil.toISOString(),
+        lease_until: row.leaseUntil.toISOString(),
         attempts: row.attempts + 1,
-        result: JSON.stringify(result),
-        now: now.toISOString(),
+        result,
+        sent_at: now.toISOString(),
       });
-      return updated.length > 0;
     },
 
     async markRetry(row: ClaimedRow, at: Date, reason: string): Promise<boolean> {
