@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { inArray, like, or } from "drizzle-orm";
 import { outbox } from "../../src/db/schema/index.ts";
-import { HOUR_MS, MINUTE_MS } from "../../src/domain/calendar/local-time.ts";
+import { HOUR_MS, localDateOf, MINUTE_MS } from "../../src/domain/calendar/local-time.ts";
 import { createWorkingCalendar } from "../../src/domain/calendar/working-calendar.ts";
 import { FIRST_RESPONSE_HOURS } from "../../src/domain/policy.ts";
 import type { FakePlatform } from "../../test/fakes/fake-platform.ts";
@@ -143,6 +143,18 @@ export async function runOutage(options: OutageOptions): Promise<OutageResult> {
         if (answer.status !== 200) throw new Error(`set-up message refused: ${answer.status} ${answer.body}`);
       };
       let n = 0;
+      // The server's own schedule runs on the wall clock: in November and December it would remind the alert
+      // groups, at any moment of the run, that next year's holidays are not confirmed. Next year entered first,
+      // the pushes counted are the scenario's alone.
+      const nextYear = Number(localDateOf(new Date(), "Asia/Shanghai").slice(0, 4)) + 1;
+      await say(
+        larkMessage(
+          `/calendar set ${nextYear}-01-01 holiday 元旦`,
+          `${runId}x${n++}`,
+          GROUPS.lark,
+          ADMINS.lark,
+        ),
+      );
       for (const text of [`/subscribe digest ${DIGEST_TIME}`, "/subscribe alerts"]) {
         await say(larkMessage(text, `${runId}x${n++}`, GROUPS.lark, ADMINS.lark));
         await say(dingtalkMessage(platforms, text, `${runId}x${n++}`, GROUPS.dingtalk, ADMINS.dingtalk));
