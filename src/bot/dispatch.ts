@@ -261,7 +261,7 @@ export interface Dispatcher {
   accept(adapter: PlatformAdapter, event: InboundEvent, ack: Response): Promise<Response>;
   /**
    * An event from a long connection: stored in the inbox under the same key as its webhook twin, then taken
-   * as `accepted` takes it, counted as being answered like a webhook request (its frame's ack waits on it).
+   * as `accept` takes it, counted as being answered like a webhook request (its frame's ack waits on it).
    */
   acceptEvent: AcceptEvent;
   /** Answers one webhook request: while any is being answered, fewer messages are processed (acks first). */
@@ -280,6 +280,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   // Acks first: Lark and DingTalk retry an event whose ack is late, so a burst gets the event loop (and the
   // database connections) before the backlog does.
   let beingAnswered = 0;
+  /** A wake-up of the processing queue is set for the turn after the last answer. */
+  let wakeScheduled = false;
   const processing = createProcessingQueue({
     limit: () => (beingAnswered > 0 ? settings.busy : settings.idle),
     maxWaiting: settings.maxWaiting,
@@ -390,15 +392,19 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     } finally {
       beingAnswered--;
       // After the turn in which the answer is written out: work that waited must not go before the last ack.
-      if (beingAnswered === 0)
+      // One wake-up at a time, however many requests end before it.
+      if (beingAnswered === 0 && !wakeScheduled) {
+        wakeScheduled = true;
         background(
           new Promise<void>((resolve) =>
             setTimeout(() => {
+              wakeScheduled = false;
               if (beingAnswered === 0) processing.wake();
               resolve();
             }, 0),
           ),
         );
+      }
     }
   }
 

@@ -25,7 +25,7 @@ interface Pending {
   claimed: boolean;
 }
 
-/** Rows per statement, well under Postgres' 65,535 bind parameters. */
+/** Rows per statement at most (they go as one JSON parameter). */
 const MAX_BATCH = 500;
 
 const keyOf = (event: InboundEvent) => `${event.platform}\u0000${event.dedupKey}`;

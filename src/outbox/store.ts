@@ -114,16 +114,35 @@ export function createOutboxStore(db: Db) {
    * Every send records its outcome, and nearly all are sent: sends that end while a record is being written go
    * together in the next statement. Only each row's lease holder may write; the ids written come back.
    */
+  const record = sql`x`;
+  /** Built once (it runs after nearly every send): the records as one JSON parameter. */
+  const markSentStatement = db
+    .update(outbox)
+    .set({
+      status: "sent",
+      attempts: sql`${record}.attempts`,
+      result: sql`${record}.result`,
+      leaseUntil: null,
+      nextAttemptAt: sql`${record}.sent_at`,
+      finishedAt: sql`${record}.sent_at`,
+    })
+    .from(
+      sql`jsonb_to_recordset(${sql.placeholder("sends")}::jsonb)
+        as ${record}(id bigint, lease_until timestamptz, attempts int, result jsonb, sent_at timestamptz)`,
+    )
+    .where(
+      and(
+        eq(outbox.id, sql`${record}.id`),
+        eq(outbox.status, "sending"),
+        eq(outbox.leaseUntil, sql`${record}.lease_until`),
+      ),
+    )
+    .returning({ id: outbox.id })
+    .prepare("outbox_mark_sent");
   const markSentTogether = coalesce(async (sends: SentRecord[]): Promise<boolean[]> => {
-    const result = await db.execute(sql`
-      update ${outbox} o
-        set status = 'sent', attempts = x.attempts, result = x.result, lease_until = null,
-          next_attempt_at = x.sent_at, finished_at = x.sent_at
-        from jsonb_to_recordset(${JSON.stringify(sends)}::jsonb)
-          as x(id bigint, lease_until timestamptz, attempts int, result jsonb, sent_at timestamptz)
-        where o.id = x.id and o.status = 'sending' and o.lease_until = x.lease_until
-        returning o.id`);
-    const written = new Set(rowsOf<{ id: number | string }>(result).map((row) => Number(row.id)));
+    const written = new Set(
+      (await markSentStatement.execute({ sends: JSON.stringify(sends) })).map((row) => Number(row.id)),
+    );
     return sends.map((send) => written.has(send.id));
   }, MARK_SENT_BATCH);
 

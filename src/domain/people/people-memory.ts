@@ -15,9 +15,9 @@ interface Remembered {
 
 /**
  * The person behind an account, from memory while `directoryVersion` (read in the same round trip as the event's
- * claim, or as its insert when it was stored claimed) is the one the copy was read under. Every change to people, identities or roles moves it on, in the
- * writing transaction, whichever process or job made it: the next event's claim sees the new count and this
- * looks the person up again. Null (version unknown) always goes to the database.
+ * claim, or as its insert when it was stored claimed) is the one the copy was read under. Every change to people,
+ * identities or roles moves it on, in the writing transaction, whichever process or job made it: the next event's
+ * claim sees the new count and this looks the person up again. Null (version unknown) always goes to the database.
  */
 export function createPeopleMemory(db: Db) {
   const remembered = new Map<string, Remembered>();
