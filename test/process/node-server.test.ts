@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER } from "../../src/db/migrations-folder.ts";
 import { openPglite } from "../../src/db/pglite.ts";
 import { jobRuns } from "../../src/db/schema/index.ts";
+import { KEEP_ALIVE_TIMEOUT_MS } from "../../src/entry/node/server.ts";
 import { JOBS } from "../../src/jobs/registry.ts";
 import { runEntry, startServer } from "../helpers/node-process.ts";
 
@@ -80,10 +81,16 @@ describe("npm start on the embedded database", () => {
   });
 });
 
-describe("webhook request time on the Node server", () => {
-  it("cuts a request whose body never finishes instead of holding it for Node's default 300 s", async () => {
+describe("connections and request time on the Node server", () => {
+  it("keeps an idle connection past a platform client's idle pool, and cuts a request whose body never finishes instead of holding it for Node's default 300 s", async () => {
     const server = await startServer({ DATA_DIR: mkdtempSync(join(tmpdir(), "opsbot-slow-")) });
     try {
+      // Node closes an idle keep-alive connection after 5 s unless told otherwise, and says so in this header;
+      // a client that reuses its pooled connection (Go keeps them 90 s) just then gets a reset.
+      const health = await fetch(`${server.url}/healthz`);
+      expect(health.headers.get("keep-alive")).toBe(`timeout=${KEEP_ALIVE_TIMEOUT_MS / 1000}`);
+      expect(KEEP_ALIVE_TIMEOUT_MS).toBeGreaterThan(90_000);
+
       const { hostname, port } = new URL(server.url);
       const socket = connect(Number(port), hostname);
       const answer = new Promise<string>((resolve) => {

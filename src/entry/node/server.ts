@@ -26,6 +26,12 @@ import { startNodeScheduler } from "./scheduler.ts";
  */
 const HEADERS_TIMEOUT_MS = 10_000;
 const REQUEST_TIMEOUT_MS = 15_000;
+/**
+ * An idle keep-alive connection is closed only after its client would have closed it: a platform's HTTP
+ * client keeps idle connections in its pool (Go's for 90 s by default) and may reuse one just as Node's 5 s
+ * close crosses it, and that delivery fails with a reset (seen at the load client of the sustained scenario).
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 100_000;
 
 export interface NodeServerOptions {
   config: Config;
@@ -73,6 +79,7 @@ export async function startNodeServer(options: NodeServerOptions): Promise<Runni
       connectionsCheckingInterval: 1_000,
     },
   });
+  if ("keepAliveTimeout" in server) server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);
