@@ -72,8 +72,8 @@ function tone(order: OrderRow, duplicate: boolean, today: LocalDate): CardTone {
 const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 export interface OrderCardExtras {
-  /** A recent order with the same customer, model, quantity and due date (drafts only). */
-  duplicateOf?: OrderRow | undefined;
+  /** The number of a recent order with the same customer, model, quantity and due date (drafts only). */
+  duplicateOf?: string | undefined;
   /** The delay just recorded, shown on the reply to /order delay. */
   delay?: { reason: string; by: string; at: Date };
 }
@@ -105,8 +105,8 @@ export function orderCard(order: OrderView, view: CardView, extras: OrderCardExt
   const duplicate = isDraft ? extras.duplicateOf : undefined;
   const duplicateWarning = duplicate
     ? t(
-        `⚠️ 可能与 ${duplicate.number} 重复: 10 分钟内已有相同客户、型号、数量和交期的订单。确认前请核对。`,
-        `⚠️ Possibly a duplicate of ${duplicate.number}: an order with the same customer, model, quantity and due date was taken in the last 10 minutes. Check before confirming.`,
+        `⚠️ 可能与 ${duplicate} 重复: 10 分钟内已有相同客户、型号、数量和交期的订单。确认前请核对。`,
+        `⚠️ Possibly a duplicate of ${duplicate}: an order with the same customer, model, quantity and due date was taken in the last 10 minutes. Check before confirming.`,
       )
     : undefined;
   const value = buttonValue(order.number, language);
@@ -119,8 +119,8 @@ export function orderCard(order: OrderView, view: CardView, extras: OrderCardExt
           style: "primary",
           ...(duplicate && {
             confirm: t(
-              `是 ${duplicate.number} 的重复订单吗? 仍要确认 ${order.number}?`,
-              `Duplicate of ${duplicate.number}? Confirm ${order.number} anyway?`,
+              `是 ${duplicate} 的重复订单吗? 仍要确认 ${order.number}?`,
+              `Duplicate of ${duplicate}? Confirm ${order.number} anyway?`,
             ),
           }),
         },

@@ -1,15 +1,55 @@
 // Document numbers like O-20261126-001: the business day in OPS_TIMEZONE and a per-day counter.
-import { sql } from "drizzle-orm";
-import type { Db } from "../db/database.ts";
+import { type SQL, sql } from "drizzle-orm";
+import { type Db, rowsOf } from "../db/database.ts";
 import { dailySequences } from "../db/schema/index.ts";
 import { localDateOf } from "./calendar/local-time.ts";
 
 export type NumberPrefix = "O" | "C" | "I" | "T" | "A" | "R" | "M" | "L" | "S" | "Q" | "E";
 
+/** Counters below 1,000 get three digits: O-20261126-001; later ones as many as they need. */
+const DIGITS = 3;
+
 /**
- * The next number of the day. One upsert increments the counter atomically, so concurrent callers get
- * distinct numbers; a number is never handed out twice, even if its document is later cancelled.
+ * The upsert that takes `count` numbers of the day: one statement increments the counter atomically, so
+ * concurrent callers get distinct numbers; a number is never handed out twice, even if its document is later
+ * cancelled. It returns `last`, the last number taken.
  */
+function take(prefix: NumberPrefix, count: number, day: string): SQL {
+  return sql`insert into ${dailySequences} (prefix, day, last) values (${prefix}, ${day}, ${count})
+    on conflict (prefix, day) do update set last = ${dailySequences}.last + ${count}
+    returning last`;
+}
+
+/** The document number of counter value `counter` (an integer expression), e.g. O-20261126-001. */
+function formatted(prefix: NumberPrefix, day: string, counter: SQL): SQL {
+  const head = `${prefix}-${day.replaceAll("-", "")}-`;
+  return sql`(${head}::text || lpad(${counter}::text, greatest(${DIGITS}, length(${counter}::text)), '0'))`;
+}
+
+/** For a statement that writes a document together with its number: the CTE taking it, and the number over it. */
+export interface NumberInStatement {
+  /** `<cte> as (…)`: one row. */
+  taking: SQL;
+  /** The number, an expression over the row of `<cte>`. */
+  number: SQL;
+}
+
+/** The next number of the day of `at`, taken inside a larger statement under the CTE name `cte`. */
+export function numberInStatement(
+  prefix: NumberPrefix,
+  at: Date,
+  timezone: string,
+  cte: string,
+): NumberInStatement {
+  const day = localDateOf(at, timezone);
+  const name = sql.identifier(cte);
+  return {
+    taking: sql`${name} as (${take(prefix, 1, day)})`,
+    number: formatted(prefix, day, sql`${name}.last`),
+  };
+}
+
+/** The next number of the day. */
 export async function nextNumber(db: Db, prefix: NumberPrefix, at: Date, timezone: string): Promise<string> {
   const [number] = await nextNumbers(db, prefix, 1, at, timezone);
   return number as string;
@@ -25,18 +65,10 @@ export async function nextNumbers(
 ): Promise<string[]> {
   if (count <= 0) return [];
   const day = localDateOf(at, timezone);
-  const [row] = await db
-    .insert(dailySequences)
-    .values({ prefix, day, last: count })
-    .onConflictDoUpdate({
-      target: [dailySequences.prefix, dailySequences.day],
-      set: { last: sql`${dailySequences.last} + ${count}` },
-    })
-    .returning({ last: dailySequences.last });
-  const last = (row as { last: number }).last;
-  const compact = day.replaceAll("-", "");
-  return Array.from(
-    { length: count },
-    (_, n) => `${prefix}-${compact}-${String(last - count + 1 + n).padStart(3, "0")}`,
-  );
+  const result = await db.execute(sql`
+    with taken as (${take(prefix, count, day)})
+    select ${formatted(prefix, day, sql`n`)} as number
+      from taken, generate_series(taken.last - ${count}::int + 1, taken.last) as n
+      order by n`);
+  return rowsOf<{ number: string }>(result).map((row) => row.number);
 }

@@ -1,12 +1,12 @@
 // Taking an order: check it, number it in OPS_TIMEZONE and store it as a draft, noting a likely duplicate.
-import type { Db } from "../../db/database.ts";
-import { orders } from "../../db/schema/index.ts";
+import { sql } from "drizzle-orm";
+import { type Db, rowsOf } from "../../db/database.ts";
+import { auditLog, orders } from "../../db/schema/index.ts";
 import { type Actor, auditedBy } from "../actor.ts";
-import { audit } from "../audit.ts";
 import { isLocalDate, type LocalDate, localDateOf, MINUTE_MS } from "../calendar/local-time.ts";
-import { nextNumber } from "../numbering.ts";
+import { numberInStatement } from "../numbering.ts";
 import { type OrderRow, type OrderView, orderSnapshot } from "./order.ts";
-import { findRecentDuplicate } from "./orders-repository.ts";
+import { DEFAULT_PRIORITY } from "./priority.ts";
 import { type OrderInputProblem, OrderRefused } from "./refusals.ts";
 
 /** The same customer, model, quantity and due date within this window asks "duplicate?" before confirming. */
@@ -44,11 +44,17 @@ export function checkNewOrder(input: NewOrder, today: LocalDate): NewOrder {
 
 interface DraftedOrder {
   order: OrderView;
-  /** An order with the same customer, model, quantity and due date taken in the last 10 minutes. */
-  duplicateOf?: OrderRow;
+  /** The number of an order with the same customer, model, quantity and due date taken in the last 10 minutes. */
+  duplicateOf?: string;
 }
 
-/** Checks and stores a draft order taken in `chatId`; numbered by the day of `actor.at` in `timezone`. */
+/**
+ * Checks and stores a draft order taken in `chatId`; numbered by the day of `actor.at` in `timezone`.
+ *
+ * One statement: the look-up of a likely duplicate, the number, the order and its audit row. It needs no
+ * transaction of its own (a statement is atomic), and inside a caller's it is one step of it. Every column is
+ * written explicitly, so the row it returns is the row as stored.
+ */
 export async function draftOrder(
   db: Db,
   input: NewOrder,
@@ -56,35 +62,64 @@ export async function draftOrder(
   timezone: string,
 ): Promise<DraftedOrder> {
   const order = checkNewOrder(input, localDateOf(actor.at, timezone));
-  return db.transaction(async (tx) => {
-    // Independent of each other: sent together, answered in one round trip.
-    const [duplicateOf, number] = await Promise.all([
-      findRecentDuplicate(tx, { ...order, since: new Date(actor.at.getTime() - DUPLICATE_WINDOW_MS) }),
-      nextNumber(tx, "O", actor.at, timezone),
-    ]);
-    const [row] = await tx
-      .insert(orders)
-      .values({
-        ...order,
-        number,
-        originalDueDate: order.dueDate,
-        status: "draft",
-        platform: actor.platform,
-        chatId: actor.chatId,
-        createdBy: actor.personId,
-        createdAt: actor.at,
-      })
-      .returning();
-    const created = row as OrderRow;
-    await audit(tx, {
-      ...auditedBy(actor),
-      entityType: "order",
-      entityId: number,
-      action: "order.drafted",
-      after: { ...orderSnapshot(created), ...order, duplicateOf: duplicateOf?.number ?? null },
-    });
-    // A draft names only the person who took it: the actor, whose name is at hand.
-    const view: OrderView = { ...created, status: "draft", names: { [actor.personId]: actor.name } };
-    return { order: view, ...(duplicateOf && { duplicateOf }) };
-  });
+  const stored: Omit<OrderRow, "id" | "number"> = {
+    ...order,
+    originalDueDate: order.dueDate,
+    status: "draft",
+    delayCount: 0,
+    priority: DEFAULT_PRIORITY,
+    lineId: null,
+    platform: actor.platform,
+    chatId: actor.chatId,
+    createdBy: actor.personId,
+    createdAt: actor.at,
+    confirmedBy: null,
+    confirmedAt: null,
+    completedBy: null,
+    completedAt: null,
+    cancelledBy: null,
+    cancelledAt: null,
+    version: 1,
+  };
+  const since = new Date(actor.at.getTime() - DUPLICATE_WINDOW_MS);
+  const numbered = numberInStatement("O", actor.at, timezone, "numbered");
+  const who = auditedBy(actor);
+  const result = await db.execute(sql`
+    with duplicate as (
+      select ${orders.number} from ${orders}
+        where ${orders.customer} = ${order.customer} and ${orders.model} = ${order.model}
+          and ${orders.quantity} = ${order.quantity} and ${orders.dueDate} = ${order.dueDate}::date
+          and ${orders.createdAt} > ${since.toISOString()}::timestamptz and ${orders.status} <> 'cancelled'
+        order by ${orders.createdAt}
+        limit 1
+    ), ${numbered.taking}, created as (
+      insert into ${orders} (number, customer, model, quantity, due_date, original_due_date, status, delay_count,
+          priority, line_id, platform, chat_id, created_by, created_at, version)
+        select ${numbered.number}, ${stored.customer}, ${stored.model}, ${stored.quantity}::int,
+            ${stored.dueDate}::date, ${stored.originalDueDate}::date, ${stored.status}, ${stored.delayCount}::int,
+            ${stored.priority}, null, ${stored.platform}, ${stored.chatId}, ${stored.createdBy}::int,
+            ${stored.createdAt.toISOString()}::timestamptz, ${stored.version}::int
+          from numbered
+        returning id, number
+    ), audited as (
+      insert into ${auditLog} (at, actor_person_id, platform, platform_message_id, entity_type, entity_id, action,
+          after)
+        select ${who.at.toISOString()}::timestamptz, ${who.actorPersonId}::int, ${who.platform ?? null},
+            ${who.platformMessageId ?? null}, 'order', created.number, 'order.drafted',
+            ${JSON.stringify({ ...orderSnapshot(stored), ...order })}::jsonb
+              || jsonb_build_object('duplicateOf', (select number from duplicate))
+          from created
+    )
+    select created.id, created.number, (select number from duplicate) as duplicate_of from created`);
+  const [row] = rowsOf<{ id: number; number: string; duplicate_of: string | null }>(result);
+  if (!row) throw new Error("the draft order's statement returned no row");
+  // A draft names only the person who took it: the actor, whose name is at hand.
+  const view: OrderView = {
+    ...stored,
+    id: Number(row.id),
+    number: row.number,
+    status: "draft",
+    names: { [actor.personId]: actor.name },
+  };
+  return { order: view, ...(row.duplicate_of !== null && { duplicateOf: row.duplicate_of }) };
 }

@@ -19,7 +19,12 @@ export interface ClickedChat {
 }
 
 /** The part of an order the audit trail records before and after a change. */
-export function orderSnapshot(order: OrderRow): Record<string, unknown> {
+export function orderSnapshot(
+  order: Pick<
+    OrderRow,
+    "status" | "dueDate" | "originalDueDate" | "delayCount" | "priority" | "lineId" | "version"
+  >,
+): Record<string, unknown> {
   return {
     status: order.status,
     dueDate: order.dueDate,

@@ -1,5 +1,5 @@
-// Reading orders: the names of the people who acted on one, and the look-up of a recent duplicate.
-import { and, eq, gt, inArray, ne } from "drizzle-orm";
+// Reading orders: one by its number, and the names of the people who acted on it.
+import { eq, inArray } from "drizzle-orm";
 import type { Db } from "../../db/database.ts";
 import { orders, people } from "../../db/schema/index.ts";
 import type { OrderRow, OrderStatus, OrderView } from "./order.ts";
@@ -24,33 +24,4 @@ export async function findOrder(db: Db, number: string): Promise<OrderRow | unde
 export async function withNames(db: Db, row: OrderRow): Promise<OrderView> {
   const names = await namesOf(db, [row.createdBy, row.confirmedBy, row.completedBy, row.cancelledBy]);
   return { ...row, status: row.status as OrderStatus, names };
-}
-
-export interface DuplicateQuery {
-  customer: string;
-  model: string;
-  quantity: number;
-  dueDate: string;
-  /** Orders created after this instant count. */
-  since: Date;
-}
-
-/** The earliest order, not cancelled, with the same customer, model, quantity and due date created since `since`. */
-export async function findRecentDuplicate(db: Db, query: DuplicateQuery): Promise<OrderRow | undefined> {
-  const [row] = await db
-    .select()
-    .from(orders)
-    .where(
-      and(
-        eq(orders.customer, query.customer),
-        eq(orders.model, query.model),
-        eq(orders.quantity, query.quantity),
-        eq(orders.dueDate, query.dueDate),
-        gt(orders.createdAt, query.since),
-        ne(orders.status, "cancelled"),
-      ),
-    )
-    .orderBy(orders.createdAt)
-    .limit(1);
-  return row;
 }
