@@ -39,6 +39,8 @@ export interface CommandCost {
   activity: { commits: number; inserted: number; updated: number };
   /** Per command, as the server sent them (all its connections). */
   statements: FrontendCounts;
+  /** Per command, each statement's round trips and their time on the wire, the longest first. */
+  roundTrips: { statement: string; roundTrips: number; ms: number }[];
   /** The server's main thread over the measured phase. */
   profile: ProfileSummary;
   ackP99: number;
@@ -173,6 +175,7 @@ async function measure(
     );
     const activityBefore = await database.activity();
     const statementsBefore = wire.counts();
+    const timesBefore = wire.times();
     const start = cpu();
     const closeWindow = profile.window();
     const started = performance.now();
@@ -183,6 +186,7 @@ async function measure(
     phase = closeWindow();
     const end = cpu();
     const statementsAfter = wire.counts();
+    const timesAfter = wire.times();
     // Backends flush their counters to pg_stat_database within about a second.
     await sleep(1500);
     const activityAfter = await database.activity();
@@ -206,6 +210,17 @@ async function measure(
         parse: (statementsAfter.parse - statementsBefore.parse) / COMMANDS,
         execute: (statementsAfter.execute - statementsBefore.execute) / COMMANDS,
       },
+      roundTrips: [...timesAfter]
+        .map(([statement, after]) => {
+          const before = timesBefore.get(statement) ?? { roundTrips: 0, ms: 0 };
+          return {
+            statement,
+            roundTrips: (after.roundTrips - before.roundTrips) / COMMANDS,
+            ms: (after.ms - before.ms) / COMMANDS,
+          };
+        })
+        .filter((entry) => entry.roundTrips > 0)
+        .sort((a, b) => b.ms - a.ms),
       ackP99: load.latencies.length
         ? ([...load.latencies].sort((a, b) => a - b)[Math.ceil(0.99 * load.latencies.length) - 1] ??
           Number.NaN)
@@ -266,6 +281,53 @@ function statementPrice(cost: CommandCost): string {
     `Each command sent ${fmt(statementsOf(cost), 1)} statements (${fmt(execute, 1)} executes of the extended protocol, ${fmt(parse, 1)} of them parsed afresh, and ${fmt(query, 1)} simple queries) in ${fmt(cost.activity.commits, 1)} transactions:`,
     `${fmt(perStatementMs * 1000, 0)} µs of Postgres CPU per statement, so at that price the target allows about ${fmt(POSTGRES_TARGET_MS / perStatementMs, 1)} statements per command.`,
   ].join(" ");
+}
+
+/** Statements shown by name in the round-trip table; the rest share a line. */
+const STATEMENTS_SHOWN = 8;
+/** How much of a statement's text its line shows. */
+const STATEMENT_START = 48;
+
+/**
+ * What a statement writes (`insert orders, insert audit_log`), else the table it reads first, else its first
+ * word; then the start of its text.
+ */
+export function describeStatement(text: string): string {
+  const writes = [...text.matchAll(/\b(insert into|update|delete from)\s+"?(\w+)"?/gi)].map(
+    ([, verb = "", table]) => `${verb.split(" ")[0]?.toLowerCase()} ${table}`,
+  );
+  const read = /\bfrom\s+"?(\w+)"?/i.exec(text)?.[1];
+  const verb = /^\w+/.exec(text)?.[0] ?? "statement";
+  const what = writes.length > 0 ? [...new Set(writes)].join(", ") : read ? `select from ${read}` : verb;
+  const start = text.length > STATEMENT_START ? `${text.slice(0, STATEMENT_START)}…` : text;
+  return `${what}: \`${start.replaceAll("|", "\\|").replaceAll("`", "'")}\``;
+}
+
+/**
+ * Where Postgres's time goes: each statement's round trips on the wire, per command, and the /proc CPU shared
+ * out by their share of the time (a round trip's time also holds the loopback and any wait for the WAL flush).
+ */
+function renderRoundTrips(cost: CommandCost): string[] {
+  const totalMs = cost.roundTrips.reduce((sum, entry) => sum + entry.ms, 0);
+  const shown = cost.roundTrips.slice(0, STATEMENTS_SHOWN);
+  const rest = cost.roundTrips.slice(STATEMENTS_SHOWN);
+  const line = (name: string, roundTrips: number, ms: number) =>
+    `| ${name} | ${fmt(roundTrips)} | ${fmt(ms * 1000, 0)} µs | ${percent(ms / totalMs)} | ${fmt((cost.postgresCpuMs * ms) / totalMs)} ms |`;
+  return [
+    "| statement (what it writes, or reads first; the start of its text) | round trips per command | their time per command | share | ≈ Postgres CPU per command (the /proc figure shared out) |",
+    "|---|---|---|---|---|",
+    ...shown.map((entry) => line(describeStatement(entry.statement), entry.roundTrips, entry.ms)),
+    ...(rest.length > 0
+      ? [
+          line(
+            `${rest.length} other statements`,
+            rest.reduce((sum, entry) => sum + entry.roundTrips, 0),
+            rest.reduce((sum, entry) => sum + entry.ms, 0),
+          ),
+        ]
+      : []),
+    `| **in all** | ${fmt(cost.roundTrips.reduce((sum, entry) => sum + entry.roundTrips, 0))} | ${fmt(totalMs * 1000, 0)} µs | 100.0 % | ${fmt(cost.postgresCpuMs)} ms |`,
+  ];
 }
 
 /** Where the floor stands against the targets: what no bot that stores and answers a command gets below here. */
@@ -337,6 +399,18 @@ export function renderCommandCostSection(run: CommandCostRun, header: string[]):
           `- The ${CORES} cores allow ${fmt(capacity, 0)} commands/s at ${fmt(totalOf(opsbot))} ms per command; ≥ ${CAPACITY_TARGET}/s needs ≤ ${fmt((CORES * 1000) / CAPACITY_TARGET)} ms in all, of which the server now spends ${percent(opsbot.serverCpuMs / totalOf(opsbot))}.`,
         ]
       : []),
+    "",
+    "### Where Postgres's time goes",
+    "",
+    "Each round trip the server made, timed on the wire by the counting proxy from the request (a Sync, or a simple query) to Postgres's ReadyForQuery (from the answer before it, when it was pipelined), and booked under the statement it executed; the table names a statement by the start of its text. A round trip's time holds Postgres's work, the loopback both ways and any wait for the WAL flush at a commit, so it is not CPU alone: the last column shares the Postgres CPU measured from `/proc` out by these times.",
+    "",
+    "opsbot:",
+    "",
+    ...renderRoundTrips(opsbot),
+    "",
+    "The SDK floor:",
+    "",
+    ...renderRoundTrips(floor),
     "",
     "### Where the SDK floor's time goes",
     "",

@@ -14,8 +14,13 @@ const GROUPS: { name: string; holds: (requester: string) => boolean }[] = [
     holds: (r) => r === "drizzle-orm" || r === "postgres",
   },
   {
-    name: "HTTP in and out (hono, @hono/node-server, node's http, undici and their socket work)",
-    holds: (r) => ["hono", "@hono/node-server", "undici", "node http"].includes(r),
+    name: "HTTP in and out (hono, @hono/node-server, node's http, undici, axios, follow-redirects and their socket work)",
+    holds: (r) =>
+      ["hono", "@hono/node-server", "undici", "node http", "axios", "follow-redirects"].includes(r),
+  },
+  {
+    name: "the Lark SDK (@larksuiteoapi/node-sdk: its dispatcher, decryption and client, and what they ask of node)",
+    holds: (r) => r === "@larksuiteoapi/node-sdk",
   },
   {
     name: "opsbot's own code (src/…, console, commands and what they ask of node)",

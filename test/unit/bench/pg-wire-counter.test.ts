@@ -1,8 +1,9 @@
 import postgres from "postgres";
 import { describe, expect, it } from "vitest";
 import {
+  connectionReader,
   type FrontendCounts,
-  frontendMessageCounter,
+  type StatementTimes,
   startWireCounter,
 } from "../../../bench/pg-wire-counter.ts";
 
@@ -45,27 +46,65 @@ const STREAM = concat(
   typed("S", []),
 );
 
-describe("frontendMessageCounter", () => {
+const countingReader = (counts: FrontendCounts) => connectionReader(counts, new Map()).frontend;
+
+describe("connectionReader", () => {
   it("counts queries, parses and executes after the untyped start-up messages", () => {
     const counts: FrontendCounts = { query: 0, parse: 0, execute: 0 };
-    frontendMessageCounter(counts)(STREAM);
+    countingReader(counts)(STREAM);
     expect(counts).toEqual({ query: 1, parse: 1, execute: 2 });
   });
 
   it("counts the same whatever the chunks the stream arrives in", () => {
     for (const size of [1, 2, 3, 7, 13]) {
       const counts: FrontendCounts = { query: 0, parse: 0, execute: 0 };
-      const count = frontendMessageCounter(counts);
+      const count = countingReader(counts);
       for (let at = 0; at < STREAM.length; at += size) count(STREAM.subarray(at, at + size));
       expect(counts, `chunks of ${size}`).toEqual({ query: 1, parse: 1, execute: 2 });
     }
+  });
+
+  it("times each round trip under the statement it executed, a pipelined one from the answer before it", () => {
+    let clock = 0;
+    const times: StatementTimes = new Map();
+    const reader = connectionReader({ query: 0, parse: 0, execute: 0 }, times, () => clock);
+    const text = (value: string) => [...Buffer.from(`${value}\0`)];
+    const ready = typed("Z", [73]);
+    // The SSL request's one-byte answer, then the startup's answers.
+    reader.frontend(concat(untyped(80877103), untyped(196608, [117, 115, 101, 114, 0, 112, 0, 0])));
+    reader.backend(concat(new Uint8Array([78]), typed("R", [0, 0, 0, 0]), ready));
+    // Prepared as s1 at 10 (answered at 14), executed twice at 20, pipelined: answered at 23 and 30.
+    clock = 10;
+    reader.frontend(concat(typed("P", [...text("s1"), ...text("select  $1::int"), 0, 0]), typed("S", [])));
+    clock = 14;
+    reader.backend(concat(typed("1", []), ready));
+    clock = 20;
+    const execute = concat(
+      typed("B", [...text(""), ...text("s1"), 0, 0, 0, 0, 0, 0]),
+      typed("E", [...text(""), 0, 0, 0, 0]),
+      typed("S", []),
+    );
+    reader.frontend(concat(execute, execute));
+    clock = 23;
+    reader.backend(concat(typed("2", []), typed("C", text("SELECT 1")), ready));
+    clock = 30;
+    reader.backend(concat(typed("2", []), typed("C", text("SELECT 1")), ready));
+    clock = 40;
+    reader.frontend(typed("Q", text("begin")));
+    clock = 41;
+    reader.backend(concat(typed("C", text("BEGIN")), ready));
+    expect(Object.fromEntries(times)).toEqual({
+      "(parse) select $1::int": { roundTrips: 1, ms: 4 },
+      "select $1::int": { roundTrips: 2, ms: 3 + 7 },
+      begin: { roundTrips: 1, ms: 1 },
+    });
   });
 });
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 
 describe.skipIf(!adminUrl)("startWireCounter on Postgres", () => {
-  it("forwards a client's statements and counts a prepared one parsed once", async () => {
+  it("forwards a client's statements, counts a prepared one parsed once and times its round trips", async () => {
     const upstream = new URL(adminUrl as string);
     const counter = await startWireCounter({ host: upstream.hostname, port: Number(upstream.port || 5432) });
     const proxied = new URL(upstream);
@@ -84,6 +123,9 @@ describe.skipIf(!adminUrl)("startWireCounter on Postgres", () => {
         execute: after.execute - before.execute,
         query: after.query - before.query,
       }).toEqual({ parse: 1, execute: 3, query: 1 });
+      const times = counter.times();
+      expect(times.get("select $1::int as n")?.roundTrips).toBe(3);
+      expect(times.get("select 4")?.roundTrips).toBe(1);
     } finally {
       await sql.end({ timeout: 5 });
       await counter.close();

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { describeStatement } from "../../../bench/command-cost.ts";
+
+describe("describeStatement", () => {
+  it("names the tables a statement writes, in order, and the start of its text", () => {
+    expect(
+      describeStatement(
+        'with alongside as (update "inbox" set "status" = $1 where "inbox"."id" = $2) insert into "outbox" (idempotency_key) select 1',
+      ),
+    ).toBe('update inbox, insert outbox: `with alongside as (update "inbox" set "status" =…`');
+  });
+
+  it("names the table a read starts from, and shows a short text whole", () => {
+    expect(describeStatement('select "id" from "orders" where "number" = $1')).toBe(
+      'select from orders: `select "id" from "orders" where "number" = $1`',
+    );
+    expect(describeStatement("commit")).toBe("commit: `commit`");
+  });
+
+  it("keeps a pipe or a backtick of the text from breaking the table", () => {
+    expect(describeStatement("select 'a|b' as `x`")).toBe("select: `select 'a\\|b' as 'x'`");
+  });
+});
