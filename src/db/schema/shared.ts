@@ -183,6 +183,7 @@ export const outbox = pgTable(
 /**
  * The send budgets every sender on this database spends from (an app's, a destination's): the starts of its
  * last `count` sends (ms since the epoch, oldest first), so any number of processes stay within one limit.
+ * The starts are stored out of line without compression (migration 0027): they are rewritten at every send.
  */
 export const sendBudgets = pgTable(
   "send_budgets",
