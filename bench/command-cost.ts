@@ -293,9 +293,10 @@ const STATEMENT_START = 48;
  * word; then the start of its text.
  */
 export function describeStatement(text: string): string {
-  const writes = [...text.matchAll(/\b(insert into|update|delete from)\s+"?(\w+)"?/gi)].map(
-    ([, verb = "", table]) => `${verb.split(" ")[0]?.toLowerCase()} ${table}`,
-  );
+  // Not "for update of", "do update set", "for update skip locked": locks and upserts name no table there.
+  const writes = [
+    ...text.matchAll(/\b(insert into|update|delete from)\s+(?!(?:of|set|skip|nowait)\b)"?(\w+)"?/gi),
+  ].map(([, verb = "", table]) => `${verb.split(" ")[0]?.toLowerCase()} ${table}`);
   const read = /\bfrom\s+"?(\w+)"?/i.exec(text)?.[1];
   const verb = /^\w+/.exec(text)?.[0] ?? "statement";
   const what = writes.length > 0 ? [...new Set(writes)].join(", ") : read ? `select from ${read}` : verb;
