@@ -30,7 +30,9 @@ function formatted(prefix: NumberPrefix, day: string, counter: SQL): SQL {
 export interface NumberInStatement {
   /** `<cte> as (…)`: one row. */
   taking: SQL;
-  /** The number, an expression over the row of `<cte>`. */
+  /** The CTE's name, to select from. */
+  source: SQL;
+  /** The number, an expression over the row of `source`. */
   number: SQL;
 }
 
@@ -45,6 +47,7 @@ export function numberInStatement(
   const name = sql.identifier(cte);
   return {
     taking: sql`${name} as (${take(prefix, 1, day)})`,
+    source: sql`${name}`,
     number: formatted(prefix, day, sql`${name}.last`),
   };
 }

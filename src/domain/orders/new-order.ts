@@ -1,8 +1,9 @@
 // Taking an order: check it, number it in OPS_TIMEZONE and store it as a draft, noting a likely duplicate.
 import { sql } from "drizzle-orm";
 import { type Db, rowsOf } from "../../db/database.ts";
-import { auditLog, orders } from "../../db/schema/index.ts";
+import { orders } from "../../db/schema/index.ts";
 import { type Actor, auditedBy } from "../actor.ts";
+import { auditInsertFrom } from "../audit.ts";
 import { isLocalDate, type LocalDate, localDateOf, MINUTE_MS } from "../calendar/local-time.ts";
 import { numberInStatement } from "../numbering.ts";
 import { type OrderRow, type OrderView, orderSnapshot } from "./order.ts";
@@ -83,7 +84,15 @@ export async function draftOrder(
   };
   const since = new Date(actor.at.getTime() - DUPLICATE_WINDOW_MS);
   const numbered = numberInStatement("O", actor.at, timezone, "numbered");
-  const who = auditedBy(actor);
+  const audited = auditInsertFrom(
+    { ...auditedBy(actor), entityType: "order", action: "order.drafted" },
+    {
+      from: sql`created`,
+      entityId: sql`created.number`,
+      after: sql`${JSON.stringify({ ...orderSnapshot(stored), ...order })}::jsonb
+        || jsonb_build_object('duplicateOf', (select number from duplicate))`,
+    },
+  );
   const result = await db.execute(sql`
     with duplicate as (
       select ${orders.number} from ${orders}
@@ -99,17 +108,9 @@ export async function draftOrder(
             ${stored.dueDate}::date, ${stored.originalDueDate}::date, ${stored.status}, ${stored.delayCount}::int,
             ${stored.priority}, null, ${stored.platform}, ${stored.chatId}, ${stored.createdBy}::int,
             ${stored.createdAt.toISOString()}::timestamptz, ${stored.version}::int
-          from numbered
+          from ${numbered.source}
         returning id, number
-    ), audited as (
-      insert into ${auditLog} (at, actor_person_id, platform, platform_message_id, entity_type, entity_id, action,
-          after)
-        select ${who.at.toISOString()}::timestamptz, ${who.actorPersonId}::int, ${who.platform ?? null},
-            ${who.platformMessageId ?? null}, 'order', created.number, 'order.drafted',
-            ${JSON.stringify({ ...orderSnapshot(stored), ...order })}::jsonb
-              || jsonb_build_object('duplicateOf', (select number from duplicate))
-          from created
-    )
+    ), audited as (${audited})
     select created.id, created.number, (select number from duplicate) as duplicate_of from created`);
   const [row] = rowsOf<{ id: number; number: string; duplicate_of: string | null }>(result);
   if (!row) throw new Error("the draft order's statement returned no row");
