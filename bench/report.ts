@@ -278,7 +278,7 @@ function limits(run: BenchRun): string[] {
   const busiest = Math.max(...run.results.map(({ ours }) => ours.cpuPercent.other));
   return [
     costPerEvent(run),
-    "- The SDK baseline stores nothing: it verifies, decrypts and calls a handler that only counts. opsbot writes every event to Postgres before it acks and then, in the same process and on the same 10-connection pool, processes it and replies (about a dozen statements per message), so that work competes with the acks.",
+    "- The SDK baseline stores nothing: it verifies, decrypts and calls a handler that only counts. opsbot writes every event to Postgres before it acks and then, in the same process and on the same 10-connection pool, processes it and replies (the statements a command costs are counted in the command-cost section), so that work competes with the acks.",
     `- ${run.machine.cpus} cores are shared by the load generator (with the fake Lark), the server and Postgres; other processes on the machine used up to ${whole(busiest)} % CPU during opsbot's phases.`,
     "- Lark allows 50 messages a second and 1,000 a minute per app, so above about 17 events/s replies wait in the outbox and the drain job sends them during later phases.",
   ];
