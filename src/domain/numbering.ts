@@ -2,7 +2,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { type Db, rowsOf } from "../db/database.ts";
 import { dailySequences } from "../db/schema/index.ts";
-import { localDateOf } from "./calendar/local-time.ts";
+import { type LocalDate, localDateOf } from "./calendar/local-time.ts";
 
 export type NumberPrefix = "O" | "C" | "I" | "T" | "A" | "R" | "M" | "L" | "S" | "Q" | "E";
 
@@ -36,14 +36,8 @@ export interface NumberInStatement {
   number: SQL;
 }
 
-/** The next number of the day of `at`, taken inside a larger statement under the CTE name `cte`. */
-export function numberInStatement(
-  prefix: NumberPrefix,
-  at: Date,
-  timezone: string,
-  cte: string,
-): NumberInStatement {
-  const day = localDateOf(at, timezone);
+/** The next number of the business day `day`, taken inside a larger statement under the CTE name `cte`. */
+export function numberInStatement(prefix: NumberPrefix, day: LocalDate, cte: string): NumberInStatement {
   const name = sql.identifier(cte);
   return {
     taking: sql`${name} as (${take(prefix, 1, day)})`,

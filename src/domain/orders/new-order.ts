@@ -62,7 +62,8 @@ export async function draftOrder(
   actor: Actor & { chatId: string },
   timezone: string,
 ): Promise<DraftedOrder> {
-  const order = checkNewOrder(input, localDateOf(actor.at, timezone));
+  const today = localDateOf(actor.at, timezone);
+  const order = checkNewOrder(input, today);
   const stored: Omit<OrderRow, "id" | "number"> = {
     ...order,
     originalDueDate: order.dueDate,
@@ -83,7 +84,7 @@ export async function draftOrder(
     version: 1,
   };
   const since = new Date(actor.at.getTime() - DUPLICATE_WINDOW_MS);
-  const numbered = numberInStatement("O", actor.at, timezone, "numbered");
+  const numbered = numberInStatement("O", today, "numbered");
   const audited = auditInsertFrom(
     { ...auditedBy(actor), entityType: "order", action: "order.drafted" },
     {
