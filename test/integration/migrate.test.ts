@@ -43,6 +43,24 @@ describe("migrations", () => {
           where attrelid = 'send_budgets'::regclass and attname = 'starts'`),
       );
       expect(storage?.storage).toBe("e");
+      // The tables rewritten at every event and send are vacuumed after a fixed count of dead rows.
+      const options = rowsOf<{ name: string; options: string }>(
+        await database.db.execute(sql`select relname as name, array_to_string(reloptions, ',') as options
+          from pg_class where relname in ('inbox', 'outbox', 'send_budgets') order by relname`),
+      );
+      const vacuumedAfter = (rows: number) =>
+        `autovacuum_vacuum_scale_factor=0,autovacuum_vacuum_threshold=${rows}`;
+      expect(options).toEqual([
+        { name: "inbox", options: vacuumedAfter(10_000) },
+        { name: "outbox", options: vacuumedAfter(10_000) },
+        { name: "send_budgets", options: vacuumedAfter(1_000) },
+      ]);
+      const [toast] = rowsOf<{ options: string }>(
+        await database.db.execute(sql`select array_to_string(toast.reloptions, ',') as options
+          from pg_class budgets join pg_class toast on toast.oid = budgets.reltoastrelid
+          where budgets.relname = 'send_budgets'`),
+      );
+      expect(toast?.options).toBe(vacuumedAfter(1_000));
     } finally {
       await database.close();
     }

@@ -119,7 +119,10 @@ export const auditLog = pgTable(
   ],
 );
 
-/** Every verified inbound event, stored before the 200 goes out. */
+/**
+ * Every verified inbound event, stored before the 200 goes out. Vacuumed after a fixed count of dead rows
+ * whatever its size (migration 0028), as are the outbox and the send budgets.
+ */
 export const inbox = pgTable(
   "inbox",
   {
@@ -183,7 +186,8 @@ export const outbox = pgTable(
 /**
  * The send budgets every sender on this database spends from (an app's, a destination's): the starts of its
  * last `count` sends (ms since the epoch, oldest first), so any number of processes stay within one limit.
- * The starts are stored out of line without compression (migration 0027): they are rewritten at every send.
+ * The starts are stored out of line without compression (migration 0027): they are rewritten at every send,
+ * and the table is vacuumed after every thousand dead rows (migration 0028).
  */
 export const sendBudgets = pgTable(
   "send_budgets",
