@@ -75,19 +75,6 @@ function asClaimed(row: ReturnedRow): ClaimedRow {
   };
 }
 
-/** A raw statement's row as the drivers hand it back (ids and times as their own types). */
-interface StoredRow {
-  id: number | string;
-  idempotency_key: string;
-  platform: string;
-  target_key: string;
-  target: unknown;
-  message: unknown;
-  attempts: number;
-  created_at: Date | string;
-  lease_until: Date | string | null;
-}
-
 /**
  * The rows as one JSON parameter: a sweep stores tens of thousands at once, and one bind parameter per value
  * would cost more than the insert; the statement's text stays the same whatever the count.
@@ -193,7 +180,8 @@ export function createOutboxStore(db: Db) {
     /**
      * Writes the rows that are new already claimed until `leaseUntil`, for a sender that sends them at once;
      * returns those rows. Keys already in the table are left as they are and not returned. `alongside`, a
-     * statement of the caller's (marking the event the rows answer done), goes in the same round trip.
+     * statement of the caller's (marking the event the rows answer done), goes in the same round trip. Only
+     * the ids come back: the rest of each row is what the caller gave.
      */
     async insertClaimed(rows: NewRow[], now: Date, leaseUntil: Date, alongside?: SQL): Promise<ClaimedRow[]> {
       if (rows.length === 0) {
@@ -212,21 +200,27 @@ export function createOutboxStore(db: Db) {
             with ordinality as x(idempotency_key, platform, target_key, target, message, due, position)
           order by position
         on conflict (idempotency_key) do nothing
-        returning id, idempotency_key, platform, target_key, target, message, attempts, created_at, lease_until`);
-      return rowsOf<StoredRow>(inserted)
-        .map((row) =>
-          asClaimed({
-            id: Number(row.id),
-            idempotencyKey: row.idempotency_key,
-            platform: row.platform,
-            targetKey: row.target_key,
-            target: row.target,
-            message: row.message,
-            attempts: row.attempts,
-            createdAt: new Date(row.created_at),
-            leaseUntil: row.lease_until === null ? null : new Date(row.lease_until),
-          }),
-        )
+        returning id, idempotency_key`);
+      // A key given twice is written once, from its first row.
+      const given = new Map<string, NewRow>();
+      for (const row of rows) if (!given.has(row.idempotencyKey)) given.set(row.idempotencyKey, row);
+      return rowsOf<{ id: number | string; idempotency_key: string }>(inserted)
+        .map(({ id, idempotency_key }): ClaimedRow => {
+          const row = given.get(idempotency_key);
+          if (!row) throw new Error(`outbox insert returned a key it was not given: ${idempotency_key}`);
+          const { idempotencyKey, platform, targetKey, target, message } = row;
+          return {
+            id: Number(id),
+            idempotencyKey,
+            platform,
+            targetKey,
+            target,
+            message,
+            attempts: 0,
+            createdAt: now,
+            leaseUntil,
+          };
+        })
         .sort((a, b) => a.id - b.id);
     },
 

@@ -29,6 +29,43 @@ const reply = (key: string) => ({
 });
 
 describe("outbox store", () => {
+  it("writes rows claimed and hands back the new ones as stored, a key given twice once, from its first row", async () => {
+    const store = createOutboxStore(database.db);
+    await store.insert([reply("stored")], at);
+    const twice = { ...reply("new"), message: { type: "text" as const, text: "the second" } };
+    const claimed = await store.insertClaimed(
+      [reply("stored"), reply("new"), twice, reply("after")],
+      at,
+      leaseUntil,
+    );
+    const stored = await database.db.select().from(outbox).orderBy(outbox.id);
+    const asStored = stored
+      .filter((row) => row.idempotencyKey !== "stored")
+      .map(
+        ({ id, idempotencyKey, platform, targetKey, target, message, attempts, createdAt, leaseUntil }) => ({
+          id,
+          idempotencyKey,
+          platform,
+          targetKey,
+          target,
+          message,
+          attempts,
+          createdAt,
+          leaseUntil,
+        }),
+      );
+    expect(claimed).toEqual(asStored);
+    expect(claimed.map((row) => [row.idempotencyKey, row.message])).toEqual([
+      ["new", reply("new").message],
+      ["after", reply("after").message],
+    ]);
+    expect(stored.map((row) => [row.idempotencyKey, row.status])).toEqual([
+      ["stored", "pending"],
+      ["new", "sending"],
+      ["after", "sending"],
+    ]);
+  });
+
   it("records sends that end together in one go, each only where its sender still holds the lease", async () => {
     const store = createOutboxStore(database.db);
     const [alone, held, lost] = await store.insertClaimed(
