@@ -29,6 +29,11 @@ export interface BenchDatabase {
    * and how many events are still open.
    */
   settle(timeoutMs: number): Promise<{ ms: number; open: number }>;
+  /**
+   * VACUUM ANALYZE of the whole database, what autovacuum does on a server that runs it (this bench server
+   * runs with it off).
+   */
+  vacuumAnalyze(): Promise<void>;
   /** Rows still waiting in the outbox (replies over the platform's send limit go there). */
   outboxWaiting(): Promise<number>;
   /** Cumulative counters of this database (pg_stat_database; flushed by backends within about a second). */
@@ -72,6 +77,9 @@ export async function createBenchDatabase(adminUrl: string): Promise<BenchDataba
         if (open === 0 || ms > timeoutMs) return { ms, open };
         await new Promise<void>((resolve) => setTimeout(resolve, 100));
       }
+    },
+    async vacuumAnalyze() {
+      await sql.unsafe("vacuum analyze");
     },
     async outboxWaiting() {
       const [row] = await sql<{ waiting: number }[]>`
