@@ -274,11 +274,12 @@ function explainServerCpu(cost: CommandCost): string {
 const statementsOf = (cost: CommandCost) => cost.statements.query + cost.statements.execute;
 
 /** What a statement costs Postgres, from the statements counted on the wire, and how many the target allows. */
-function statementPrice(cost: CommandCost): string {
+/** `whose` starts the text: "Each command", or whose commands they were. */
+function statementPrice(cost: CommandCost, whose = "Each command"): string {
   const { query, parse, execute } = cost.statements;
   const perStatementMs = cost.postgresCpuMs / statementsOf(cost);
   return [
-    `Each command sent ${fmt(statementsOf(cost), 1)} statements (${fmt(execute, 1)} executes of the extended protocol, ${fmt(parse, 1)} of them parsed afresh, and ${fmt(query, 1)} simple queries) in ${fmt(cost.activity.commits, 1)} transactions:`,
+    `${whose} sent ${fmt(statementsOf(cost), 1)} statements (${fmt(execute, 1)} executes of the extended protocol, ${fmt(parse, 1)} of them parsed afresh, and ${fmt(query, 1)} simple queries) in ${fmt(cost.activity.commits, 1)} transactions:`,
     `${fmt(perStatementMs * 1000, 0)} µs of Postgres CPU per statement, so at that price the target allows about ${fmt(POSTGRES_TARGET_MS / perStatementMs, 1)} statements per command.`,
   ].join(" ");
 }
@@ -422,7 +423,7 @@ export function renderCommandCostSection(run: CommandCostRun, header: string[]):
       totalMs: floor.serverCpuMs,
     }),
     "",
-    `- The floor: ${statementPrice(floor)}`,
+    `- ${statementPrice(floor, "Each of the floor's commands")}`,
     "",
   ].join("\n");
 }
