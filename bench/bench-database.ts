@@ -34,6 +34,8 @@ export interface BenchDatabase {
    * runs with it off).
    */
   vacuumAnalyze(): Promise<void>;
+  /** Deletes the rows waiting in the outbox (not those a sender holds); returns how many. */
+  dropWaiting(): Promise<number>;
   /** Rows still waiting in the outbox (replies over the platform's send limit go there). */
   outboxWaiting(): Promise<number>;
   /** Cumulative counters of this database (pg_stat_database; flushed by backends within about a second). */
@@ -80,6 +82,10 @@ export async function createBenchDatabase(adminUrl: string): Promise<BenchDataba
     },
     async vacuumAnalyze() {
       await sql.unsafe("vacuum analyze");
+    },
+    async dropWaiting() {
+      const dropped = await sql`delete from outbox where status = 'pending'`;
+      return dropped.count;
     },
     async outboxWaiting() {
       const [row] = await sql<{ waiting: number }[]>`

@@ -14,7 +14,12 @@ import type { BenchDatabase } from "./bench-database.ts";
 import type { ProfileWindow } from "./cpu-profile.ts";
 import { PROFILE_SAMPLING_MS, recordCpuProfile } from "./cpu-profile-recording.ts";
 import { closedLoop, createLoadClient, type LoadResult, openLoop } from "./load.ts";
-import { type ChildServer, startChildServer } from "./processes.ts";
+import {
+  type ChildServer,
+  postgresCpuSeconds,
+  processTreeCpuSeconds,
+  startChildServer,
+} from "./processes.ts";
 import {
   busyClause,
   busyPerEvent,
@@ -46,14 +51,17 @@ interface RoundResult {
   eventsPerSecond: number;
   p99: number;
   errors: number;
-  /** opsbot's: how long after the phase its backlog was finished, and the events still open then. */
-  settled?: { ms: number; open: number };
+  /**
+   * opsbot's: how long after the phase its backlog was finished, the events still open then, and the replies
+   * left waiting for Lark's per-app limit, which the bench deleted.
+   */
+  settled?: { ms: number; open: number; dropped: number };
+  /** A baseline's: the share of a core opsbot's server and Postgres used while it ran. */
+  background?: { opsbot: number; postgres: number };
 }
 
 export interface IngressRun {
   rounds: RoundResult[];
-  /** Replies waiting in the outbox for the platform's limits after the max-rate rounds. */
-  waitingAfterRounds: number;
   ack: {
     rate: number;
     p50: number;
@@ -123,6 +131,11 @@ export async function runIngressBench(
     await database.settle(SETTLE_TIMEOUT_MS);
     await database.vacuumAnalyze();
 
+    const opsbotPid = servers.get("opsbot")?.pid ?? 0;
+    const backgroundCpu = () => ({
+      opsbot: processTreeCpuSeconds(opsbotPid),
+      postgres: postgresCpuSeconds(database.name),
+    });
     const waitingAtStart = await database.outboxWaiting();
     log(`ingress: opsbot acks at ${ACK_RATE}/s while it processes, ${waitingAtStart} replies waiting`);
     const closeAckWindow = profile.window();
@@ -130,6 +143,7 @@ export async function runIngressBench(
     ackWindow = closeAckWindow();
     const latency = summarize(ackLoad.latencies);
     const ackSettled = await database.settle(SETTLE_TIMEOUT_MS);
+    await database.dropWaiting();
     await database.vacuumAnalyze();
     const ack = {
       rate: ACK_RATE,
@@ -148,9 +162,22 @@ export async function runIngressBench(
     for (let round = 1; round <= ROUNDS; round++) {
       for (const server of round % 2 === 1 ? order : [...order].reverse()) {
         const closeWindow = server === "opsbot" ? profile.window() : undefined;
+        const cpuBefore = backgroundCpu();
         const load: LoadResult = await closedLoop(client(server), stream.message, ok, CONCURRENCY, PHASE_MS);
+        const cpuAfter = backgroundCpu();
         if (closeWindow) maxRateWindows.push(closeWindow());
-        const settled = server === "opsbot" ? await database.settle(SETTLE_TIMEOUT_MS) : undefined;
+        const share = (seconds: number) => seconds / (load.elapsedMs / 1000);
+        const background =
+          server === "opsbot"
+            ? undefined
+            : {
+                opsbot: share(cpuAfter.opsbot - cpuBefore.opsbot),
+                postgres: share(cpuAfter.postgres - cpuBefore.postgres),
+              };
+        const settled =
+          server === "opsbot"
+            ? { ...(await database.settle(SETTLE_TIMEOUT_MS)), dropped: await database.dropWaiting() }
+            : undefined;
         await database.vacuumAnalyze();
         const result: RoundResult = {
           server,
@@ -160,6 +187,7 @@ export async function runIngressBench(
           p99: summarize(load.latencies).p99,
           errors: load.errors,
           settled,
+          background,
         };
         rounds.push(result);
         log(
@@ -168,7 +196,7 @@ export async function runIngressBench(
       }
     }
     for (const found of clients.values()) found.close();
-    measured = { rounds, ack, waitingAfterRounds: await database.outboxWaiting() };
+    measured = { rounds, ack };
   } finally {
     await Promise.all([...servers.values()].map((server) => server.stop()));
   }
@@ -211,8 +239,21 @@ function backlogs(run: IngressRun): string {
         ? `round ${round} not watched`
         : settled.open
           ? `round ${round}'s was not, ${fmt(settled.open)} events still open after ${fmt(settled.ms / 1000, 0)} s`
-          : `round ${round}'s took ${fmt(settled.ms / 1000, 1)} s`,
+          : `round ${round}'s took ${fmt(settled.ms / 1000, 1)} s and left ${fmt(settled.dropped)} replies waiting`,
     )
+    .join(", ");
+}
+
+/** Per baseline, the most of a core opsbot's server and Postgres used while it ran. */
+function background(run: IngressRun): string {
+  const baselines: ServerName[] = ["sdk-insert", "sdk-count", "node-http"];
+  return baselines
+    .map((name) => {
+      const phases = run.rounds.filter((r) => r.server === name);
+      const most = (pick: (r: RoundResult) => number | undefined) =>
+        fmt(Math.max(...phases.map((r) => pick(r) ?? 0)) * 100, 1);
+      return `${name} ≤ ${most((r) => r.background?.opsbot)} % and ≤ ${most((r) => r.background?.postgres)} %`;
+    })
     .join(", ");
 }
 
@@ -237,9 +278,9 @@ export function renderIngressSection(run: IngressRun, header: string[]): string 
     "- **sdk-insert**: `bench/baselines/lark-sdk.ts` with `BASELINE_DATABASE_URL`: the Lark SDK's `EventDispatcher` behind `adaptDefault`, its handler doing one INSERT of the event (jsonb, `on conflict do nothing`) into the same database before the ack.",
     "- **sdk-count**: the same dispatcher whose handler only counts; it stores nothing.",
     "- **node-http**: `bench/baselines/node-http.ts`, a bare `node:http` server that reads the body and answers `{}`; it verifies and stores nothing.",
-    `- Every server first takes ${WARM_UP_RATE} events/s for ${WARM_UP_MS / 1000} s, so that its hot paths are compiled. Then opsbot's ${run.ack.rate}/s phase (open loop), with ${fmt(run.ack.waitingAtStart)} replies of the warm-up waiting for Lark's per-app limit (1,000 a minute); it comes before the max-rate rounds, which leave ${fmt(run.waitingAfterRounds)} replies waiting for that limit, hours of sending, more than any working day does.`,
+    `- Every server first takes ${WARM_UP_RATE} events/s for ${WARM_UP_MS / 1000} s, so that its hot paths are compiled. Then opsbot's ${run.ack.rate}/s phase (open loop), with ${fmt(run.ack.waitingAtStart)} replies of the warm-up waiting for Lark's per-app limit (1,000 a minute); it comes before the max-rate rounds, each of which leaves tens of thousands of replies waiting for that limit, hours of sending, more than any working day does.`,
     `- Each server alone, ${CONCURRENCY} concurrent keep-alive senders for ${PHASE_MS / 1000} s, the same signed and encrypted \`/help\` events; ${ROUNDS} rounds, the order reversed every other round. The table gives each round and the median.`,
-    `- After an opsbot phase the next starts once opsbot has processed and answered its backlog, or ${SETTLE_TIMEOUT_MS / 1000} s passed: ${backlogs(run)}.`,
+    `- After an opsbot phase the next starts once opsbot has processed and answered its backlog, or ${SETTLE_TIMEOUT_MS / 1000} s passed: ${backlogs(run)}. The bench then deletes those waiting replies (as after the ${run.ack.rate}/s phase), so that opsbot's sender is idle while the baselines run. What opsbot's server and Postgres then used of a core during each baseline's phases (from \`/proc\`; sdk-insert's own INSERTs are Postgres's work): ${background(run)}.`,
     "- After every phase the bench runs VACUUM ANALYZE on the database. Autovacuum is off on this bench server; on one that runs it, with the fixed thresholds opsbot sets on its inbox, outbox and send budgets (migration 0028: 10,000 dead rows, 1,000 for the budgets), it would vacuum them within a minute of every phase.",
     "",
     `| server | ${run.rounds
