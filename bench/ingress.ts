@@ -131,7 +131,8 @@ export async function runIngressBench(
     await database.settle(SETTLE_TIMEOUT_MS);
     await database.vacuumAnalyze();
 
-    const opsbotPid = servers.get("opsbot")?.pid ?? 0;
+    const opsbotPid = servers.get("opsbot")?.pid;
+    if (opsbotPid === undefined) throw new Error("opsbot's server did not start");
     const backgroundCpu = () => ({
       opsbot: processTreeCpuSeconds(opsbotPid),
       postgres: postgresCpuSeconds(database.name),
@@ -280,7 +281,7 @@ export function renderIngressSection(run: IngressRun, header: string[]): string 
     "- **node-http**: `bench/baselines/node-http.ts`, a bare `node:http` server that reads the body and answers `{}`; it verifies and stores nothing.",
     `- Every server first takes ${WARM_UP_RATE} events/s for ${WARM_UP_MS / 1000} s, so that its hot paths are compiled. Then opsbot's ${run.ack.rate}/s phase (open loop), with ${fmt(run.ack.waitingAtStart)} replies of the warm-up waiting for Lark's per-app limit (1,000 a minute); it comes before the max-rate rounds, each of which leaves tens of thousands of replies waiting for that limit, hours of sending, more than any working day does.`,
     `- Each server alone, ${CONCURRENCY} concurrent keep-alive senders for ${PHASE_MS / 1000} s, the same signed and encrypted \`/help\` events; ${ROUNDS} rounds, the order reversed every other round. The table gives each round and the median.`,
-    `- After an opsbot phase the next starts once opsbot has processed and answered its backlog, or ${SETTLE_TIMEOUT_MS / 1000} s passed: ${backlogs(run)}. The bench then deletes those waiting replies (as after the ${run.ack.rate}/s phase), so that opsbot's sender is idle while the baselines run. What opsbot's server and Postgres then used of a core during each baseline's phases (from \`/proc\`; sdk-insert's own INSERTs are Postgres's work): ${background(run)}.`,
+    `- After an opsbot phase the next starts once opsbot has processed and answered its backlog, or ${SETTLE_TIMEOUT_MS / 1000} s passed: ${backlogs(run)}. The bench then deletes those waiting replies (as after the ${run.ack.rate}/s phase), so that opsbot's sender has nothing left to send while the baselines run. What opsbot's server and Postgres then used of a core during each baseline's phases (from \`/proc\`; sdk-insert's own INSERTs are Postgres's work): ${background(run)}.`,
     "- After every phase the bench runs VACUUM ANALYZE on the database. Autovacuum is off on this bench server; on one that runs it, with the fixed thresholds opsbot sets on its inbox, outbox and send budgets (migration 0028: 10,000 dead rows, 1,000 for the budgets), it would vacuum them within a minute of every phase.",
     "",
     `| server | ${run.rounds
